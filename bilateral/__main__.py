@@ -1,0 +1,5 @@
+"""`python -m bilateral` runs the CLI."""
+
+from .cli import app
+
+app()

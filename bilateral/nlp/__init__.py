@@ -1,0 +1,1 @@
+"""NLP: the spaCy pipeline, entity mentions and their resolution into entities."""

@@ -1,0 +1,49 @@
+"""Shared fixtures: the real sample corpus from ../shared and real files made per test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus" / "china-serbia"
+GOLD = SHARED / "gold" / "china-serbia.events.jsonl"
+SCORER = SHARED / "eval" / "score.py"
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    assert CORPUS.is_dir(), f"the sample corpus is missing: {CORPUS}"
+    return CORPUS
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path: Path, corpus: Path) -> Path:
+    """A writable copy of the sample corpus, with its manifest."""
+    target = tmp_path / "corpus"
+    shutil.copytree(corpus, target)
+    return target
+
+
+def make_pdf(path: Path, text: str, password: str | None = None) -> Path:
+    """A real PDF with `text` on it, made with fpdf2 (and encrypted with pypdf if asked)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, text)
+    pdf.set_title("A test PDF")
+    pdf.output(str(path))
+    if password:
+        from pypdf import PdfReader, PdfWriter
+
+        writer = PdfWriter(clone_from=PdfReader(str(path)))
+        writer.encrypt(password)
+        with path.open("wb") as fh:
+            writer.write(fh)
+    return path
