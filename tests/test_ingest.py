@@ -138,13 +138,14 @@ def test_bad_inputs_are_reported_and_others_ingested(tmp_path: Path) -> None:
     make_pdf(src / "locked.pdf", "Secret text about a loan.", password="pw")
     (src / "empty.html").write_text("<html><body><div></div></body></html>", encoding="utf-8")
     (src / "big.txt").write_text("word " * 3000, encoding="utf-8")
-    (src / "folder.txt").mkdir()  # a directory where a file is expected: unreadable
+    (src / "loop.txt").symlink_to(src / "loop.txt")  # a link to itself: cannot be read
     latin = src / "latin.txt"
     latin.write_bytes(("Ministar odbrane Đorđević je rekao da će Srbija kupiti nove dronove iz Kine. Vučić i "
                        "Si Đinping su se sastali u Beogradu, gde su potpisali sporazum o slobodnoj trgovini. "
                        "Šabac i Čačak su gradovi u Srbiji.\n").encode("cp1250"))
+    (tmp_path / "x.docx").write_bytes(b"PK\x03\x04 a word file")
     with bilateral.open(tmp_path / "kb.db") as kb:
-        report = kb.ingest([src, tmp_path / "missing.txt", tmp_path / "in" / "x.docx"], max_bytes=10_000)
+        report = kb.ingest([src, tmp_path / "missing.txt", tmp_path / "x.docx"], max_bytes=10_000)
         texts = {d.id: d.text for d in kb.documents()}
     problems = {Path(p).name: msg for p, msg in report.failed}
     assert set(texts) == {"good", "latin"}
@@ -156,7 +157,7 @@ def test_bad_inputs_are_reported_and_others_ingested(tmp_path: Path) -> None:
     assert problems["locked.pdf"] == "encrypted PDF"
     assert "HTML" in problems["empty.html"]
     assert "limit" in problems["big.txt"]
-    assert "unreadable" in problems["folder.txt"]
+    assert "unreadable" in problems["loop.txt"]
     assert "no such file" in problems["missing.txt"]
     assert "unknown extension" in problems["x.docx"]
 

@@ -41,7 +41,7 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Source | tuple[Path, Inges
         if not root.exists():
             yield root, IngestError("no such file or directory")
             continue
-        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        files = sorted(p for p in root.rglob("*") if not p.is_dir()) if root.is_dir() else [root]
         for path in files:
             if path.name in MANIFEST_NAMES or path.name.startswith("."):
                 continue
