@@ -16,3 +16,103 @@ def newline_boundaries(doc: Doc) -> Doc:
         if "\n" in token.text_with_ws:
             doc[token.i + 1].is_sent_start = True
     return doc
+
+
+ORG_HEADS = ["Centre", "Center", "Institute", "Ministry", "Bank", "Corporation", "Corp", "Company", "Group",
+             "Holding", "Holdings", "Agency", "Council", "Foundation", "Party", "Army", "Navy", "Force", "Forces",
+             "University", "Commission", "Committee", "Association", "Authority", "Fund", "Office",
+             "Department", "Industries", "Industry", "Mining", "Steel", "Railways", "Airlines", "Technologies",
+             "Academy", "Organization", "Organisation", "Guard", "Division", "Command", "Service", "Services",
+             "Enterprises", "Inc", "Ltd", "LLC", "GmbH", "AG", "Co", "Parliament", "Assembly", "Government",
+             "Directorate", "Bureau", "Administration", "Secretariat", "Police", "Gendarmerie", "Tire", "Tyre",
+             "Motors", "Energy", "Telecom", "Electric", "Power", "Construction", "Engineering", "Media",
+             "Agency", "Exchange", "Port", "Airport"]
+AGREEMENT_HEADS = ["Initiative", "Agreement", "Treaty", "Pact", "Accord", "Accords", "Memorandum", "Declaration",
+                   "Partnership", "Plan", "Strategy", "Convention", "Charter", "Protocol", "Framework", "Forum"]
+EXERCISE_WORDS = {"exercise", "exercises", "drill", "drills", "training", "manoeuvre", "manoeuvres",
+                  "maneuver", "maneuvers", "games", "wargame", "wargames"}
+CONNECT = ["of", "for", "and", "on", "the", "'s", "’s", "&"]
+NAMING_VERBS = ["named", "dubbed", "codenamed", "code-named", "called", "titled", "entitled"]
+
+
+def _title(extra: dict[str, object] | None = None) -> dict[str, object]:
+    return {"IS_TITLE": True, **(extra or {})}
+
+
+@Language.factory("bilateral_entities")
+class BilateralEntities:
+    """Rules for the entities the small model misses or mislabels.
+
+    - weapon designations (token regexes from the lexicon) and named families;
+    - organisations, agreements and initiatives: title-case names with a head noun from
+      general lists ("... Centre for ...", "... Corporation", "... Initiative");
+    - exercise names: a capitalised name with a year ("X 2025", "X-2025") in a sentence about
+      an exercise, or a name introduced by "named"/"dubbed".
+    """
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        from spacy.matcher import Matcher
+
+        from .lexicon import load
+
+        lex = load()
+        self.matcher = Matcher(nlp.vocab)
+        designation = "|".join(f"(?:{p.pattern})" for p in lex.designation)
+        self.matcher.add("WEAPON", [[{"TEXT": {"REGEX": designation}, "IS_DIGIT": False}]])
+        self.not_designation = lex.not_designation
+        self.is_state = lex.state_for
+        # Names: title-case words (and connectives inside them) ending in a head noun, optionally
+        # continued by "of/for ..." and more title-case words.
+        body = [_title({"OP": "+"}), {"LOWER": {"IN": CONNECT}, "OP": "?"}, _title({"OP": "*"})]
+        for label, heads in (("ORG", ORG_HEADS), ("AGREEMENT", AGREEMENT_HEADS)):
+            head = {"TEXT": {"IN": heads}}
+            tail = [{"LOWER": {"IN": ["of", "for", "on"]}}, {"LOWER": "the", "OP": "?"}, _title({"OP": "+"})]
+            self.matcher.add(label, [[*body, head], [*body, head, *tail], [head, *tail]],
+                             greedy="LONGEST")
+        year = {"TEXT": {"REGEX": r"^(?:[A-Za-z]+-)?(?:19|20)\d\d$"}}
+        self.matcher.add("EXERCISE", [[_title({"OP": "+", "IS_SENT_START": False}), year]], greedy="LONGEST")
+        self.matcher.add("NAMED", [[{"LOWER": {"IN": NAMING_VERBS}}, {"IS_QUOTE": True, "OP": "?"},
+                                    _title({"OP": "+"}), {"TEXT": {"REGEX": r"^-?\d{4}$"}, "OP": "?"}]],
+                         greedy="LONGEST")
+
+    def __call__(self, doc: Doc) -> Doc:
+        from spacy.tokens import Span
+        from spacy.util import filter_spans
+
+        found: list[Span] = []
+        weapons: list[Span] = []
+        for match_id, start, end in self.matcher(doc):
+            label = doc.vocab.strings[match_id]
+            span = doc[start:end]
+            if label == "WEAPON":
+                if span.text not in self.not_designation and any(c.isdigit() for c in span.text):
+                    weapons.append(Span(doc, start, end, label="WEAPON"))
+                continue
+            sentence = {t.lower_ for t in span.sent}
+            if label == "NAMED":
+                start += 2 if doc[start + 1].is_quote else 1
+                label = "EXERCISE" if sentence & EXERCISE_WORDS else ""
+            elif label == "EXERCISE" and not sentence & EXERCISE_WORDS:
+                continue
+            while end > start and doc[end - 1].lower_ in CONNECT:
+                end -= 1
+            while start < end and doc[start].lower_ in CONNECT:
+                start += 1
+            # "China's Ministry of Defence": the possessor state is a mention of its own.
+            if end - start > 2 and doc[start + 1].lower_ in ("'s", "’s") and self.is_state(doc[start].text):
+                start += 2
+            if label and end > start:
+                found.append(Span(doc, start, end, label=label))
+        weapons = filter_spans(weapons)
+        # A family name followed by a designation is one system ("Bayraktar TB2").
+        kept = [e for e in doc.ents if not any(e.start < w.end and w.start < e.end for w in weapons)]
+        merged = []
+        for w in weapons:
+            before = [e for e in kept if e.label_ == "WEAPON" and e.end == w.start]
+            if before:
+                kept.remove(before[0])
+                w = Span(doc, before[0].start, w.end, label="WEAPON")
+            merged.append(w)
+        # New spans win ties with the model's; the longest span wins overlaps.
+        doc.ents = filter_spans(merged + found + kept)
+        return doc

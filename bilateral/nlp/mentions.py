@@ -1,0 +1,129 @@
+"""Typed entity mentions from a parsed spaCy Doc, with offsets into the document text."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from spacy.tokens import Doc, Span
+
+from ..models import Mention
+from .components import AGREEMENT_HEADS, ORG_HEADS
+from .lexicon import fold, load
+
+LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place",
+          "WEAPON": "weapon", "EXERCISE": "exercise", "AGREEMENT": "agreement", "MONEY": "money",
+          "DATE": "date", "PERCENT": "percent", "CARDINAL": "quantity", "QUANTITY": "quantity"}
+SPEECH_VERBS = {"say", "tell", "state", "note", "explain", "add", "recall", "remark", "stress", "emphasize",
+                "emphasise", "argue", "contend", "warn", "claim", "reply", "write", "announce", "confirm",
+                "underline", "underscore", "insist", "suggest", "believe", "describe", "call", "reveal"}
+ROLE_NOUNS = {"researcher", "analyst", "minister", "spokesperson", "spokesman", "spokeswoman", "president",
+              "director", "professor", "expert", "official", "ambassador", "chief", "head", "colonel",
+              "general", "secretary", "chairman", "leader", "adviser", "advisor", "fellow", "journalist",
+              "diplomat", "envoy", "commander", "lecturer", "economist", "author", "scholar", "deputy"}
+SUBTYPES = [("bank", {"Bank", "Fund"}), ("ministry", {"Ministry", "Department", "Directorate", "Office"}),
+            ("armed_force", {"Army", "Navy", "Force", "Forces", "Guard", "Division", "Command", "Police",
+                             "Gendarmerie"}),
+            ("think_tank", {"Centre", "Center", "Institute", "Council", "Foundation", "Academy"}),
+            ("party", {"Party"}), ("university", {"University"}),
+            ("company", {"Corporation", "Corp", "Company", "Group", "Holding", "Holdings", "Mining", "Steel",
+                         "Inc", "Ltd", "LLC", "GmbH", "AG", "Co", "Industries", "Technologies", "Motors",
+                         "Airlines", "Railways", "Tire", "Tyre", "Engineering", "Construction", "Enterprises"})]
+_SPELLING = [(r"\bcentre\b", "center"), (r"\bdefence\b", "defense"), (r"\borganisation\b", "organization"),
+             (r"\bprogramme\b", "program"), (r"\bco operation\b", "cooperation"), (r"\bmanoeuvre", "maneuver")]
+
+
+@cache
+def _titles() -> list[list[str]]:
+    """Title phrases as lower-case token lists, longest first."""
+    return sorted(([w.lower() for w in t.split()] for t in load().titles), key=len, reverse=True)
+
+
+def strip_titles(span: Span) -> Span:
+    """Drop leading titles and ranks ("Senior Colonel", "President") from a person's name."""
+    start = span.start
+    changed = True
+    while changed and start < span.end - 1:
+        changed = False
+        words = [t.lower_ for t in span.doc[start:span.end]]
+        for title in _titles():
+            if words[:len(title)] == title and len(title) < len(words):
+                start += len(title)
+                changed = True
+                break
+    return span.doc[start:span.end]
+
+
+def key_for(type: str, text: str) -> str:
+    """The comparison key of a name: folded, with British/American spelling variants unified."""
+    if type == "weapon":
+        return re.sub(r"[^A-Z0-9]", "", text.upper())
+    key = fold(text)
+    for pattern, repl in _SPELLING:
+        key = re.sub(pattern, repl, key)
+    return key
+
+
+def org_subtype(text: str) -> str | None:
+    words = set(text.replace("’", "'").split())
+    for subtype, heads in SUBTYPES:
+        if words & heads:
+            return subtype
+    return None
+
+
+def _looks_like_person(span: Span) -> bool:
+    """The small model often tags unfamiliar personal names as ORG or GPE; the parse tells them apart."""
+    words = [t.text for t in span]
+    if not 2 <= len(words) <= 4 or set(words) & (set(ORG_HEADS) | set(AGREEMENT_HEADS)):
+        return False
+    if not all(t.pos_ == "PROPN" and t.is_title for t in span):
+        return False
+    root = span.root
+    if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ in SPEECH_VERBS:
+        return True
+    if root.dep_ == "pobj" and root.head.lower_ == "by" and root.head.head.lemma_ in SPEECH_VERBS | {"share"}:
+        return True
+    return any(c.dep_ == "appos" and c.lemma_.lower() in ROLE_NOUNS for c in root.children)
+
+
+def mentions(doc: Doc, doc_id: str) -> list[Mention]:
+    """Every typed mention in a parsed document."""
+    found: list[Mention] = []
+    for ent in doc.ents:
+        label = ent.label_
+        if label == "STATE":
+            iso3, form = ent.ent_id_.split("|")
+            type_ = "place" if form == "capital" else "state"
+            found.append(Mention(doc_id, ent.start_char, ent.end_char, ent.text, type_,
+                                 "capital" if form == "capital" else form, iso3, iso3))
+            continue
+        type_ = LABELS.get(label)
+        if type_ is None:
+            continue
+        span: Span = ent
+        subtype = None
+        if type_ in ("organisation", "place") and not ent.ent_id_ and _looks_like_person(ent):
+            type_ = "person"
+        if type_ == "person":
+            span = strip_titles(ent)
+            if not any(t.is_alpha for t in span):
+                continue
+        elif type_ == "organisation":
+            subtype = ent.ent_id_ and _lexicon_subtype(ent.ent_id_) or org_subtype(ent.text)
+        text, end = span.text, span.end_char
+        if type_ == "person" and text[-2:] in ("'s", "’s"):
+            text, end = text[:-2], end - 2
+        key = ent.ent_id_.split("|", 1)[1] if ent.ent_id_.startswith("org|") else key_for(type_, text)
+        found.append(Mention(doc_id, span.start_char, end, text, type_, subtype, None,
+                             key_for(type_, key) if type_ != "weapon" else key))
+    return found
+
+
+@cache
+def _org_subtypes() -> dict[str, str]:
+    return {o.name: o.subtype for o in load().organisations}
+
+
+def _lexicon_subtype(ent_id: str) -> str | None:
+    return _org_subtypes().get(ent_id.split("|", 1)[1])

@@ -1,0 +1,1 @@
+"""Value types of ONTOLOGY.md, one module each: dates, money, numbers."""
