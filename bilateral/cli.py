@@ -94,3 +94,21 @@ def search(query: str, db: DbOption = DEFAULT_DB,
         for i, part in enumerate(hit.snippet.replace(MARK_END, MARK_START).split(MARK_START)):
             line.append(part, "bold yellow" if i % 2 else "")
         out.print(line)
+
+
+@app.command()
+def extract(paths: Annotated[list[Path], typer.Argument(help="Files or directories (recursive).")],
+            out_dir: Annotated[Path, typer.Option("--out", help="Folder for the .jsonl exports.")],
+            db: DbOption = DEFAULT_DB,
+            max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this.")] = DEFAULT_MAX_BYTES,
+            ) -> None:
+    """Ingest, find entities and events, fuse them, and export documents/entities/events.jsonl."""
+    with _open(db) as kb:
+        report = _ingest(kb, paths, max_bytes)
+        with _progress() as bar:
+            task = bar.add_task("analyse", total=len(kb.store.unanalysed()))
+            kb.analyse(progress=lambda _d: bar.advance(task))
+        counts = kb.export(out_dir)
+    err.print(", ".join(f"{n} {name}" for name, n in counts.items()) + f" written to {out_dir}")
+    if not report.ok:
+        raise typer.Exit(1)

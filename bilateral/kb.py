@@ -10,10 +10,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .events.extract import extract as extract_events
+from .export import EXPORTS, write_jsonl
+from .fusion import fuse
 from .ingest import DEFAULT_MAX_BYTES, IngestError, Source, discover, load
-from .models import Document
+from .models import Document, Entity, Event, Mention
+from .nlp.mentions import mentions as find_mentions
+from .nlp.pipeline import build
+from .nlp.resolve import resolve
 from .nlp.sentences import segment
 from .store import SearchHit, Store
+
+# Roles whose value is an actor's name, rewritten to the resolved entity's canonical name.
+ACTOR_ROLES = ("speaker", "participants", "parties", "investor", "target", "lender", "borrower")
+PARALLEL_FROM = 64  # documents; below this, starting a second process costs more than it saves
 
 Progress = Callable[[str], None]
 
@@ -85,6 +95,45 @@ class KnowledgeBase:
             return stem
         return f"{stem}-{hashlib.sha1(resolved.encode('utf-8')).hexdigest()[:8]}"
 
+    # ------------------------------------------------------------ analysis
+
+    def analyse(self, progress: Progress | None = None, n_process: int | None = None) -> int:
+        """Run the nlp and event stages on new or changed documents, then resolve and fuse the corpus.
+
+        Returns the number of documents analysed. Each document's results are stored in its own
+        transaction; resolution and fusion are recomputed over the whole corpus (cheap next to parsing).
+        """
+        ids = self.store.unanalysed()
+        docs = self.store.documents(ids)
+        if docs:
+            nlp = build()
+            procs = n_process or (2 if len(docs) >= PARALLEL_FROM else 1)
+            parsed = nlp.pipe((d.text for d in docs), batch_size=16, n_process=procs)
+            for doc, spacy_doc in zip(docs, parsed, strict=True):
+                found = find_mentions(spacy_doc, doc.id)
+                self.store.put_analysis(doc, found, extract_events(spacy_doc, doc.id, found, doc.published))
+                if progress:
+                    progress(doc.id)
+        mentions = self.store.mentions()
+        entities = resolve(mentions)
+        self.store.put_entities(entities)
+        events = fuse(_canonical(self.store.candidates(), mentions, entities))
+        self.store.put_events(events, {e.id: _actors(e) for e in events})
+        return len(docs)
+
+    def export(self, out: str | Path) -> dict[str, int]:
+        """Write documents.jsonl, entities.jsonl and events.jsonl into the folder `out`."""
+        folder = Path(out)
+        return {name: write_jsonl(folder / f"{name}.jsonl", rows(self.store)) for name, rows in EXPORTS.items()}
+
+    def extract(self, paths: Iterable[str | Path], out: str | Path, max_bytes: int = DEFAULT_MAX_BYTES,
+                progress: Progress | None = None) -> IngestReport:
+        """Ingest, analyse and export: the whole job in one call."""
+        report = self.ingest(paths, max_bytes=max_bytes, progress=progress)
+        self.analyse(progress=progress)
+        self.export(out)
+        return report
+
     # ------------------------------------------------------------ reading
 
     def documents(self) -> list[Document]:
@@ -92,6 +141,38 @@ class KnowledgeBase:
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         return self.store.search(query, limit)
+
+    def entities(self, type: str | None = None) -> list[Entity]:
+        return self.store.entities(type)
+
+    def events(self, type: str | None = None, actor: str | None = None) -> list[Event]:
+        return self.store.events(type, actor)
+
+
+def _canonical(candidates: Iterable[Event], mentions: list[Mention], entities: list[Entity]) -> Iterable[Event]:
+    """Candidates with actor names replaced by their entity's canonical name ("Vucic" -> "Aleksandar Vučić")."""
+    names = {e.id: e.name for e in entities if e.type in ("person", "organisation")}
+    by_surface = {(m.doc, m.text): names[m.entity_id] for m in mentions if m.entity_id in names}
+    for event in candidates:
+        doc = event.evidence[0].doc if event.evidence else ""
+        for role in ACTOR_ROLES:
+            value = event.args.get(role)
+            if isinstance(value, list):
+                event.args[role] = [by_surface.get((doc, v), v) if isinstance(v, str) else v for v in value]
+            elif isinstance(value, str):
+                event.args[role] = by_surface.get((doc, value), value)
+        yield event
+
+
+def _actors(event: Event) -> list[tuple[str, str]]:
+    """(role, value) pairs for the actor index: ISO codes and names."""
+    pairs = []
+    for role in (*ACTOR_ROLES, "recipient", "supplier", "exporter", "importer", "country"):
+        value = event.args.get(role)
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str):
+                pairs.append((role, v))
+    return pairs
 
 
 def open(db: str | Path = "bilateral.db") -> KnowledgeBase:  # noqa: A001  (the package's entry point)

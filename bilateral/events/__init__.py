@@ -1,0 +1,1 @@
+"""Events: typed extraction per sentence (extract) and the ontology they follow (ontology)."""
