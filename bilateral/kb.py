@@ -17,7 +17,7 @@ from .ingest import DEFAULT_MAX_BYTES, IngestError, Source, discover, load
 from .models import Document, Entity, Event, Mention
 from .nlp.mentions import mentions as find_mentions
 from .nlp.pipeline import build
-from .nlp.resolve import resolve
+from .nlp.resolve import resolve, vote_types
 from .nlp.sentences import segment
 from .store import SearchHit, Store
 
@@ -111,6 +111,7 @@ class KnowledgeBase:
             parsed = nlp.pipe((d.text for d in docs), batch_size=16, n_process=procs)
             for doc, spacy_doc in zip(docs, parsed, strict=True):
                 found = find_mentions(spacy_doc, doc.id)
+                vote_types(found)  # within the document first, so that "he" finds the right person
                 self.store.put_analysis(doc, found, extract_events(spacy_doc, doc.id, found, doc.published))
                 if progress:
                     progress(doc.id)
@@ -175,6 +176,6 @@ def _actors(event: Event) -> list[tuple[str, str]]:
     return pairs
 
 
-def open(db: str | Path = "bilateral.db") -> KnowledgeBase:  # noqa: A001  (the package's entry point)
+def open(db: str | Path = "bilateral.db") -> KnowledgeBase:
     """Open (creating if needed) the knowledge base in `db`."""
     return KnowledgeBase(db)

@@ -166,7 +166,7 @@ def test_invalid_utf8_that_fits_no_encoding_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "mixed.txt"
     # Valid text with a stray byte sequence that is not UTF-8; charset detection may still decode it,
     # but the document is never silently mangled into U+FFFD replacement characters.
-    path.write_bytes("Vučić said: ".encode() + b"\xff\xfe\xfa" + " more text here.".encode())
+    path.write_bytes("Vučić said: ".encode() + b"\xff\xfe\xfa" + b" more text here.")
     with bilateral.open(tmp_path / "kb.db") as kb:
         report = kb.ingest([path])
         texts = [d.text for d in kb.documents()]

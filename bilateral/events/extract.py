@@ -140,17 +140,17 @@ def _states(ms: list[Ment]) -> list[str]:
     return seen
 
 
-def _subject_state(token: Token, ms: list[Ment]) -> str | None:
+def _subject_state(token: Token, ms: list[Ment], deps: tuple[str, ...] = ("nsubj",)) -> str | None:
     """The state that is the subject of `token`, directly or as a modifier ("Serbian armed forces")."""
     for child in token.children:
-        if child.dep_ in ("nsubj", "nsubjpass", "agent"):
+        if child.dep_ in deps:
             subtree = {t.i for t in child.subtree} if child.dep_ == "agent" else \
                 {child.i} | {t.i for t in child.children if t.dep_ in ("amod", "compound", "poss", "nmod")}
             for x in ms:
                 if x.state and x.span.root.i in subtree:
                     return x.state
-    if token.dep_ in ("conj", "xcomp", "relcl", "acl") and token.head != token:
-        return _subject_state(token.head, ms)
+    if token.dep_ in ("conj", "xcomp") and token.head != token:
+        return _subject_state(token.head, ms, deps)
     return None
 
 
@@ -268,7 +268,7 @@ def _indirect_statements(ctx: DocContext, sent: Span) -> list[Event]:
             quote = token.doc[comp[0].left_edge.i:comp[0].right_edge.i + 1].text
         elif token.dep_ == "parataxis":
             quote = " ".join(t.text_with_ws.strip() for t in sent
-                             if t.i not in {s.i for s in token.subtree} and not t.is_punct or t.lower_ == ",")
+                             if (t.i not in {s.i for s in token.subtree} and not t.is_punct) or t.lower_ == ",")
         else:
             rest = [t for t in token.rights if t.dep_ in ("dobj", "prep", "xcomp", "oprd", "attr")]
             if not rest:
@@ -302,14 +302,16 @@ def _arms(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     out = []
     seen: set[str] = set()
     states = _states(ms)
+    not_transferred = set(triggers()["not_transferred"])
     for w in weapons:
-        if w.m.key in seen:
+        root = w.span.root
+        linked = [t for t in trig if _governs(t, root) or _governs(root, t)]
+        if w.m.key in seen or not linked or any(a.lemma_ in not_transferred for a in list(root.ancestors)[:3]):
             continue
         seen.add(w.m.key)
-        root = w.span.root
         head = root.head if root.dep_ in ("compound", "nmod", "amod", "appos") and root.head.pos_ == "NOUN" \
             and root.head.i > root.i else root
-        trigger = min(trig, key=lambda t: (0 if _governs(t, root) else 1, abs(t.i - root.i)))
+        trigger = min(linked, key=lambda t: abs(t.i - root.i))
         category = ctx.doc[w.span.end:head.i + 1].text.strip(" -") if head.i >= w.span.end else None
         quantity = None
         for node in (head, head.head if head.dep_ == "appos" else None, root):
@@ -329,8 +331,12 @@ def _arms(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         supplier = _prep_state(trigger, ms, {"from"}) or supplier
         recipient = None
         subj = _subject_state(trigger, ms)
+        passive = any(c.dep_ in ("nsubjpass", "agent") for c in trigger.children)
+        if passive:
+            supplier = _subject_state(trigger, ms, ("agent",)) or supplier
+            subj = None
         if trigger.lemma_ in {"supply", "sell", "export", "deliver", "transfer", "ship"} and \
-                trigger.pos_ == "VERB" and not any(c.dep_ == "nsubjpass" for c in trigger.children):
+                trigger.pos_ == "VERB" and not passive:
             supplier = subj or supplier
             recipient = _prep_state(trigger, ms, {"to", "with"}) or next(
                 (x.state for x in ms if x.state and x.span.root.head == trigger and x.span.root.dep_ in
@@ -368,7 +374,7 @@ def _exercises(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
                                           for t in trig for c in [*t.children, t.head])):
         return []
     trigger = trig[0]
-    participants = _states([x for x in ms if x.m.type == "state" or x.state and x.span.root.dep_ != "pobj"])
+    participants = _states([x for x in ms if x.m.type == "state" or (x.state and x.span.root.dep_ != "pobj")])
     low = sent.text.lower()
     if "both countries" in low or "two countries" in low or len(participants) < 2:
         participants += [s for s in ctx.pair if s not in participants and len(participants) < 2]
@@ -388,6 +394,8 @@ def _exercises(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     args = {"participants": participants, "name": names[0].m.text if names else None,
             "location": locations[0].m.text if locations else None, "forces": forces,
             "date": _date_near(ctx, sent, trigger)}
+    if len(participants) < 2 or not (args["name"] or args["date"]):
+        return []  # a passing reference, not a report of one exercise
     return [_event(ctx, "exercise", args, [sent], trigger)]
 
 
@@ -403,20 +411,26 @@ def _agreement_kind(text: str) -> str:
 
 def _agreements(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     tr = triggers()["agreement"]
-    nouns, verbs = set(tr["nouns"]), set(tr["verbs"])
-    has_verb = any(t.lemma_ in verbs for t in sent)
+    nouns, verbs = list(tr["nouns"]), set(tr["verbs"])
     out = []
-    for t in sent:
+    rank = {n: i for i, n in enumerate(nouns)}
+    candidates = sorted((t for t in sent if t.lemma_.lower() in rank and t.pos_ in ("NOUN", "PROPN")),
+                        key=lambda t: rank[t.lemma_.lower()])
+    candidates += [t for t in sent if t.lemma_ in ("tie", "relation")]
+    for t in candidates:
         if ctx.in_quote(t.idx, t.idx + 1):
             continue
         diplomatic = t.lemma_ in ("tie", "relation") and any(c.lower_ == "diplomatic" for c in t.children) \
             and t.head.lemma_ == "establish"
-        if not diplomatic and not (t.lemma_ in nouns and t.pos_ in ("NOUN", "PROPN") and has_verb):
-            continue
-        if t.lemma_ == "partnership" and not any(c.lemma_ in verbs for c in [t.head, *t.head.children]):
+        governor = t.head.head if t.dep_ == "pobj" else t.head
+        signed_verb = (t.dep_ in ("dobj", "nsubjpass", "pobj", "conj", "appos") and
+                       (governor.lemma_ in verbs or t.head.lemma_ in verbs)) or \
+            any(c.dep_ == "acl" and c.lemma_ in verbs for c in t.children)
+        if not diplomatic and not (t.lemma_.lower() in rank and signed_verb):
             continue
         phrase = _np_text(t)
-        window = ctx.doc[max(sent.start, t.i - 6):min(sent.end, t.i + 4)].text
+        window = " ".join(x.m.text for x in ms if x.m.type == "agreement") + " " + \
+            ctx.doc[max(sent.start, t.i - 6):min(sent.end, t.right_edge.i + 1)].text
         kind = "diplomatic_relations" if diplomatic else _agreement_kind(window)
         parties = _states(ms)
         orgs = [x.m.text for x in ms if x.m.type == "organisation" and x.span.root.head.lower_ == "with"]
@@ -455,14 +469,15 @@ def _investments(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     if not trig or any(x.m.type == "weapon" for x in ms):
         return []
     trigger = trig[0]
-    orgs = [x for x in ms if x.m.type == "organisation"]
+    orgs = [x for x in ms if x.m.type == "organisation" and x.m.subtype not in ("ministry", "armed_force")]
     investor = None
     subj_state = _subject_state(trigger, ms)
     for x in orgs:
         if x.span.root.dep_ in ("nsubj", "nsubjpass") or x.span.root.head.dep_ == "agent":
             investor = x
             break
-    target = next((x for x in orgs if x is not investor and x.span.root.i > trigger.i), None)
+    target = next((x for x in orgs if x is not investor and
+                   (investor is None or x.span.root.head != investor.span.root)), None)
     percent = next((parse_percent(x.m.text) for x in ms if x.m.type == "percent"), None)
     value = _money(ms)
     if investor is None and target is None and value is None:
@@ -473,8 +488,9 @@ def _investments(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     states = _states(ms)
     country = next(iter(_others(states, subj_state, "CHN" if investor_value == "CHN" else None)), None)
     if target is None:
-        pobj = [c for p in trigger.children if p.lower_ == "in" for c in p.children if c.dep_ == "pobj"]
-        target_text = _np_text(pobj[0]) if pobj else None
+        objs = [c for c in trigger.children if c.dep_ == "dobj" and not c.like_num and c.ent_type_ != "DATE"]
+        objs = [next((a for a in o.children if a.dep_ == "appos"), o) for o in objs]
+        target_text = _np_text(objs[0]) if objs else None
     else:
         target_text = target.m.text
     if target_text is None:
@@ -500,6 +516,8 @@ def _loans(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     borrower_org = next((x.m.text for x in ms if x.m.type == "organisation" and x.m.subtype != "bank"
                          and x.span.root.dep_ in ("nsubj", "dobj", "pobj", "dative")), None)
     borrower = _prep_state(verb, ms, {"to", "for"}) or borrower_org or next(iter(_others(states, lender)), None)
+    if borrower is None:
+        borrower = next((x.state for x in ms if x.state and x.span.root.head.lower_ == "in"), None)
     if lender is None:
         lender = next(iter(_others(ctx.pair, borrower)), None)
     if borrower is None:
@@ -553,7 +571,7 @@ def _meetings(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     trig = [t for t in sent if ((t.lemma_ in tr["nouns"] and t.pos_ == "NOUN") or
                                 (t.lemma_ in tr["verbs"] and t.pos_ == "VERB")) and not ctx.in_quote(t.idx, t.idx + 1)]
     if not trig:
-        return []
+        return _caption(ctx, sent, ms)
     trigger = trig[0]
     if trigger.lemma_ == "receive" and not any("delegation" in c.text for c in trigger.subtree):
         return []
@@ -584,6 +602,19 @@ def _meetings(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     args = {"participants": participants, "location": location, "date": _date_near(ctx, sent, trigger),
             "occasion": occasion}
     return [_event(ctx, "meeting", args, [sent], trigger)]
+
+
+def _caption(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
+    """A verbless line naming two people, a place and a date is a photo caption of their meeting."""
+    if any(t.pos_ in ("VERB", "AUX") for t in sent):
+        return []
+    people = [x.m.text for x in ms if x.m.type == "person"]
+    places = [x.m.text for x in ms if x.m.type in ("place", "state")]
+    dates = _dates(ctx, sent)
+    if len(set(people)) < 2 or not places or not dates:
+        return []
+    args = {"participants": list(dict.fromkeys(people)), "location": places[0], "date": dates[0][1]}
+    return [_event(ctx, "meeting", args, [sent], None)]
 
 
 # ------------------------------------------------------------------ the document

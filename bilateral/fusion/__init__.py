@@ -8,6 +8,7 @@ support for each role and lists the roles on which sources disagree.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -35,6 +36,15 @@ def _same_system(a: str, b: str) -> bool:
         return True
     short, long_ = sorted((ka, kb), key=len)
     return bool(short) and long_.startswith(short) and long_[len(short):].isalpha() and len(long_) - len(short) <= 1
+
+
+def _same_exercise_name(a: str, b: str) -> bool:
+    """Exercise names reported in several forms ("X Defender 2025", "X-keeper 2025"): same year, similar words."""
+    ya, yb = re.findall(r"\d{4}", a), re.findall(r"\d{4}", b)
+    if ya and yb and ya != yb:
+        return False
+    wa, wb = re.sub(r"[\d-]+", " ", key_for("exercise", a)).strip(), re.sub(r"[\d-]+", " ", key_for("exercise", b)).strip()
+    return fuzz.ratio(wa, wb) >= 60 or _same_name(a, b)
 
 
 def _dates_agree(a: Any, b: Any) -> bool:
@@ -70,7 +80,7 @@ def same_event(a: Event, b: Event) -> bool:
             if len(_members(x.get("participants")) & _members(y.get("participants"))) < 2:
                 return False
             if x.get("name") and y.get("name"):
-                return _same_name(x["name"], y["name"], 70) and _dates_agree(x.get("date"), y.get("date"))
+                return _same_exercise_name(x["name"], y["name"]) and _dates_agree(x.get("date"), y.get("date"))
             return x.get("date") is not None and y.get("date") is not None and _dates_agree(x["date"], y["date"])
         case "agreement":
             if _members(x.get("parties")) != _members(y.get("parties")) or x.get("kind") != y.get("kind"):
@@ -91,7 +101,8 @@ def same_event(a: Event, b: Event) -> bool:
                 _dates_agree(x.get("period"), y.get("period"))
         case "meeting":
             px, py = _members(x.get("participants")), _members(y.get("participants"))
-            if len(px & py) < min(2, len(px), len(py)):
+            precise = len(str(x.get("date") or "")) >= 7 and len(str(y.get("date") or "")) >= 7
+            if len(px & py) < (1 if precise else min(2, len(px), len(py))):
                 return False
             if x.get("date") and y.get("date"):
                 return _dates_agree(x["date"], y["date"])

@@ -13,7 +13,7 @@ from .manifest import read_manifest
 from .metadata import infer
 from .readers import FORMATS, READERS, IngestError
 
-__all__ = ["DEFAULT_MAX_BYTES", "Source", "IngestError", "discover", "load"]
+__all__ = ["DEFAULT_MAX_BYTES", "IngestError", "Source", "discover", "load"]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 

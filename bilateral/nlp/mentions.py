@@ -110,7 +110,7 @@ def mentions(doc: Doc, doc_id: str) -> list[Mention]:
             if not any(t.is_alpha for t in span):
                 continue
         elif type_ == "organisation":
-            subtype = ent.ent_id_ and _lexicon_subtype(ent.ent_id_) or org_subtype(ent.text)
+            subtype = (ent.ent_id_ and _lexicon_subtype(ent.ent_id_)) or org_subtype(ent.text)
         text, end = span.text, span.end_char
         if type_ == "person" and text[-2:] in ("'s", "’s"):
             text, end = text[:-2], end - 2

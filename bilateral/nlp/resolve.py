@@ -20,7 +20,7 @@ def _initials(key: str) -> str:
     return "".join(w[0] for w in key.split() if w not in ("of", "and", "for", "the", "on"))
 
 
-def _vote_types(mentions: list[Mention]) -> None:
+def vote_types(mentions: list[Mention]) -> None:
     """One type per name across the corpus: the majority, persons winning ties.
 
     A place or organisation whose key is the surname of a known person is that person.
@@ -73,7 +73,7 @@ def _link_acronyms(mentions: list[Mention]) -> None:
 def resolve(mentions: list[Mention]) -> list[Entity]:
     """Entities for all mentions; each mention gets its entity id. Deterministic for the same input."""
     lex = load()
-    _vote_types(mentions)
+    vote_types(mentions)
     _link_short_names(mentions)
     _link_acronyms(mentions)
     groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)

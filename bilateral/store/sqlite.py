@@ -212,7 +212,7 @@ class Store:
         return [event_from_record(json.loads(r[0])) for r in self.conn.execute(sql, params)]
 
     def counts(self) -> dict[str, int]:
-        return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+        return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                 for t in ("documents", "sentences", "mentions", "entities", "events", "evidence")}
 
 

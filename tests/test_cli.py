@@ -1,0 +1,45 @@
+"""The CLI end to end on the shipped examples, as a new user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import EXAMPLES
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bilateral", *args], capture_output=True, text=True)
+
+
+def test_extract_examples_and_views(tmp_path: Path) -> None:
+    db, out = str(tmp_path / "kb.db"), tmp_path / "out"
+    run = _run("extract", str(EXAMPLES), "--out", str(out), "--db", db)
+    assert run.returncode == 0, run.stderr
+    assert "ingested 3" in run.stderr
+    events = [json.loads(line) for line in (out / "events.jsonl").open()]
+    assert {"arms_transfer", "exercise", "statement"} <= {e["type"] for e in events}
+    assert (out / "entities.jsonl").read_text().count("\n") > 10
+    assert "Peace Defender 2025" in _run("events", "--db", db, "--type", "exercise").stdout
+    assert "Vuk Vuksanović" in _run("entities", "--db", db, "--type", "person", "--format", "csv").stdout
+    assert "Aleksandar Vučić" in _run("show", "Vucic", "--db", db).stdout
+    assert "01_drones" in _run("search", "drones", "--db", db).stdout
+    assert _run("export", "events", "-o", str(tmp_path / "e.jsonl"), "--db", db).returncode == 0
+    assert (tmp_path / "e.jsonl").read_text() == (out / "events.jsonl").read_text()
+
+
+def test_bad_file_gives_error_line_and_nonzero_exit(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("Serbia and China signed an agreement.\n", encoding="utf-8")
+    (tmp_path / "bad.pdf").write_bytes(b"not a pdf at all")
+    run = _run("ingest", str(tmp_path), "--db", str(tmp_path / "kb.db"))
+    assert run.returncode == 1
+    assert "bad.pdf" in run.stderr and "corrupt PDF" in run.stderr and "ingested 1" in run.stderr
+
+
+def test_foreign_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    path.write_text("hello")
+    run = _run("docs", "--db", str(path))
+    assert run.returncode == 2 and "not a bilateral database" in run.stderr

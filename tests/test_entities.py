@@ -1,0 +1,70 @@
+"""Entity typing, the state lexicon, resolution across documents, and offsets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bilateral
+from bilateral.nlp.lexicon import load
+from bilateral.nlp.mentions import mentions
+from bilateral.nlp.pipeline import build
+
+
+def _mentions(text: str) -> dict[str, str]:
+    return {m.text: m.type for m in mentions(build()(text), "t")}
+
+
+def test_state_lexicon_names_demonyms_capitals() -> None:
+    lex = load()
+    assert len(lex.states) > 190
+    assert {lex.state_for(n) for n in ("China", "Chinese", "PRC", "People's Republic of China")} == {"CHN"}
+    assert lex.state_for("Kosovo") == "XKX" and lex.state_for("Yugoslavia") == "YUG"
+    found = {m.text: (m.type, m.iso3) for m in mentions(build()("Hungarian officials met in Budapest."), "t")}
+    assert found["Hungarian"] == ("state", "HUN") and found["Budapest"] == ("place", "HUN")
+
+
+def test_weapons_orgs_exercises_and_titles() -> None:
+    found = _mentions("Senior Colonel Li Wei of the Hungarian Institute for Defence Studies said the army bought "
+                      "four J-10C jets and a Bayraktar TB2 before the drill, named Steel Shield 2024, began.")
+    assert found["J-10C"] == "weapon" and found["Bayraktar TB2"] == "weapon"
+    assert found["Li Wei"] == "person"  # the rank is stripped
+    assert found["Hungarian Institute for Defence Studies"] == "organisation"
+    assert found["Steel Shield 2024"] == "exercise"
+
+
+def test_resolution_merges_variants_and_keeps_people_apart(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "President Aleksandar Vučić met Xi Jinping in Belgrade. Vučić said the talks went well.\n"
+        "Milan Petrović, an analyst at the Belgrade Centre for Security Policy, said it was historic.\n",
+        encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Aleksandar Vucic visited Beijing in May. Researchers at the Belgrade Center for Security Policy "
+        "disagreed. Ana Petrović, a journalist, wrote that the visit was short.\n", encoding="utf-8")
+    with bilateral.open(tmp_path / "kb.db") as kb:
+        kb.analyse() if kb.ingest([tmp_path]).ok else None
+        people = {e.name: e for e in kb.entities("person")}
+        orgs = kb.entities("organisation")
+        texts = {d.id: d.text for d in kb.documents()}
+        for e in kb.entities():
+            for m in e.mentions:
+                assert texts[m.doc][m.start:m.end] == m.text
+    assert any("Vučić" in name or "Vucic" in name for name in people)
+    assert "Milan Petrović" in people
+    assert "Ana Petrović" not in people["Milan Petrović"].aliases  # same surname, not merged
+    bcsp = [o for o in orgs if "Security Policy" in o.name]
+    assert len(bcsp) == 1 and len(bcsp[0].aliases) == 2
+
+
+def test_corpus_entities_have_exact_offsets(corpus: Path, tmp_path: Path) -> None:
+    with bilateral.open(tmp_path / "kb.db") as kb:
+        kb.ingest([corpus])
+        kb.analyse()
+        texts = {d.id: d.text for d in kb.documents()}
+        found = kb.entities()
+    assert found
+    by_name = {e.name: e for e in found}
+    assert by_name["Vuk Vuksanović"].type == "person"
+    assert by_name["Serbia"].iso3 == "SRB"
+    for e in found:
+        for m in e.mentions:
+            assert texts[m.doc][m.start:m.end] == m.text

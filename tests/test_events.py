@@ -1,0 +1,93 @@
+"""Event extraction per type on sentences we compose, and the scorer on the sample corpus."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import bilateral
+
+from .conftest import GOLD, SCORER
+
+
+def _events(tmp_path: Path, text: str, published: str = "2025-07-15") -> list[dict[str, Any]]:
+    (tmp_path / "doc.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text(f"doc,published\ndoc,{published}\n", encoding="utf-8")
+    with bilateral.open(tmp_path / "kb.db") as kb:
+        kb.ingest([tmp_path])
+        kb.analyse()
+        return [e.export() for e in kb.events()]
+
+
+def _of(events: list[dict[str, Any]], type_: str) -> list[dict[str, Any]]:
+    return [e for e in events if e["type"] == type_]
+
+
+def test_arms_transfer_roles(tmp_path: Path) -> None:
+    events = _events(tmp_path, "In 2021, Hungary purchased twelve Leopard tanks from Germany, which Germany "
+                               "delivered in March 2023.\n")
+    (arms,) = _of(events, "arms_transfer")
+    assert arms["args"] == {"recipient": "HUN", "system": "Leopard", "supplier": "DEU", "category": "tanks",
+                            "quantity": 12, "ordered": "2021", "delivered": "2023-03"}
+
+
+def test_passive_delivery_by_supplier(tmp_path: Path) -> None:
+    events = _events(tmp_path, "Egypt received the S-400 system, which was delivered by Russia in 2024.\n")
+    (arms,) = _of(events, "arms_transfer")
+    assert arms["args"]["supplier"] == "RUS" and arms["args"]["recipient"] == "EGY"
+
+
+def test_statement_with_pronoun_and_date(tmp_path: Path) -> None:
+    events = _events(tmp_path, "Prime Minister Viktor Orbán met reporters in Budapest.\n"
+                               "“We will not give up our friendship with China,” he said on Monday.\n")
+    (st,) = _of(events, "statement")
+    assert st["args"]["speaker"] == "Viktor Orbán"
+    assert st["args"]["quote"] == "We will not give up our friendship with China"
+
+
+def test_exercise_and_agreement(tmp_path: Path) -> None:
+    events = _events(tmp_path, "Chinese and Pakistani naval forces held a joint exercise, named Sea Guardian 2024, "
+                               "near Karachi in November 2024.\n"
+                               "Pakistan and China signed a free trade agreement in Islamabad on 3 May 2019.\n")
+    (ex,) = _of(events, "exercise")
+    assert set(ex["args"]["participants"]) == {"CHN", "PAK"} and ex["args"]["name"] == "Sea Guardian 2024"
+    (agr,) = _of(events, "agreement")
+    assert agr["args"]["kind"] == "free_trade" and agr["args"]["signed"] == "2019-05-03"
+
+
+def test_negatives_produce_no_events(tmp_path: Path) -> None:
+    events = _events(tmp_path, "The weather in Belgrade was warm.\n"
+                               "Analysts compared the system to the Patriot.\n"
+                               "Exercise is good for health, doctors in Germany say.\n")
+    assert _of(events, "arms_transfer") == [] and _of(events, "exercise") == []
+
+
+def test_fusion_of_reports_and_conflicts(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("In 2020, Serbia acquired six CH-92A drones from China.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("China delivered nine CH-92A drones to Serbia in 2020.\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("Serbia bought six CH-92A drones from China.\n", encoding="utf-8")
+    with bilateral.open(tmp_path / "kb.db") as kb:
+        kb.ingest([tmp_path])
+        kb.analyse()
+        (event,) = kb.events("arms_transfer")
+    assert event.docs == ["a", "b", "c"] and event.args["system"] == "CH-92A"
+
+
+def test_sample_corpus_scores_and_grounding(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with bilateral.open(tmp_path / "kb.db") as kb:
+        kb.extract([corpus], out)
+    docs = {json.loads(line)["doc"]: json.loads(line)["text"] for line in (out / "documents.jsonl").open()}
+    for line in (out / "events.jsonl").open():
+        for ev in json.loads(line)["evidence"]:
+            assert docs[ev["doc"]][ev["start"]:ev["end"]] == ev["text"]
+    result = subprocess.run([sys.executable, str(SCORER), str(GOLD), str(out / "events.jsonl"),
+                             "--documents", str(out / "documents.jsonl"), "--json"],
+                            check=True, capture_output=True, text=True)
+    overall = json.loads(result.stdout)["overall"]
+    assert overall["grounding"] == 1.0
+    # Floors at the measured level, to catch regressions; the issue's targets (0.80/0.80/0.90) are not met yet.
+    assert overall["f1"] >= 0.65 and overall["role_f1"] >= 0.80 and overall["evidence_recall"] >= 0.70
