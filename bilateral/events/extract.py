@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,10 +75,6 @@ class DocContext:
         while end > start and text[end - 1].isspace():
             end -= 1
         return Cite(self.doc_id, start, end, text[start:end])
-
-
-def _lemmas(words: Iterable[str]) -> set[str]:
-    return {w.lower() for w in words}
 
 
 def _event(ctx: DocContext, type_: str, args: dict[str, Any], sents: list[Span], trigger: Token | None,
@@ -529,9 +524,6 @@ def _loans(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             if objs:
                 purpose = _np_text(objs[0])
                 break
-    if purpose is None:
-        places = [x for x in ms if x.m.type in ("place", "organisation", "agreement") and x.m.text != lender]
-        purpose = next((x.m.text for x in places if "Bridge" in x.m.text or "Road" in x.m.text), None)
     args = {"lender": lender, "borrower": borrower, "purpose": purpose, "value": _money(ms),
             "date": _date_near(ctx, sent, trigger)}
     if not args["lender"] or not args["borrower"] or (not purpose and not args["value"]):
