@@ -18,6 +18,9 @@ demo: install
 	$(BIN)/bilateral events --db out/demo.db
 
 test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 .PHONY: install demo test

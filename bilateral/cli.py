@@ -17,8 +17,12 @@ from .ingest import DEFAULT_MAX_BYTES
 from .kb import IngestReport, KnowledgeBase
 from .store import MARK_END, MARK_START, StoreError
 
-app = typer.Typer(help="Turn articles about relations between states into a cited record of events.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
+app = typer.Typer(
+    help="Turn articles about relations between states into a cited record of events.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
@@ -35,8 +39,14 @@ def _open(db: Path) -> KnowledgeBase:
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
 
 
 def _ingest(kb: KnowledgeBase, paths: list[Path], max_bytes: int) -> IngestReport:
@@ -45,16 +55,18 @@ def _ingest(kb: KnowledgeBase, paths: list[Path], max_bytes: int) -> IngestRepor
         report = kb.ingest(paths, max_bytes=max_bytes, progress=lambda _p: bar.advance(task))
     for path, problem in report.failed:
         err.print(f"[red]error:[/] {escape(path)}: {escape(problem)}")
-    err.print(f"ingested {len(report.ingested)}, unchanged {len(report.unchanged)}, "
-              f"failed {len(report.failed)}")
+    err.print(
+        f"ingested {len(report.ingested)}, unchanged {len(report.unchanged)}, failed {len(report.failed)}"
+    )
     return report
 
 
 @app.command()
-def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or directories (recursive).")],
-           db: DbOption = DEFAULT_DB,
-           max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this.")] = DEFAULT_MAX_BYTES,
-           ) -> None:
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories (recursive).")],
+    db: DbOption = DEFAULT_DB,
+    max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this.")] = DEFAULT_MAX_BYTES,
+) -> None:
     """Ingest .txt, .md, .html and .pdf files into the knowledge base."""
     with _open(db) as kb:
         report = _ingest(kb, paths, max_bytes)
@@ -63,8 +75,10 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or directorie
 
 
 @app.command()
-def docs(db: DbOption = DEFAULT_DB,
-         format: Annotated[str, typer.Option("--format", help="table or json")] = "table") -> None:
+def docs(
+    db: DbOption = DEFAULT_DB,
+    format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
     """List the documents with their metadata."""
     with _open(db) as kb:
         documents = kb.documents()
@@ -81,8 +95,11 @@ def docs(db: DbOption = DEFAULT_DB,
 
 
 @app.command()
-def search(query: str, db: DbOption = DEFAULT_DB,
-           limit: Annotated[int, typer.Option(help="At most this many hits.")] = 20) -> None:
+def search(
+    query: str,
+    db: DbOption = DEFAULT_DB,
+    limit: Annotated[int, typer.Option(help="At most this many hits.")] = 20,
+) -> None:
     """Full-text search over the documents' sentences, with highlighted snippets and offsets."""
     with _open(db) as kb:
         hits = kb.search(query, limit)
@@ -97,11 +114,12 @@ def search(query: str, db: DbOption = DEFAULT_DB,
 
 
 @app.command()
-def extract(paths: Annotated[list[Path], typer.Argument(help="Files or directories (recursive).")],
-            out_dir: Annotated[Path, typer.Option("--out", help="Folder for the .jsonl exports.")],
-            db: DbOption = DEFAULT_DB,
-            max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this.")] = DEFAULT_MAX_BYTES,
-            ) -> None:
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories (recursive).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the .jsonl exports.")],
+    db: DbOption = DEFAULT_DB,
+    max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this.")] = DEFAULT_MAX_BYTES,
+) -> None:
     """Ingest, find entities and events, fuse them, and export documents/entities/events.jsonl."""
     with _open(db) as kb:
         report = _ingest(kb, paths, max_bytes)
@@ -115,14 +133,27 @@ def extract(paths: Annotated[list[Path], typer.Argument(help="Files or directori
 
 
 @app.command()
-def entities(db: DbOption = DEFAULT_DB,
-             type: Annotated[str | None, typer.Option("--type", help="Only this entity type.")] = None,
-             format: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table") -> None:
+def entities(
+    db: DbOption = DEFAULT_DB,
+    type: Annotated[str | None, typer.Option("--type", help="Only this entity type.")] = None,
+    format: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+) -> None:
     """List resolved entities with their mention and document counts."""
     with _open(db) as kb:
         found = sorted(kb.entities(type), key=lambda e: (-len(e.mentions), e.name))
-    rows = [(e.id, e.type, e.subtype or "", e.iso3 or "", e.name, len(e.mentions),
-             len({m.doc for m in e.mentions}), "; ".join(e.aliases)) for e in found]
+    rows = [
+        (
+            e.id,
+            e.type,
+            e.subtype or "",
+            e.iso3 or "",
+            e.name,
+            len(e.mentions),
+            len({m.doc for m in e.mentions}),
+            "; ".join(e.aliases),
+        )
+        for e in found
+    ]
     header = ("id", "type", "subtype", "iso3", "name", "mentions", "docs", "aliases")
     if format == "json":
         for e in found:
@@ -148,9 +179,15 @@ def show(name: str, db: DbOption = DEFAULT_DB) -> None:
 
     with _open(db) as kb:
         wanted = key_for("person", name)
-        found = [e for e in kb.entities()
-                 if any(wanted == k or wanted in k.split() for k in {key_for("person", a) for a in [e.name, *e.aliases]})
-                 or (e.type == "state" and e.iso3 == name.upper())]
+        found = [
+            e
+            for e in kb.entities()
+            if any(
+                wanted == k or wanted in k.split()
+                for k in {key_for("person", a) for a in [e.name, *e.aliases]}
+            )
+            or (e.type == "state" and e.iso3 == name.upper())
+        ]
         texts = {d.id: d.text for d in kb.documents()}
     if not found:
         err.print(f"no entity named {escape(name)!r}")
@@ -160,16 +197,24 @@ def show(name: str, db: DbOption = DEFAULT_DB) -> None:
         out.print("aliases: " + escape(", ".join(e.aliases)))
         for m in e.mentions:
             text = texts[m.doc]
-            left, right = text[max(0, m.start - 60):m.start], text[m.end:m.end + 60]
-            out.print(Text.assemble((f"{m.doc}:{m.start}-{m.end} ", "cyan"), left.replace("\n", " "),
-                                    (m.text, "bold yellow"), right.replace("\n", " ")))
+            left, right = text[max(0, m.start - 60) : m.start], text[m.end : m.end + 60]
+            out.print(
+                Text.assemble(
+                    (f"{m.doc}:{m.start}-{m.end} ", "cyan"),
+                    left.replace("\n", " "),
+                    (m.text, "bold yellow"),
+                    right.replace("\n", " "),
+                )
+            )
 
 
 @app.command()
-def events(db: DbOption = DEFAULT_DB,
-           type: Annotated[str | None, typer.Option("--type", help="Only this event type.")] = None,
-           actor: Annotated[str | None, typer.Option("--actor", help="ISO code or name of an actor.")] = None,
-           format: Annotated[str, typer.Option("--format", help="table or json")] = "table") -> None:
+def events(
+    db: DbOption = DEFAULT_DB,
+    type: Annotated[str | None, typer.Option("--type", help="Only this event type.")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="ISO code or name of an actor.")] = None,
+    format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
     """List fused events with their roles, sources and conflicts."""
     with _open(db) as kb:
         found = kb.events(type, actor.upper() if actor and len(actor) == 3 else actor)
@@ -179,19 +224,30 @@ def events(db: DbOption = DEFAULT_DB,
         return
     table = Table("type", "date", "roles", "sources", "conflicts", "modality")
     for e in found:
-        roles = "; ".join(f"{k}={v if not isinstance(v, list) else ', '.join(map(str, v))}"
-                          for k, v in e.args.items() if k != "quote")
+        roles = "; ".join(
+            f"{k}={v if not isinstance(v, list) else ', '.join(map(str, v))}"
+            for k, v in e.args.items()
+            if k != "quote"
+        )
         if "quote" in e.args:
             roles += f'; quote="{e.args["quote"][:80]}"'
-        table.add_row(e.type, e.date or "", escape(roles), str(len(e.docs)),
-                      escape(", ".join(c["role"] for c in e.conflicts)), e.modality)
+        table.add_row(
+            e.type,
+            e.date or "",
+            escape(roles),
+            str(len(e.docs)),
+            escape(", ".join(c["role"] for c in e.conflicts)),
+            e.modality,
+        )
     out.print(table)
 
 
 @app.command("export")
-def export_(what: Annotated[str, typer.Argument(help="documents, entities or events")],
-            output: Annotated[Path, typer.Option("-o", "--output", help="The .jsonl file to write.")],
-            db: DbOption = DEFAULT_DB) -> None:
+def export_(
+    what: Annotated[str, typer.Argument(help="documents, entities or events")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The .jsonl file to write.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
     """Export one table as JSON lines, in the format of ONTOLOGY.md."""
     from .export import EXPORTS, write_jsonl
 

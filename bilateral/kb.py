@@ -56,8 +56,12 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------ ingest
 
-    def ingest(self, paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
-               progress: Progress | None = None) -> IngestReport:
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        progress: Progress | None = None,
+    ) -> IngestReport:
         """Read files and directories into the store, one transaction per document.
 
         Unchanged files (same content hash) are skipped; a bad file is reported and the
@@ -125,10 +129,17 @@ class KnowledgeBase:
     def export(self, out: str | Path) -> dict[str, int]:
         """Write documents.jsonl, entities.jsonl and events.jsonl into the folder `out`."""
         folder = Path(out)
-        return {name: write_jsonl(folder / f"{name}.jsonl", rows(self.store)) for name, rows in EXPORTS.items()}
+        return {
+            name: write_jsonl(folder / f"{name}.jsonl", rows(self.store)) for name, rows in EXPORTS.items()
+        }
 
-    def extract(self, paths: Iterable[str | Path], out: str | Path, max_bytes: int = DEFAULT_MAX_BYTES,
-                progress: Progress | None = None) -> IngestReport:
+    def extract(
+        self,
+        paths: Iterable[str | Path],
+        out: str | Path,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        progress: Progress | None = None,
+    ) -> IngestReport:
         """Ingest, analyse and export: the whole job in one call."""
         report = self.ingest(paths, max_bytes=max_bytes, progress=progress)
         self.analyse(progress=progress)
@@ -150,8 +161,10 @@ class KnowledgeBase:
         return self.store.events(type, actor)
 
 
-def _canonical(candidates: Iterable[Event], mentions: list[Mention], entities: list[Entity]) -> Iterable[Event]:
-    """Candidates with actor names replaced by their entity's canonical name ("Vucic" -> "Aleksandar Vučić")."""
+def _canonical(
+    candidates: Iterable[Event], mentions: list[Mention], entities: list[Entity]
+) -> Iterable[Event]:
+    """Candidates with actor names replaced by their entity's canonical name ("Vucic" -> "A. Vučić")."""
     names = {e.id: e.name for e in entities if e.type in ("person", "organisation")}
     by_surface = {(m.doc, m.text): names[m.entity_id] for m in mentions if m.entity_id in names}
     for event in candidates:

@@ -136,8 +136,12 @@ class Event:
 def event_to_record(event: Event) -> dict[str, Any]:
     """Everything about an event, for storage (richer than the export)."""
     return {
-        "id": event.id, "type": event.type, "args": event.args, "modality": event.modality,
-        "date": event.date, "conflicts": event.conflicts,
+        "id": event.id,
+        "type": event.type,
+        "args": event.args,
+        "modality": event.modality,
+        "date": event.date,
+        "conflicts": event.conflicts,
         "evidence": [s.as_dict() for s in event.evidence],
         "role_spans": {k: s.as_dict() for k, s in event.role_spans.items()},
     }
@@ -145,8 +149,12 @@ def event_to_record(event: Event) -> dict[str, Any]:
 
 def event_from_record(row: dict[str, Any]) -> Event:
     return Event(
-        id=row.get("id", ""), type=row["type"], args=row["args"], modality=row.get("modality", "reported"),
-        date=row.get("date"), conflicts=row.get("conflicts", []),
+        id=row.get("id", ""),
+        type=row["type"],
+        args=row["args"],
+        modality=row.get("modality", "reported"),
+        date=row.get("date"),
+        conflicts=row.get("conflicts", []),
         evidence=[Span(**s) for s in row.get("evidence", [])],
         role_spans={k: Span(**s) for k, s in row.get("role_spans", {}).items()},
     )

@@ -24,8 +24,10 @@ def test_state_lexicon_names_demonyms_capitals() -> None:
 
 
 def test_weapons_orgs_exercises_and_titles() -> None:
-    found = _mentions("Senior Colonel Li Wei of the Hungarian Institute for Defence Studies said the army bought "
-                      "four J-10C jets and a Bayraktar TB2 before the drill, named Steel Shield 2024, began.")
+    found = _mentions(
+        "Senior Colonel Li Wei of the Hungarian Institute for Defence Studies said the army bought "
+        "four J-10C jets and a Bayraktar TB2 before the drill, named Steel Shield 2024, began."
+    )
     assert found["J-10C"] == "weapon" and found["Bayraktar TB2"] == "weapon"
     assert found["Li Wei"] == "person"  # the rank is stripped
     assert found["Hungarian Institute for Defence Studies"] == "organisation"
@@ -36,10 +38,13 @@ def test_resolution_merges_variants_and_keeps_people_apart(tmp_path: Path) -> No
     (tmp_path / "a.txt").write_text(
         "President Aleksandar Vučić met Xi Jinping in Belgrade. Vučić said the talks went well.\n"
         "Milan Petrović, an analyst at the Belgrade Centre for Security Policy, said it was historic.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (tmp_path / "b.txt").write_text(
         "Aleksandar Vucic visited Beijing in May. Researchers at the Belgrade Center for Security Policy "
-        "disagreed. Ana Petrović, a journalist, wrote that the visit was short.\n", encoding="utf-8")
+        "disagreed. Ana Petrović, a journalist, wrote that the visit was short.\n",
+        encoding="utf-8",
+    )
     with bilateral.open(tmp_path / "kb.db") as kb:
         kb.analyse() if kb.ingest([tmp_path]).ok else None
         people = {e.name: e for e in kb.entities("person")}
@@ -47,7 +52,7 @@ def test_resolution_merges_variants_and_keeps_people_apart(tmp_path: Path) -> No
         texts = {d.id: d.text for d in kb.documents()}
         for e in kb.entities():
             for m in e.mentions:
-                assert texts[m.doc][m.start:m.end] == m.text
+                assert texts[m.doc][m.start : m.end] == m.text
     assert any("Vučić" in name or "Vucic" in name for name in people)
     assert "Milan Petrović" in people
     assert "Ana Petrović" not in people["Milan Petrović"].aliases  # same surname, not merged
@@ -67,4 +72,4 @@ def test_corpus_entities_have_exact_offsets(corpus: Path, tmp_path: Path) -> Non
     assert by_name["Serbia"].iso3 == "SRB"
     for e in found:
         for m in e.mentions:
-            assert texts[m.doc][m.start:m.end] == m.text
+            assert texts[m.doc][m.start : m.end] == m.text

@@ -34,7 +34,10 @@ def test_markdown_and_sentences(tmp_path: Path) -> None:
         sentences = kb.store.sentences(doc.id)
     assert doc.format == "md" and doc.title == "Trade brief"
     assert [doc.text[s:e] for s, e in sentences] == [
-        "# Trade brief", "Serbia imports cars.", "China exports them."]
+        "# Trade brief",
+        "Serbia imports cars.",
+        "China exports them.",
+    ]
 
 
 def test_html_main_text_and_metadata(tmp_path: Path) -> None:
@@ -47,7 +50,9 @@ def test_html_main_text_and_metadata(tmp_path: Path) -> None:
         "<p>China Exim Bank lent Serbia 170 million euros for a new bridge over the Danube, "
         "officials in Belgrade said on Tuesday after a long negotiation.</p>"
         "<p>The bridge opened in 2014 and carries road and tram traffic.</p></article>"
-        "<footer>Copyright</footer></body></html>", encoding="utf-8")
+        "<footer>Copyright</footer></body></html>",
+        encoding="utf-8",
+    )
     with bilateral.open(tmp_path / "kb.db") as kb:
         kb.ingest([path])
         (doc,) = kb.documents()
@@ -78,7 +83,8 @@ def test_manifest_csv_gives_metadata(corpus_copy: Path, tmp_path: Path) -> None:
 def test_manifest_jsonl(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "manifest.jsonl").write_text(
-        json.dumps({"doc": "a", "title": "Deal", "source": "example", "published": "2024-07-02"}) + "\n")
+        json.dumps({"doc": "a", "title": "Deal", "source": "example", "published": "2024-07-02"}) + "\n"
+    )
     with bilateral.open(tmp_path / "kb.db") as kb:
         kb.ingest([tmp_path])
         (doc,) = kb.documents()
@@ -124,7 +130,7 @@ def test_search_highlights_and_offsets(corpus: Path, tmp_path: Path) -> None:
     for hit in hits:
         assert "\x02" in hit.snippet
         assert hit.snippet.split("\x02")[1].split("\x03")[0].lower() in {"vucic", "vučić"}
-        assert texts[hit.doc][hit.start:hit.end].strip()
+        assert texts[hit.doc][hit.start : hit.end].strip()
 
 
 def test_bad_inputs_are_reported_and_others_ingested(tmp_path: Path) -> None:
@@ -140,9 +146,13 @@ def test_bad_inputs_are_reported_and_others_ingested(tmp_path: Path) -> None:
     (src / "big.txt").write_text("word " * 3000, encoding="utf-8")
     (src / "loop.txt").symlink_to(src / "loop.txt")  # a link to itself: cannot be read
     latin = src / "latin.txt"
-    latin.write_bytes(("Ministar odbrane Đorđević je rekao da će Srbija kupiti nove dronove iz Kine. Vučić i "
-                       "Si Đinping su se sastali u Beogradu, gde su potpisali sporazum o slobodnoj trgovini. "
-                       "Šabac i Čačak su gradovi u Srbiji.\n").encode("cp1250"))
+    latin.write_bytes(
+        (
+            "Ministar odbrane Đorđević je rekao da će Srbija kupiti nove dronove iz Kine. Vučić i "
+            "Si Đinping su se sastali u Beogradu, gde su potpisali sporazum o slobodnoj trgovini. "
+            "Šabac i Čačak su gradovi u Srbiji.\n"
+        ).encode("cp1250")
+    )
     (tmp_path / "x.docx").write_bytes(b"PK\x03\x04 a word file")
     with bilateral.open(tmp_path / "kb.db") as kb:
         report = kb.ingest([src, tmp_path / "missing.txt", tmp_path / "x.docx"], max_bytes=10_000)

@@ -48,11 +48,15 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 def _dump(db: Path) -> list[tuple[object, ...]]:
     conn = sqlite3.connect(db)
-    rows = [("doc",) + tuple(r) for r in conn.execute(
-        "SELECT id, path, sha256, title, text FROM documents ORDER BY id")]
-    rows += [("sent",) + tuple(r) for r in conn.execute("SELECT * FROM sentences ORDER BY doc, idx")]
-    rows += [("fts",) + tuple(r) for r in conn.execute(
-        "SELECT doc, start, \"end\", text FROM sentences_fts ORDER BY doc, start")]
+    rows = [
+        ("doc", *tuple(r))
+        for r in conn.execute("SELECT id, path, sha256, title, text FROM documents ORDER BY id")
+    ]
+    rows += [("sent", *tuple(r)) for r in conn.execute("SELECT * FROM sentences ORDER BY doc, idx")]
+    rows += [
+        ("fts", *tuple(r))
+        for r in conn.execute('SELECT doc, start, "end", text FROM sentences_fts ORDER BY doc, start')
+    ]
     conn.close()
     return rows
 
@@ -62,7 +66,8 @@ def test_killed_ingest_rerun_equals_clean_run(tmp_path: Path) -> None:
     src.mkdir()
     for i in range(400):
         (src / f"doc{i:04d}.txt").write_text(
-            f"Report {i}. Serbia and China held talks in Belgrade on day {i}.\n" * 40, encoding="utf-8")
+            f"Report {i}. Serbia and China held talks in Belgrade on day {i}.\n" * 40, encoding="utf-8"
+        )
     cmd = [sys.executable, "-m", "bilateral", "ingest", str(src), "--db"]
     killed_db = tmp_path / "killed.db"
     proc = subprocess.Popen([*cmd, str(killed_db)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

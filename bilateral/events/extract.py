@@ -24,8 +24,22 @@ from .ontology import triggers
 
 QUOTES = re.compile(r"“([^”]{2,1500})”|\"([^\"\n]{2,1500})\"|„([^“”]{2,1500})[“”]")
 PRONOUNS = {"he", "she"}
-ROLE_NOUNS = {"chief", "minister", "president", "spokesperson", "spokesman", "spokeswoman", "head",
-              "leader", "secretary", "ambassador", "researcher", "analyst", "official", "premier"}
+ROLE_NOUNS = {
+    "chief",
+    "minister",
+    "president",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "head",
+    "leader",
+    "secretary",
+    "ambassador",
+    "researcher",
+    "analyst",
+    "official",
+    "premier",
+}
 
 
 @dataclass
@@ -77,14 +91,24 @@ class DocContext:
         return Cite(self.doc_id, start, end, text[start:end])
 
 
-def _event(ctx: DocContext, type_: str, args: dict[str, Any], sents: list[Span], trigger: Token | None,
-           role_spans: dict[str, Cite] | None = None) -> Event:
+def _event(
+    ctx: DocContext,
+    type_: str,
+    args: dict[str, Any],
+    sents: list[Span],
+    trigger: Token | None,
+    role_spans: dict[str, Cite] | None = None,
+) -> Event:
     date_role = {"arms_transfer": None, "agreement": "signed", "trade": "period"}.get(type_, "date")
     date = args.get(date_role) if date_role else (args.get("delivered") or args.get("ordered"))
-    return Event(type=type_, args={k: v for k, v in args.items() if v not in (None, "", [])},
-                 evidence=[ctx.cite(s.start_char, s.end_char) for s in sents],
-                 modality=_modality(trigger) if trigger is not None else "reported", date=date,
-                 role_spans=role_spans or {})
+    return Event(
+        type=type_,
+        args={k: v for k, v in args.items() if v not in (None, "", [])},
+        evidence=[ctx.cite(s.start_char, s.end_char) for s in sents],
+        modality=_modality(trigger) if trigger is not None else "reported",
+        date=date,
+        role_spans=role_spans or {},
+    )
 
 
 def _modality(trigger: Token) -> str:
@@ -102,6 +126,7 @@ def _modality(trigger: Token) -> str:
 
 
 # ------------------------------------------------------------------ shared role helpers
+
 
 def _dates(ctx: DocContext, sent: Span) -> list[tuple[Ment, str]]:
     out = []
@@ -139,8 +164,12 @@ def _subject_state(token: Token, ms: list[Ment], deps: tuple[str, ...] = ("nsubj
     """The state that is the subject of `token`, directly or as a modifier ("Serbian armed forces")."""
     for child in token.children:
         if child.dep_ in deps:
-            subtree = {t.i for t in child.subtree} if child.dep_ == "agent" else \
-                {child.i} | {t.i for t in child.children if t.dep_ in ("amod", "compound", "poss", "nmod")}
+            subtree = (
+                {t.i for t in child.subtree}
+                if child.dep_ == "agent"
+                else {child.i}
+                | {t.i for t in child.children if t.dep_ in ("amod", "compound", "poss", "nmod")}
+            )
             for x in ms:
                 if x.state and x.span.root.i in subtree:
                     return x.state
@@ -167,13 +196,16 @@ def _np_text(token: Token) -> str:
     left = token.left_edge.i
     right = token.i
     for child in token.rights:
-        if child.dep_ in ("compound", "amod", "nummod", "appos") or (child.dep_ == "prep" and child.lower_ == "of"):
+        if child.dep_ in ("compound", "amod", "nummod", "appos") or (
+            child.dep_ == "prep" and child.lower_ == "of"
+        ):
             right = max(right, child.right_edge.i)
-    span = token.doc[left:right + 1]
+    span = token.doc[left : right + 1]
     return span.text.strip(" ,.;:–-")
 
 
 # ------------------------------------------------------------------ statements
+
 
 def _statements(ctx: DocContext) -> list[Event]:
     doc, events = ctx.doc, []
@@ -181,7 +213,7 @@ def _statements(ctx: DocContext) -> list[Event]:
     prev: Event | None = None
     prev_end = -1
     for qs, qe in ctx.quotes:
-        quote = doc.text[qs + 1:qe - 1].strip(" ,.")
+        quote = doc.text[qs + 1 : qe - 1].strip(" ,.")
         sent = doc.char_span(qs, qe, alignment_mode="expand")
         if sent is None or not quote:
             continue
@@ -191,8 +223,11 @@ def _statements(ctx: DocContext) -> list[Event]:
         if speaker is None:
             if prev is not None and "\n" not in between and len(between) < 200:
                 prev.args["quote"] += " " + quote
-                prev.evidence.extend(ctx.cite(s.start_char, s.end_char) for s in sents
-                                     if ctx.cite(s.start_char, s.end_char) not in prev.evidence)
+                prev.evidence.extend(
+                    ctx.cite(s.start_char, s.end_char)
+                    for s in sents
+                    if ctx.cite(s.start_char, s.end_char) not in prev.evidence
+                )
                 prev_end = qe
             continue
         person, verb = speaker
@@ -200,19 +235,22 @@ def _statements(ctx: DocContext) -> list[Event]:
             continue
         date = None
         if verb is not None:
-            dated = [d for d in _dates(ctx, verb.sent) if _governs(verb, d[0].span.root)
-                     and not qs <= d[0].m.start < qe]
+            dated = [
+                d
+                for d in _dates(ctx, verb.sent)
+                if _governs(verb, d[0].span.root) and not qs <= d[0].m.start < qe
+            ]
             date = dated[0][1] if dated else None
-        prev = _event(ctx, "statement", {"speaker": person.m.text, "quote": quote, "date": date},
-                      sents, verb)
+        prev = _event(ctx, "statement", {"speaker": person.m.text, "quote": quote, "date": date}, sents, verb)
         prev.role_spans["quote"] = ctx.cite(qs + 1, qe - 1)
         events.append(prev)
         prev_end = qe
     return events
 
 
-def _speaker_for_quote(ctx: DocContext, sents: list[Span], qs: int, qe: int,
-                       speech: set[str]) -> tuple[Ment, Token | None] | None:
+def _speaker_for_quote(
+    ctx: DocContext, sents: list[Span], qs: int, qe: int, speech: set[str]
+) -> tuple[Ment, Token | None] | None:
     for sent in sents:
         for token in sent:
             if qs <= token.idx < qe:
@@ -226,7 +264,7 @@ def _speaker_for_quote(ctx: DocContext, sents: list[Span], qs: int, qe: int,
                     if x.m.type == "person" and x.m.start > token.idx:
                         return x, None
         # "He said:" or "X remarked: “...”" — the colon introduces the quotation.
-        before = ctx.doc.text[sent.start_char:qs].rstrip()
+        before = ctx.doc.text[sent.start_char : qs].rstrip()
         if before.endswith(":"):
             who = _person_subject(ctx, sent.root)
             if who:
@@ -260,32 +298,50 @@ def _indirect_statements(ctx: DocContext, sent: Span) -> list[Event]:
             continue
         comp = [c for c in token.children if c.dep_ == "ccomp"]
         if comp:
-            quote = token.doc[comp[0].left_edge.i:comp[0].right_edge.i + 1].text
+            quote = token.doc[comp[0].left_edge.i : comp[0].right_edge.i + 1].text
         elif token.dep_ == "parataxis":
-            quote = " ".join(t.text_with_ws.strip() for t in sent
-                             if (t.i not in {s.i for s in token.subtree} and not t.is_punct) or t.lower_ == ",")
+            quote = " ".join(
+                t.text_with_ws.strip()
+                for t in sent
+                if (t.i not in {s.i for s in token.subtree} and not t.is_punct) or t.lower_ == ","
+            )
         else:
             rest = [t for t in token.rights if t.dep_ in ("dobj", "prep", "xcomp", "oprd", "attr")]
             if not rest:
                 continue
-            quote = token.doc[token.i + 1:max(t.right_edge.i for t in rest) + 1].text
+            quote = token.doc[token.i + 1 : max(t.right_edge.i for t in rest) + 1].text
         quote = re.sub(r"^(that|:)\s+", "", quote.strip(" ,.;"))
         if len(quote.split()) < 4:
             continue
-        dated = [d for d in _dates(ctx, sent) if _governs(token, d[0].span.root)
-                 and not any(_governs(c, d[0].span.root) for c in comp)]
-        out.append(_event(ctx, "statement", {"speaker": who.m.text, "quote": quote,
-                                             "date": dated[0][1] if dated else None}, [sent], token))
+        dated = [
+            d
+            for d in _dates(ctx, sent)
+            if _governs(token, d[0].span.root) and not any(_governs(c, d[0].span.root) for c in comp)
+        ]
+        out.append(
+            _event(
+                ctx,
+                "statement",
+                {"speaker": who.m.text, "quote": quote, "date": dated[0][1] if dated else None},
+                [sent],
+                token,
+            )
+        )
     for token in sent:
         if token.lower_ == "according" and token.i + 1 < sent.end and token.nbor(1).lower_ == "to":
-            people = [x for x in ctx.sentence_mentions(sent) if x.m.type == "person" and x.m.start > token.idx]
-            quote = ctx.doc.text[sent.start_char:token.idx].strip(" ,")
+            people = [
+                x for x in ctx.sentence_mentions(sent) if x.m.type == "person" and x.m.start > token.idx
+            ]
+            quote = ctx.doc.text[sent.start_char : token.idx].strip(" ,")
             if people and len(quote.split()) >= 4:
-                out.append(_event(ctx, "statement", {"speaker": people[0].m.text, "quote": quote}, [sent], None))
+                out.append(
+                    _event(ctx, "statement", {"speaker": people[0].m.text, "quote": quote}, [sent], None)
+                )
     return out
 
 
 # ------------------------------------------------------------------ arms transfers
+
 
 def _arms(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     tr = triggers()["arms_transfer"]
@@ -301,13 +357,22 @@ def _arms(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     for w in weapons:
         root = w.span.root
         linked = [t for t in trig if _governs(t, root) or _governs(root, t)]
-        if w.m.key in seen or not linked or any(a.lemma_ in not_transferred for a in list(root.ancestors)[:3]):
+        if (
+            w.m.key in seen
+            or not linked
+            or any(a.lemma_ in not_transferred for a in list(root.ancestors)[:3])
+        ):
             continue
         seen.add(w.m.key)
-        head = root.head if root.dep_ in ("compound", "nmod", "amod", "appos") and root.head.pos_ == "NOUN" \
-            and root.head.i > root.i else root
+        head = (
+            root.head
+            if root.dep_ in ("compound", "nmod", "amod", "appos")
+            and root.head.pos_ == "NOUN"
+            and root.head.i > root.i
+            else root
+        )
         trigger = min(linked, key=lambda t: abs(t.i - root.i))
-        category = ctx.doc[w.span.end:head.i + 1].text.strip(" -") if head.i >= w.span.end else None
+        category = ctx.doc[w.span.end : head.i + 1].text.strip(" -") if head.i >= w.span.end else None
         quantity = None
         for node in (head, head.head if head.dep_ == "appos" else None, root):
             if node is None:
@@ -320,8 +385,11 @@ def _arms(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         # subject of a supply verb; recipient: the subject of a buy verb or "to X"/"with" for supply.
         supplier = None
         for x in ms:
-            if x.state and x.span.root.head in (head, root) and x.span.root.dep_ in ("poss", "amod", "compound",
-                                                                                     "nmod"):
+            if (
+                x.state
+                and x.span.root.head in (head, root)
+                and x.span.root.dep_ in ("poss", "amod", "compound", "nmod")
+            ):
                 supplier = x.state
         supplier = _prep_state(trigger, ms, {"from"}) or supplier
         recipient = None
@@ -330,25 +398,42 @@ def _arms(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         if passive:
             supplier = _subject_state(trigger, ms, ("agent",)) or supplier
             subj = None
-        if trigger.lemma_ in {"supply", "sell", "export", "deliver", "transfer", "ship"} and \
-                trigger.pos_ == "VERB" and not passive:
+        if (
+            trigger.lemma_ in {"supply", "sell", "export", "deliver", "transfer", "ship"}
+            and trigger.pos_ == "VERB"
+            and not passive
+        ):
             supplier = subj or supplier
             recipient = _prep_state(trigger, ms, {"to", "with"}) or next(
-                (x.state for x in ms if x.state and x.span.root.head == trigger and x.span.root.dep_ in
-                 ("dobj", "dative")), None)
+                (
+                    x.state
+                    for x in ms
+                    if x.state and x.span.root.head == trigger and x.span.root.dep_ in ("dobj", "dative")
+                ),
+                None,
+            )
         else:
             recipient = subj if subj != supplier else None
         if recipient is None:
-            recipient = next(iter(_others(states, supplier)), None) if len(states) > 1 or not supplier \
-                else None
+            recipient = (
+                next(iter(_others(states, supplier)), None) if len(states) > 1 or not supplier else None
+            )
             if recipient is None or recipient == supplier:
                 recipient = next(iter(_others(ctx.pair, supplier)), None)
         if supplier is None:
-            supplier = next(iter(_others(states, recipient)), None) or next(iter(_others(ctx.pair, recipient)), None)
-        args: dict[str, Any] = {"recipient": recipient, "system": w.m.text, "supplier": supplier,
-                                "category": category, "quantity": quantity}
-        own_date = [d for d in _dates(ctx, sent) if d[0].span.root.head.head == head or
-                    d[0].span.root.head == head]
+            supplier = next(iter(_others(states, recipient)), None) or next(
+                iter(_others(ctx.pair, recipient)), None
+            )
+        args: dict[str, Any] = {
+            "recipient": recipient,
+            "system": w.m.text,
+            "supplier": supplier,
+            "category": category,
+            "quantity": quantity,
+        }
+        own_date = [
+            d for d in _dates(ctx, sent) if d[0].span.root.head.head == head or d[0].span.root.head == head
+        ]
         for t in trig:
             date = own_date[0][1] if own_date else _date_near(ctx, sent, t)
             role = "ordered" if t.lemma_ in order else "delivered"
@@ -360,13 +445,20 @@ def _arms(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
 
 # ------------------------------------------------------------------ exercises
 
+
 def _exercises(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     words = set(triggers()["exercise"])
     trig = [t for t in sent if t.lemma_ in words and t.pos_ == "NOUN" and not ctx.in_quote(t.idx, t.idx + 1)]
     names = [x for x in ms if x.m.type == "exercise"]
-    if not trig or (not names and not any(c.lower_ in ("joint", "military", "counter-terrorism",
-                                                      "counterterrorism") or c.lemma_ == "conduct"
-                                          for t in trig for c in [*t.children, t.head])):
+    if not trig or (
+        not names
+        and not any(
+            c.lower_ in ("joint", "military", "counter-terrorism", "counterterrorism")
+            or c.lemma_ == "conduct"
+            for t in trig
+            for c in [*t.children, t.head]
+        )
+    ):
         return []
     trigger = trig[0]
     participants = _states([x for x in ms if x.m.type == "state" or (x.state and x.span.root.dep_ != "pobj")])
@@ -376,25 +468,35 @@ def _exercises(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     for x in ms:
         if x.m.type == "organisation" and x.m.subtype == "alliance" and x.actor not in participants:
             participants.append(x.m.text)
-    locations = [x for x in ms if x.m.type == "place" and x.span.root.head.lower_ in ("in", "near", "at")
-                 and x.span.root.head.head.i >= trigger.i - 12]
+    locations = [
+        x
+        for x in ms
+        if x.m.type == "place"
+        and x.span.root.head.lower_ in ("in", "near", "at")
+        and x.span.root.head.head.i >= trigger.i - 12
+    ]
     forces_words = set(triggers()["forces"])
     forces = None
     for t in sent:
         if t.lower_ in forces_words and t.pos_ == "NOUN":
             mods = [c for c in t.lefts if c.dep_ in ("amod", "compound") and not c.ent_type_]
             if mods:
-                forces = ctx.doc[mods[0].i:t.i + 1].text
+                forces = ctx.doc[mods[0].i : t.i + 1].text
                 break
-    args = {"participants": participants, "name": names[0].m.text if names else None,
-            "location": locations[0].m.text if locations else None, "forces": forces,
-            "date": _date_near(ctx, sent, trigger)}
+    args = {
+        "participants": participants,
+        "name": names[0].m.text if names else None,
+        "location": locations[0].m.text if locations else None,
+        "forces": forces,
+        "date": _date_near(ctx, sent, trigger),
+    }
     if len(participants) < 2 or not (args["name"] or args["date"]):
         return []  # a passing reference, not a report of one exercise
     return [_event(ctx, "exercise", args, [sent], trigger)]
 
 
 # ------------------------------------------------------------------ agreements
+
 
 def _agreement_kind(text: str) -> str:
     low = text.lower()
@@ -409,44 +511,61 @@ def _agreements(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     nouns, verbs = list(tr["nouns"]), set(tr["verbs"])
     out = []
     rank = {n: i for i, n in enumerate(nouns)}
-    candidates = sorted((t for t in sent if t.lemma_.lower() in rank and t.pos_ in ("NOUN", "PROPN")),
-                        key=lambda t: rank[t.lemma_.lower()])
+    candidates = sorted(
+        (t for t in sent if t.lemma_.lower() in rank and t.pos_ in ("NOUN", "PROPN")),
+        key=lambda t: rank[t.lemma_.lower()],
+    )
     candidates += [t for t in sent if t.lemma_ in ("tie", "relation")]
     for t in candidates:
         if ctx.in_quote(t.idx, t.idx + 1):
             continue
-        diplomatic = t.lemma_ in ("tie", "relation") and any(c.lower_ == "diplomatic" for c in t.children) \
+        diplomatic = (
+            t.lemma_ in ("tie", "relation")
+            and any(c.lower_ == "diplomatic" for c in t.children)
             and t.head.lemma_ == "establish"
+        )
         governor = t.head.head if t.dep_ == "pobj" else t.head
-        signed_verb = (t.dep_ in ("dobj", "nsubjpass", "pobj", "conj", "appos") and
-                       (governor.lemma_ in verbs or t.head.lemma_ in verbs)) or \
-            any(c.dep_ == "acl" and c.lemma_ in verbs for c in t.children)
+        signed_verb = (
+            t.dep_ in ("dobj", "nsubjpass", "pobj", "conj", "appos")
+            and (governor.lemma_ in verbs or t.head.lemma_ in verbs)
+        ) or any(c.dep_ == "acl" and c.lemma_ in verbs for c in t.children)
         if not diplomatic and not (t.lemma_.lower() in rank and signed_verb):
             continue
         phrase = _np_text(t)
-        window = " ".join(x.m.text for x in ms if x.m.type == "agreement") + " " + \
-            ctx.doc[max(sent.start, t.i - 6):min(sent.end, t.right_edge.i + 1)].text
+        window = (
+            " ".join(x.m.text for x in ms if x.m.type == "agreement")
+            + " "
+            + ctx.doc[max(sent.start, t.i - 6) : min(sent.end, t.right_edge.i + 1)].text
+        )
         kind = "diplomatic_relations" if diplomatic else _agreement_kind(window)
         parties = _states(ms)
         orgs = [x.m.text for x in ms if x.m.type == "organisation" and x.span.root.head.lower_ == "with"]
         if len(parties) + len(orgs) < 2:
-            parties += [s for s in ctx.pair if s not in parties][:2 - len(parties) - len(orgs)]
+            parties += [s for s in ctx.pair if s not in parties][: 2 - len(parties) - len(orgs)]
         titled = [x for x in ms if x.m.type == "agreement" and x.span.start <= t.i < x.span.end + 3]
         signed = effective = None
         for x, value in _dates(ctx, sent):
             near = x.span.root.head.head
-            if any(w.lower_ in ("effect", "force", "effective") for w in [near, *near.children, x.span.root.head]):
+            if any(
+                w.lower_ in ("effect", "force", "effective") for w in [near, *near.children, x.span.root.head]
+            ):
                 effective = value
             elif signed is None:
                 signed = value
-        args = {"parties": parties + orgs, "kind": kind,
-                "title": titled[0].m.text if titled else phrase, "signed": signed, "effective": effective}
+        args = {
+            "parties": parties + orgs,
+            "kind": kind,
+            "title": titled[0].m.text if titled else phrase,
+            "signed": signed,
+            "effective": effective,
+        }
         out.append(_event(ctx, "agreement", args, [sent], t))
         break
     return out
 
 
 # ------------------------------------------------------------------ money: investments, loans, trade
+
 
 def _money(ms: list[Ment]) -> dict[str, Any] | None:
     for x in ms:
@@ -459,8 +578,11 @@ def _money(ms: list[Ment]) -> dict[str, Any] | None:
 
 def _investments(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     tr = triggers()["investment"]
-    trig = [t for t in sent if (t.lemma_ in tr["nouns"] and t.pos_ == "NOUN") or
-            (t.lemma_ in tr["verbs"] and t.pos_ == "VERB")]
+    trig = [
+        t
+        for t in sent
+        if (t.lemma_ in tr["nouns"] and t.pos_ == "NOUN") or (t.lemma_ in tr["verbs"] and t.pos_ == "VERB")
+    ]
     if not trig or any(x.m.type == "weapon" for x in ms):
         return []
     trigger = trig[0]
@@ -471,8 +593,14 @@ def _investments(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         if x.span.root.dep_ in ("nsubj", "nsubjpass") or x.span.root.head.dep_ == "agent":
             investor = x
             break
-    target = next((x for x in orgs if x is not investor and
-                   (investor is None or x.span.root.head != investor.span.root)), None)
+    target = next(
+        (
+            x
+            for x in orgs
+            if x is not investor and (investor is None or x.span.root.head != investor.span.root)
+        ),
+        None,
+    )
     percent = next((parse_percent(x.m.text) for x in ms if x.m.type == "percent"), None)
     value = _money(ms)
     if investor is None and target is None and value is None:
@@ -490,9 +618,14 @@ def _investments(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         target_text = target.m.text
     if target_text is None:
         return []
-    args = {"investor": investor_value, "target": target_text, "country": country or
-            next(iter(_others(ctx.pair, subj_state)), None), "stake": percent, "value": value,
-            "date": _date_near(ctx, sent, trigger)}
+    args = {
+        "investor": investor_value,
+        "target": target_text,
+        "country": country or next(iter(_others(ctx.pair, subj_state)), None),
+        "stake": percent,
+        "value": value,
+        "date": _date_near(ctx, sent, trigger),
+    }
     return [_event(ctx, "investment", args, [sent], trigger)]
 
 
@@ -505,12 +638,26 @@ def _loans(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     banks = [x for x in ms if x.m.type == "organisation" and x.m.subtype == "bank"]
     lender = banks[0].m.text if banks else None
     states = _states(ms)
-    verb = trigger if trigger.pos_ == "VERB" else next((a for a in trigger.ancestors if a.pos_ == "VERB"), trigger)
+    verb = (
+        trigger
+        if trigger.pos_ == "VERB"
+        else next((a for a in trigger.ancestors if a.pos_ == "VERB"), trigger)
+    )
     subj = _subject_state(verb, ms)
     lender = lender or subj
-    borrower_org = next((x.m.text for x in ms if x.m.type == "organisation" and x.m.subtype != "bank"
-                         and x.span.root.dep_ in ("nsubj", "dobj", "pobj", "dative")), None)
-    borrower = _prep_state(verb, ms, {"to", "for"}) or borrower_org or next(iter(_others(states, lender)), None)
+    borrower_org = next(
+        (
+            x.m.text
+            for x in ms
+            if x.m.type == "organisation"
+            and x.m.subtype != "bank"
+            and x.span.root.dep_ in ("nsubj", "dobj", "pobj", "dative")
+        ),
+        None,
+    )
+    borrower = (
+        _prep_state(verb, ms, {"to", "for"}) or borrower_org or next(iter(_others(states, lender)), None)
+    )
     if borrower is None:
         borrower = next((x.state for x in ms if x.state and x.span.root.head.lower_ == "in"), None)
     if lender is None:
@@ -524,8 +671,13 @@ def _loans(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             if objs:
                 purpose = _np_text(objs[0])
                 break
-    args = {"lender": lender, "borrower": borrower, "purpose": purpose, "value": _money(ms),
-            "date": _date_near(ctx, sent, trigger)}
+    args = {
+        "lender": lender,
+        "borrower": borrower,
+        "purpose": purpose,
+        "value": _money(ms),
+        "date": _date_near(ctx, sent, trigger),
+    }
     if not args["lender"] or not args["borrower"] or (not purpose and not args["value"]):
         return []
     return [_event(ctx, "loan", args, [sent], trigger)]
@@ -551,17 +703,27 @@ def _trade(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     if not exporter or not importer:
         return []
     note = _np_text(trigger.head) if trigger.head.pos_ == "NOUN" else None
-    args = {"exporter": exporter, "importer": importer, "value": value,
-            "period": _date_near(ctx, sent, trigger), "note": note}
+    args = {
+        "exporter": exporter,
+        "importer": importer,
+        "value": value,
+        "period": _date_near(ctx, sent, trigger),
+        "note": note,
+    }
     return [_event(ctx, "trade", args, [sent], trigger)]
 
 
 # ------------------------------------------------------------------ meetings
 
+
 def _meetings(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     tr = triggers()["meeting"]
-    trig = [t for t in sent if ((t.lemma_ in tr["nouns"] and t.pos_ == "NOUN") or
-                                (t.lemma_ in tr["verbs"] and t.pos_ == "VERB")) and not ctx.in_quote(t.idx, t.idx + 1)]
+    trig = [
+        t
+        for t in sent
+        if ((t.lemma_ in tr["nouns"] and t.pos_ == "NOUN") or (t.lemma_ in tr["verbs"] and t.pos_ == "VERB"))
+        and not ctx.in_quote(t.idx, t.idx + 1)
+    ]
     if not trig:
         return _caption(ctx, sent, ms)
     trigger = trig[0]
@@ -574,8 +736,11 @@ def _meetings(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     participants = list(people)
     destination = None
     for x in ms:
-        if x.state and x.span.root.head.lower_ in ("to", "in") and x.span.root.head.head.lemma_ in (
-                "visit", "trip", "travel", "pay", "meet", "be", "hold"):
+        if (
+            x.state
+            and x.span.root.head.lower_ in ("to", "in")
+            and x.span.root.head.head.lemma_ in ("visit", "trip", "travel", "pay", "meet", "be", "hold")
+        ):
             destination = x
             break
     if len(participants) < 2:
@@ -591,8 +756,12 @@ def _meetings(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             location = x.m.text
             break
     occasion = next((x.m.text for x in ms if x.m.type == "agreement"), None)
-    args = {"participants": participants, "location": location, "date": _date_near(ctx, sent, trigger),
-            "occasion": occasion}
+    args = {
+        "participants": participants,
+        "location": location,
+        "date": _date_near(ctx, sent, trigger),
+        "occasion": occasion,
+    }
     return [_event(ctx, "meeting", args, [sent], trigger)]
 
 

@@ -35,15 +35,23 @@ def _same_system(a: str, b: str) -> bool:
     if ka == kb:
         return True
     short, long_ = sorted((ka, kb), key=len)
-    return bool(short) and long_.startswith(short) and long_[len(short):].isalpha() and len(long_) - len(short) <= 1
+    return (
+        bool(short)
+        and long_.startswith(short)
+        and long_[len(short) :].isalpha()
+        and len(long_) - len(short) <= 1
+    )
 
 
 def _same_exercise_name(a: str, b: str) -> bool:
-    """Exercise names reported in several forms ("X Defender 2025", "X-keeper 2025"): same year, similar words."""
+    """Exercise names reported in several forms ("X Defender 2025", "X-keeper 2025"): same year, alike."""
     ya, yb = re.findall(r"\d{4}", a), re.findall(r"\d{4}", b)
     if ya and yb and ya != yb:
         return False
-    wa, wb = re.sub(r"[\d-]+", " ", key_for("exercise", a)).strip(), re.sub(r"[\d-]+", " ", key_for("exercise", b)).strip()
+    wa, wb = (
+        re.sub(r"[\d-]+", " ", key_for("exercise", a)).strip(),
+        re.sub(r"[\d-]+", " ", key_for("exercise", b)).strip(),
+    )
     return fuzz.ratio(wa, wb) >= 60 or _same_name(a, b)
 
 
@@ -80,8 +88,12 @@ def same_event(a: Event, b: Event) -> bool:
             if len(_members(x.get("participants")) & _members(y.get("participants"))) < 2:
                 return False
             if x.get("name") and y.get("name"):
-                return _same_exercise_name(x["name"], y["name"]) and _dates_agree(x.get("date"), y.get("date"))
-            return x.get("date") is not None and y.get("date") is not None and _dates_agree(x["date"], y["date"])
+                return _same_exercise_name(x["name"], y["name"]) and _dates_agree(
+                    x.get("date"), y.get("date")
+                )
+            return (
+                x.get("date") is not None and y.get("date") is not None and _dates_agree(x["date"], y["date"])
+            )
         case "agreement":
             if _members(x.get("parties")) != _members(y.get("parties")) or x.get("kind") != y.get("kind"):
                 return False
@@ -89,7 +101,9 @@ def same_event(a: Event, b: Event) -> bool:
                 return _dates_agree(x["signed"], y["signed"])
             return _same_name(x.get("title"), y.get("title"))
         case "investment":
-            return _same_name(x.get("investor"), y.get("investor")) and _same_name(x.get("target"), y.get("target"))
+            return _same_name(x.get("investor"), y.get("investor")) and _same_name(
+                x.get("target"), y.get("target")
+            )
         case "loan":
             if x.get("lender") != y.get("lender") or x.get("borrower") != y.get("borrower"):
                 return False
@@ -97,8 +111,10 @@ def same_event(a: Event, b: Event) -> bool:
                 return bool(x["value"] == y["value"])
             return _same_name(x.get("purpose"), y.get("purpose"), 75)
         case "trade":
-            return (x.get("exporter"), x.get("importer")) == (y.get("exporter"), y.get("importer")) and \
-                _dates_agree(x.get("period"), y.get("period"))
+            return (x.get("exporter"), x.get("importer")) == (
+                y.get("exporter"),
+                y.get("importer"),
+            ) and _dates_agree(x.get("period"), y.get("period"))
         case "meeting":
             px, py = _members(x.get("participants")), _members(y.get("participants"))
             precise = len(str(x.get("date") or "")) >= 7 and len(str(y.get("date") or "")) >= 7
@@ -156,8 +172,13 @@ def _merge(cluster: list[Event]) -> Event:
             disagree = [k for k in values if k != best] if role in ("quantity", "value", "stake") else []
         args[role] = values[best]
         if disagree:
-            conflicts.append({"role": role, "values": [values[best]] + [values[k] for k in disagree],
-                              "sources": {str(values[k]): sorted(support[k]) for k in [best, *disagree]}})
+            conflicts.append(
+                {
+                    "role": role,
+                    "values": [values[best]] + [values[k] for k in disagree],
+                    "sources": {str(values[k]): sorted(support[k]) for k in [best, *disagree]},
+                }
+            )
     evidence = []
     for e in cluster:
         for s in e.evidence:
@@ -169,8 +190,16 @@ def _merge(cluster: list[Event]) -> Event:
     date_role = {"arms_transfer": "delivered", "agreement": "signed", "trade": "period"}.get(type_, "date")
     date = args.get(date_role) or args.get("ordered")
     key = [args.get(r) for r in types()[type_]["key"]]
-    return Event(type=type_, args=args, evidence=evidence, modality=modality, date=date, conflicts=conflicts,
-                 role_spans=cluster[0].role_spans, id=stable_id("evt", type_, key, evidence[0].as_dict()))
+    return Event(
+        type=type_,
+        args=args,
+        evidence=evidence,
+        modality=modality,
+        date=date,
+        conflicts=conflicts,
+        role_spans=cluster[0].role_spans,
+        id=stable_id("evt", type_, key, evidence[0].as_dict()),
+    )
 
 
 def fuse(candidates: Iterable[Event]) -> list[Event]:

@@ -58,8 +58,9 @@ def load(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     path = source.path
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise IngestError(f"unknown extension {path.suffix or '(none)'!r}; "
-                          f"supported: {', '.join(sorted(FORMATS))}")
+        raise IngestError(
+            f"unknown extension {path.suffix or '(none)'!r}; supported: {', '.join(sorted(FORMATS))}"
+        )
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -70,12 +71,21 @@ def load(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     extracted = READERS[fmt](data)
     meta: dict[str, str] = {}
     meta.update(infer(extracted.text))
-    meta.update({k: str(v) for k, v in extracted.meta.items() if k in ("title", "published", "source", "url")})
+    meta.update(
+        {k: str(v) for k, v in extracted.meta.items() if k in ("title", "published", "source", "url")}
+    )
     meta.update(source.meta)
     return Document(
-        id="", text=extracted.text, path=str(path.resolve()), format=fmt,
-        title=meta.get("title"), source=meta.get("source"), published=meta.get("published"),
-        url=meta.get("url"), kind=meta.get("kind"), encoding=extracted.encoding,
+        id="",
+        text=extracted.text,
+        path=str(path.resolve()),
+        format=fmt,
+        title=meta.get("title"),
+        source=meta.get("source"),
+        published=meta.get("published"),
+        url=meta.get("url"),
+        kind=meta.get("kind"),
+        encoding=extracted.encoding,
         sha256=hashlib.sha256(data).hexdigest(),
         extra={k: v for k, v in extracted.meta.items() if k == "author"},
     )

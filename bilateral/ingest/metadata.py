@@ -7,9 +7,13 @@ from datetime import datetime
 
 from dateutil import parser as dateparser
 
-_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
-           "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
-_DATE = rf"(?:(?:{_MONTHS})\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} (?:{_MONTHS})\.? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+_DATE = (
+    rf"(?:(?:{_MONTHS})\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} (?:{_MONTHS})\.? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+)
 _BYLINE = re.compile(rf"^\s*By (?P<source>[^\n]{{2,80}}?)[,|–-]?\s+(?P<date>{_DATE})\s*$", re.M)
 _DATELINE = re.compile(rf"^\s*(?:Published|Posted|Updated)?:?\s*(?P<date>{_DATE})\s*$", re.M | re.I)
 

@@ -24,8 +24,15 @@ class Extracted:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
-           ".html": "html", ".htm": "html", ".pdf": "pdf"}
+FORMATS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+}
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -65,8 +72,9 @@ def read_html(data: bytes) -> Extracted:
     if "<" not in html:
         raise IngestError("not HTML: no markup found")
     try:
-        result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                             favor_recall=True)
+        result = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, favor_recall=True
+        )
     except Exception as exc:  # trafilatura raises lxml's many error types
         raise IngestError(f"malformed HTML: {exc}") from exc
     if result is None:
@@ -75,9 +83,13 @@ def read_html(data: bytes) -> Extracted:
     text = (found.get("text") or "").strip()
     if not text:
         raise IngestError("no main text found in HTML")
-    meta = {"title": found.get("title"), "published": found.get("date"),
-            "source": found.get("sitename") or found.get("hostname"), "url": found.get("url"),
-            "author": found.get("author")}
+    meta = {
+        "title": found.get("title"),
+        "published": found.get("date"),
+        "source": found.get("sitename") or found.get("hostname"),
+        "url": found.get("url"),
+        "author": found.get("author"),
+    }
     return Extracted(text, encoding, {k: v for k, v in meta.items() if v})
 
 

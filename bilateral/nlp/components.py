@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -18,19 +20,112 @@ def newline_boundaries(doc: Doc) -> Doc:
     return doc
 
 
-ORG_HEADS = ["Centre", "Center", "Institute", "Ministry", "Bank", "Corporation", "Corp", "Company", "Group",
-             "Holding", "Holdings", "Agency", "Council", "Foundation", "Party", "Army", "Navy", "Force", "Forces",
-             "University", "Commission", "Committee", "Association", "Authority", "Fund", "Office",
-             "Department", "Industries", "Industry", "Mining", "Steel", "Railways", "Airlines", "Technologies",
-             "Academy", "Organization", "Organisation", "Guard", "Division", "Command", "Service", "Services",
-             "Enterprises", "Inc", "Ltd", "LLC", "GmbH", "AG", "Co", "Parliament", "Assembly", "Government",
-             "Directorate", "Bureau", "Administration", "Secretariat", "Police", "Gendarmerie", "Tire", "Tyre",
-             "Motors", "Energy", "Telecom", "Electric", "Power", "Construction", "Engineering", "Media",
-             "Agency", "Exchange", "Port", "Airport"]
-AGREEMENT_HEADS = ["Initiative", "Agreement", "Treaty", "Pact", "Accord", "Accords", "Memorandum", "Declaration",
-                   "Partnership", "Plan", "Strategy", "Convention", "Charter", "Protocol", "Framework", "Forum"]
-EXERCISE_WORDS = {"exercise", "exercises", "drill", "drills", "training", "manoeuvre", "manoeuvres",
-                  "maneuver", "maneuvers", "games", "wargame", "wargames"}
+ORG_HEADS = [
+    "Centre",
+    "Center",
+    "Institute",
+    "Ministry",
+    "Bank",
+    "Corporation",
+    "Corp",
+    "Company",
+    "Group",
+    "Holding",
+    "Holdings",
+    "Agency",
+    "Council",
+    "Foundation",
+    "Party",
+    "Army",
+    "Navy",
+    "Force",
+    "Forces",
+    "University",
+    "Commission",
+    "Committee",
+    "Association",
+    "Authority",
+    "Fund",
+    "Office",
+    "Department",
+    "Industries",
+    "Industry",
+    "Mining",
+    "Steel",
+    "Railways",
+    "Airlines",
+    "Technologies",
+    "Academy",
+    "Organization",
+    "Organisation",
+    "Guard",
+    "Division",
+    "Command",
+    "Service",
+    "Services",
+    "Enterprises",
+    "Inc",
+    "Ltd",
+    "LLC",
+    "GmbH",
+    "AG",
+    "Co",
+    "Parliament",
+    "Assembly",
+    "Government",
+    "Directorate",
+    "Bureau",
+    "Administration",
+    "Secretariat",
+    "Police",
+    "Gendarmerie",
+    "Tire",
+    "Tyre",
+    "Motors",
+    "Energy",
+    "Telecom",
+    "Electric",
+    "Power",
+    "Construction",
+    "Engineering",
+    "Media",
+    "Agency",
+    "Exchange",
+    "Port",
+    "Airport",
+]
+AGREEMENT_HEADS = [
+    "Initiative",
+    "Agreement",
+    "Treaty",
+    "Pact",
+    "Accord",
+    "Accords",
+    "Memorandum",
+    "Declaration",
+    "Partnership",
+    "Plan",
+    "Strategy",
+    "Convention",
+    "Charter",
+    "Protocol",
+    "Framework",
+    "Forum",
+]
+EXERCISE_WORDS = {
+    "exercise",
+    "exercises",
+    "drill",
+    "drills",
+    "training",
+    "manoeuvre",
+    "manoeuvres",
+    "maneuver",
+    "maneuvers",
+    "games",
+    "wargame",
+    "wargames",
+}
 CONNECT = ["of", "for", "and", "on", "the", "'s", "’s", "&"]
 NAMING_VERBS = ["named", "dubbed", "codenamed", "code-named", "called", "titled", "entitled"]
 
@@ -63,17 +158,33 @@ class BilateralEntities:
         self.is_state = lex.state_for
         # Names: title-case words (and connectives inside them) ending in a head noun, optionally
         # continued by "of/for ..." and more title-case words.
-        body = [_title({"OP": "+"}), {"LOWER": {"IN": CONNECT}, "OP": "?"}, _title({"OP": "*"})]
+        body: list[dict[str, Any]] = [
+            _title({"OP": "+"}),
+            {"LOWER": {"IN": CONNECT}, "OP": "?"},
+            _title({"OP": "*"}),
+        ]
         for label, heads in (("ORG", ORG_HEADS), ("AGREEMENT", AGREEMENT_HEADS)):
             head = {"TEXT": {"IN": heads}}
-            tail = [{"LOWER": {"IN": ["of", "for", "on"]}}, {"LOWER": "the", "OP": "?"}, _title({"OP": "+"})]
-            self.matcher.add(label, [[*body, head], [*body, head, *tail], [head, *tail]],
-                             greedy="LONGEST")
+            tail: list[dict[str, Any]] = [
+                {"LOWER": {"IN": ["of", "for", "on"]}},
+                {"LOWER": "the", "OP": "?"},
+                _title({"OP": "+"}),
+            ]
+            self.matcher.add(label, [[*body, head], [*body, head, *tail], [head, *tail]], greedy="LONGEST")
         year = {"TEXT": {"REGEX": r"^(?:[A-Za-z]+-)?(?:19|20)\d\d$"}}
         self.matcher.add("EXERCISE", [[_title({"OP": "+", "IS_SENT_START": False}), year]], greedy="LONGEST")
-        self.matcher.add("NAMED", [[{"LOWER": {"IN": NAMING_VERBS}}, {"IS_QUOTE": True, "OP": "?"},
-                                    _title({"OP": "+"}), {"TEXT": {"REGEX": r"^-?\d{4}$"}, "OP": "?"}]],
-                         greedy="LONGEST")
+        self.matcher.add(
+            "NAMED",
+            [
+                [
+                    {"LOWER": {"IN": NAMING_VERBS}},
+                    {"IS_QUOTE": True, "OP": "?"},
+                    _title({"OP": "+"}),
+                    {"TEXT": {"REGEX": r"^-?\d{4}$"}, "OP": "?"},
+                ]
+            ],
+            greedy="LONGEST",
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         from spacy.tokens import Span

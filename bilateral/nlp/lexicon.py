@@ -63,20 +63,42 @@ def _split(value: str | None) -> tuple[str, ...]:
 
 @cache
 def load() -> Lexicon:
-    rows = [line for line in DATA.joinpath("states.tsv").read_text("utf-8").splitlines()
-            if line and not line.startswith("#")]
+    rows = [
+        line
+        for line in DATA.joinpath("states.tsv").read_text("utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
     states = {}
     for row in csv.DictReader(rows, delimiter="\t"):
-        states[row["iso3"]] = State(row["iso3"], row["iso2"], row["name"], _split(row["aliases"]),
-                                    _split(row["demonyms"]), _split(row["capital"]))
-    orgs = [Organisation(o["name"], tuple(o.get("aliases", [])), o.get("subtype", "organisation"),
-                         o.get("country"))
-            for o in yaml.safe_load(DATA.joinpath("organisations.yml").read_text("utf-8"))]
-    titles = [t.strip() for t in DATA.joinpath("titles.txt").read_text("utf-8").splitlines()
-              if t.strip() and not t.startswith("#")]
+        states[row["iso3"]] = State(
+            row["iso3"],
+            row["iso2"],
+            row["name"],
+            _split(row["aliases"]),
+            _split(row["demonyms"]),
+            _split(row["capital"]),
+        )
+    orgs = [
+        Organisation(
+            o["name"], tuple(o.get("aliases", [])), o.get("subtype", "organisation"), o.get("country")
+        )
+        for o in yaml.safe_load(DATA.joinpath("organisations.yml").read_text("utf-8"))
+    ]
+    titles = [
+        t.strip()
+        for t in DATA.joinpath("titles.txt").read_text("utf-8").splitlines()
+        if t.strip() and not t.startswith("#")
+    ]
     weapons: dict[str, Any] = yaml.safe_load(DATA.joinpath("weapons.yml").read_text("utf-8"))
-    lex = Lexicon(states, orgs, titles, [re.compile(p) for p in weapons["designation"]],
-                  set(weapons["not_designation"]), weapons["families"], weapons["categories"])
+    lex = Lexicon(
+        states,
+        orgs,
+        titles,
+        [re.compile(p) for p in weapons["designation"]],
+        set(weapons["not_designation"]),
+        weapons["families"],
+        weapons["categories"],
+    )
     for s in states.values():
         for name in (s.name, *s.aliases, *s.demonyms):
             lex.state_names.setdefault(fold(name), s.iso3)

@@ -11,26 +11,131 @@ from ..models import Mention
 from .components import AGREEMENT_HEADS, ORG_HEADS
 from .lexicon import fold, load
 
-LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place",
-          "WEAPON": "weapon", "EXERCISE": "exercise", "AGREEMENT": "agreement", "MONEY": "money",
-          "DATE": "date", "PERCENT": "percent", "CARDINAL": "quantity", "QUANTITY": "quantity"}
-SPEECH_VERBS = {"say", "tell", "state", "note", "explain", "add", "recall", "remark", "stress", "emphasize",
-                "emphasise", "argue", "contend", "warn", "claim", "reply", "write", "announce", "confirm",
-                "underline", "underscore", "insist", "suggest", "believe", "describe", "call", "reveal"}
-ROLE_NOUNS = {"researcher", "analyst", "minister", "spokesperson", "spokesman", "spokeswoman", "president",
-              "director", "professor", "expert", "official", "ambassador", "chief", "head", "colonel",
-              "general", "secretary", "chairman", "leader", "adviser", "advisor", "fellow", "journalist",
-              "diplomat", "envoy", "commander", "lecturer", "economist", "author", "scholar", "deputy"}
-SUBTYPES = [("bank", {"Bank", "Fund"}), ("ministry", {"Ministry", "Department", "Directorate", "Office"}),
-            ("armed_force", {"Army", "Navy", "Force", "Forces", "Guard", "Division", "Command", "Police",
-                             "Gendarmerie"}),
-            ("think_tank", {"Centre", "Center", "Institute", "Council", "Foundation", "Academy"}),
-            ("party", {"Party"}), ("university", {"University"}),
-            ("company", {"Corporation", "Corp", "Company", "Group", "Holding", "Holdings", "Mining", "Steel",
-                         "Inc", "Ltd", "LLC", "GmbH", "AG", "Co", "Industries", "Technologies", "Motors",
-                         "Airlines", "Railways", "Tire", "Tyre", "Engineering", "Construction", "Enterprises"})]
-_SPELLING = [(r"\bcentre\b", "center"), (r"\bdefence\b", "defense"), (r"\borganisation\b", "organization"),
-             (r"\bprogramme\b", "program"), (r"\bco operation\b", "cooperation"), (r"\bmanoeuvre", "maneuver")]
+LABELS = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "WEAPON": "weapon",
+    "EXERCISE": "exercise",
+    "AGREEMENT": "agreement",
+    "MONEY": "money",
+    "DATE": "date",
+    "PERCENT": "percent",
+    "CARDINAL": "quantity",
+    "QUANTITY": "quantity",
+}
+SPEECH_VERBS = {
+    "say",
+    "tell",
+    "state",
+    "note",
+    "explain",
+    "add",
+    "recall",
+    "remark",
+    "stress",
+    "emphasize",
+    "emphasise",
+    "argue",
+    "contend",
+    "warn",
+    "claim",
+    "reply",
+    "write",
+    "announce",
+    "confirm",
+    "underline",
+    "underscore",
+    "insist",
+    "suggest",
+    "believe",
+    "describe",
+    "call",
+    "reveal",
+}
+ROLE_NOUNS = {
+    "researcher",
+    "analyst",
+    "minister",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "president",
+    "director",
+    "professor",
+    "expert",
+    "official",
+    "ambassador",
+    "chief",
+    "head",
+    "colonel",
+    "general",
+    "secretary",
+    "chairman",
+    "leader",
+    "adviser",
+    "advisor",
+    "fellow",
+    "journalist",
+    "diplomat",
+    "envoy",
+    "commander",
+    "lecturer",
+    "economist",
+    "author",
+    "scholar",
+    "deputy",
+}
+SUBTYPES = [
+    ("bank", {"Bank", "Fund"}),
+    ("ministry", {"Ministry", "Department", "Directorate", "Office"}),
+    (
+        "armed_force",
+        {"Army", "Navy", "Force", "Forces", "Guard", "Division", "Command", "Police", "Gendarmerie"},
+    ),
+    ("think_tank", {"Centre", "Center", "Institute", "Council", "Foundation", "Academy"}),
+    ("party", {"Party"}),
+    ("university", {"University"}),
+    (
+        "company",
+        {
+            "Corporation",
+            "Corp",
+            "Company",
+            "Group",
+            "Holding",
+            "Holdings",
+            "Mining",
+            "Steel",
+            "Inc",
+            "Ltd",
+            "LLC",
+            "GmbH",
+            "AG",
+            "Co",
+            "Industries",
+            "Technologies",
+            "Motors",
+            "Airlines",
+            "Railways",
+            "Tire",
+            "Tyre",
+            "Engineering",
+            "Construction",
+            "Enterprises",
+        },
+    ),
+]
+_SPELLING = [
+    (r"\bcentre\b", "center"),
+    (r"\bdefence\b", "defense"),
+    (r"\borganisation\b", "organization"),
+    (r"\bprogramme\b", "program"),
+    (r"\bco operation\b", "cooperation"),
+    (r"\bmanoeuvre", "maneuver"),
+]
 
 
 @cache
@@ -45,13 +150,13 @@ def strip_titles(span: Span) -> Span:
     changed = True
     while changed and start < span.end - 1:
         changed = False
-        words = [t.lower_ for t in span.doc[start:span.end]]
+        words = [t.lower_ for t in span.doc[start : span.end]]
         for title in _titles():
-            if words[:len(title)] == title and len(title) < len(words):
+            if words[: len(title)] == title and len(title) < len(words):
                 start += len(title)
                 changed = True
                 break
-    return span.doc[start:span.end]
+    return span.doc[start : span.end]
 
 
 def key_for(type: str, text: str) -> str:
@@ -94,13 +199,12 @@ def mentions(doc: Doc, doc_id: str) -> list[Mention]:
         label = ent.label_
         if label == "STATE":
             iso3, form = ent.ent_id_.split("|")
-            type_ = "place" if form == "capital" else "state"
-            found.append(Mention(doc_id, ent.start_char, ent.end_char, ent.text, type_,
-                                 "capital" if form == "capital" else form, iso3, iso3))
+            kind = "place" if form == "capital" else "state"
+            found.append(Mention(doc_id, ent.start_char, ent.end_char, ent.text, kind, form, iso3, iso3))
             continue
-        type_ = LABELS.get(label)
-        if type_ is None:
+        if label not in LABELS:
             continue
+        type_ = LABELS[label]
         span: Span = ent
         subtype = None
         if type_ in ("organisation", "place") and not ent.ent_id_ and _looks_like_person(ent):
@@ -115,8 +219,18 @@ def mentions(doc: Doc, doc_id: str) -> list[Mention]:
         if type_ == "person" and text[-2:] in ("'s", "’s"):
             text, end = text[:-2], end - 2
         key = ent.ent_id_.split("|", 1)[1] if ent.ent_id_.startswith("org|") else key_for(type_, text)
-        found.append(Mention(doc_id, span.start_char, end, text, type_, subtype, None,
-                             key_for(type_, key) if type_ != "weapon" else key))
+        found.append(
+            Mention(
+                doc_id,
+                span.start_char,
+                end,
+                text,
+                type_,
+                subtype,
+                None,
+                key_for(type_, key) if type_ != "weapon" else key,
+            )
+        )
     return found
 
 

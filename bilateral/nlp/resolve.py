@@ -92,8 +92,15 @@ def resolve(mentions: list[Mention]) -> list[Entity]:
             name = sorted(forms, key=lambda f: (-len(f.split()), -forms[f], f))[0]
         iso3 = group[0].iso3 if type_ in ("state", "place") else None
         subtype = Counter(m.subtype for m in group if m.subtype).most_common(1)
-        entity = Entity(stable_id("ent", type_, key), type_, name, sorted(forms), iso3,
-                        subtype[0][0] if subtype else None, sorted(group, key=lambda m: (m.doc, m.start)))
+        entity = Entity(
+            stable_id("ent", type_, key),
+            type_,
+            name,
+            sorted(forms),
+            iso3,
+            subtype[0][0] if subtype else None,
+            sorted(group, key=lambda m: (m.doc, m.start)),
+        )
         for m in group:
             m.entity_id = entity.id
         entities.append(entity)

@@ -71,14 +71,18 @@ class Store:
                 raise StoreError(f"{self.path}: not a bilateral database")
             version = int(meta.get("schema_version", "0"))
             if version > SCHEMA_VERSION:
-                raise StoreError(f"{self.path}: schema version {version} is newer than this bilateral "
-                                 f"understands ({SCHEMA_VERSION}); upgrade bilateral")
+                raise StoreError(
+                    f"{self.path}: schema version {version} is newer than this bilateral "
+                    f"understands ({SCHEMA_VERSION}); upgrade bilateral"
+                )
         for number in range(version, SCHEMA_VERSION):
             # One script in one transaction: a migration is applied whole or not at all.
             self.conn.executescript(
-                "BEGIN;" + MIGRATIONS[number]
+                "BEGIN;"
+                + MIGRATIONS[number]
                 + f";INSERT OR REPLACE INTO meta VALUES ('app', '{APP}');"
-                + f"INSERT OR REPLACE INTO meta VALUES ('schema_version', '{number + 1}');COMMIT;")
+                + f"INSERT OR REPLACE INTO meta VALUES ('schema_version', '{number + 1}');COMMIT;"
+            )
 
     # ------------------------------------------------------------ documents
 
@@ -96,12 +100,29 @@ class Store:
             self.conn.execute(
                 "INSERT INTO documents (id, path, sha256, format, title, source, published, url, kind,"
                 " encoding, extra, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc.id, doc.path, doc.sha256, doc.format, doc.title, doc.source, doc.published, doc.url,
-                 doc.kind, doc.encoding, json.dumps(doc.extra), doc.text))
-            self.conn.executemany("INSERT INTO sentences VALUES (?,?,?,?)",
-                                  [(doc.id, i, s, e) for i, (s, e) in enumerate(sentences)])
-            self.conn.executemany("INSERT INTO sentences_fts (text, doc, start, \"end\") VALUES (?,?,?,?)",
-                                  [(doc.text[s:e], doc.id, s, e) for s, e in sentences])
+                (
+                    doc.id,
+                    doc.path,
+                    doc.sha256,
+                    doc.format,
+                    doc.title,
+                    doc.source,
+                    doc.published,
+                    doc.url,
+                    doc.kind,
+                    doc.encoding,
+                    json.dumps(doc.extra),
+                    doc.text,
+                ),
+            )
+            self.conn.executemany(
+                "INSERT INTO sentences VALUES (?,?,?,?)",
+                [(doc.id, i, s, e) for i, (s, e) in enumerate(sentences)],
+            )
+            self.conn.executemany(
+                'INSERT INTO sentences_fts (text, doc, start, "end") VALUES (?,?,?,?)',
+                [(doc.text[s:e], doc.id, s, e) for s, e in sentences],
+            )
 
     def _delete_document(self, doc_id: str) -> None:
         self.conn.execute("DELETE FROM sentences_fts WHERE doc = ?", (doc_id,))
@@ -117,18 +138,28 @@ class Store:
         return _document(row) if row else None
 
     def sentences(self, doc_id: str) -> list[tuple[int, int]]:
-        return [(r[0], r[1]) for r in self.conn.execute(
-            "SELECT start, \"end\" FROM sentences WHERE doc = ? ORDER BY idx", (doc_id,))]
+        return [
+            (r[0], r[1])
+            for r in self.conn.execute(
+                'SELECT start, "end" FROM sentences WHERE doc = ? ORDER BY idx', (doc_id,)
+            )
+        ]
 
     def unanalysed(self) -> list[str]:
         """Documents whose text the nlp and event stages have not yet seen."""
-        return [r[0] for r in self.conn.execute(
-            "SELECT id FROM documents WHERE analysed_sha IS NOT sha256 ORDER BY id")]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT id FROM documents WHERE analysed_sha IS NOT sha256 ORDER BY id"
+            )
+        ]
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        sql = ("SELECT f.doc, f.start, f.\"end\", snippet(sentences_fts, 0, char(2), char(3), '…', 16) AS snip,"
-               " d.title FROM sentences_fts f JOIN documents d ON d.id = f.doc"
-               " WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?")
+        sql = (
+            "SELECT f.doc, f.start, f.\"end\", snippet(sentences_fts, 0, char(2), char(3), '…', 16) AS snip,"
+            " d.title FROM sentences_fts f JOIN documents d ON d.id = f.doc"
+            " WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?"
+        )
         try:
             rows = self.conn.execute(sql, (query, limit)).fetchall()
         except sqlite3.OperationalError:
@@ -146,18 +177,35 @@ class Store:
             self.conn.execute("DELETE FROM candidates WHERE doc = ?", (doc.id,))
             self.conn.executemany(
                 "INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?,?,?,?)",
-                [(m.doc, m.start, m.end, m.text, m.type, m.subtype, m.iso3, m.key, m.entity_id)
-                 for m in mentions])
+                [
+                    (m.doc, m.start, m.end, m.text, m.type, m.subtype, m.iso3, m.key, m.entity_id)
+                    for m in mentions
+                ],
+            )
             self.conn.executemany(
                 "INSERT INTO candidates VALUES (?,?,?,?)",
-                [(doc.id, i, e.type, json.dumps(event_to_record(e), ensure_ascii=False))
-                 for i, e in enumerate(candidates)])
+                [
+                    (doc.id, i, e.type, json.dumps(event_to_record(e), ensure_ascii=False))
+                    for i, e in enumerate(candidates)
+                ],
+            )
             self.conn.execute("UPDATE documents SET analysed_sha = sha256 WHERE id = ?", (doc.id,))
 
     def mentions(self) -> list[Mention]:
-        return [Mention(r["doc"], r["start"], r["end"], r["text"], r["type"], r["subtype"], r["iso3"],
-                        r["key"], r["entity_id"])
-                for r in self.conn.execute("SELECT * FROM mentions ORDER BY doc, start, \"end\"")]
+        return [
+            Mention(
+                r["doc"],
+                r["start"],
+                r["end"],
+                r["text"],
+                r["type"],
+                r["subtype"],
+                r["iso3"],
+                r["key"],
+                r["entity_id"],
+            )
+            for r in self.conn.execute('SELECT * FROM mentions ORDER BY doc, start, "end"')
+        ]
 
     def candidates(self) -> Iterator[Event]:
         for r in self.conn.execute("SELECT data FROM candidates ORDER BY doc, seq"):
@@ -169,18 +217,23 @@ class Store:
             self.conn.execute("DELETE FROM entities")
             self.conn.executemany(
                 "INSERT INTO entities VALUES (?,?,?,?,?,?)",
-                [(e.id, e.type, e.name, e.subtype, e.iso3, json.dumps(e.aliases, ensure_ascii=False))
-                 for e in entities])
+                [
+                    (e.id, e.type, e.name, e.subtype, e.iso3, json.dumps(e.aliases, ensure_ascii=False))
+                    for e in entities
+                ],
+            )
             self.conn.executemany(
-                "UPDATE mentions SET entity_id = ? WHERE doc = ? AND start = ? AND \"end\" = ? AND type = ?",
-                [(e.id, m.doc, m.start, m.end, m.type) for e in entities for m in e.mentions])
+                'UPDATE mentions SET entity_id = ? WHERE doc = ? AND start = ? AND "end" = ? AND type = ?',
+                [(e.id, m.doc, m.start, m.end, m.type) for e in entities for m in e.mentions],
+            )
 
     def entities(self, type: str | None = None) -> list[Entity]:
         by_id: dict[str, Entity] = {}
         sql = "SELECT * FROM entities" + (" WHERE type = ?" if type else "") + " ORDER BY id"
         for r in self.conn.execute(sql, (type,) if type else ()):
-            by_id[r["id"]] = Entity(r["id"], r["type"], r["name"], json.loads(r["aliases"]), r["iso3"],
-                                    r["subtype"])
+            by_id[r["id"]] = Entity(
+                r["id"], r["type"], r["name"], json.loads(r["aliases"]), r["iso3"], r["subtype"]
+            )
         for m in self.mentions():
             if m.entity_id in by_id:
                 by_id[m.entity_id].mentions.append(m)
@@ -191,13 +244,25 @@ class Store:
         with self.conn:
             self.conn.execute("DELETE FROM events")
             for e in events:
-                self.conn.execute("INSERT INTO events VALUES (?,?,?,?,?,?)",
-                                  (e.id, e.type, e.date, e.modality, len(e.docs),
-                                   json.dumps(event_to_record(e), ensure_ascii=False)))
-                self.conn.executemany("INSERT INTO evidence VALUES (?,?,?,?,?)",
-                                      [(e.id, s.doc, s.start, s.end, s.text) for s in e.evidence])
-                self.conn.executemany("INSERT INTO event_actors VALUES (?,?,?)",
-                                      [(e.id, role, value) for role, value in actors.get(e.id, [])])
+                self.conn.execute(
+                    "INSERT INTO events VALUES (?,?,?,?,?,?)",
+                    (
+                        e.id,
+                        e.type,
+                        e.date,
+                        e.modality,
+                        len(e.docs),
+                        json.dumps(event_to_record(e), ensure_ascii=False),
+                    ),
+                )
+                self.conn.executemany(
+                    "INSERT INTO evidence VALUES (?,?,?,?,?)",
+                    [(e.id, s.doc, s.start, s.end, s.text) for s in e.evidence],
+                )
+                self.conn.executemany(
+                    "INSERT INTO event_actors VALUES (?,?,?)",
+                    [(e.id, role, value) for role, value in actors.get(e.id, [])],
+                )
 
     def events(self, type: str | None = None, actor: str | None = None) -> list[Event]:
         sql = "SELECT DISTINCT e.data FROM events e"
@@ -212,12 +277,24 @@ class Store:
         return [event_from_record(json.loads(r[0])) for r in self.conn.execute(sql, params)]
 
     def counts(self) -> dict[str, int]:
-        return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("documents", "sentences", "mentions", "entities", "events", "evidence")}
+        return {
+            t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("documents", "sentences", "mentions", "entities", "events", "evidence")
+        }
 
 
 def _document(row: sqlite3.Row) -> Document:
     return Document(
-        id=row["id"], text=row["text"], path=row["path"], format=row["format"], title=row["title"],
-        source=row["source"], published=row["published"], url=row["url"], kind=row["kind"],
-        encoding=row["encoding"], sha256=row["sha256"], extra=json.loads(row["extra"]))
+        id=row["id"],
+        text=row["text"],
+        path=row["path"],
+        format=row["format"],
+        title=row["title"],
+        source=row["source"],
+        published=row["published"],
+        url=row["url"],
+        kind=row["kind"],
+        encoding=row["encoding"],
+        sha256=row["sha256"],
+        extra=json.loads(row["extra"]),
+    )

@@ -10,15 +10,35 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], 1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
-WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                                         "sunday"])}
-_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|" \
-         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+WEEKDAYS = {
+    d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+}
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 
 
 def _ref(published: str | None) -> tuple[int | None, int | None, int | None]:
@@ -49,27 +69,33 @@ def resolve_date(text: str, published: str | None = None) -> str | None:
     t = text.lower().replace("\u00a0", " ").strip()
     t = re.sub(r"^(?:in|on|since|by|from|during|until|of|at)\s+", "", t)
     ry, rm, rd = _ref(published)
-    if re.search(r"\b(years?|months?|weeks?|days?|decades?|centur(?:y|ies))\b", t) and \
-            not re.search(r"\b(last|this|next|past|previous|later)\s+(year|month|week)\b", t):
+    if re.search(r"\b(years?|months?|weeks?|days?|decades?|centur(?:y|ies))\b", t) and not re.search(
+        r"\b(last|this|next|past|previous|later)\s+(year|month|week)\b", t
+    ):
         return None
     # Full dates: "May 7, 2024", "7 May 2024", "2024-05-07".
     m = re.search(r"(\d{4})-(\d{2})-(\d{2})", t)
     if m:
         return _fmt(int(m[1]), int(m[2]), int(m[3]))
-    m = re.search(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", t) or \
-        re.search(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(\d{4})", t)
+    m = re.search(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", t) or re.search(
+        r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(\d{4})", t
+    )
     if m:
         a, b, y = m.groups()
-        month, day = (MONTHS[a[:4].rstrip(".")] if a[:4].rstrip(".") in MONTHS else MONTHS[a[:3]], int(b)) \
-            if not a.isdigit() else (MONTHS[b[:3]], int(a))
+        month, day = (
+            (MONTHS[a[:4].rstrip(".")] if a[:4].rstrip(".") in MONTHS else MONTHS[a[:3]], int(b))
+            if not a.isdigit()
+            else (MONTHS[b[:3]], int(a))
+        )
         return _fmt(int(y), month, day)
     # Month and year: "April 2022", "mid-September 2018".
     m = re.search(_MONTH + r",?\s+(\d{4})", t)
     if m:
         return _fmt(int(m[2]), MONTHS[m[1][:3]])
     # Day and month without a year: "24 November", "July 14".
-    m = re.search(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b", t) or \
-        re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH, t)
+    m = re.search(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b", t) or re.search(
+        r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH, t
+    )
     if m and ry:
         a, b = m.groups()
         month, day = (MONTHS[a[:3]], int(b)) if not a.isdigit() else (MONTHS[b[:3]], int(a))

@@ -7,13 +7,49 @@ from typing import Any
 
 from .numbers import SCALES
 
-SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "CNY", "₽": "RUB", "₹": "INR", "US$": "USD", "USD": "USD",
-           "EUR": "EUR", "GBP": "GBP", "CNY": "CNY", "RMB": "CNY", "RUB": "RUB", "JPY": "JPY", "CHF": "CHF",
-           "RSD": "RSD", "HUF": "HUF", "TRY": "TRY", "INR": "INR"}
-WORDS = {"euro": "EUR", "euros": "EUR", "dollar": "USD", "dollars": "USD", "pound": "GBP", "pounds": "GBP",
-         "yuan": "CNY", "renminbi": "CNY", "rouble": "RUB", "roubles": "RUB", "ruble": "RUB", "rubles": "RUB",
-         "yen": "JPY", "dinar": "RSD", "dinars": "RSD", "forint": "HUF", "lira": "TRY", "rupee": "INR",
-         "rupees": "INR", "francs": "CHF"}
+SYMBOLS = {
+    "€": "EUR",
+    "$": "USD",
+    "£": "GBP",
+    "¥": "CNY",
+    "₽": "RUB",
+    "₹": "INR",
+    "US$": "USD",
+    "USD": "USD",
+    "EUR": "EUR",
+    "GBP": "GBP",
+    "CNY": "CNY",
+    "RMB": "CNY",
+    "RUB": "RUB",
+    "JPY": "JPY",
+    "CHF": "CHF",
+    "RSD": "RSD",
+    "HUF": "HUF",
+    "TRY": "TRY",
+    "INR": "INR",
+}
+WORDS = {
+    "euro": "EUR",
+    "euros": "EUR",
+    "dollar": "USD",
+    "dollars": "USD",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "rouble": "RUB",
+    "roubles": "RUB",
+    "ruble": "RUB",
+    "rubles": "RUB",
+    "yen": "JPY",
+    "dinar": "RSD",
+    "dinars": "RSD",
+    "forint": "HUF",
+    "lira": "TRY",
+    "rupee": "INR",
+    "rupees": "INR",
+    "francs": "CHF",
+}
 _NUM = r"(\d+(?:[.,]\d+)*)\s*(billion|million|thousand|trillion|bn|mn|m|k|tn)?\b"
 
 
@@ -38,4 +74,4 @@ def parse_money(text: str) -> dict[str, Any] | None:
     amount = float(number.replace(",", "."))
     if scale:
         amount *= SCALES[scale.lower()]
-    return {"amount": int(round(amount)) if amount >= 1 else amount, "currency": currency}
+    return {"amount": round(amount) if amount >= 1 else amount, "currency": currency}
