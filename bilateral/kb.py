@@ -16,6 +16,7 @@ from .fusion import fuse
 from .ingest import DEFAULT_MAX_BYTES, IngestError, Source, discover, load
 from .models import Document, Entity, Event, Mention
 from .nlp.mentions import mentions as find_mentions
+from .nlp.mentions import propagate_names
 from .nlp.pipeline import build
 from .nlp.resolve import resolve, vote_types
 from .nlp.sentences import segment
@@ -114,7 +115,7 @@ class KnowledgeBase:
             procs = n_process or (2 if len(docs) >= PARALLEL_FROM else 1)
             parsed = nlp.pipe((d.text for d in docs), batch_size=16, n_process=procs)
             for doc, spacy_doc in zip(docs, parsed, strict=True):
-                found = find_mentions(spacy_doc, doc.id)
+                found = propagate_names(spacy_doc, find_mentions(spacy_doc, doc.id))
                 vote_types(found)  # within the document first, so that "he" finds the right person
                 self.store.put_analysis(doc, found, extract_events(spacy_doc, doc.id, found, doc.published))
                 if progress:

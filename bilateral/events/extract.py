@@ -54,6 +54,15 @@ class Ment:
         return self.m.iso3 if self.m.type in ("state", "place") and self.m.iso3 else None
 
     @property
+    def in_name(self) -> bool:
+        """A state word inside a proper name ("China-Serbia Friendship Bridge"): not an actor."""
+        root = self.span.root
+        head = root.head
+        while head.dep_ == "compound" and head.head != head and head.ent_type_ == "STATE":
+            head = head.head
+        return root.dep_ == "compound" and head.pos_ == "PROPN" and head.ent_type_ != "STATE"
+
+    @property
     def actor(self) -> str:
         """The value an actor role takes: an ISO code for a state or its capital, else the name."""
         return self.state or self.m.text
@@ -155,7 +164,7 @@ def _date_near(ctx: DocContext, sent: Span, anchor: Token) -> str | None:
 def _states(ms: list[Ment]) -> list[str]:
     seen: list[str] = []
     for x in ms:
-        if x.state and x.state not in seen:
+        if x.state and x.state not in seen and not x.in_name:
             seen.append(x.state)
     return seen
 
@@ -357,10 +366,11 @@ def _arms(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     for w in weapons:
         root = w.span.root
         linked = [t for t in trig if _governs(t, root) or _governs(root, t)]
+        before = ctx.doc[max(sent.start, w.span.start - 5) : w.span.start]
         if (
             w.m.key in seen
             or not linked
-            or any(a.lemma_ in not_transferred for a in list(root.ancestors)[:3])
+            or any(a.lemma_ in not_transferred for a in [*list(root.ancestors)[:3], *before])
         ):
             continue
         seen.add(w.m.key)
@@ -414,6 +424,12 @@ def _arms(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             )
         else:
             recipient = subj if subj != supplier else None
+        if supplier is None and recipient is None:
+            # A lone state as a modifier ("China's", "Chinese") names the system's origin.
+            supplier = next(
+                (x.state for x in ms if x.state and not x.in_name and x.span.root.dep_ in ("poss", "amod")),
+                None,
+            )
         if recipient is None:
             recipient = (
                 next(iter(_others(states, supplier)), None) if len(states) > 1 or not supplier else None
@@ -498,6 +514,9 @@ def _exercises(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
 # ------------------------------------------------------------------ agreements
 
 
+COLLECTIVE = {"two", "both"}  # "the two countries", "both sides"
+
+
 def _agreement_kind(text: str) -> str:
     low = text.lower()
     for kind, words in triggers()["agreement_kinds"]:
@@ -538,17 +557,26 @@ def _agreements(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             + ctx.doc[max(sent.start, t.i - 6) : min(sent.end, t.right_edge.i + 1)].text
         )
         kind = "diplomatic_relations" if diplomatic else _agreement_kind(window)
+        if kind == "other":
+            kind = _agreement_kind(sent.text)
         parties = _states(ms)
         orgs = [x.m.text for x in ms if x.m.type == "organisation" and x.span.root.head.lower_ == "with"]
+        collective = any(
+            w.lemma_ in COLLECTIVE and w.head.lemma_ in ("country", "nation", "side", "government")
+            for w in sent
+        )
+        if not parties and not orgs and not collective:
+            continue  # nobody in the sentence is a party: a general remark, not a report
         if len(parties) + len(orgs) < 2:
             parties += [s for s in ctx.pair if s not in parties][: 2 - len(parties) - len(orgs)]
-        titled = [x for x in ms if x.m.type == "agreement" and x.span.start <= t.i < x.span.end + 3]
+        inside = {i.i for i in t.subtree}
+        titled = [x for x in ms if x.m.type == "agreement" and x.span.root.i in inside] or [
+            x for x in ms if x.m.type == "agreement" and x.span.start <= t.i < x.span.end + 3
+        ]
         signed = effective = None
         for x, value in _dates(ctx, sent):
-            near = x.span.root.head.head
-            if any(
-                w.lower_ in ("effect", "force", "effective") for w in [near, *near.children, x.span.root.head]
-            ):
+            lead = ctx.doc[max(sent.start, x.span.start - 4) : x.span.start]
+            if any(w.lower_ in ("effect", "force", "effective") for w in lead):
                 effective = value
             elif signed is None:
                 signed = value
@@ -716,13 +744,22 @@ def _trade(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
 # ------------------------------------------------------------------ meetings
 
 
+DEMONSTRATIVES = {"this", "that", "these", "those"}
+
+
 def _meetings(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     tr = triggers()["meeting"]
+    nouns, verbs = set(tr["nouns"]), set(tr["verbs"])
     trig = [
         t
         for t in sent
-        if ((t.lemma_ in tr["nouns"] and t.pos_ == "NOUN") or (t.lemma_ in tr["verbs"] and t.pos_ == "VERB"))
+        if (
+            (t.pos_ == "NOUN" and (t.lemma_ in nouns or t.lower_ in nouns))
+            or (t.pos_ == "VERB" and t.lemma_ in verbs)
+        )
         and not ctx.in_quote(t.idx, t.idx + 1)
+        # "this visit", "that meeting": a reference back to a meeting reported before
+        and not any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in t.children)
     ]
     if not trig:
         return _caption(ctx, sent, ms)
@@ -733,7 +770,12 @@ def _meetings(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     for x in ms:
         if x.m.type == "person" and x.m.text not in people and not ctx.in_quote(x.m.start, x.m.end):
             people.append(x.m.text)
-    participants = list(people)
+    # Organisations visited or met ("visited two companies, X and Y") take part too.
+    visited = {
+        d.i for t in trig if t.pos_ == "VERB" for c in t.children if c.dep_ == "dobj" for d in c.subtree
+    }
+    orgs = [x.m.text for x in ms if x.m.type == "organisation" and x.span.root.i in visited]
+    participants = people + [o for o in orgs if o not in people]
     destination = None
     for x in ms:
         if (
@@ -748,20 +790,16 @@ def _meetings(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             participants.append(destination.state)
         if len(participants) < 2:
             participants += [s for s in _states(ms) if s not in participants]
-    if len(participants) < 2:
-        return []
+    date = _date_near(ctx, sent, trigger)
+    if len(participants) < 2 or (date is None and len(people) < 2):
+        return []  # without a date or two named people it is a passing reference, not a report
     location = None
     for x in ms:
         if x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at"):
             location = x.m.text
             break
     occasion = next((x.m.text for x in ms if x.m.type == "agreement"), None)
-    args = {
-        "participants": participants,
-        "location": location,
-        "date": _date_near(ctx, sent, trigger),
-        "occasion": occasion,
-    }
+    args = {"participants": participants, "location": location, "date": date, "occasion": occasion}
     return [_event(ctx, "meeting", args, [sent], trigger)]
 
 

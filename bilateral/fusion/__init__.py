@@ -99,7 +99,9 @@ def same_event(a: Event, b: Event) -> bool:
                 return False
             if x.get("signed") and y.get("signed"):
                 return _dates_agree(x["signed"], y["signed"])
-            return _same_name(x.get("title"), y.get("title"))
+            # Of one specific kind between the same parties, an undated report is most likely the
+            # dated one ("the FTA", "a free-trade agreement signed in 2023").
+            return x.get("kind") != "other" or _same_name(x.get("title"), y.get("title"))
         case "investment":
             return _same_name(x.get("investor"), y.get("investor")) and _same_name(
                 x.get("target"), y.get("target")

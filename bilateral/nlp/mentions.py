@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..models import Mention
@@ -232,6 +233,36 @@ def mentions(doc: Doc, doc_id: str) -> list[Mention]:
             )
         )
     return found
+
+
+def propagate_names(doc: Doc, found: list[Mention]) -> list[Mention]:
+    """Add the places where the model missed a full name it recognised elsewhere in the document.
+
+    The small model tags "Xi Jinping" as a person in one sentence and misses it (or calls it an
+    organisation) in the next; one recognised occurrence is evidence for every other one.
+    """
+    people = {m.text: m for m in found if m.type == "person" and len(m.text.split()) > 1}
+    if not people:
+        return found
+    matcher = PhraseMatcher(doc.vocab)
+    spans = (doc.char_span(m.start, m.end) for m in people.values())
+    matcher.add("PERSON", [span.as_doc() for span in spans if span is not None])
+    taken = {(m.start, m.end) for m in found if m.type == "person"}
+    added: list[Mention] = []
+    drop: set[int] = set()
+    for _, start, end in matcher(doc):
+        span = doc[start:end]
+        a, b = span.start_char, span.end_char
+        if any(x <= a and b <= y for x, y in taken):
+            continue
+        overlapping = [i for i, m in enumerate(found) if m.start < b and a < m.end]
+        if any(found[i].iso3 or not (a <= found[i].start and found[i].end <= b) for i in overlapping):
+            continue  # a state, or a longer name that contains this one: leave it
+        drop.update(overlapping)
+        like = people[span.text]
+        added.append(Mention(like.doc, a, b, span.text, "person", None, None, like.key))
+    kept = [m for i, m in enumerate(found) if i not in drop]
+    return sorted(kept + added, key=lambda m: (m.start, m.end))
 
 
 @cache
