@@ -196,6 +196,11 @@ def _prep_state(token: Token, ms: list[Ment], preps: set[str]) -> str | None:
     return None
 
 
+def _modifier(token: Token) -> bool:
+    """A possessive or adjectival use ("China's", "Chinese"), however the parser attached it."""
+    return token.dep_ in ("poss", "amod") or any(c.dep_ == "case" for c in token.children)
+
+
 def _others(pair: list[str], *known: str | None) -> list[str]:
     return [s for s in pair if s not in known]
 
@@ -427,7 +432,7 @@ def _arms(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         if supplier is None and recipient is None:
             # A lone state as a modifier ("China's", "Chinese") names the system's origin.
             supplier = next(
-                (x.state for x in ms if x.state and not x.in_name and x.span.root.dep_ in ("poss", "amod")),
+                (x.state for x in ms if x.state and not x.in_name and _modifier(x.span.root)),
                 None,
             )
         if recipient is None:
@@ -546,7 +551,10 @@ def _agreements(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         governor = t.head.head if t.dep_ == "pobj" else t.head
         signed_verb = (
             t.dep_ in ("dobj", "nsubjpass", "pobj", "conj", "appos")
-            and (governor.lemma_ in verbs or t.head.lemma_ in verbs)
+            and any(
+                (v.lemma_ in verbs and v.pos_ in ("VERB", "AUX")) or v.lower_ == "signing"
+                for v in (governor, t.head)
+            )
         ) or any(c.dep_ == "acl" and c.lemma_ in verbs for c in t.children)
         if not diplomatic and not (t.lemma_.lower() in rank and signed_verb):
             continue
@@ -604,6 +612,9 @@ def _money(ms: list[Ment]) -> dict[str, Any] | None:
     return None
 
 
+ANAPHOR = re.compile(r"\b(?:the|its) (?:company|firm|plant|mine|enterprise|factory|group)\b", re.I)
+
+
 def _investments(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     tr = triggers()["investment"]
     trig = [
@@ -621,10 +632,11 @@ def _investments(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         if x.span.root.dep_ in ("nsubj", "nsubjpass") or x.span.root.head.dep_ == "agent":
             investor = x
             break
+    sites = [x for x in ms if x.m.type == "place" and x.m.subtype == "facility"]
     target = next(
         (
             x
-            for x in orgs
+            for x in [*orgs, *sites]
             if x is not investor and (investor is None or x.span.root.head != investor.span.root)
         ),
         None,
@@ -644,6 +656,10 @@ def _investments(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         target_text = _np_text(objs[0]) if objs else None
     else:
         target_text = target.m.text
+    if target_text and investor is not None and ANAPHOR.search(target_text):
+        # "acquired 63% of the company's assets": the company named before the investor
+        earlier = [x for x in orgs if x.m.end <= investor.m.start and not x.in_name]
+        target_text = earlier[-1].m.text if earlier else target_text
     if target_text is None:
         return []
     args = {

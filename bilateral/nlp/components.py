@@ -94,6 +94,29 @@ ORG_HEADS = [
     "Port",
     "Airport",
 ]
+# Head nouns of named infrastructure and sites ("Zemun Bridge", "Corridor X", "Bor Mining Complex").
+FACILITY_HEADS = {
+    "Bridge",
+    "Corridor",
+    "Highway",
+    "Motorway",
+    "Expressway",
+    "Railway",
+    "Railroad",
+    "Road",
+    "River",
+    "Canal",
+    "Pipeline",
+    "Plant",
+    "Mine",
+    "Mines",
+    "Complex",
+    "Park",
+    "Dam",
+    "Station",
+    "Tunnel",
+    "Terminal",
+}
 AGREEMENT_HEADS = [
     "Initiative",
     "Agreement",

@@ -9,7 +9,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..models import Mention
-from .components import AGREEMENT_HEADS, ORG_HEADS
+from .components import AGREEMENT_HEADS, FACILITY_HEADS, ORG_HEADS
 from .lexicon import fold, load
 
 LABELS = {
@@ -178,6 +178,14 @@ def org_subtype(text: str) -> str | None:
     return None
 
 
+def _balanced(span: Span) -> Span:
+    """The span up to an opening bracket it does not close ("RTB Bor (Mining ..." -> "RTB Bor")."""
+    for t in span:
+        if t.text == "(" and not any(u.text == ")" for u in span[t.i - span.start :]):
+            return span[: t.i - span.start] if t.i > span.start else span
+    return span
+
+
 def _looks_like_person(span: Span) -> bool:
     """The small model often tags unfamiliar personal names as ORG or GPE; the parse tells them apart."""
     words = [t.text for t in span]
@@ -206,16 +214,22 @@ def mentions(doc: Doc, doc_id: str) -> list[Mention]:
         if label not in LABELS:
             continue
         type_ = LABELS[label]
-        span: Span = ent
+        span: Span = _balanced(ent)
         subtype = None
-        if type_ in ("organisation", "place") and not ent.ent_id_ and _looks_like_person(ent):
+        if type_ in ("organisation", "place") and not ent.ent_id_ and _looks_like_person(span):
             type_ = "person"
+        elif type_ == "person":
+            words = {t.text for t in span}
+            if words & FACILITY_HEADS:
+                type_, subtype = "place", "facility"
+            elif words & set(ORG_HEADS) or any(w.isupper() and len(w) > 1 and w.isalpha() for w in words):
+                type_ = "organisation"  # "RTB Bor": personal names do not carry acronyms
         if type_ == "person":
-            span = strip_titles(ent)
+            span = strip_titles(span)
             if not any(t.is_alpha for t in span):
                 continue
         elif type_ == "organisation":
-            subtype = (ent.ent_id_ and _lexicon_subtype(ent.ent_id_)) or org_subtype(ent.text)
+            subtype = (ent.ent_id_ and _lexicon_subtype(ent.ent_id_)) or org_subtype(span.text)
         text, end = span.text, span.end_char
         if type_ == "person" and text[-2:] in ("'s", "’s"):
             text, end = text[:-2], end - 2
