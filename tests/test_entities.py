@@ -73,3 +73,19 @@ def test_corpus_entities_have_exact_offsets(corpus: Path, tmp_path: Path) -> Non
     for e in found:
         for m in e.mentions:
             assert texts[m.doc][m.start : m.end] == m.text
+
+
+def test_a_name_recognised_once_is_a_person_everywhere_in_the_document(tmp_path: Path) -> None:
+    from bilateral.nlp.mentions import mentions, propagate_names
+    from bilateral.nlp.pipeline import build
+
+    text = (
+        "President Xi Jinping arrived in Belgrade on Tuesday.\n"
+        "Xi Jinping and Aleksandar Vučić met at the palace, and Vučić thanked Xi Jinping for the visit.\n"
+    )
+    doc = build()(text)
+    found = propagate_names(doc, mentions(doc, "d"))
+    people = [(m.start, m.text) for m in found if m.type == "person"]
+    starts = [text.find("Xi Jinping", i) for i in (0, 60, 120)]
+    assert all((s, "Xi Jinping") in people for s in starts)
+    assert all(text[m.start : m.end] == m.text for m in found)

@@ -235,7 +235,8 @@ def _statements(ctx: DocContext) -> list[Event]:
         speaker = _speaker_for_quote(ctx, sents, qs, qe, speech)
         between = doc.text[prev_end:qs]
         if speaker is None:
-            if prev is not None and "\n" not in between and len(between) < 200:
+            same_sentence = prev is not None and any(qs < e.end and prev_end > e.start for e in sents)
+            if prev is not None and same_sentence and "\n" not in between and len(between) < 200:
                 prev.args["quote"] += " " + quote
                 prev.evidence.extend(
                     ctx.cite(s.start_char, s.end_char)
@@ -287,6 +288,10 @@ def _speaker_for_quote(
 
 
 def _person_subject(ctx: DocContext, verb: Token) -> Ment | None:
+    if verb.dep_ in ("advcl", "conj", "xcomp") and not any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in verb.children
+    ):
+        verb = verb.head  # "X visited Y, describing ...": the participle shares X as subject
     for child in verb.children:
         if child.dep_ not in ("nsubj", "nsubjpass"):
             continue
@@ -307,6 +312,8 @@ def _indirect_statements(ctx: DocContext, sent: Span) -> list[Event]:
     for token in sent:
         if token.pos_ != "VERB" or token.lemma_ not in speech:
             continue
+        if token.dep_ in ("advcl", "conj") and token.head.lemma_ in speech:
+            continue  # "described X as Y, emphasizing Z": one statement, reported by its head verb
         who = _person_subject(ctx, token)
         if who is None:
             continue
@@ -320,7 +327,12 @@ def _indirect_statements(ctx: DocContext, sent: Span) -> list[Event]:
                 if (t.i not in {s.i for s in token.subtree} and not t.is_punct) or t.lower_ == ","
             )
         else:
-            rest = [t for t in token.rights if t.dep_ in ("dobj", "prep", "xcomp", "oprd", "attr")]
+            # What was said is the object; the verb's adverbials (when, amid what) are not part of it.
+            rest = [
+                t
+                for t in token.rights
+                if t.dep_ in ("dobj", "xcomp", "oprd", "attr") or (t.dep_ == "prep" and t.lower_ == "as")
+            ] or [t for t in token.rights if t.dep_ == "prep"]
             if not rest:
                 continue
             quote = token.doc[token.i + 1 : max(t.right_edge.i for t in rest) + 1].text
@@ -357,6 +369,9 @@ def _indirect_statements(ctx: DocContext, sent: Span) -> list[Event]:
 # ------------------------------------------------------------------ arms transfers
 
 
+INSTRUMENTAL = {"by", "with", "using", "aboard", "via"}  # "carried by a dozen Y-20 aircraft"
+
+
 def _arms(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     tr = triggers()["arms_transfer"]
     order, delivery = set(tr["order"]), set(tr["delivery"])
@@ -370,7 +385,10 @@ def _arms(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     not_transferred = set(triggers()["not_transferred"])
     for w in weapons:
         root = w.span.root
+        # Parsed under a trigger, else (lists the small model misparses) the sentence's triggers.
         linked = [t for t in trig if _governs(t, root) or _governs(root, t)]
+        if not linked and not any(a.dep_ == "agent" or a.lower_ in INSTRUMENTAL for a in root.ancestors):
+            linked = trig
         before = ctx.doc[max(sent.start, w.span.start - 5) : w.span.start]
         if (
             w.m.key in seen
@@ -856,6 +874,41 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
     for sent in doc.sents:
         ms = ctx.sentence_mentions(sent)
         events.extend(_indirect_statements(ctx, sent))
-        for extractor in SENTENCE_EXTRACTORS:
-            events.extend(extractor(ctx, sent, ms))
+        found = [e for extractor in SENTENCE_EXTRACTORS for e in extractor(ctx, sent, ms)]
+        _attach_references(ctx, sent, events, {e.type for e in found})
+        events.extend(found)
     return events
+
+
+def _reference_nouns() -> dict[str, str]:
+    """Trigger nouns by which a sentence can refer back to an event: "this agreement", "the drill"."""
+    tr = triggers()
+    nouns = {n: "agreement" for n in tr["agreement"]["nouns"]}
+    nouns |= {n: "meeting" for n in tr["meeting"]["nouns"]}
+    nouns |= {n: "exercise" for n in tr["exercise"]}
+    nouns |= {n: "loan" for n in ("loan", "credit")}
+    return nouns
+
+
+def _attach_references(ctx: DocContext, sent: Span, earlier: list[Event], reported: set[str]) -> None:
+    """Cite a sentence that refers back to an event ("With this agreement, ...") as its evidence.
+
+    A definite trigger noun with a demonstrative ("this", "that", "these") points at the last event
+    of its type reported before in the same document.
+    """
+    nouns = _reference_nouns()
+    for t in sent:
+        type_ = nouns.get(t.lemma_.lower()) or nouns.get(t.lower_)
+        if (
+            type_ is None
+            or type_ in reported
+            or t.pos_ not in ("NOUN", "PROPN")
+            or not any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in t.children)
+        ):
+            continue
+        target = next((e for e in reversed(earlier) if e.type == type_), None)
+        if target is not None:
+            cite = ctx.cite(sent.start_char, sent.end_char)
+            if cite not in target.evidence:
+                target.evidence.append(cite)
+        return

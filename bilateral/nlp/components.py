@@ -176,7 +176,15 @@ class BilateralEntities:
         lex = load()
         self.matcher = Matcher(nlp.vocab)
         designation = "|".join(f"(?:{p.pattern})" for p in lex.designation)
-        self.matcher.add("WEAPON", [[{"TEXT": {"REGEX": designation}, "IS_DIGIT": False}]])
+        # Split by the tokenizer: a name, a hyphen and a letter-digit variant ("Tor-M2E", "Pantsir-S1").
+        variant = [
+            {"IS_TITLE": True, "SPACY": False},
+            {"ORTH": "-", "SPACY": False},
+            {"TEXT": {"REGEX": r"^[A-Z]{1,2}\d{1,3}[A-Z]{0,2}$"}},
+        ]
+        self.matcher.add(
+            "WEAPON", [[{"TEXT": {"REGEX": designation}, "IS_DIGIT": False}], variant], greedy="LONGEST"
+        )
         self.not_designation = lex.not_designation
         self.is_state = lex.state_for
         # Names: title-case words (and connectives inside them) ending in a head noun, optionally

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 
 from spacy.matcher import PhraseMatcher
@@ -259,8 +260,15 @@ def propagate_names(doc: Doc, found: list[Mention]) -> list[Mention]:
     if not people:
         return found
     matcher = PhraseMatcher(doc.vocab)
-    spans = (doc.char_span(m.start, m.end) for m in people.values())
-    matcher.add("PERSON", [span.as_doc() for span in spans if span is not None])
+    spans = [s for s in (doc.char_span(m.start, m.end) for m in people.values()) if s is not None]
+    matcher.add("PERSON", [span.as_doc() for span in spans])
+    # A surname on its own ("Vulin said") once the full name is known, unless two people share it.
+    surnames = Counter(span[-1].text for span in spans)
+    for span in spans:
+        last = span[-1]
+        if surnames[last.text] == 1 and last.is_title and len(last.text) > 2:
+            people.setdefault(last.text, people[span.text])
+            matcher.add("PERSON", [span[-1:].as_doc()])
     taken = {(m.start, m.end) for m in found if m.type == "person"}
     added: list[Mention] = []
     drop: set[int] = set()
