@@ -177,7 +177,7 @@ class BilateralEntities:
         self.matcher = Matcher(nlp.vocab)
         designation = "|".join(f"(?:{p.pattern})" for p in lex.designation)
         # Split by the tokenizer: a name, a hyphen and a letter-digit variant ("Tor-M2E", "Pantsir-S1").
-        variant = [
+        variant: list[dict[str, Any]] = [
             {"IS_TITLE": True, "SPACY": False},
             {"ORTH": "-", "SPACY": False},
             {"TEXT": {"REGEX": r"^[A-Z]{1,2}\d{1,3}[A-Z]{0,2}$"}},
