@@ -76,6 +76,11 @@ class DocContext:
     mentions: list[Ment]
     pair: list[str] = field(default_factory=list)
     quotes: list[tuple[int, int]] = field(default_factory=list)
+    text: str = ""  # doc.text, which spaCy rebuilds on every access
+    sents: list[Span] = field(default_factory=list)
+
+    def sentences_between(self, start: int, end: int) -> list[Span]:
+        return [s for s in self.sents if s.start_char < end and start < s.end_char]
 
     def in_quote(self, start: int, end: int) -> bool:
         return any(qs <= start and end <= qe for qs, qe in self.quotes)
@@ -92,7 +97,7 @@ class DocContext:
         return best
 
     def cite(self, start: int, end: int) -> Cite:
-        text = self.doc.text
+        text = self.text
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
@@ -222,18 +227,17 @@ def _np_text(token: Token) -> str:
 
 
 def _statements(ctx: DocContext) -> list[Event]:
-    doc, events = ctx.doc, []
+    events: list[Event] = []
     speech = set(triggers()["statement"])
     prev: Event | None = None
     prev_end = -1
     for qs, qe in ctx.quotes:
-        quote = doc.text[qs + 1 : qe - 1].strip(" ,.")
-        sent = doc.char_span(qs, qe, alignment_mode="expand")
-        if sent is None or not quote:
+        quote = ctx.text[qs + 1 : qe - 1].strip(" ,.")
+        sents = ctx.sentences_between(qs, qe)
+        if not sents or not quote:
             continue
-        sents = sorted({t.sent for t in sent}, key=lambda s: s.start)
         speaker = _speaker_for_quote(ctx, sents, qs, qe, speech)
-        between = doc.text[prev_end:qs]
+        between = ctx.text[prev_end:qs]
         if speaker is None:
             same_sentence = prev is not None and any(qs < e.end and prev_end > e.start for e in sents)
             if prev is not None and same_sentence and "\n" not in between and len(between) < 200:
@@ -279,7 +283,7 @@ def _speaker_for_quote(
                     if x.m.type == "person" and x.m.start > token.idx:
                         return x, None
         # "He said:" or "X remarked: “...”" — the colon introduces the quotation.
-        before = ctx.doc.text[sent.start_char : qs].rstrip()
+        before = ctx.text[sent.start_char : qs].rstrip()
         if before.endswith(":"):
             who = _person_subject(ctx, sent.root)
             if who:
@@ -358,7 +362,7 @@ def _indirect_statements(ctx: DocContext, sent: Span) -> list[Event]:
             people = [
                 x for x in ctx.sentence_mentions(sent) if x.m.type == "person" and x.m.start > token.idx
             ]
-            quote = ctx.doc.text[sent.start_char : token.idx].strip(" ,")
+            quote = ctx.text[sent.start_char : token.idx].strip(" ,")
             if people and len(quote.split()) >= 4:
                 out.append(
                     _event(ctx, "statement", {"speaker": people[0].m.text, "quote": quote}, [sent], None)
@@ -869,9 +873,9 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
         if span is not None:
             ments.append(Ment(m, span))
     quotes = [(q.start(), q.end()) for q in QUOTES.finditer(doc.text)]
-    ctx = DocContext(doc, doc_id, published, ments, main_pair(mentions), quotes)
+    ctx = DocContext(doc, doc_id, published, ments, main_pair(mentions), quotes, doc.text, list(doc.sents))
     events = _statements(ctx)
-    for sent in doc.sents:
+    for sent in ctx.sents:
         ms = ctx.sentence_mentions(sent)
         events.extend(_indirect_statements(ctx, sent))
         found = [e for extractor in SENTENCE_EXTRACTORS for e in extractor(ctx, sent, ms)]

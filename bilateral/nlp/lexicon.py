@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -49,6 +49,7 @@ class Lexicon:
         return self.state_names.get(fold(text))
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """A comparison key: ASCII, lower case, single spaces, no leading article or possessive."""
     text = unidecode(text).lower().replace("’", "'")

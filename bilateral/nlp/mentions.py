@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -161,6 +161,7 @@ def strip_titles(span: Span) -> Span:
     return span.doc[start : span.end]
 
 
+@lru_cache(maxsize=65536)
 def key_for(type: str, text: str) -> str:
     """The comparison key of a name: folded, with British/American spelling variants unified."""
     if type == "weapon":
