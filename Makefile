@@ -1,4 +1,4 @@
-# Two entry points for a fresh machine: `make demo` (install, run the main job on examples/)
+# Two entry points for a fresh machine: `make demo` (install, run the main job on the sample corpus)
 # and `make test` (install with test tools, run lint, types and the test suite).
 PY ?= python3
 VENV := .venv
@@ -12,15 +12,27 @@ $(BIN)/bilateral: pyproject.toml
 
 install: $(BIN)/bilateral
 
+# Debian packages the tests use: Chromium renders the report and drives the web app's browser tests.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system-deps:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  ($(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver)
+
+# The sample corpus beside the repository, else our own short examples.
+CORPUS ?= $(firstword $(wildcard ../shared/corpus/china-serbia) examples)
+
 demo: install
 	rm -f out/demo.db
-	$(BIN)/bilateral extract examples --out out --db out/demo.db
-	$(BIN)/bilateral events --db out/demo.db
+	$(BIN)/bilateral extract $(CORPUS) --out out/demo --db out/demo.db
+	$(BIN)/bilateral timeline --db out/demo.db
+	$(BIN)/bilateral register arms --db out/demo.db
+	$(BIN)/bilateral report --db out/demo.db -o out/demo/briefing.html
+	@echo "exports in out/demo/, briefing in out/demo/briefing.html"
 
-test: install
+test: install system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
-.PHONY: install demo test
+.PHONY: install system-deps demo test

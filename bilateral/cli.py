@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import re
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -13,8 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from . import views
 from .ingest import DEFAULT_MAX_BYTES
 from .kb import IngestReport, KnowledgeBase
+from .models import Event
 from .store import MARK_END, MARK_START, StoreError
 
 app = typer.Typer(
@@ -23,11 +28,18 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
-out = Console()
+# Piped output is not cut to 80 columns.
+out = Console(width=None if sys.stdout.isatty() else 240)
 err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="Knowledge-base file.")]
 DEFAULT_DB = Path("bilateral.db")
+FORMATS = ("table", "csv", "json")
+FormatOption = Annotated[str, typer.Option("--format", help="table, csv or json")]
+TypeOption = Annotated[list[str] | None, typer.Option("--type", help="Only this event type (repeatable).")]
+ActorOption = Annotated[str | None, typer.Option("--actor", help="ISO code or name of an actor.")]
+SinceOption = Annotated[str | None, typer.Option("--since", help="From this date (YYYY[-MM[-DD]]).")]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Up to this date (YYYY[-MM[-DD]]).")]
 
 
 def _open(db: Path) -> KnowledgeBase:
@@ -36,6 +48,38 @@ def _open(db: Path) -> KnowledgeBase:
     except StoreError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
+
+
+def _events(
+    db: Path, types: list[str] | None, actor: str | None, since: str | None, until: str | None
+) -> list[Event]:
+    for date in (since, until):
+        if date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
+            err.print(f"[red]error:[/] {escape(date)!r} is not a date like 2024, 2024-05 or 2024-05-07")
+            raise typer.Exit(2)
+    with _open(db) as kb:
+        return views.Filters(types or [], actor, since, until, kb.countries()).apply(kb.events())
+
+
+def _emit(rows: list[dict[str, Any]], columns: list[str], format: str) -> None:
+    """Print rows as a table, CSV or a JSON array (all columns, in order)."""
+    if format not in FORMATS:
+        err.print(f"[red]error:[/] unknown format {escape(format)!r}; choose from {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    if format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+    elif format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        columns = [c for c in columns if c != "id"] or columns  # ids are for csv, json and links
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*(escape(str(row.get(c, ""))) for c in columns))
+        out.print(table)
+        if not rows:
+            err.print("no rows")
 
 
 def _progress() -> Progress:
@@ -136,40 +180,29 @@ def extract(
 def entities(
     db: DbOption = DEFAULT_DB,
     type: Annotated[str | None, typer.Option("--type", help="Only this entity type.")] = None,
-    format: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+    format: FormatOption = "table",
 ) -> None:
     """List resolved entities with their mention and document counts."""
     with _open(db) as kb:
         found = sorted(kb.entities(type), key=lambda e: (-len(e.mentions), e.name))
+    if format == "json":
+        _emit([e.export() for e in found], [], format)
+        return
     rows = [
-        (
-            e.id,
-            e.type,
-            e.subtype or "",
-            e.iso3 or "",
-            e.name,
-            len(e.mentions),
-            len({m.doc for m in e.mentions}),
-            "; ".join(e.aliases),
-        )
+        {
+            "id": e.id,
+            "type": e.type,
+            "subtype": e.subtype or "",
+            "iso3": e.iso3 or "",
+            "name": e.name,
+            "mentions": len(e.mentions),
+            "docs": len({m.doc for m in e.mentions}),
+            "aliases": "; ".join(e.aliases),
+        }
         for e in found
     ]
-    header = ("id", "type", "subtype", "iso3", "name", "mentions", "docs", "aliases")
-    if format == "json":
-        for e in found:
-            out.print_json(json.dumps(e.export(), ensure_ascii=False))
-    elif format == "csv":
-        import csv
-        import sys
-
-        writer = csv.writer(sys.stdout)
-        writer.writerow(header)
-        writer.writerows(rows)
-    else:
-        table = Table(*header[1:])
-        for row in rows:
-            table.add_row(*(str(v) for v in row[1:]))
-        out.print(table)
+    columns = ["id", "type", "subtype", "iso3", "name", "mentions", "docs", "aliases"]
+    _emit(rows, columns if format == "csv" else columns[1:], format)
 
 
 @app.command()
@@ -211,49 +244,172 @@ def show(name: str, db: DbOption = DEFAULT_DB) -> None:
 @app.command()
 def events(
     db: DbOption = DEFAULT_DB,
-    type: Annotated[str | None, typer.Option("--type", help="Only this event type.")] = None,
-    actor: Annotated[str | None, typer.Option("--actor", help="ISO code or name of an actor.")] = None,
-    format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    type: TypeOption = None,
+    actor: ActorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    format: FormatOption = "table",
 ) -> None:
     """List fused events with their roles, sources and conflicts."""
-    with _open(db) as kb:
-        found = kb.events(type, actor.upper() if actor and len(actor) == 3 else actor)
+    found = _events(db, type, actor, since, until)
     if format == "json":
-        for e in found:
-            out.print_json(json.dumps(e.export(), ensure_ascii=False))
+        _emit([e.export() for e in found], [], format)
         return
-    table = Table("type", "date", "roles", "sources", "conflicts", "modality")
+    rows = []
     for e in found:
         roles = "; ".join(
-            f"{k}={v if not isinstance(v, list) else ', '.join(map(str, v))}"
+            f"{k}={', '.join(map(str, v)) if isinstance(v, list) else v}"
             for k, v in e.args.items()
             if k != "quote"
         )
         if "quote" in e.args:
             roles += f'; quote="{e.args["quote"][:80]}"'
-        table.add_row(
-            e.type,
-            e.date or "",
-            escape(roles),
-            str(len(e.docs)),
-            escape(", ".join(c["role"] for c in e.conflicts)),
-            e.modality,
+        rows.append(
+            {
+                "type": e.type,
+                "date": e.date or "",
+                "roles": roles,
+                "sources": len(e.docs),
+                "conflicts": ", ".join(c["role"] for c in e.conflicts),
+                "modality": e.modality,
+                "id": e.id,
+            }
         )
-    out.print(table)
+    _emit(rows, ["type", "date", "roles", "sources", "conflicts", "modality", "id"], format)
+
+
+@app.command()
+def timeline(
+    db: DbOption = DEFAULT_DB,
+    type: TypeOption = None,
+    actor: ActorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    format: FormatOption = "table",
+) -> None:
+    """Events in date order (undated last) with precision, summary, sources and a conflict marker."""
+    _emit(views.timeline(_events(db, type, actor, since, until)), views.COLUMNS["timeline"], format)
+
+
+@app.command()
+def register(
+    kind: Annotated[str, typer.Argument(help="arms, investments, loans or agreements")],
+    db: DbOption = DEFAULT_DB,
+    actor: ActorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    format: FormatOption = "table",
+) -> None:
+    """A register of deals: arms (SIPRI's columns), investments, loans or agreements."""
+    if kind not in views.REGISTERS:
+        err.print(f"[red]error:[/] no register {escape(kind)!r}; choose from {', '.join(views.REGISTERS)}")
+        raise typer.Exit(2)
+    rows = views.register(kind, _events(db, [views.REGISTERS[kind]], actor, since, until))
+    _emit(rows, views.COLUMNS[kind], format)
+
+
+@app.command()
+def conflicts(
+    db: DbOption = DEFAULT_DB,
+    type: TypeOption = None,
+    actor: ActorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    format: FormatOption = "table",
+) -> None:
+    """Every disagreement between sources, with the value each document gives."""
+    _emit(views.conflicts(_events(db, type, actor, since, until)), views.COLUMNS["conflicts"], format)
+
+
+@app.command()
+def quotes(
+    db: DbOption = DEFAULT_DB,
+    speaker: Annotated[str | None, typer.Option("--speaker", help="Only this speaker.")] = None,
+    actor: ActorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    format: FormatOption = "table",
+) -> None:
+    """Who said what, when, and where it was reported."""
+    found = _events(db, ["statement"], actor, since, until)
+    with _open(db) as kb:
+        docs = {d.id: d for d in kb.documents()}
+    _emit(views.quotes(found, docs, speaker), views.COLUMNS["quotes"], format)
+
+
+@app.command()
+def actors(
+    db: DbOption = DEFAULT_DB,
+    type: TypeOption = None,
+    actor: Annotated[
+        list[str] | None, typer.Option("--actor", help="Give two to summarise their relationship.")
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    format: FormatOption = "table",
+) -> None:
+    """The actors by number of events; with two --actor, their relationship by year and type."""
+    pair = actor or []
+    if len(pair) == 2:
+        found = _events(db, type, None, since, until)
+        with _open(db) as kb:
+            countries = kb.countries()
+        rows = views.relationship(found, pair[0], pair[1], countries)
+        _emit(rows, views.COLUMNS["relationship"], format)
+        return
+    found = _events(db, type, pair[0] if pair else None, since, until)
+    _emit(views.actors(found), views.COLUMNS["actors"], format)
+
+
+@app.command()
+def report(
+    output: Annotated[Path, typer.Option("-o", "--output", help="FILE.html or FILE.md")],
+    db: DbOption = DEFAULT_DB,
+    actor: Annotated[
+        list[str] | None, typer.Option("--actor", help="Brief on events involving this actor (repeatable).")
+    ] = None,
+) -> None:
+    """A self-contained briefing: counts, charts, timeline, registers, conflicts, quotes, footnotes."""
+    from .report import ReportError, write_report
+
+    with _open(db) as kb:
+        events, docs, countries = kb.events(), {d.id: d for d in kb.documents()}, kb.countries()
+    try:
+        write_report(output, events, docs, actor or [], countries)
+    except ReportError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    err.print(f"report written to {output}")
 
 
 @app.command("export")
 def export_(
-    what: Annotated[str, typer.Argument(help="documents, entities or events")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="The .jsonl file to write.")],
+    what: Annotated[str, typer.Argument(help="documents, entities, events, ftm, graphml, gexf or csv")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The file (a folder for csv) to write.")],
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Export one table as JSON lines, in the format of ONTOLOGY.md."""
+    """Export the knowledge base: JSON lines (ONTOLOGY.md), FollowTheMoney, GraphML/GEXF or CSV."""
     from .export import EXPORTS, write_jsonl
 
-    if what not in EXPORTS:
-        err.print(f"[red]error:[/] cannot export {escape(what)!r}; choose from {', '.join(EXPORTS)}")
+    choices = [*EXPORTS, "ftm", "graphml", "gexf", "csv"]
+    if what not in choices:
+        err.print(f"[red]error:[/] cannot export {escape(what)!r}; choose from {', '.join(choices)}")
         raise typer.Exit(2)
     with _open(db) as kb:
-        n = write_jsonl(output, EXPORTS[what](kb.store))
-    err.print(f"{n} {what} written to {output}")
+        if what in EXPORTS:
+            written = f"{write_jsonl(output, EXPORTS[what](kb.store))} {what}"
+        elif what == "ftm":
+            from .export.ftm import ftm_entities, write_ftm
+
+            n = write_ftm(output, ftm_entities(kb.documents(), kb.entities(), kb.events()))
+            written = f"{n} FollowTheMoney entities"
+        elif what == "csv":
+            from .export.tables import write_tables
+
+            counts = write_tables(output, kb.events(), kb.entities())
+            written = ", ".join(f"{n} {name}" for name, n in counts.items())
+        else:
+            from .export.graph import actor_graph, write_graph
+
+            written = f"{write_graph(output, actor_graph(kb.events(), kb.entities()), what)} edges"
+    err.print(f"{written} written to {output}")

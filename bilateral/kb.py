@@ -15,10 +15,11 @@ from .export import EXPORTS, write_jsonl
 from .fusion import fuse
 from .ingest import DEFAULT_MAX_BYTES, IngestError, Source, discover, load
 from .models import Document, Entity, Event, Mention
+from .nlp.markup import mask, restore
 from .nlp.mentions import mentions as find_mentions
 from .nlp.mentions import propagate_names
 from .nlp.pipeline import build
-from .nlp.resolve import resolve, vote_types
+from .nlp.resolve import affiliate, resolve, vote_types
 from .nlp.sentences import segment
 from .store import SearchHit, Store
 
@@ -113,15 +114,18 @@ class KnowledgeBase:
         if docs:
             nlp = build()
             procs = n_process or (2 if len(docs) >= PARALLEL_FROM else 1)
-            parsed = nlp.pipe((d.text for d in docs), batch_size=16, n_process=procs)
+            parsed = nlp.pipe((mask(d.text) for d in docs), batch_size=16, n_process=procs)
             for doc, spacy_doc in zip(docs, parsed, strict=True):
                 found = propagate_names(spacy_doc, find_mentions(spacy_doc, doc.id))
                 vote_types(found)  # within the document first, so that "he" finds the right person
-                self.store.put_analysis(doc, found, extract_events(spacy_doc, doc.id, found, doc.published))
+                candidates = extract_events(spacy_doc, doc.id, found, doc.published)
+                restore(doc.text, found, candidates)
+                self.store.put_analysis(doc, found, candidates)
                 if progress:
                     progress(doc.id)
         mentions = self.store.mentions()
         entities = resolve(mentions)
+        affiliate(entities, self.store.texts())
         self.store.put_entities(entities)
         events = fuse(_canonical(self.store.candidates(), mentions, entities))
         self.store.put_events(events, {e.id: _actors(e) for e in events})
@@ -160,6 +164,12 @@ class KnowledgeBase:
 
     def events(self, type: str | None = None, actor: str | None = None) -> list[Event]:
         return self.store.events(type, actor)
+
+    def countries(self) -> dict[str, str]:
+        """Person and organisation names (and aliases) -> the state they act for."""
+        return {
+            alias: e.country for e in self.store.entities() if e.country for alias in (e.name, *e.aliases)
+        }
 
 
 def _canonical(

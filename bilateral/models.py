@@ -84,6 +84,7 @@ class Entity:
     iso3: str | None = None
     subtype: str | None = None
     mentions: list[Mention] = field(default_factory=list)
+    country: str | None = None  # for people and organisations: the state they act for (ISO code)
 
     def export(self) -> dict[str, Any]:
         row: dict[str, Any] = {"id": self.id, "type": self.type, "name": self.name, "aliases": self.aliases}
@@ -91,6 +92,8 @@ class Entity:
             row["iso3"] = self.iso3
         if self.subtype:
             row["subtype"] = self.subtype
+        if self.country:
+            row["country"] = self.country
         row["mentions"] = [
             {"doc": m.doc, "start": m.start, "end": m.end, "text": m.text} for m in self.mentions
         ]

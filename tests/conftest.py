@@ -47,3 +47,42 @@ def make_pdf(path: Path, text: str, password: str | None = None) -> Path:
         with path.open("wb") as fh:
             writer.write(fh)
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
+    """The sample corpus extracted once into a knowledge base, for read-only tests of the views."""
+    import bilateral
+
+    folder = tmp_path_factory.mktemp("sample")
+    with bilateral.open(folder / "kb.db") as kb:
+        kb.extract([corpus], folder / "out")
+    return folder / "kb.db"
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium() -> str:
+    """Debian's chromium, which the project's setup installs (see Makefile: system-deps)."""
+    path = shutil.which("chromium")
+    assert path, "chromium is not installed: run `make system-deps` (Debian package chromium)"
+    return path
+
+
+def blank(png: Path) -> bool:
+    """Is a screenshot one flat colour?"""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        lo, hi = image.convert("L").getextrema()
+    return bool(hi - lo < 10)

@@ -391,6 +391,7 @@ def _arms(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         root = w.span.root
         # Parsed under a trigger, else (lists the small model misparses) the sentence's triggers.
         linked = [t for t in trig if _governs(t, root) or _governs(root, t)]
+        parsed = bool(linked)
         if not linked and not any(a.dep_ == "agent" or a.lower_ in INSTRUMENTAL for a in root.ancestors):
             linked = trig
         before = ctx.doc[max(sent.start, w.span.start - 5) : w.span.start]
@@ -478,7 +479,8 @@ def _arms(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             d for d in _dates(ctx, sent) if d[0].span.root.head.head == head or d[0].span.root.head == head
         ]
         for t in trig:
-            date = own_date[0][1] if own_date else _date_near(ctx, sent, t)
+            # Without a parse link, a date elsewhere in the list belongs to another system.
+            date = own_date[0][1] if own_date else (_date_near(ctx, sent, t) if parsed else None)
             role = "ordered" if t.lemma_ in order else "delivered"
             if date and role not in args:
                 args[role] = date

@@ -18,7 +18,11 @@ from ..models import Document, Entity, Event, Mention, event_from_record, event_
 
 APP = "bilateral"
 # Each entry upgrades the schema by one version; the first creates it.
-MIGRATIONS: list[str] = [resources.files(__package__).joinpath("schema.sql").read_text("utf-8")]
+MIGRATIONS: list[str] = [
+    resources.files(__package__).joinpath("schema.sql").read_text("utf-8"),
+    # 2: the state a person or organisation acts for ("Serbian President ...").
+    "ALTER TABLE entities ADD COLUMN country TEXT",
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -45,6 +49,8 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
+        if self.path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
             self.conn = sqlite3.connect(self.path, timeout=30)
             self.conn.row_factory = sqlite3.Row
@@ -133,6 +139,9 @@ class Store:
         wanted = set(ids) if ids is not None else None
         return [_document(r) for r in rows if wanted is None or r["id"] in wanted]
 
+    def texts(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT id, text FROM documents").fetchall())
+
     def document(self, doc_id: str) -> Document | None:
         row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return _document(row) if row else None
@@ -216,9 +225,18 @@ class Store:
         with self.conn:
             self.conn.execute("DELETE FROM entities")
             self.conn.executemany(
-                "INSERT INTO entities VALUES (?,?,?,?,?,?)",
+                "INSERT INTO entities (id, type, name, subtype, iso3, aliases, country)"
+                " VALUES (?,?,?,?,?,?,?)",
                 [
-                    (e.id, e.type, e.name, e.subtype, e.iso3, json.dumps(e.aliases, ensure_ascii=False))
+                    (
+                        e.id,
+                        e.type,
+                        e.name,
+                        e.subtype,
+                        e.iso3,
+                        json.dumps(e.aliases, ensure_ascii=False),
+                        e.country,
+                    )
                     for e in entities
                 ],
             )
@@ -232,7 +250,13 @@ class Store:
         sql = "SELECT * FROM entities" + (" WHERE type = ?" if type else "") + " ORDER BY id"
         for r in self.conn.execute(sql, (type,) if type else ()):
             by_id[r["id"]] = Entity(
-                r["id"], r["type"], r["name"], json.loads(r["aliases"]), r["iso3"], r["subtype"]
+                r["id"],
+                r["type"],
+                r["name"],
+                json.loads(r["aliases"]),
+                r["iso3"],
+                r["subtype"],
+                country=r["country"],
             )
         for m in self.mentions():
             if m.entity_id in by_id:

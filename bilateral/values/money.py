@@ -75,3 +75,14 @@ def parse_money(text: str) -> dict[str, Any] | None:
     if scale:
         amount *= SCALES[scale.lower()]
     return {"amount": round(amount) if amount >= 1 else amount, "currency": currency}
+
+
+def format_money(value: dict[str, Any]) -> str:
+    """How an amount reads in a table: "EUR 170 million", "USD 1.2 billion", "RSD 5,000"."""
+    amount, currency = value.get("amount"), value.get("currency", "")
+    if not isinstance(amount, int | float):
+        return ""
+    for word, scale in (("trillion", 1e12), ("billion", 1e9), ("million", 1e6)):
+        if abs(amount) >= scale:
+            return f"{currency} {amount / scale:,.4g} {word}".strip()
+    return f"{currency} {amount:,.0f}".strip()

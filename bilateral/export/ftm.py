@@ -1,0 +1,191 @@
+"""FollowTheMoney entities for Aleph and the `ftm` tools, built with the followthemoney library.
+
+People, organisations (companies, banks, public bodies), states (as public bodies with their
+country), documents (Article), events of every type (Ownership for investments, Debt for loans,
+Contract for agreements, Event with `involved` for the rest) and Documentation links from each
+event to the articles that report it, with the cited sentence as the link's summary.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from followthemoney import model
+from followthemoney.proxy import EntityProxy
+
+from ..models import Document, Entity, Event
+from ..nlp.lexicon import load
+from ..views import summary
+
+NS = "bilateral"
+# Our organisation sub-kinds to FtM schemata.
+ORG_SCHEMA = {
+    "company": "Company",
+    "bank": "Company",
+    "ministry": "PublicBody",
+    "armed_force": "PublicBody",
+    "government": "PublicBody",
+}
+ACTOR_ROLES = {
+    "arms_transfer": ("supplier", "recipient"),
+    "exercise": ("participants",),
+    "meeting": ("participants",),
+    "trade": ("exporter", "importer"),
+    "statement": ("speaker",),
+}
+
+
+def _fid(*parts: str) -> str:
+    """An FtM entity id from ours: FtM allows letters, digits, dots and dashes only."""
+    return "-".join([NS, *parts]).replace("_", "-")
+
+
+class _Builder:
+    """Keeps one FtM entity per actor so that every event links to the same node."""
+
+    def __init__(self, entities: list[Entity]) -> None:
+        self.out: dict[str, EntityProxy] = {}
+        self.by_name: dict[str, str] = {}
+        self.by_iso: dict[str, str] = {}
+        for e in entities:
+            proxy = self._entity(e)
+            if proxy is not None:
+                for alias in (e.name, *e.aliases):
+                    self.by_name.setdefault(alias, proxy.id or "")
+                if e.iso3:
+                    self.by_iso[e.iso3] = proxy.id or ""
+
+    def add(self, proxy: EntityProxy) -> EntityProxy:
+        assert proxy.id is not None
+        self.out[proxy.id] = proxy
+        return proxy
+
+    def _entity(self, e: Entity) -> EntityProxy | None:
+        if e.type == "person":
+            proxy = model.make_entity("Person")
+        elif e.type == "organisation":
+            proxy = model.make_entity(ORG_SCHEMA.get(e.subtype or "", "Organization"))
+        elif e.type == "state" and e.iso3 in load().states:
+            return self.state(e.iso3)
+        else:
+            return None
+        proxy.id = _fid(e.id)
+        proxy.add("name", e.name)
+        proxy.add("alias", [a for a in e.aliases if a != e.name])
+        return self.add(proxy)
+
+    def state(self, iso3: str) -> EntityProxy:
+        known = self.by_iso.get(iso3)
+        if known:
+            return self.out[known]
+        state = load().states[iso3]
+        proxy = model.make_entity("PublicBody")
+        proxy.id = _fid("state", iso3.lower())
+        proxy.add("name", state.name)
+        proxy.add("alias", list(state.aliases))
+        proxy.add("jurisdiction", state.iso2.lower())
+        proxy.add("country", state.iso2.lower())
+        self.by_iso[iso3] = proxy.id
+        return self.add(proxy)
+
+    def actor(self, value: Any, schema: str = "LegalEntity") -> EntityProxy | None:
+        """The entity for a role value: a state's code, a resolved name, or a new named entity."""
+        if not isinstance(value, str) or not value:
+            return None
+        if value in load().states:
+            return self.state(value)
+        known = self.by_name.get(value)
+        if known and model.get(self.out[known].schema.name).is_a(schema):  # type: ignore[union-attr]
+            return self.out[known]
+        proxy = model.make_entity(schema)
+        proxy.make_id(NS, schema, value)
+        proxy.add("name", value)
+        self.by_name.setdefault(value, proxy.id or "")
+        return self.add(proxy)
+
+
+def _document(doc: Document) -> EntityProxy:
+    proxy = model.make_entity("Article")
+    proxy.id = _fid("doc", doc.id)
+    proxy.add("title", doc.title or doc.id)
+    proxy.add("fileName", Path(doc.path).name if doc.path else doc.id)
+    proxy.add("publisher", doc.source)
+    proxy.add("publishedAt", doc.published)
+    proxy.add("sourceUrl", doc.url)
+    proxy.add("bodyText", doc.text)
+    return proxy
+
+
+def _event(b: _Builder, e: Event) -> EntityProxy:
+    a = e.args
+    proxy: EntityProxy
+    if e.type == "investment":
+        proxy = model.make_entity("Ownership")
+        proxy.add("owner", b.actor(a.get("investor")))
+        proxy.add("asset", b.actor(a.get("target"), "Company"))
+        proxy.add("percentage", a.get("stake"))
+        proxy.add("startDate", a.get("date"))
+        proxy.add("role", "investment")
+    elif e.type == "loan":
+        proxy = model.make_entity("Debt")
+        proxy.add("creditor", b.actor(a.get("lender")))
+        proxy.add("debtor", b.actor(a.get("borrower")))
+        value = a.get("value") or {}
+        proxy.add("amount", value.get("amount"))
+        proxy.add("currency", value.get("currency"))
+        proxy.add("date", a.get("date"))
+        proxy.add("description", a.get("purpose"))
+    elif e.type == "agreement":
+        proxy = model.make_entity("Contract")
+        proxy.add("title", a.get("title") or str(a.get("kind", "agreement")).replace("_", " "))
+        proxy.add("authority", [b.actor(p) for p in a.get("parties", [])])
+        proxy.add("contractDate", a.get("signed"))
+        proxy.add("type", a.get("kind"))
+    else:
+        proxy = model.make_entity("Event")
+        proxy.add("name", summary(e))
+        for role in ACTOR_ROLES.get(e.type, ()):
+            value = a.get(role)
+            for v in value if isinstance(value, list) else [value]:
+                proxy.add("involved", b.actor(v))
+        proxy.add("date", e.date)
+        proxy.add("location", a.get("location"))
+        proxy.add("keywords", e.type)
+    proxy.id = _fid(e.id)
+    proxy.add("summary", summary(e))
+    proxy.add("description", a.get("quote"))
+    return proxy
+
+
+def ftm_entities(
+    documents: list[Document], entities: list[Entity], events: list[Event]
+) -> Iterator[EntityProxy]:
+    """Every FtM entity of the knowledge base, sorted by id."""
+    b = _Builder(entities)
+    articles = {d.id: b.add(_document(d)) for d in documents}
+    for e in events:
+        proxy = b.add(_event(b, e))
+        for span in e.evidence:
+            link = model.make_entity("Documentation")
+            link.make_id(NS, "doc", e.id, span.doc, span.start, span.end)
+            link.add("entity", proxy)
+            link.add("document", articles.get(span.doc))
+            link.add("role", "evidence")
+            link.add("summary", span.text)
+            b.add(link)
+    for key in sorted(b.out):
+        yield b.out[key]
+
+
+def write_ftm(path: Path, rows: Iterable[EntityProxy]) -> int:
+    """One FtM entity per line (the format `ftm` and Aleph read)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with path.open("w", encoding="utf-8") as fh:
+        for proxy in rows:
+            fh.write(json.dumps(proxy.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+            count += 1
+    return count

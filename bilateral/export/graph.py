@@ -1,0 +1,58 @@
+"""The actor network as GraphML or GEXF (networkx writes both; Gephi, yEd and networkx read them).
+
+Nodes are actors (states by ISO code, people and organisations by name); each event adds an edge
+from its first actor to each other one (supplier -> recipient, lender -> borrower, ...), with the
+event's type, date, summary, source documents and id, so parallel edges keep events apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
+
+from ..models import Entity, Event
+from ..views import actors_of, name, summary
+
+FORMATS = ("graphml", "gexf")
+
+
+def actor_graph(events: Iterable[Event], entities: Iterable[Entity]) -> nx.MultiDiGraph:
+    kinds = {e.name: e.type for e in entities}
+    kinds |= {e.iso3: "state" for e in entities if e.iso3}
+    graph = nx.MultiDiGraph()
+    edges = []
+    for event in sorted(events, key=lambda e: e.id):
+        people = actors_of(event)
+        for other in people[1:]:
+            edges.append((people[0], other, event))
+    for node in sorted({n for a, b, _ in edges for n in (a, b)}):
+        graph.add_node(node, label=name(node), kind=kinds.get(node, "other"))
+    for a, b, event in edges:
+        graph.add_edge(
+            a,
+            b,
+            key=f"{event.id}:{b}",
+            type=event.type,
+            date=event.date or "",
+            summary=summary(event),
+            sources=";".join(event.docs),
+            event=event.id,
+        )
+    return graph
+
+
+def write_graph(path: Path, graph: nx.MultiDiGraph, fmt: str) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "gexf":
+        writer = GEXFWriter()
+        writer.add_graph(graph)
+        meta = writer.xml.find("meta")
+        if meta is not None:  # the day of writing would make every export differ
+            meta.attrib.pop("lastmodifieddate", None)
+        writer.write(str(path))
+    else:
+        nx.write_graphml(graph, path)
+    return int(graph.number_of_edges())

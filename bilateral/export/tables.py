@@ -1,0 +1,61 @@
+"""CSV files for spreadsheets: one per register, plus the timeline, entities and events."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from .. import views
+from ..models import Entity, Event
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
+
+
+def write_tables(folder: Path, events: list[Event], entities: list[Entity]) -> dict[str, int]:
+    """arms.csv, investments.csv, loans.csv, agreements.csv, timeline.csv, entities.csv, events.csv."""
+    counts = {
+        kind: write_csv(folder / f"{kind}.csv", views.register(kind, events), views.COLUMNS[kind])
+        for kind in views.REGISTERS
+    }
+    counts["timeline"] = write_csv(folder / "timeline.csv", views.timeline(events), views.COLUMNS["timeline"])
+    entity_rows = [
+        {
+            "id": e.id,
+            "type": e.type,
+            "subtype": e.subtype or "",
+            "iso3": e.iso3 or "",
+            "name": e.name,
+            "aliases": "; ".join(e.aliases),
+            "mentions": len(e.mentions),
+            "documents": len({m.doc for m in e.mentions}),
+        }
+        for e in sorted(entities, key=lambda e: (e.type, e.name, e.id))
+    ]
+    counts["entities"] = write_csv(
+        folder / "entities.csv", entity_rows, list(entity_rows[0]) if entity_rows else []
+    )
+    event_rows = [
+        {
+            "id": e.id,
+            "type": e.type,
+            "date": e.date or "",
+            "modality": e.modality,
+            "summary": views.summary(e),
+            "sources": "; ".join(e.docs),
+            "args": json.dumps(e.args, ensure_ascii=False, sort_keys=True),
+            "conflicts": json.dumps(e.conflicts, ensure_ascii=False, sort_keys=True) if e.conflicts else "",
+        }
+        for e in sorted(events, key=lambda e: e.id)
+    ]
+    columns = ["id", "type", "date", "modality", "summary", "sources", "args", "conflicts"]
+    counts["events"] = write_csv(folder / "events.csv", event_rows, columns)
+    return counts

@@ -1,0 +1,78 @@
+"""The briefing's charts, drawn with matplotlib into SVG (for HTML) or PNG (for Markdown) bytes.
+
+Rendered without fonts or files from outside: text is drawn as paths, and the SVG ids and
+metadata are fixed, so that the same knowledge base gives the same report byte for byte.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from ..models import Event
+
+# Figures are made without pyplot: no global state, safe in a web server's threads.
+matplotlib.rcParams.update({"svg.hashsalt": "bilateral", "svg.fonttype": "path", "font.size": 9})
+# One colour per event type, the same in every chart (matplotlib's tab10).
+TYPES = ["arms_transfer", "exercise", "agreement", "investment", "loan", "trade", "meeting", "statement"]
+TAB10 = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+COLOURS = dict(zip(TYPES, TAB10, strict=True))
+
+
+def _year(event: Event) -> int | None:
+    return int(event.date[:4]) if event.date and event.date[:4].isdigit() else None
+
+
+def timeline_chart(events: list[Event]) -> Figure:
+    """Each dated event as a dot on its type's row, by (fractional) date."""
+    fig = Figure(figsize=(8, 3.2), layout="constrained")
+    ax = fig.subplots()
+    present = [t for t in TYPES if any(e.type == t and e.date for e in events)]
+    for row, type_ in enumerate(present):
+        xs = [_decimal(e.date) for e in events if e.type == type_ and e.date]
+        ax.scatter(xs, [row] * len(xs), s=36, color=COLOURS[type_], alpha=0.8, edgecolors="none")
+    ax.set_yticks(range(len(present)), [t.replace("_", " ") for t in present])
+    ax.set_ylim(-0.7, max(len(present) - 0.3, 0.7))
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title("Timeline of dated events")
+    return fig
+
+
+def _decimal(date: str | None) -> float:
+    """ "2024-05-07" -> 2024.35: the year and how far into it the date falls."""
+    assert date
+    parts = [int(p) for p in date.split("-")]
+    month = parts[1] if len(parts) > 1 else 6.5
+    day = parts[2] if len(parts) > 2 else 15
+    return parts[0] + (month - 1) / 12 + (day - 1) / 365
+
+
+def per_year_chart(events: list[Event]) -> Figure:
+    """Stacked bars: events per year, by type."""
+    counts = Counter((y, e.type) for e in events if (y := _year(e)) is not None)
+    years = sorted({y for y, _ in counts})
+    fig = Figure(figsize=(8, 3.2), layout="constrained")
+    ax = fig.subplots()
+    bottom = [0] * len(years)
+    for type_ in TYPES:
+        heights = [counts.get((y, type_), 0) for y in years]
+        if any(heights):
+            ax.bar(years, heights, bottom=bottom, color=COLOURS[type_], label=type_.replace("_", " "))
+            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    ax.set_title("Events per year, by type")
+    ax.legend(fontsize=7, ncols=4, frameon=False)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(axis="y", alpha=0.3)
+    return fig
+
+
+def render(fig: Figure, fmt: str) -> bytes:
+    """The figure as SVG or PNG bytes, with no date or tool metadata (reproducible output)."""
+    buf = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+    fig.savefig(buf, format=fmt, metadata=metadata, dpi=110)
+    return buf.getvalue()

@@ -1,0 +1,83 @@
+"""Exports on the sample corpus: FollowTheMoney, GraphML, GEXF and CSV, read back by their tools."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+from followthemoney import model
+
+
+def _export(db: Path, what: str, out: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bilateral", "export", what, "-o", str(out), "--db", str(db)],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+
+
+def test_ftm_entities_validate_and_load_in_ftm_tools(sample_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "kb.ftm.json"
+    _export(sample_db, "ftm", out)
+    rows = [json.loads(line) for line in out.open(encoding="utf-8")]
+    schemata = {r["schema"] for r in rows}
+    assert {"Person", "Article", "Documentation", "Ownership", "Debt", "Contract", "Event"} <= schemata
+    for row in rows:
+        proxy = model.get_proxy(row)
+        assert proxy.schema.validate(proxy.to_dict()) is None, row
+    by_id = {r["id"]: r for r in rows}
+    for row in rows:  # every link points at an entity in the file
+        schema = model.get(row["schema"])
+        assert schema is not None
+        for prop, values in row["properties"].items():
+            if schema.get(prop).type.name == "entity":  # type: ignore[union-attr]
+                assert all(v in by_id for v in values), (row["id"], prop)
+    assert sum("owner" in r["properties"] for r in rows if r["schema"] == "Ownership") >= 2
+    smederevo = next(
+        r for r in rows if r["schema"] == "Ownership" and "Železara" in json.dumps(r, ensure_ascii=False)
+    )
+    owner = by_id[smederevo["properties"]["owner"][0]]
+    assert "Hebei Iron and Steel" in owner["properties"]["name"][0]
+    links = [r for r in rows if r["schema"] == "Documentation"]
+    assert all(by_id[link["properties"]["document"][0]]["schema"] == "Article" for link in links)
+    # The ftm command line re-parses and validates the file; nothing may be dropped.
+    checked = tmp_path / "checked.json"
+    subprocess.run(
+        [str(Path(sys.executable).parent / "ftm"), "validate", "-i", str(out), "-o", str(checked)], check=True
+    )
+    assert len(checked.read_text(encoding="utf-8").splitlines()) == len(rows)
+
+
+def test_graphml_and_gexf_load_in_networkx(sample_db: Path, tmp_path: Path) -> None:
+    _export(sample_db, "graphml", tmp_path / "kb.graphml")
+    _export(sample_db, "gexf", tmp_path / "kb.gexf")
+    graph = nx.read_graphml(tmp_path / "kb.graphml")
+    assert graph.nodes["CHN"]["label"] == "China" and graph.nodes["SRB"]["kind"] == "state"
+    arms = [d for _, _, d in graph.edges(data=True) if d["type"] == "arms_transfer"]
+    assert any("FK-3" in d["summary"] and d["date"] == "2022" for d in arms)
+    assert all(d["sources"] for _, _, d in graph.edges(data=True))
+    gexf = nx.read_gexf(tmp_path / "kb.gexf")
+    assert gexf.number_of_edges() == graph.number_of_edges()
+
+
+def test_csv_folder_has_one_file_per_register(sample_db: Path, tmp_path: Path) -> None:
+    _export(sample_db, "csv", tmp_path / "csv")
+    names = sorted(p.name for p in (tmp_path / "csv").iterdir())
+    expected = ["agreements", "arms", "entities", "events", "investments", "loans", "timeline"]
+    assert names == [f"{n}.csv" for n in expected]
+    with (tmp_path / "csv" / "arms.csv").open(encoding="utf-8") as fh:
+        arms = list(csv.DictReader(fh))
+    assert {r["designation"] for r in arms} >= {"FK-3", "CH-92A", "FT-8C"}
+
+
+def test_exports_are_deterministic(sample_db: Path, tmp_path: Path) -> None:
+    for what, name in (("ftm", "a.ftm.json"), ("graphml", "a.graphml"), ("gexf", "a.gexf")):
+        _export(sample_db, what, tmp_path / "1" / name)
+        _export(sample_db, what, tmp_path / "2" / name)
+        first, second = (tmp_path / d / name for d in ("1", "2"))
+        assert first.read_bytes() == second.read_bytes(), what
