@@ -382,6 +382,27 @@ def report(
     err.print(f"report written to {output}")
 
 
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option("--host", help="Address to bind; only this machine by default.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+) -> None:
+    """Browse and search the knowledge base in a local web app (read-only)."""
+    from .web import serve as run
+
+    if not db.is_file():
+        err.print(f"[red]error:[/] {escape(str(db))}: no such knowledge base; run `bilateral extract` first")
+        raise typer.Exit(2)
+    try:
+        run(db, host, port)
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+
+
 @app.command("export")
 def export_(
     what: Annotated[str, typer.Argument(help="documents, entities, events, ftm, graphml, gexf or csv")],

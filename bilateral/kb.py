@@ -44,8 +44,8 @@ class IngestReport:
 class KnowledgeBase:
     """A bilateral knowledge base stored in one database file."""
 
-    def __init__(self, db: str | Path = "bilateral.db") -> None:
-        self.store = Store(db)
+    def __init__(self, db: str | Path = "bilateral.db", readonly: bool = False) -> None:
+        self.store = Store(db, readonly=readonly)
 
     def close(self) -> None:
         self.store.close()

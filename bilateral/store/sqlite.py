@@ -47,11 +47,23 @@ class SearchHit:
 class Store:
     """A bilateral knowledge base in one SQLite file."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, readonly: bool = False) -> None:
+        """Open (creating and migrating) the database; `readonly` opens an existing one for reading.
+
+        A read-only store may be shared by a web server's threads: SQLite serialises access.
+        """
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
+            if readonly:
+                if not Path(path).is_file():
+                    raise StoreError(f"{self.path}: no such knowledge base")
+                uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+                self.conn.row_factory = sqlite3.Row
+                self._check_version()
+                return
+            if self.path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, timeout=30)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -59,6 +71,21 @@ class Store:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a bilateral database ({exc})") from exc
+
+    def _check_version(self) -> None:
+        try:
+            meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: not a bilateral database") from exc
+        if meta.get("app") != APP or int(meta.get("schema_version", "0")) != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: not a bilateral database of this version; open it once with "
+                "`bilateral extract` or `bilateral ingest` to migrate it"
+            )
+
+    def data_version(self) -> int:
+        """Changes when another connection commits: the signal to reload cached views."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def close(self) -> None:
         self.conn.close()
