@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from urllib.parse import quote
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
@@ -40,6 +41,13 @@ SECURITY_HEADERS = {
 }
 
 
+# Query parameters shared by the views (module level, so that FastAPI can resolve them).
+TypeQ = Annotated[list[str] | None, Query(description="Event types (repeatable)")]
+ActorQ = Annotated[str | None, Query(description="ISO code or name of an actor")]
+SinceQ = Annotated[str | None, Query(pattern=DATE, description="YYYY[-MM[-DD]]")]
+UntilQ = Annotated[str | None, Query(pattern=DATE, description="YYYY[-MM[-DD]]")]
+
+
 class SecurityHeaders(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         response = await call_next(request)
@@ -61,6 +69,7 @@ def create_app(db: str | Path) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     env = templates.env
+    env.autoescape = True  # starlette escapes only *.html; ours are *.html.j2, and article text is hostile
     env.globals.update(views=views, name=views.name)
     env.filters["kind"] = lambda t: str(t).replace("_", " ")
 
@@ -77,11 +86,6 @@ def create_app(db: str | Path) -> FastAPI:
             raise HTTPException(404, f"no event {event_id!r}")
         return snap.events[event_id]
 
-    TypeQ = Annotated[list[str] | None, Query(description="Event types (repeatable)")]
-    ActorQ = Annotated[str | None, Query(description="ISO code or name of an actor")]
-    SinceQ = Annotated[str | None, Query(pattern=DATE, description="YYYY[-MM[-DD]]")]
-    UntilQ = Annotated[str | None, Query(pattern=DATE, description="YYYY[-MM[-DD]]")]
-
     # ---------------------------------------------------------------- pages
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -89,7 +93,7 @@ def create_app(db: str | Path) -> FastAPI:
         snap = data.snapshot()
         events = list(snap.events.values())
         recent = sorted(snap.documents.values(), key=lambda d: (d.published or "", d.id), reverse=True)[:8]
-        chart = report_charts.render(report_charts.per_year_chart(events), "svg").decode("utf-8")
+        chart = snap.memo("chart", lambda: _chart_svg(events))
         return page(
             request,
             "overview.html.j2",
@@ -151,8 +155,8 @@ def create_app(db: str | Path) -> FastAPI:
             doc.text,
             snap.mentions_by_doc.get(doc_id, []),
             evidence,
-            lambda i: str(request.url_for("entity_page", entity_id=i)),
-            lambda i: str(request.url_for("event_page", event_id=i)),
+            lambda i: f"/entity/{quote(i)}",
+            lambda i: f"/event/{quote(i)}",
         )
         return page(request, "document.html.j2", doc=doc, body=body, events=views.timeline(events))
 
@@ -325,6 +329,11 @@ def create_app(db: str | Path) -> FastAPI:
 
     app.state.data = data
     return app
+
+
+def _chart_svg(events: list[Event]) -> Markup:
+    svg = report_charts.render(report_charts.per_year_chart(events), "svg").decode("utf-8")
+    return Markup(svg[svg.index("<svg") :])
 
 
 def _counts(snap: Snapshot) -> dict[str, Any]:

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from .. import views
 from ..models import Document, Entity, Event, Mention
 from ..nlp.lexicon import fold
 from ..store import SearchHit, Store
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -29,6 +33,13 @@ class Snapshot:
     mentions_by_doc: dict[str, list[Mention]] = field(default_factory=dict)
     events_by_doc: dict[str, list[Event]] = field(default_factory=dict)
     entity_by_actor: dict[str, str] = field(default_factory=dict)
+    _memo: dict[str, Any] = field(default_factory=dict)
+
+    def memo(self, key: str, make: Callable[[], T]) -> T:
+        """A value computed once per snapshot (charts, which take matplotlib a while)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return cast(T, self._memo[key])
 
     @classmethod
     def load(cls, store: Store) -> Snapshot:
@@ -49,6 +60,7 @@ class Snapshot:
         for e in entities.values():
             if e.type == "state" and e.iso3:
                 snap.entity_by_actor[e.iso3] = e.id
+                snap.entity_by_actor.setdefault(views.name(e.iso3), e.id)
             elif e.type in ("person", "organisation"):
                 for alias in (e.name, *e.aliases):
                     snap.entity_by_actor.setdefault(alias, e.id)
