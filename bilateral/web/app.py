@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from urllib.parse import quote
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
@@ -30,7 +30,7 @@ from .data import Data, Snapshot
 from .render import in_context, reading_view, snippet
 
 HERE = Path(__file__).parent
-DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"  # or empty: a form sends its blank fields
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -79,7 +79,8 @@ def create_app(db: str | Path) -> FastAPI:
     def filters(
         snap: Snapshot, type: list[str] | None, actor: str | None, since: str | None, until: str | None
     ) -> views.Filters:
-        return views.Filters(type or [], actor or None, since or None, until or None, snap.countries)
+        types = [t for t in type or [] if t]  # the form's "all" sends an empty type
+        return views.Filters(types, actor or None, since or None, until or None, snap.countries)
 
     def event_or_404(snap: Snapshot, event_id: str) -> Event:
         if event_id not in snap.events:
@@ -373,7 +374,9 @@ def _register(
 ) -> list[dict[str, Any]]:
     if kind not in views.REGISTERS:
         raise HTTPException(404, f"no register {kind!r}; there are {', '.join(views.REGISTERS)}")
-    chosen = views.Filters([views.REGISTERS[kind]], actor or None, since, until, snap.countries)
+    chosen = views.Filters(
+        [views.REGISTERS[kind]], actor or None, since or None, until or None, snap.countries
+    )
     return views.register(kind, chosen.apply(snap.events.values()))
 
 
