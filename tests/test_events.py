@@ -123,8 +123,8 @@ def test_sample_corpus_scores_and_grounding(corpus: Path, tmp_path: Path) -> Non
     )
     overall = json.loads(result.stdout)["overall"]
     assert overall["grounding"] == 1.0
-    # Floors at the measured level, to catch regressions.
-    assert overall["f1"] >= 0.84 and overall["role_f1"] >= 0.80 and overall["evidence_recall"] >= 0.78
+    # The targets of the events capability.
+    assert overall["f1"] >= 0.80 and overall["role_f1"] >= 0.80 and overall["evidence_recall"] >= 0.90
 
 
 def test_weapon_named_only_as_a_version_is_not_transferred(tmp_path: Path) -> None:
@@ -161,3 +161,27 @@ def test_general_remark_about_partnerships_is_not_an_agreement(tmp_path: Path) -
         "influence to those who fund them.\n",
     )
     assert _of(events, "agreement") == []
+
+
+def test_definite_reference_goes_to_the_event_of_its_kind(tmp_path: Path) -> None:
+    events = _events(
+        tmp_path,
+        "In 2021, Hungary and China signed a free trade agreement.\n"
+        "In 2022, Hungary and China signed a military cooperation agreement.\n"
+        "The FTA cut tariffs on machinery by half.\n",
+    )
+    by_kind = {e["args"]["kind"]: e for e in _of(events, "agreement")}
+    fta = [ev["text"] for ev in by_kind["free_trade"]["evidence"]]
+    assert "The FTA cut tariffs on machinery by half." in fta
+    assert len(by_kind["military_cooperation"]["evidence"]) == 1
+
+
+def test_two_people_signing_together_met(tmp_path: Path) -> None:
+    events = _events(
+        tmp_path,
+        "In March 2023, Colonel Péter Kovács, head of the planning office, and Senior Colonel "
+        "Li Wei signed the Plan of Military Cooperation between Hungary and China.\n",
+    )
+    (meeting,) = _of(events, "meeting")
+    assert set(meeting["args"]["participants"]) == {"Péter Kovács", "Li Wei"}
+    assert meeting["args"]["date"] == "2023-03"

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Event, Mention
 from ..models import Span as Cite
+from ..nlp.lexicon import fold
+from ..nlp.mentions import key_for
 from ..values.dates import resolve_date
 from ..values.money import parse_money
 from ..values.numbers import parse_percent, parse_quantity
@@ -543,6 +547,15 @@ def _exercises(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
 # ------------------------------------------------------------------ agreements
 
 
+def _signers(verb: Token, ms: list[Ment]) -> list[str]:
+    """The people who are the subject of a signing verb ("X and Y signed ...")."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    # "X, Head of ..., and Y signed": the parser often hangs Y on X's appositive.
+    appositives = [a for s in subjects for a in s.children if a.dep_ == "appos"]
+    heads = {t.i for s in subjects + appositives for t in [s, *s.conjuncts]}
+    return list(dict.fromkeys(x.m.text for x in ms if x.m.type == "person" and x.span.root.i in heads))
+
+
 COLLECTIVE = {"two", "both"}  # "the two countries", "both sides"
 
 
@@ -593,9 +606,14 @@ def _agreements(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             kind = _agreement_kind(sent.text)
         parties = _states(ms)
         orgs = [x.m.text for x in ms if x.m.type == "organisation" and x.span.root.head.lower_ == "with"]
-        collective = any(
-            w.lemma_ in COLLECTIVE and w.head.lemma_ in ("country", "nation", "side", "government")
-            for w in sent
+        # The parties may be named by reference: "the two countries", "a bilateral plan", "they signed".
+        collective = (
+            any(
+                w.lemma_ in COLLECTIVE and w.head.lemma_ in ("country", "nation", "side", "government")
+                for w in sent
+            )
+            or any(c.lower_ == "bilateral" for c in t.children)
+            or any(c.dep_ == "nsubj" and c.lower_ in ("they", "both") for c in governor.children)
         )
         if not parties and not orgs and not collective:
             continue  # nobody in the sentence is a party: a general remark, not a report
@@ -605,6 +623,8 @@ def _agreements(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         titled = [x for x in ms if x.m.type == "agreement" and x.span.root.i in inside] or [
             x for x in ms if x.m.type == "agreement" and x.span.start <= t.i < x.span.end + 3
         ]
+        if t.lemma_ == "partnership" and kind != "strategic_partnership" and not titled:
+            continue  # "strong partnerships with ...": a relationship, not a signed document
         signed = effective = None
         for x, value in _dates(ctx, sent):
             lead = ctx.doc[max(sent.start, x.span.start - 4) : x.span.start]
@@ -620,6 +640,11 @@ def _agreements(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             "effective": effective,
         }
         out.append(_event(ctx, "agreement", args, [sent], t))
+        signers = _signers(governor if governor.pos_ == "VERB" else t.head, ms)
+        if len(signers) >= 2:  # two named people signing together met to do so
+            occasion = f"signing of {args['title']}"
+            meeting = {"participants": signers, "date": signed, "occasion": occasion}
+            out.append(_event(ctx, "meeting", meeting, [sent], governor))
         break
     return out
 
@@ -785,6 +810,7 @@ def _trade(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
 
 
 DEMONSTRATIVES = {"this", "that", "these", "those"}
+DEFINITE = DEMONSTRATIVES | {"the"}  # "the meeting", "the FTA": one already reported
 
 
 def _meetings(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
@@ -889,32 +915,108 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
 def _reference_nouns() -> dict[str, str]:
     """Trigger nouns by which a sentence can refer back to an event: "this agreement", "the drill"."""
     tr = triggers()
-    nouns = {n: "agreement" for n in tr["agreement"]["nouns"]}
+    # Nouns that name only documents ("the declaration of independence" is not one we reported).
+    documents = ("agreement", "fta", "treaty", "pact", "accord", "memorandum", "mou", "deal", "contract")
+    nouns = {n: "agreement" for n in tr["agreement"]["nouns"] if n in documents}
     nouns |= {n: "meeting" for n in tr["meeting"]["nouns"]}
     nouns |= {n: "exercise" for n in tr["exercise"]}
     nouns |= {n: "loan" for n in ("loan", "credit")}
+    nouns |= {n: "arms_transfer" for n in ("delivery", "purchase", "procurement", "sale", "shipment")}
     return nouns
 
 
 def _attach_references(ctx: DocContext, sent: Span, earlier: list[Event], reported: set[str]) -> None:
-    """Cite a sentence that refers back to an event ("With this agreement, ...") as its evidence.
+    """Cite a sentence that refers back to an event reported before in the document as its evidence.
 
-    A definite trigger noun with a demonstrative ("this", "that", "these") points at the last event
-    of its type reported before in the same document.
+    Three general forms of reference: a trigger noun with a demonstrative ("With this agreement",
+    "during that visit"); a meeting's people acting together again ("Minister X and General Y
+    agreed ...", "they talked about ..."); an arms trigger with the category of an earlier deal and
+    no designation of its own ("the first country to purchase Chinese UAVs").
     """
+    cite = ctx.cite(sent.start_char, sent.end_char)
+    for target in _referents(ctx, sent, earlier, reported):
+        if cite not in target.evidence:
+            target.evidence.append(cite)
+
+
+def _referents(ctx: DocContext, sent: Span, earlier: list[Event], reported: set[str]) -> list[Event]:
+    def last(type_: str, test: Callable[[Event], bool] = lambda e: True) -> Event | None:
+        return next((e for e in reversed(earlier) if e.type == type_ and test(e)), None)
+
+    found: dict[str, Event | None] = {}
     nouns = _reference_nouns()
     for t in sent:
         type_ = nouns.get(t.lemma_.lower()) or nouns.get(t.lower_)
         if (
-            type_ is None
-            or type_ in reported
-            or t.pos_ not in ("NOUN", "PROPN")
-            or not any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in t.children)
+            type_ is not None
+            and type_ not in reported
+            and type_ not in found
+            and t.pos_ in ("NOUN", "PROPN")
+            and any(c.dep_ == "det" and c.lower_ in DEFINITE for c in t.children)
         ):
-            continue
-        target = next((e for e in reversed(earlier) if e.type == type_), None)
-        if target is not None:
-            cite = ctx.cite(sent.start_char, sent.end_char)
-            if cite not in target.evidence:
-                target.evidence.append(cite)
-        return
+            kind = _agreement_kind(_np_text(t)) if type_ == "agreement" else "other"
+            # "the FTA" is the free-trade agreement, not the last agreement of any kind
+            found[type_] = last(type_, partial(_of_kind, kind))
+        if t.lemma_ in ("train", "drill") and t.pos_ == "VERB" and "exercise" not in reported:
+            found.setdefault("exercise", last("exercise"))  # "forces from both countries trained together"
+    if found:
+        return [e for e in found.values() if e is not None]
+    one = _referent(ctx, sent, reported, last)
+    return [one] if one else []
+
+
+def _of_kind(kind: str, event: Event) -> bool:
+    return kind in ("other", event.args.get("kind"))
+
+
+def _referent(
+    ctx: DocContext, sent: Span, reported: set[str], last: Callable[..., Event | None]
+) -> Event | None:
+    ms = ctx.sentence_mentions(sent)
+    if "meeting" not in reported:
+        people = {
+            key_for("person", x.m.text).split()[-1]
+            for x in ms
+            if x.m.type == "person" and not ctx.in_quote(x.m.start, x.m.end)
+        }
+        if len(people) >= 2:
+            found = last(
+                "meeting",
+                lambda e: people <= {key_for("person", str(p)).split()[-1] for p in e.args["participants"]},
+            )
+            if found:
+                return found
+        meeting_verbs = set(triggers()["meeting"]["verbs"])
+        if any(
+            t.lemma_ in meeting_verbs and any(c.dep_ == "nsubj" and c.lower_ == "they" for c in t.children)
+            for t in sent
+        ):
+            return last("meeting")
+    if "arms_transfer" not in reported and not any(x.m.type == "weapon" for x in ms):
+        tr = triggers()["arms_transfer"]
+        if any(t.lemma_ in tr["order"] or t.lemma_ in tr["delivery"] for t in sent):
+            kinds = {CATEGORY_FAMILY.get(t.lemma_.lower()) for t in sent} - {None}
+            return last("arms_transfer", lambda e: _category_family(e) in kinds) if kinds else None
+    return None
+
+
+# Category nouns that name the same kind of system ("UAVs" are "drones").
+CATEGORY_FAMILY = {
+    "drone": "drone",
+    "uav": "drone",
+    "ucav": "drone",
+    "uas": "drone",
+    "missile": "missile",
+    "tank": "tank",
+    "jet": "aircraft",
+    "fighter": "aircraft",
+    "aircraft": "aircraft",
+    "helicopter": "helicopter",
+    "howitzer": "artillery",
+    "radar": "radar",
+}
+
+
+def _category_family(event: Event) -> str | None:
+    words = fold(str(event.args.get("category", ""))).split()
+    return next((CATEGORY_FAMILY[w.rstrip("s")] for w in words if w.rstrip("s") in CATEGORY_FAMILY), None)
