@@ -188,21 +188,7 @@ def entities(
     if format == "json":
         _emit([e.export() for e in found], [], format)
         return
-    rows = [
-        {
-            "id": e.id,
-            "type": e.type,
-            "subtype": e.subtype or "",
-            "iso3": e.iso3 or "",
-            "name": e.name,
-            "mentions": len(e.mentions),
-            "docs": len({m.doc for m in e.mentions}),
-            "aliases": "; ".join(e.aliases),
-        }
-        for e in found
-    ]
-    columns = ["id", "type", "subtype", "iso3", "name", "mentions", "docs", "aliases"]
-    _emit(rows, columns if format == "csv" else columns[1:], format)
+    _emit([views.entity_row(e) for e in found], views.COLUMNS["entities"], format)
 
 
 @app.command()

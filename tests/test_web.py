@@ -76,7 +76,9 @@ def test_event_page_shows_roles_conflicts_and_highlighted_evidence(
     ids = _ids(sample_db)
     page = client.get(f"/event/{ids['event']}").text
     assert "FK-3" in page and "2019" in page and "2022" in page
-    assert page.count('<mark class="cited">') == 5  # five sentences in three articles report it
+    cited = client.get(f"/api/events/{ids['event']}").json()["evidence"]
+    assert len({c["doc"] for c in cited}) == 3  # three articles report the FK-3
+    assert page.count('<mark class="cited">') == len(cited)  # each cited passage, highlighted
     assert f'href="/document/{ids["doc"]}#c' in page
     conflicted = next(e for e in client.get("/api/events").json() if e["conflicts"])
     page = client.get(f"/event/{conflicted['id']}").text

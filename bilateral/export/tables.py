@@ -27,22 +27,8 @@ def write_tables(folder: Path, events: list[Event], entities: list[Entity]) -> d
         for kind in views.REGISTERS
     }
     counts["timeline"] = write_csv(folder / "timeline.csv", views.timeline(events), views.COLUMNS["timeline"])
-    entity_rows = [
-        {
-            "id": e.id,
-            "type": e.type,
-            "subtype": e.subtype or "",
-            "iso3": e.iso3 or "",
-            "name": e.name,
-            "aliases": "; ".join(e.aliases),
-            "mentions": len(e.mentions),
-            "documents": len({m.doc for m in e.mentions}),
-        }
-        for e in sorted(entities, key=lambda e: (e.type, e.name, e.id))
-    ]
-    counts["entities"] = write_csv(
-        folder / "entities.csv", entity_rows, list(entity_rows[0]) if entity_rows else []
-    )
+    entity_rows = [views.entity_row(e) for e in sorted(entities, key=lambda e: (e.type, e.name, e.id))]
+    counts["entities"] = write_csv(folder / "entities.csv", entity_rows, views.COLUMNS["entities"])
     event_rows = [
         {
             "id": e.id,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Any
 
+import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -20,121 +22,18 @@ def newline_boundaries(doc: Doc) -> Doc:
     return doc
 
 
-ORG_HEADS = [
-    "Centre",
-    "Center",
-    "Institute",
-    "Ministry",
-    "Bank",
-    "Corporation",
-    "Corp",
-    "Company",
-    "Group",
-    "Holding",
-    "Holdings",
-    "Agency",
-    "Council",
-    "Foundation",
-    "Party",
-    "Army",
-    "Navy",
-    "Force",
-    "Forces",
-    "University",
-    "Commission",
-    "Committee",
-    "Association",
-    "Authority",
-    "Fund",
-    "Office",
-    "Department",
-    "Industries",
-    "Industry",
-    "Mining",
-    "Steel",
-    "Railways",
-    "Airlines",
-    "Technologies",
-    "Academy",
-    "Organization",
-    "Organisation",
-    "Guard",
-    "Division",
-    "Command",
-    "Service",
-    "Services",
-    "Enterprises",
-    "Inc",
-    "Ltd",
-    "LLC",
-    "GmbH",
-    "AG",
-    "Co",
-    "Parliament",
-    "Assembly",
-    "Government",
-    "Directorate",
-    "Bureau",
-    "Administration",
-    "Secretariat",
-    "Police",
-    "Gendarmerie",
-    "Tire",
-    "Tyre",
-    "Motors",
-    "Energy",
-    "Telecom",
-    "Electric",
-    "Power",
-    "Construction",
-    "Engineering",
-    "Media",
-    "Agency",
-    "Exchange",
-    "Port",
-    "Airport",
-]
-# Head nouns of named infrastructure and sites ("Zemun Bridge", "Corridor X", "Bor Mining Complex").
-FACILITY_HEADS = {
-    "Bridge",
-    "Corridor",
-    "Highway",
-    "Motorway",
-    "Expressway",
-    "Railway",
-    "Railroad",
-    "Road",
-    "River",
-    "Canal",
-    "Pipeline",
-    "Plant",
-    "Mine",
-    "Mines",
-    "Complex",
-    "Park",
-    "Dam",
-    "Station",
-    "Tunnel",
-    "Terminal",
-}
-AGREEMENT_HEADS = [
-    "Initiative",
-    "Agreement",
-    "Treaty",
-    "Pact",
-    "Accord",
-    "Accords",
-    "Memorandum",
-    "Declaration",
-    "Partnership",
-    "Plan",
-    "Strategy",
-    "Convention",
-    "Charter",
-    "Protocol",
-    "Framework",
-    "Forum",
-]
+def _heads() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("data/heads.yml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+HEADS = _heads()
+# Organisation head noun -> the sub-kind it implies ("other": none in particular).
+ORG_SUBTYPES: dict[str, str] = {h: kind for kind, hs in HEADS["organisation"].items() for h in hs}
+ORG_HEADS: list[str] = list(ORG_SUBTYPES)
+FACILITY_HEADS: set[str] = set(HEADS["facility"])
+AGREEMENT_HEADS: list[str] = list(HEADS["agreement"])
 EXERCISE_WORDS = {
     "exercise",
     "exercises",

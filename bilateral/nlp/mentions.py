@@ -10,7 +10,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..models import Mention
-from .components import AGREEMENT_HEADS, FACILITY_HEADS, ORG_HEADS
+from .components import AGREEMENT_HEADS, FACILITY_HEADS, ORG_HEADS, ORG_SUBTYPES
 from .lexicon import fold, load
 
 LABELS = {
@@ -90,46 +90,8 @@ ROLE_NOUNS = {
     "scholar",
     "deputy",
 }
-SUBTYPES = [
-    ("bank", {"Bank", "Fund"}),
-    ("ministry", {"Ministry", "Department", "Directorate", "Office"}),
-    (
-        "armed_force",
-        {"Army", "Navy", "Force", "Forces", "Guard", "Division", "Command", "Police", "Gendarmerie"},
-    ),
-    ("think_tank", {"Centre", "Center", "Institute", "Council", "Foundation", "Academy"}),
-    ("party", {"Party"}),
-    ("university", {"University"}),
-    (
-        "company",
-        {
-            "Corporation",
-            "Corp",
-            "Company",
-            "Group",
-            "Holding",
-            "Holdings",
-            "Mining",
-            "Steel",
-            "Inc",
-            "Ltd",
-            "LLC",
-            "GmbH",
-            "AG",
-            "Co",
-            "Industries",
-            "Technologies",
-            "Motors",
-            "Airlines",
-            "Railways",
-            "Tire",
-            "Tyre",
-            "Engineering",
-            "Construction",
-            "Enterprises",
-        },
-    ),
-]
+# When a name has heads of several sub-kinds, the first of these wins ("Bank of China Group": bank).
+SUBTYPE_ORDER = ["bank", "ministry", "armed_force", "think_tank", "party", "university", "company"]
 _SPELLING = [
     (r"\bcentre\b", "center"),
     (r"\bdefence\b", "defense"),
@@ -173,11 +135,8 @@ def key_for(type: str, text: str) -> str:
 
 
 def org_subtype(text: str) -> str | None:
-    words = set(text.replace("’", "'").split())
-    for subtype, heads in SUBTYPES:
-        if words & heads:
-            return subtype
-    return None
+    kinds = {ORG_SUBTYPES[w] for w in text.replace("’", "'").split() if w in ORG_SUBTYPES}
+    return next((k for k in SUBTYPE_ORDER if k in kinds), None)
 
 
 def _balanced(span: Span) -> Span:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import Document, Event
+from ..models import Document, Entity, Event
 from ..nlp.lexicon import fold, load
 from ..values.money import format_money
 
@@ -56,6 +56,7 @@ COLUMNS: dict[str, list[str]] = {
     "conflicts": ["event", "type", "summary", "role", "value", "documents"],
     "quotes": ["date", "speaker", "quote", "reported_in", "id"],
     "actors": ["actor", "kind", "events", "by_type", "first", "last"],
+    "entities": ["id", "type", "subtype", "iso3", "country", "name", "mentions", "documents", "aliases"],
     "relationship": ["year", "type", "events"],
 }
 REGISTERS = {
@@ -382,3 +383,18 @@ def relationship(
             counts[(_year(e.date) or "undated", e.type)] += 1
     ordered = sorted(counts.items(), key=lambda kv: (kv[0][0] == "undated", kv[0]))
     return [{"year": y, "type": t, "events": n} for (y, t), n in ordered]
+
+
+def entity_row(e: Entity) -> Row:
+    """An entity as a table row: counts instead of its mentions."""
+    return {
+        "id": e.id,
+        "type": e.type,
+        "subtype": e.subtype or "",
+        "iso3": e.iso3 or "",
+        "country": e.country or "",
+        "name": e.name,
+        "mentions": len(e.mentions),
+        "documents": len({m.doc for m in e.mentions}),
+        "aliases": "; ".join(e.aliases),
+    }

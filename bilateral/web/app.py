@@ -23,7 +23,7 @@ from markupsafe import Markup
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from .. import views
-from ..models import Event
+from ..models import Entity, Event
 from ..report import ReportError, render
 from ..report import charts as report_charts
 from .data import Data, Snapshot
@@ -239,7 +239,7 @@ def create_app(db: str | Path) -> FastAPI:
                 {"doc": h.doc, "start": h.start, "end": h.end, "snippet": str(h.html), "title": h.title}
                 for h in found["documents"]
             ],
-            "entities": [_entity_row(e) for e in found["entities"]],
+            "entities": [_entity_json(e) for e in found["entities"]],
             "events": [e.export() for e in found["events"]],
         }
 
@@ -248,7 +248,7 @@ def create_app(db: str | Path) -> FastAPI:
         """Entities with their mention and document counts."""
         snap = data.snapshot()
         chosen = [e for e in snap.entities.values() if type is None or e.type == type]
-        return [_entity_row(e) for e in sorted(chosen, key=lambda e: (-len(e.mentions), e.name))]
+        return [_entity_json(e) for e in sorted(chosen, key=lambda e: (-len(e.mentions), e.name))]
 
     @app.get("/api/entities/{entity_id}", tags=["entities"])
     def api_entity(entity_id: str) -> dict[str, Any]:
@@ -348,11 +348,8 @@ def _counts(snap: Snapshot) -> dict[str, Any]:
     }
 
 
-def _entity_row(e: Any) -> dict[str, Any]:
-    row = {k: v for k, v in e.export().items() if k != "mentions"}
-    row["mentions"] = len(e.mentions)
-    row["documents"] = len({m.doc for m in e.mentions})
-    return row
+def _entity_json(e: Entity) -> dict[str, Any]:
+    return {**views.entity_row(e), "aliases": e.aliases}
 
 
 class _Hit:
