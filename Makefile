@@ -12,11 +12,13 @@ $(BIN)/bilateral: pyproject.toml
 
 install: $(BIN)/bilateral
 
-# Debian packages the tests use: Chromium renders the report and drives the web app's browser tests.
+# Debian packages the tests use: Chromium renders the report and drives the web app's browser tests;
+# PostgreSQL's server, which the tests start on loopback in a folder of their own.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-deps:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-	  ($(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q \
+	     chromium chromium-driver postgresql)
 
 # The sample corpus beside the repository, else our own short examples.
 CORPUS ?= $(firstword $(wildcard ../shared/corpus/china-serbia) examples)

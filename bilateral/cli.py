@@ -32,8 +32,10 @@ app = typer.Typer(
 out = Console(width=None if sys.stdout.isatty() else 240)
 err = Console(stderr=True, soft_wrap=True)
 
-DbOption = Annotated[Path, typer.Option("--db", help="Knowledge-base file.")]
-DEFAULT_DB = Path("bilateral.db")
+DbOption = Annotated[
+    str, typer.Option("--db", help="Knowledge-base file, or a postgresql://user@host/dbname URL.")
+]
+DEFAULT_DB = "bilateral.db"
 FORMATS = ("table", "csv", "json")
 FormatOption = Annotated[str, typer.Option("--format", help="table, csv or json")]
 TypeOption = Annotated[list[str] | None, typer.Option("--type", help="Only this event type (repeatable).")]
@@ -42,7 +44,7 @@ SinceOption = Annotated[str | None, typer.Option("--since", help="From this date
 UntilOption = Annotated[str | None, typer.Option("--until", help="Up to this date (YYYY[-MM[-DD]]).")]
 
 
-def _open(db: Path) -> KnowledgeBase:
+def _open(db: str) -> KnowledgeBase:
     try:
         return KnowledgeBase(db)
     except StoreError as exc:
@@ -51,7 +53,7 @@ def _open(db: Path) -> KnowledgeBase:
 
 
 def _events(
-    db: Path, types: list[str] | None, actor: str | None, since: str | None, until: str | None
+    db: str, types: list[str] | None, actor: str | None, since: str | None, until: str | None
 ) -> list[Event]:
     for date in (since, until):
         if date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
@@ -379,7 +381,7 @@ def serve(
     """Browse and search the knowledge base in a local web app (read-only)."""
     from .web import serve as run
 
-    if not db.is_file():
+    if "://" not in db and not Path(db).is_file():
         err.print(f"[red]error:[/] {escape(str(db))}: no such knowledge base; run `bilateral extract` first")
         raise typer.Exit(2)
     try:

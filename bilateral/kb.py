@@ -21,7 +21,7 @@ from .nlp.mentions import propagate_names
 from .nlp.pipeline import build
 from .nlp.resolve import affiliate, resolve, vote_types
 from .nlp.sentences import segment
-from .store import SearchHit, Store
+from .store import SearchHit, open_store
 
 # Roles whose value is an actor's name, rewritten to the resolved entity's canonical name.
 ACTOR_ROLES = ("speaker", "participants", "parties", "investor", "target", "lender", "borrower")
@@ -45,7 +45,7 @@ class KnowledgeBase:
     """A bilateral knowledge base stored in one database file."""
 
     def __init__(self, db: str | Path = "bilateral.db", readonly: bool = False) -> None:
-        self.store = Store(db, readonly=readonly)
+        self.store = open_store(db, readonly=readonly)
 
     def close(self) -> None:
         self.store.close()

@@ -1,67 +1,142 @@
-"""The database: schema versions, foreign files, and crash safety with a real killed process."""
+"""The database on both backends (SQLite and a real PostgreSQL server): schema versions, foreign
+databases, search, readers beside a writer, and crash safety with a really killed process."""
 
 from __future__ import annotations
 
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 
 import bilateral
-from bilateral.store import SCHEMA_VERSION, Store, StoreError
+from bilateral.models import Document
+from bilateral.store import SCHEMA_VERSION, StoreError, open_store
+
+from .conftest import EXAMPLES
 
 
-def test_new_database_is_versioned(tmp_path: Path) -> None:
-    Store(tmp_path / "kb.db").close()
-    meta = dict(sqlite3.connect(tmp_path / "kb.db").execute("SELECT key, value FROM meta").fetchall())
+def _sql(db: str, sql: str) -> list[tuple[Any, ...]]:
+    """Run SQL on the database directly, bypassing bilateral."""
+    if db.startswith("postgresql://"):
+        with psycopg.connect(db, autocommit=True) as conn:
+            cur = conn.execute(sql)
+            return [tuple(r) for r in cur.fetchall()] if cur.description else []
+    conn = sqlite3.connect(db)
+    try:
+        rows = [tuple(r) for r in conn.execute(sql).fetchall()]
+        conn.commit()
+        return rows
+    finally:
+        conn.close()
+
+
+def test_new_database_is_versioned(db: str) -> None:
+    open_store(db).close()
+    meta = dict(_sql(db, "SELECT key, value FROM meta WHERE key <> 'generation'"))
     assert meta == {"app": "bilateral", "schema_version": str(SCHEMA_VERSION)}
+    open_store(db).close()  # opening again migrates nothing and keeps the data
+    assert dict(_sql(db, "SELECT key, value FROM meta WHERE key = 'schema_version'")) == {
+        "schema_version": str(SCHEMA_VERSION)
+    }
 
 
-def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
-    conn = sqlite3.connect(tmp_path / "other.db")
-    conn.execute("CREATE TABLE users (name TEXT)")
-    conn.commit()
-    conn.close()
+def test_foreign_database_is_refused(db: str) -> None:
+    _sql(db, "CREATE TABLE users (name TEXT)")
     with pytest.raises(StoreError, match="not a bilateral database"):
-        Store(tmp_path / "other.db")
+        open_store(db)
 
 
 def test_non_database_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("these are my notes, not a database\n" * 100)
     with pytest.raises(StoreError, match="not a bilateral database"):
-        Store(path)
+        open_store(path)
 
 
-def test_newer_schema_is_refused(tmp_path: Path) -> None:
-    Store(tmp_path / "kb.db").close()
-    conn = sqlite3.connect(tmp_path / "kb.db")
-    conn.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
-    conn.commit()
-    conn.close()
+def test_unreachable_server_is_a_clear_error() -> None:
+    with pytest.raises(StoreError, match="cannot connect"):
+        open_store("postgresql://nobody:secret@127.0.0.1:1/none")
+    try:
+        open_store("postgresql://nobody:secret@127.0.0.1:1/none")
+    except StoreError as exc:
+        assert "secret" not in str(exc)
+
+
+def test_newer_schema_is_refused(db: str) -> None:
+    open_store(db).close()
+    _sql(db, "UPDATE meta SET value = '999' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="newer"):
-        Store(tmp_path / "kb.db")
+        open_store(db)
+    with pytest.raises(StoreError, match="not a bilateral database of this version"):
+        open_store(db, readonly=True)
 
 
-def _dump(db: Path) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(db)
-    rows = [
-        ("doc", *tuple(r))
-        for r in conn.execute("SELECT id, path, sha256, title, text FROM documents ORDER BY id")
-    ]
-    rows += [("sent", *tuple(r)) for r in conn.execute("SELECT * FROM sentences ORDER BY doc, idx")]
-    rows += [
-        ("fts", *tuple(r))
-        for r in conn.execute('SELECT doc, start, "end", text FROM sentences_fts ORDER BY doc, start')
-    ]
-    conn.close()
+def test_search_folds_diacritics_and_accepts_any_text(db: str) -> None:
+    store = open_store(db)
+    text = "President Aleksandar Vučić met Xi Jinping. The FK-3 arrived in Belgrade.\n"
+    store.put_document(Document("d1", text, path="/x/d1.txt", sha256="1"), [(0, 42), (43, 72)])
+    hits = store.search("Vucic")
+    assert [(h.doc, h.start, h.end) for h in hits] == [("d1", 0, 42)]
+    assert "\x02Vučić\x03" in hits[0].snippet or "\x02Vucic\x03" in hits[0].snippet
+    assert store.search('"unbalanced (quote OR') is not None
+    assert store.search("") == []
+    store.close()
+
+
+def test_a_reader_sees_committed_writes_only(db: str) -> None:
+    writer = open_store(db)
+    writer.put_document(Document("a", "One.", path="/a.txt", sha256="a"), [(0, 4)])
+    reader = open_store(db, readonly=True)
+    before = reader.data_version()
+    assert [d.id for d in reader.documents()] == ["a"]
+    started, release = threading.Event(), threading.Event()
+
+    def slow_write() -> None:  # another connection, in its own thread, holding a write open
+        other = open_store(db)
+        with other._write():
+            other._run("INSERT INTO meta (key, value) VALUES ('note', 'x')")
+            started.set()
+            release.wait(10)
+        other.close()
+
+    thread = threading.Thread(target=slow_write)
+    thread.start()
+    started.wait(10)
+    assert [d.id for d in reader.documents()] == ["a"]  # not blocked, sees the last commit
+    release.set()
+    thread.join()
+    assert reader.data_version() != before
+    with pytest.raises(Exception):  # noqa: B017 - each backend raises its own read-only error
+        reader._run("DELETE FROM documents")
+    reader.close()
+    writer.close()
+
+
+def test_the_knowledge_base_is_the_same_on_both_backends(postgres: str, tmp_path: Path) -> None:
+    from .conftest import new_postgres_db
+
+    outputs = {}
+    for name, target in (("sqlite", str(tmp_path / "kb.db")), ("postgres", new_postgres_db(postgres))):
+        with bilateral.open(target) as kb:
+            kb.extract([EXAMPLES], tmp_path / name)
+            assert kb.search("drones"), name
+        outputs[name] = {f: (tmp_path / name / f).read_text() for f in ("events.jsonl", "entities.jsonl")}
+    assert outputs["sqlite"] == outputs["postgres"]
+
+
+def _dump(db: str) -> list[tuple[Any, ...]]:
+    rows = [("doc", *r) for r in _sql(db, "SELECT id, path, sha256, title, text FROM documents ORDER BY id")]
+    rows += [("sent", *r) for r in _sql(db, 'SELECT doc, idx, start, "end" FROM sentences ORDER BY doc, idx')]
     return rows
 
 
-def test_killed_ingest_rerun_equals_clean_run(tmp_path: Path) -> None:
+def test_killed_ingest_rerun_equals_clean_run(tmp_path: Path, db: str) -> None:
     src = tmp_path / "many"
     src.mkdir()
     for i in range(400):
@@ -69,25 +144,23 @@ def test_killed_ingest_rerun_equals_clean_run(tmp_path: Path) -> None:
             f"Report {i}. Serbia and China held talks in Belgrade on day {i}.\n" * 40, encoding="utf-8"
         )
     cmd = [sys.executable, "-m", "bilateral", "ingest", str(src), "--db"]
-    killed_db = tmp_path / "killed.db"
-    proc = subprocess.Popen([*cmd, str(killed_db)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([*cmd, db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     count = 0
     while time.time() < deadline and proc.poll() is None:
         time.sleep(0.05)
         try:
-            with sqlite3.connect(killed_db, timeout=1) as conn:
-                count = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-        except sqlite3.OperationalError:
+            count = int(_sql(db, "SELECT count(*) FROM documents")[0][0])
+        except (sqlite3.OperationalError, psycopg.Error):
             continue
         if count >= 20:
             proc.kill()
             break
     proc.wait()
     assert 20 <= count < 400, "the ingest should have been killed part-way"
-    subprocess.run([*cmd, str(killed_db)], check=True, capture_output=True)
-    clean_db = tmp_path / "clean.db"
-    subprocess.run([*cmd, str(clean_db)], check=True, capture_output=True)
-    assert _dump(killed_db) == _dump(clean_db)
-    with bilateral.open(killed_db) as kb:
+    subprocess.run([*cmd, db], check=True, capture_output=True)
+    clean = str(tmp_path / "clean.db")
+    subprocess.run([*cmd, clean], check=True, capture_output=True)
+    assert _dump(db) == _dump(clean)
+    with bilateral.open(db) as kb:
         assert len(kb.documents()) == 400

@@ -169,3 +169,16 @@ def test_the_app_is_read_only(sample_db: Path) -> None:
         assert c.post("/api/events", json={}).status_code == 405
         c.get("/")
     assert sample_db.read_bytes() == before
+
+
+def test_the_app_serves_either_backend(db: str, tmp_path: Path) -> None:
+    from .conftest import EXAMPLES
+
+    with bilateral.open(db) as kb:
+        kb.extract([EXAMPLES], tmp_path / "out")
+        event = kb.events()[0]
+    with TestClient(create_app(db)) as c:
+        assert c.get("/").status_code == 200
+        assert "<mark>" in c.get("/search", params={"q": "drones"}).text
+        assert c.get(f"/event/{event.id}").status_code == 200
+        assert c.get("/api/events").json()

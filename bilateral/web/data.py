@@ -18,7 +18,7 @@ from typing import Any, TypeVar, cast
 from .. import views
 from ..models import Document, Entity, Event, Mention
 from ..nlp.lexicon import fold
-from ..store import SearchHit, Store
+from ..store import SearchHit, Store, open_store
 
 T = TypeVar("T")
 
@@ -107,7 +107,7 @@ class Data:
     """The read-only store and its current snapshot, shared by the server's threads."""
 
     def __init__(self, db: str | Path) -> None:
-        self.store = Store(db, readonly=True)
+        self.store = open_store(db, readonly=True)
         self._lock = threading.Lock()
         self._version = -1
         self._snapshot: Snapshot | None = None

@@ -1,4 +1,5 @@
--- Schema version 1 of a bilateral knowledge base (SQLite).
+-- Schema version 1 of a bilateral knowledge base (PostgreSQL): the SQLite schema, with
+-- PostgreSQL's own full-text search (a tsvector per sentence over its diacritic-folded text).
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 CREATE TABLE documents (
@@ -10,8 +11,8 @@ CREATE TABLE documents (
   encoding TEXT NOT NULL DEFAULT 'utf-8',
   extra TEXT NOT NULL DEFAULT '{}',
   text TEXT NOT NULL,
-  analysed_sha TEXT,            -- sha256 the nlp/events stages last ran on
-  ingested_at TEXT NOT NULL DEFAULT (datetime('now'))
+  analysed_sha TEXT,
+  ingested_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 
 CREATE TABLE sentences (
@@ -19,13 +20,10 @@ CREATE TABLE sentences (
   idx INTEGER NOT NULL,
   start INTEGER NOT NULL,
   "end" INTEGER NOT NULL,
+  tsv TSVECTOR NOT NULL,
   PRIMARY KEY (doc, idx)
 );
-
-CREATE VIRTUAL TABLE sentences_fts USING fts5(
-  text, doc UNINDEXED, start UNINDEXED, "end" UNINDEXED,
-  tokenize = 'unicode61 remove_diacritics 2'
-);
+CREATE INDEX sentences_tsv ON sentences USING GIN (tsv);
 
 CREATE TABLE mentions (
   doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -40,7 +38,6 @@ CREATE TABLE mentions (
 );
 CREATE INDEX mentions_entity ON mentions(entity_id);
 
--- Per-document event reports before fusion; fusion rebuilds `events` from them.
 CREATE TABLE candidates (
   doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
   seq INTEGER NOT NULL,
@@ -77,7 +74,6 @@ CREATE TABLE evidence (
 );
 CREATE INDEX evidence_doc ON evidence(doc);
 
--- Which entities take part in which event, for actor filters and the network views.
 CREATE TABLE event_actors (
   event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
   role TEXT NOT NULL,

@@ -1,0 +1,358 @@
+"""The knowledge base's tables and queries, written once for every SQL backend.
+
+A backend (SQLite, PostgreSQL) supplies the connection, transactions, its migration scripts,
+its parameter style and its full-text search; everything else is this shared SQL, so that the
+two backends hold the same data and answer the same queries the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from ..models import Document, Entity, Event, Mention, event_from_record, event_to_record
+
+APP = "bilateral"
+MARK_START, MARK_END = "\x02", "\x03"  # around matched terms in search snippets
+Row = dict[str, Any]
+
+
+class StoreError(Exception):
+    """The database cannot be used: not a bilateral database, newer schema, unreachable."""
+
+
+@dataclass
+class SearchHit:
+    """A matching sentence; `snippet` marks matched terms with MARK_START and MARK_END."""
+
+    doc: str
+    start: int
+    end: int
+    snippet: str
+    title: str | None
+
+
+def migrations(dialect: str) -> list[str]:
+    """The migration scripts of a dialect, in version order (one file per schema version)."""
+    folder = resources.files(__package__).joinpath("sql", dialect)
+    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".sql"))
+    return [folder.joinpath(n).read_text("utf-8") for n in names]
+
+
+SCHEMA_VERSION = len(migrations("sqlite"))
+
+
+class Store(ABC):
+    """A bilateral knowledge base in one SQL database."""
+
+    path: str
+    dialect: str
+
+    # ------------------------------------------------------------ what a backend provides
+
+    @abstractmethod
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Run one statement (with `?` placeholders) and return its rows as dicts."""
+
+    @abstractmethod
+    def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run one statement for each row of parameters."""
+
+    @abstractmethod
+    def _tx(self) -> AbstractContextManager[Any]:
+        """A transaction: committed whole on success, rolled back on error."""
+
+    @abstractmethod
+    def _script(self, sql: str) -> None:
+        """Run a migration script (several statements) inside the current transaction."""
+
+    @abstractmethod
+    def _tables(self) -> set[str]: ...
+
+    @abstractmethod
+    def _put_search(self, doc: Document, sentences: list[tuple[int, int]]) -> None:
+        """Index a document's sentences for full-text search."""
+
+    @abstractmethod
+    def _delete_search(self, doc_id: str) -> None: ...
+
+    @abstractmethod
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Sentences matching `query`, best first; any text is a valid query."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """A writing transaction; it moves the generation on, so readers know to reload."""
+        with self._tx():
+            yield
+            self._run(
+                "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT (key)"
+                " DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)"
+            )
+
+    def data_version(self) -> int:
+        """Changes when a writer commits: the signal to reload cached views."""
+        rows = self._run("SELECT value FROM meta WHERE key = 'generation'")
+        return int(rows[0]["value"]) if rows else 0
+
+    # ------------------------------------------------------------ schema
+
+    def _migrate(self) -> None:
+        tables = self._tables()
+        if not tables:
+            version = 0
+        elif "meta" not in tables:
+            raise StoreError(f"{self.path}: not a bilateral database (it has other tables)")
+        else:
+            version = self._version()
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: schema version {version} is newer than this bilateral "
+                    f"understands ({SCHEMA_VERSION}); upgrade bilateral"
+                )
+        scripts = migrations(self.dialect)
+        for number in range(version, SCHEMA_VERSION):
+            with self._tx():  # a migration is applied whole or not at all
+                self._script(scripts[number])
+                self._set_meta("app", APP)
+                self._set_meta("schema_version", str(number + 1))
+
+    def _version(self) -> int:
+        meta = {r["key"]: r["value"] for r in self._run("SELECT key, value FROM meta")}
+        if meta.get("app") != APP:
+            raise StoreError(f"{self.path}: not a bilateral database")
+        return int(meta.get("schema_version", "0"))
+
+    def _check_version(self) -> None:
+        """For read-only use: the database must already be at this version."""
+        if "meta" not in self._tables() or self._version() != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: not a bilateral database of this version; open it once with "
+                "`bilateral extract` or `bilateral ingest` to migrate it"
+            )
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._run(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # ------------------------------------------------------------ documents
+
+    def document_for_path(self, path: str) -> tuple[str, str] | None:
+        rows = self._run("SELECT id, sha256 FROM documents WHERE path = ?", (path,))
+        return (rows[0]["id"], rows[0]["sha256"]) if rows else None
+
+    def id_taken(self, doc_id: str) -> bool:
+        return bool(self._run("SELECT 1 AS one FROM documents WHERE id = ?", (doc_id,)))
+
+    def put_document(self, doc: Document, sentences: list[tuple[int, int]]) -> None:
+        """Insert or replace a document and its sentences; derived data for it is dropped."""
+        with self._write():
+            self._delete_search(doc.id)
+            self._run("DELETE FROM documents WHERE id = ?", (doc.id,))
+            self._run(
+                "INSERT INTO documents (id, path, sha256, format, title, source, published, url, kind,"
+                " encoding, extra, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    doc.id,
+                    doc.path,
+                    doc.sha256,
+                    doc.format,
+                    doc.title,
+                    doc.source,
+                    doc.published,
+                    doc.url,
+                    doc.kind,
+                    doc.encoding,
+                    json.dumps(doc.extra),
+                    doc.text,
+                ),
+            )
+            self._put_search(doc, sentences)
+
+    def documents(self, ids: Iterable[str] | None = None) -> list[Document]:
+        if ids is None:
+            return [_document(r) for r in self._run("SELECT * FROM documents ORDER BY id")]
+        wanted = sorted(set(ids))
+        found: list[Document] = []
+        for i in range(0, len(wanted), 500):  # bounded IN lists
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found += [
+                _document(r) for r in self._run(f"SELECT * FROM documents WHERE id IN ({marks})", chunk)
+            ]
+        return sorted(found, key=lambda d: d.id)
+
+    def document(self, doc_id: str) -> Document | None:
+        rows = self._run("SELECT * FROM documents WHERE id = ?", (doc_id,))
+        return _document(rows[0]) if rows else None
+
+    def texts(self) -> dict[str, str]:
+        return {r["id"]: r["text"] for r in self._run("SELECT id, text FROM documents")}
+
+    def sentences(self, doc_id: str) -> list[tuple[int, int]]:
+        rows = self._run('SELECT start, "end" FROM sentences WHERE doc = ? ORDER BY idx', (doc_id,))
+        return [(r["start"], r["end"]) for r in rows]
+
+    def unanalysed(self) -> list[str]:
+        """Documents whose text the nlp and event stages have not yet seen."""
+        rows = self._run("SELECT id FROM documents WHERE analysed_sha IS DISTINCT FROM sha256 ORDER BY id")
+        return [r["id"] for r in rows]
+
+    # ------------------------------------------------------------ analysis results
+
+    def put_analysis(self, doc: Document, mentions: list[Mention], candidates: list[Event]) -> None:
+        """Store one document's mentions and event candidates, and mark it analysed."""
+        with self._write():
+            self._run("DELETE FROM mentions WHERE doc = ?", (doc.id,))
+            self._run("DELETE FROM candidates WHERE doc = ?", (doc.id,))
+            self._many(
+                "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                [
+                    (m.doc, m.start, m.end, m.text, m.type, m.subtype, m.iso3, m.key, m.entity_id)
+                    for m in mentions
+                ],
+            )
+            self._many(
+                "INSERT INTO candidates VALUES (?,?,?,?)",
+                [
+                    (doc.id, i, e.type, json.dumps(event_to_record(e), ensure_ascii=False))
+                    for i, e in enumerate(candidates)
+                ],
+            )
+            self._run("UPDATE documents SET analysed_sha = sha256 WHERE id = ?", (doc.id,))
+
+    def mentions(self) -> list[Mention]:
+        return [
+            Mention(
+                r["doc"],
+                r["start"],
+                r["end"],
+                r["text"],
+                r["type"],
+                r["subtype"],
+                r["iso3"],
+                r["key"],
+                r["entity_id"],
+            )
+            for r in self._run('SELECT * FROM mentions ORDER BY doc, start, "end", type')
+        ]
+
+    def candidates(self) -> Iterator[Event]:
+        for r in self._run("SELECT data FROM candidates ORDER BY doc, seq"):
+            yield event_from_record(json.loads(r["data"]))
+
+    def put_entities(self, entities: list[Entity]) -> None:
+        """Replace the resolved entities and relink every mention to them."""
+        with self._write():
+            self._run("DELETE FROM entities")
+            self._many(
+                "INSERT INTO entities (id, type, name, subtype, iso3, aliases, country)"
+                " VALUES (?,?,?,?,?,?,?)",
+                [
+                    (
+                        e.id,
+                        e.type,
+                        e.name,
+                        e.subtype,
+                        e.iso3,
+                        json.dumps(e.aliases, ensure_ascii=False),
+                        e.country,
+                    )
+                    for e in entities
+                ],
+            )
+            self._many(
+                'UPDATE mentions SET entity_id = ? WHERE doc = ? AND start = ? AND "end" = ? AND type = ?',
+                [(e.id, m.doc, m.start, m.end, m.type) for e in entities for m in e.mentions],
+            )
+
+    def entities(self, type: str | None = None) -> list[Entity]:
+        by_id: dict[str, Entity] = {}
+        sql = "SELECT * FROM entities" + (" WHERE type = ?" if type else "") + " ORDER BY id"
+        for r in self._run(sql, (type,) if type else ()):
+            by_id[r["id"]] = Entity(
+                r["id"],
+                r["type"],
+                r["name"],
+                json.loads(r["aliases"]),
+                r["iso3"],
+                r["subtype"],
+                country=r["country"],
+            )
+        for m in self.mentions():
+            if m.entity_id in by_id:
+                by_id[m.entity_id].mentions.append(m)
+        return list(by_id.values())
+
+    def put_events(self, events: list[Event], actors: dict[str, list[tuple[str, str]]]) -> None:
+        """Replace the fused events, their evidence and their actor index."""
+        with self._write():
+            self._run("DELETE FROM event_actors")
+            self._run("DELETE FROM evidence")
+            self._run("DELETE FROM events")
+            self._many(
+                "INSERT INTO events VALUES (?,?,?,?,?,?)",
+                [
+                    (
+                        e.id,
+                        e.type,
+                        e.date,
+                        e.modality,
+                        len(e.docs),
+                        json.dumps(event_to_record(e), ensure_ascii=False),
+                    )
+                    for e in events
+                ],
+            )
+            self._many(
+                "INSERT INTO evidence VALUES (?,?,?,?,?)",
+                [(e.id, s.doc, s.start, s.end, s.text) for e in events for s in e.evidence],
+            )
+            self._many(
+                "INSERT INTO event_actors VALUES (?,?,?)",
+                [(e.id, role, value) for e in events for role, value in actors.get(e.id, [])],
+            )
+
+    def events(self, type: str | None = None, actor: str | None = None) -> list[Event]:
+        sql = "SELECT e.data FROM events e WHERE 1 = 1"
+        params: list[Any] = []
+        if actor:
+            sql += " AND EXISTS (SELECT 1 FROM event_actors a WHERE a.event_id = e.id AND a.value = ?)"
+            params.append(actor)
+        if type:
+            sql += " AND e.type = ?"
+            params.append(type)
+        sql += " ORDER BY e.type, e.date IS NULL, e.date, e.id"
+        return [event_from_record(json.loads(r["data"])) for r in self._run(sql, params)]
+
+    def counts(self) -> dict[str, int]:
+        tables = ("documents", "sentences", "mentions", "entities", "events", "evidence")
+        return {t: int(self._run(f"SELECT count(*) AS n FROM {t}")[0]["n"]) for t in tables}
+
+
+def _document(row: Row) -> Document:
+    return Document(
+        id=row["id"],
+        text=row["text"],
+        path=row["path"],
+        format=row["format"],
+        title=row["title"],
+        source=row["source"],
+        published=row["published"],
+        url=row["url"],
+        kind=row["kind"],
+        encoding=row["encoding"],
+        sha256=row["sha256"],
+        extra=json.loads(row["extra"]),
+    )
