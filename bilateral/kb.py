@@ -10,16 +10,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .events.extract import extract as extract_events
+from .analysis import analyse_documents
 from .export import EXPORTS, write_jsonl
 from .fusion import fuse
 from .ingest import DEFAULT_MAX_BYTES, IngestError, Source, discover, load
 from .models import Document, Entity, Event, Mention
-from .nlp.markup import mask, restore
-from .nlp.mentions import mentions as find_mentions
-from .nlp.mentions import propagate_names
 from .nlp.pipeline import build
-from .nlp.resolve import affiliate, resolve, vote_types
+from .nlp.resolve import affiliate, resolve
 from .nlp.sentences import segment
 from .store import SearchHit, open_store
 
@@ -112,24 +109,22 @@ class KnowledgeBase:
         ids = self.store.unanalysed()
         docs = self.store.documents(ids)
         if docs:
-            nlp = build()
             procs = n_process or (2 if len(docs) >= PARALLEL_FROM else 1)
-            parsed = nlp.pipe((mask(d.text) for d in docs), batch_size=16, n_process=procs)
-            for doc, spacy_doc in zip(docs, parsed, strict=True):
-                found = propagate_names(spacy_doc, find_mentions(spacy_doc, doc.id))
-                vote_types(found)  # within the document first, so that "he" finds the right person
-                candidates = extract_events(spacy_doc, doc.id, found, doc.published)
-                restore(doc.text, found, candidates)
+            for doc, found, candidates in analyse_documents(build(), docs, procs):
                 self.store.put_analysis(doc, found, candidates)
                 if progress:
                     progress(doc.id)
+        self.consolidate()
+        return len(docs)
+
+    def consolidate(self) -> None:
+        """The corpus-level stages: resolve entities across documents, then fuse events."""
         mentions = self.store.mentions()
         entities = resolve(mentions)
         affiliate(entities, self.store.texts())
         self.store.put_entities(entities)
         events = fuse(_canonical(self.store.candidates(), mentions, entities))
         self.store.put_events(events, {e.id: _actors(e) for e in events})
-        return len(docs)
 
     def export(self, out: str | Path) -> dict[str, int]:
         """Write documents.jsonl, entities.jsonl and events.jsonl into the folder `out`."""

@@ -1,0 +1,36 @@
+"""The per-document stages (parse, mentions, event candidates) as one function of documents.
+
+Both engines run exactly this: the local one in this process (spaCy's own processes for large
+inputs), the Ray one in each worker with its own loaded model. What it returns depends on the
+document alone, so the corpus-level stages after it (resolution, fusion) see the same input
+whichever engine ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+
+from .events.extract import extract as extract_events
+from .models import Document, Event, Mention
+from .nlp.markup import mask, restore
+from .nlp.mentions import mentions as find_mentions
+from .nlp.mentions import propagate_names
+from .nlp.resolve import vote_types
+
+BATCH = 16
+
+Analysed = tuple[Document, list[Mention], list[Event]]
+
+
+def analyse_documents(nlp: Language, docs: Iterable[Document], n_process: int = 1) -> Iterator[Analysed]:
+    """Each document with its typed mentions and event candidates, in input order."""
+    docs = list(docs) if not isinstance(docs, list) else docs
+    parsed = nlp.pipe((mask(d.text) for d in docs), batch_size=BATCH, n_process=n_process)
+    for doc, spacy_doc in zip(docs, parsed, strict=True):
+        found = propagate_names(spacy_doc, find_mentions(spacy_doc, doc.id))
+        vote_types(found)  # within the document first, so that "he" finds the right person
+        candidates = extract_events(spacy_doc, doc.id, found, doc.published)
+        restore(doc.text, found, candidates)
+        yield doc, found, candidates
