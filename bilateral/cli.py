@@ -99,12 +99,16 @@ def _ingest(kb: KnowledgeBase, paths: list[Path], max_bytes: int) -> IngestRepor
     with _progress() as bar:
         task = bar.add_task("ingest", total=None)
         report = kb.ingest(paths, max_bytes=max_bytes, progress=lambda _p: bar.advance(task))
+    _report(report)
+    return report
+
+
+def _report(report: IngestReport) -> None:
     for path, problem in report.failed:
         err.print(f"[red]error:[/] {escape(path)}: {escape(problem)}")
     err.print(
         f"ingested {len(report.ingested)}, unchanged {len(report.unchanged)}, failed {len(report.failed)}"
     )
-    return report
 
 
 @app.command()
@@ -161,19 +165,40 @@ def search(
 
 @app.command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories (recursive).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files, directories (recursive), .jsonl or .parquet collections.")
+    ],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the .jsonl exports.")],
     db: DbOption = DEFAULT_DB,
     max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this.")] = DEFAULT_MAX_BYTES,
+    engine: Annotated[str, typer.Option("--engine", help="local, or ray for parallel workers.")] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="Join this Ray cluster (default: start one here).")
+    ] = None,
 ) -> None:
     """Ingest, find entities and events, fuse them, and export documents/entities/events.jsonl."""
+    if engine not in ("local", "ray"):
+        err.print(f"[red]error:[/] unknown engine {escape(engine)!r}; choose local or ray")
+        raise typer.Exit(2)
     with _open(db) as kb:
-        report = _ingest(kb, paths, max_bytes)
-        with _progress() as bar:
-            task = bar.add_task("analyse", total=len(kb.store.unanalysed()))
-            kb.analyse(progress=lambda _d: bar.advance(task))
-        counts = kb.export(out_dir)
-    err.print(", ".join(f"{n} {name}" for name, n in counts.items()) + f" written to {out_dir}")
+        if engine == "ray":
+            from .distributed import extract as on_ray
+
+            with _progress() as bar:
+                task = bar.add_task("analyse on Ray", total=None)
+                report = on_ray(kb, paths, out_dir, ray_address, max_bytes, lambda _d: bar.advance(task))
+            _report(report)
+        else:
+            report = _ingest(kb, paths, max_bytes)
+            with _progress() as bar:
+                task = bar.add_task("analyse", total=len(kb.store.unanalysed()))
+                kb.analyse(progress=lambda _d: bar.advance(task))
+            kb.export(out_dir)
+        counts = kb.store.counts()
+    err.print(
+        f"{counts['documents']} documents, {counts['entities']} entities, {counts['events']} events; "
+        f"exports in {out_dir}"
+    )
     if not report.ok:
         raise typer.Exit(1)
 

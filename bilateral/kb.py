@@ -14,6 +14,7 @@ from .analysis import analyse_documents
 from .export import EXPORTS, write_jsonl
 from .fusion import fuse
 from .ingest import DEFAULT_MAX_BYTES, IngestError, Source, discover, load
+from .ingest.collections import is_collection, read_collection
 from .models import Document, Entity, Event, Mention
 from .nlp.pipeline import build
 from .nlp.resolve import affiliate, resolve
@@ -67,15 +68,38 @@ class KnowledgeBase:
         others go on.
         """
         report = IngestReport()
-        for found in discover(paths):
+        given = [Path(p) for p in paths]
+        collections = [p for p in given if p.is_file() and is_collection(p)]
+        for collection in collections:
+            self._ingest_collection(collection, report, progress)
+        for found in discover(p for p in given if p not in collections):
             if isinstance(found, tuple):
-                path, error = found
-                report.failed.append((str(path), str(error)))
+                bad, error = found
+                report.failed.append((str(bad), str(error)))
             else:
                 self._ingest_one(found, max_bytes, report)
             if progress:
                 progress(str(found.path if isinstance(found, Source) else found[0]))
         return report
+
+    def _ingest_collection(self, path: Path, report: IngestReport, progress: Progress | None) -> None:
+        """The documents of a .jsonl or .parquet collection, each in its own transaction."""
+        for found in read_collection(path):
+            if isinstance(found, IngestError):
+                report.failed.append((str(path), str(found)))
+                continue
+            self.put(found, report)
+            if progress:
+                progress(found.path)
+
+    def put(self, doc: Document, report: IngestReport) -> None:
+        """Store one read document unless the same text is already there under its path."""
+        known = self.store.document_for_path(doc.path)
+        if known and known[1] == doc.sha256:
+            report.unchanged.append(known[0])
+            return
+        self.store.put_document(doc, segment(doc.text))
+        report.ingested.append(doc.id)
 
     def _ingest_one(self, source: Source, max_bytes: int, report: IngestReport) -> None:
         try:
