@@ -204,16 +204,55 @@ def _merge(cluster: list[Event]) -> Event:
     )
 
 
+def blocks(event: Event) -> set[str]:
+    """Keys such that two candidates `same_event` may join share at least one of them.
+
+    Fusion compares a candidate only with the clusters in its blocks, not with every cluster
+    of its type: the same result as comparing all pairs, at a cost that grows with the size
+    of a block rather than of the corpus.
+    """
+    x = event.args
+
+    def keys(*values: Any) -> set[str]:
+        return {f"{event.type}|{v}" for v in values}
+
+    match event.type:
+        case "arms_transfer":
+            system = re.sub(r"(?<=\d)[A-Z]$", "", key_for("weapon", str(x.get("system", ""))))
+            return keys(f"{x.get('recipient')}|{system}")
+        case "exercise" | "meeting":
+            return keys(*_members(x.get("participants")))
+        case "agreement":
+            return keys("|".join(sorted(_members(x.get("parties")))))
+        case "investment":
+            return keys(*(w for w in key_for("agreement", str(x.get("investor", ""))).split() if len(w) > 2))
+        case "loan":
+            return keys(f"{x.get('lender')}|{x.get('borrower')}")
+        case "trade":
+            return keys(f"{x.get('exporter')}|{x.get('importer')}")
+        case "statement":
+            return keys(key_for("person", str(x.get("speaker", ""))).split()[-1:] or [""])
+    return keys("")
+
+
 def fuse(candidates: Iterable[Event]) -> list[Event]:
     """Corpus-level events from per-document candidates, in a deterministic order."""
-    by_type: dict[str, list[list[Event]]] = defaultdict(list)
+    clusters: list[list[Event]] = []
+    by_block: dict[str, list[int]] = defaultdict(list)
     for candidate in candidates:
-        clusters = by_type[candidate.type]
-        for cluster in clusters:
-            if any(same_event(candidate, member) for member in cluster):
-                cluster.append(candidate)
-                break
-        else:
-            clusters.append([candidate])
+        keys = blocks(candidate)
+        # The earliest cluster, among those sharing a block, that has a matching member.
+        near = sorted({i for k in keys for i in by_block[k]})
+        home = next((i for i in near if any(same_event(candidate, m) for m in clusters[i])), None)
+        if home is None:
+            home = len(clusters)
+            clusters.append([])
+        clusters[home].append(candidate)
+        for k in keys:
+            if home not in by_block[k]:
+                by_block[k].append(home)
+    by_type: dict[str, list[list[Event]]] = defaultdict(list)
+    for cluster in clusters:
+        by_type[cluster[0].type].append(cluster)
     events = [_merge(c) for t in sorted(by_type) for c in by_type[t]]
     return sorted(events, key=lambda e: (e.type, e.date or "9999", e.id))
