@@ -89,64 +89,20 @@ def blank(png: Path) -> bool:
     return bool(hi - lo < 10)
 
 
-def _pg_bin(name: str) -> str:
-    """A PostgreSQL server program from Debian's postgresql package (see Makefile: system-deps)."""
-    found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
-    assert found, f"{name} is not installed: run `make system-deps` (Debian package postgresql)"
-    return str(found[-1])
-
-
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[str]:
-    """A real PostgreSQL server on loopback for this test session; yields its base URL.
+    """A real PostgreSQL server on loopback for this test session; yields its base URL."""
+    from bilateral.store import pgserver
 
-    initdb refuses to run as root, so as root the server runs as Debian's `postgres` user.
-    """
-    import os
-    import socket
-    import subprocess
-    import tempfile
-
-    # Not under pytest's own (root-only) temporary folder: the server's user must reach it.
-    base = Path(tempfile.mkdtemp(prefix="bilateral-pg-"))
-    data = base / "data"
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(base, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    subprocess.run(
-        [*as_user, _pg_bin("initdb"), "-D", str(data), "-U", "bilateral", "--auth=trust", "-E", "UTF8"],
-        check=True,
-        capture_output=True,
-    )
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off"
-    subprocess.run(
-        [*as_user, _pg_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "start"],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield f"postgresql://bilateral@127.0.0.1:{port}"
-    finally:
-        subprocess.run(
-            [*as_user, _pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True
-        )
-
-
-_databases = iter(range(1, 1_000_000))
+    with pgserver.server() as url:
+        yield url
 
 
 def new_postgres_db(server: str) -> str:
     """A fresh, empty database on the test server."""
-    import psycopg
+    from bilateral.store import pgserver
 
-    name = f"t{next(_databases)}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return f"{server}/{name}"
+    return pgserver.new_database(server, "t")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -328,7 +328,7 @@ class Store(ABC):
         sql = "SELECT e.data FROM events e WHERE 1 = 1"
         params: list[Any] = []
         if actor:
-            sql += " AND EXISTS (SELECT 1 FROM event_actors a WHERE a.event_id = e.id AND a.value = ?)"
+            sql += " AND e.id IN (SELECT a.event_id FROM event_actors a WHERE a.value = ?)"
             params.append(actor)
         if type:
             sql += " AND e.type = ?"

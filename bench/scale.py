@@ -1,0 +1,221 @@
+"""Scale: extraction throughput (local and Ray), peak memory, database size and query latency.
+
+    .venv/bin/python bench/scale.py [--sizes 1000,10000,100000] [--extract-max 1000]
+
+The synthetic corpus. Each document is 12 sentences drawn (seeded) from the sample corpus's
+sentences, with two substitutions so that fusion has real work: the pair of states is replaced
+by one of eight pairs (names, demonyms and capitals, from the lexicon), and every year is
+shifted by one of -2..+2. Some events therefore recur in many documents with the same values,
+others disagree on a year, and the states vary.
+
+Extraction is measured (wall time, words/s, peak memory of the `bilateral extract` process
+and its children) for every size up to --extract-max, on the local engine and on Ray. Query
+latency is measured at every size on SQLite and on PostgreSQL (a throwaway server): for sizes
+above --extract-max the database is the extracted one replicated (documents, sentences,
+mentions, entities, events and their indexes copied under new ids), which is what a larger
+corpus of the same kind stores. Queries: the timeline (events of one actor by date, first
+100), an entity (by id, with its mention count) and a full-text search (20 hits); p50/p95 in
+milliseconds over 50 runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bilateral.nlp.lexicon import load
+from bilateral.store import open_store, pgserver
+from bilateral.store.base import Store
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE.parent.parent / "shared" / "corpus" / "china-serbia"
+PAIRS = [("CHN", "SRB"), ("RUS", "HUN"), ("TUR", "AZE"), ("USA", "POL"), ("FRA", "IND"), ("CHN", "PAK"),
+         ("DEU", "UKR"), ("JPN", "PHL")]  # fmt: skip
+SENTENCES_PER_DOC = 12
+
+
+def synthetic(n: int, out: Path, seed: int = 7) -> int:
+    """Write n documents to a JSON-lines collection; return the number of words."""
+    rng = random.Random(seed)
+    sentences = [
+        s.strip()
+        for p in sorted(CORPUS.glob("*.txt"))
+        for s in re.split(r"(?<=[.!?])\s+", p.read_text(encoding="utf-8"))
+        if 40 < len(s.strip()) < 400
+    ]
+    states = load().states
+    words = 0
+    with out.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            a, b = (states[c] for c in rng.choice(PAIRS))
+            shift = rng.randint(-2, 2)
+            body = " ".join(rng.choice(sentences) for _ in range(SENTENCES_PER_DOC))
+            for old, new in ((states["CHN"], a), (states["SRB"], b)):
+                for x, y in zip(
+                    (old.name, *old.demonyms, *old.capitals),
+                    (new.name, *new.demonyms, *new.capitals),
+                    strict=False,
+                ):
+                    body = re.sub(rf"\b{re.escape(x)}\b", y, body)
+            body = re.sub(r"\b(19[5-9]\d|20[0-2]\d)\b", lambda m, d=shift: str(int(m.group()) + d), body)
+            words += len(body.split())
+            row = {"doc": f"syn{i:06d}", "text": body, "published": f"{2025 + shift}-06-01"}
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return words
+
+
+def extract(corpus: Path, db: str, out: Path, engine: str) -> tuple[float, float]:
+    """Run `bilateral extract`; (seconds, peak resident MB of it and its children)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bilateral",
+            "extract",
+            str(corpus),
+            "--out",
+            str(out),
+            "--db",
+            db,
+            "--engine",
+            engine,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    seconds = time.perf_counter() - start
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return seconds, peak / 1024
+
+
+def replicate(source: str, target: str, times: int) -> None:
+    """Copy the analysed knowledge base `times` times into `target`, under new ids."""
+    src, dst = open_store(source), open_store(target)
+    docs = src.documents()
+    mentions = src.mentions()
+    entities = src.entities()
+    events = src.events()
+    for k in range(times):
+        for d in docs:
+            d2 = type(d)(**{**d.__dict__, "id": f"{d.id}r{k}", "path": f"{d.path}#r{k}"})
+            dst.put_document(d2, src.sentences(d.id))
+        rows = [
+            (f"{m.doc}r{k}", m.start, m.end, m.text, m.type, m.subtype, m.iso3, m.key, m.entity_id)
+            for m in mentions
+        ]
+        with dst._write():
+            dst._many("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING", rows)
+    with dst._write():  # the same entities, now mentioned `times` times as often
+        dst._many(
+            "INSERT INTO entities (id, type, name, subtype, iso3, aliases, country) VALUES (?,?,?,?,?,?,?)",
+            [(e.id, e.type, e.name, e.subtype, e.iso3, json.dumps(e.aliases), e.country) for e in entities],
+        )
+    copies = []
+    for k in range(times):
+        for e in events:
+            copy = type(e)(**{**e.__dict__, "id": f"{e.id}r{k}"})
+            copy.evidence = [type(s)(**{**s.__dict__, "doc": f"{s.doc}r{k}"}) for s in e.evidence]
+            copies.append(copy)
+    dst.put_events(copies, {c.id: [("actor", a) for a in _actors(c)] for c in copies})
+    src.close()
+    dst.close()
+
+
+def _actors(event: object) -> list[str]:
+    from bilateral.views import actors_of
+
+    return actors_of(event)  # type: ignore[arg-type]
+
+
+def latency(store: Store) -> dict[str, tuple[float, float]]:
+    entity = store._run("SELECT id FROM entities WHERE type = 'person' ORDER BY id LIMIT 1")[0]["id"]
+    queries = {
+        "timeline": lambda: store._run(
+            "SELECT e.data FROM events e WHERE e.id IN"
+            " (SELECT a.event_id FROM event_actors a WHERE a.value = ?)"
+            " ORDER BY e.date IS NULL, e.date, e.id LIMIT 100",
+            ("SRB",),
+        ),
+        "entity": lambda: (
+            store._run("SELECT * FROM entities WHERE id = ?", (entity,)),
+            store._run("SELECT count(*) AS n FROM mentions WHERE entity_id = ?", (entity,)),
+        ),
+        "search": lambda: store.search("drones", 20),
+    }
+    out = {}
+    for name, query in queries.items():
+        query()
+        times = []
+        for _ in range(50):
+            start = time.perf_counter()
+            query()
+            times.append((time.perf_counter() - start) * 1000)
+        out[name] = (statistics.median(times), statistics.quantiles(times, n=20)[-1])
+    return out
+
+
+def size_of(db: str) -> float:
+    if db.startswith("postgresql://"):
+        store = open_store(db)
+        mb = store._run("SELECT pg_database_size(current_database()) AS n")[0]["n"] / 1e6
+        store.close()
+        return float(mb)
+    return sum(p.stat().st_size for p in Path(db).parent.glob(Path(db).name + "*")) / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--extract-max", type=int, default=1000)
+    parser.add_argument("--engines", default="local,ray")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    base = min(sizes)
+    with tempfile.TemporaryDirectory() as tmp, pgserver.server() as pg:
+        root = Path(tmp)
+        print(f"{'docs':>7} {'engine':>6} {'seconds':>8} {'words/s':>8} {'peak MB':>8}")
+        extracted: dict[int, str] = {}
+        for n in sizes:
+            if n > args.extract_max:
+                continue
+            corpus = root / f"corpus{n}.jsonl"
+            words = synthetic(n, corpus)
+            for engine in args.engines.split(","):
+                db = str(root / f"{engine}{n}.db")
+                seconds, peak = extract(corpus, db, root / f"out{engine}{n}", engine)
+                print(f"{n:>7} {engine:>6} {seconds:8.1f} {words / seconds:8.0f} {peak:8.0f}", flush=True)
+                extracted.setdefault(n, db)
+        print(
+            f"\n{'docs':>7} {'backend':>8} {'DB MB':>7}  "
+            + "  ".join(f"{q + ' p50/p95 ms':>22}" for q in ("timeline", "entity", "search"))
+        )
+        seed = extracted[base]
+        for n in sizes:
+            for backend in ("sqlite", "postgres"):
+                db = str(root / f"q{n}.db") if backend == "sqlite" else pgserver.new_database(pg, f"q{n}_")
+                if n in extracted and backend == "sqlite":
+                    db = extracted[n]
+                else:
+                    replicate(seed, db, n // base)
+                store = open_store(db, readonly=True)
+                lat = latency(store)
+                store.close()
+                cells = "  ".join(f"{p50:10.1f} /{p95:9.1f}" for p50, p95 in lat.values())
+                print(f"{n:>7} {backend:>8} {size_of(db):7.0f}  {cells}", flush=True)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("RAY_DEDUP_LOGS", "0")
+    main()
