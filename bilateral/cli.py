@@ -175,6 +175,9 @@ def extract(
     ray_address: Annotated[
         str | None, typer.Option("--ray-address", help="Join this Ray cluster (default: start one here).")
     ] = None,
+    processes: Annotated[
+        int | None, typer.Option("--processes", help="Local engine: parsing processes (default: by size).")
+    ] = None,
 ) -> None:
     """Ingest, find entities and events, fuse them, and export documents/entities/events.jsonl."""
     if engine not in ("local", "ray"):
@@ -192,7 +195,7 @@ def extract(
             report = _ingest(kb, paths, max_bytes)
             with _progress() as bar:
                 task = bar.add_task("analyse", total=len(kb.store.unanalysed()))
-                kb.analyse(progress=lambda _d: bar.advance(task))
+                kb.analyse(progress=lambda _d: bar.advance(task), n_process=processes)
             kb.export(out_dir)
         counts = kb.store.counts()
     err.print(

@@ -121,8 +121,9 @@ def extract(
             parts.append(ray.data.from_items(files))
         jsonl = [str(p) for p in collections if p.suffix.lower() == ".jsonl"]
         parquet = [str(p) for p in collections if p.suffix.lower() == ".parquet"]
-        # Reading is light next to parsing: a read task must not wait for a core the workers hold.
-        light = {"num_cpus": 0.25}
+        # Reading is light next to parsing: read tasks claim no core, so that they never wait
+        # for one the workers hold (which would deadlock a small machine).
+        light = {"num_cpus": 0}
         if jsonl:  # as lines, parsed by the workers: one bad line must not fail the whole read
             lines = ray.data.read_text(jsonl, drop_empty_lines=True, ray_remote_args=light)
             parts.append(lines.rename_columns({"text": "line"}))
@@ -134,7 +135,7 @@ def extract(
                 Analyser,
                 fn_constructor_kwargs={"max_bytes": max_bytes},
                 batch_size=BATCH,
-                concurrency=(1, workers),
+                concurrency=workers,
                 batch_format="numpy",
             )
             for row in analysed.iter_rows():

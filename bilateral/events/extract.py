@@ -133,7 +133,9 @@ def _modality(trigger: Token) -> str:
     tr = triggers()
     chain = [trigger, *trigger.ancestors][:4]
     words = {c.lower_ for t in chain for c in t.children if c.dep_ in ("aux", "neg", "mark", "advmod")}
-    words |= {t.lower_ for t in chain} | {t.lemma_ for t in chain}
+    words |= {c.lower_ for c in trigger.children if c.dep_ == "amod"}  # "the planned purchase"
+    # The verbs above the trigger ("plans to buy"), not the trigger itself (a "plan" is a document).
+    words |= {t.lower_ for t in chain[1:]} | {t.lemma_ for t in chain[1:]}
     if "not" in words or "n't" in words or "never" in words:
         return "negated"
     if words & set(tr["hypothetical"]) and not words & {"will"}:
