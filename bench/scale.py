@@ -94,35 +94,58 @@ def extract(corpus: Path, db: str, out: Path, engine: str) -> tuple[float, float
 
 
 def replicate(source: str, target: str, times: int) -> None:
-    """Copy the analysed knowledge base `times` times into `target`, under new ids."""
+    """`target` holds the analysed knowledge base in `source` `times` over, under new ids.
+
+    The first copy goes through bilateral's API; the others are SQL copies of it (ids with a
+    `~k` suffix), which is how a corpus `times` as large of the same kind is stored.
+    """
     src, dst = open_store(source), open_store(target)
-    docs = src.documents()
+    for d in src.documents():
+        dst.put_document(d, src.sentences(d.id))
     mentions = src.mentions()
-    entities = src.entities()
-    events = src.events()
-    for k in range(times):
-        for d in docs:
-            d2 = type(d)(**{**d.__dict__, "id": f"{d.id}r{k}", "path": f"{d.path}#r{k}"})
-            dst.put_document(d2, src.sentences(d.id))
-        rows = [
-            (f"{m.doc}r{k}", m.start, m.end, m.text, m.type, m.subtype, m.iso3, m.key, m.entity_id)
-            for m in mentions
-        ]
-        with dst._write():
-            dst._many("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING", rows)
-    with dst._write():  # the same entities, now mentioned `times` times as often
+    with dst._write():
+        dst._many(
+            "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (m.doc, m.start, m.end, m.text, m.type, m.subtype, m.iso3, m.key, m.entity_id)
+                for m in mentions
+            ],
+        )
         dst._many(
             "INSERT INTO entities (id, type, name, subtype, iso3, aliases, country) VALUES (?,?,?,?,?,?,?)",
-            [(e.id, e.type, e.name, e.subtype, e.iso3, json.dumps(e.aliases), e.country) for e in entities],
+            [
+                (e.id, e.type, e.name, e.subtype, e.iso3, json.dumps(e.aliases), e.country)
+                for e in src.entities()
+            ],
         )
-    copies = []
-    for k in range(times):
-        for e in events:
-            copy = type(e)(**{**e.__dict__, "id": f"{e.id}r{k}"})
-            copy.evidence = [type(s)(**{**s.__dict__, "doc": f"{s.doc}r{k}"}) for s in e.evidence]
-            copies.append(copy)
-    dst.put_events(copies, {c.id: [("actor", a) for a in _actors(c)] for c in copies})
+    events = src.events()
+    dst.put_events(events, {e.id: [("actor", a) for a in _actors(e)] for e in events})
     src.close()
+    sentences = 'doc, idx, start, "end"' + (", tsv" if dst.dialect == "postgres" else "")
+    copies = [
+        "INSERT INTO documents (id, path, sha256, format, title, source, published, url, kind, encoding,"
+        " extra, text, analysed_sha) SELECT id || ?, path || ?, sha256, format, title, source, published,"
+        " url, kind, encoding, extra, text, analysed_sha FROM documents WHERE id NOT LIKE '%~%'",
+        f"INSERT INTO sentences ({sentences}) SELECT doc || ?, {sentences.split(', ', 1)[1]} FROM sentences"
+        " WHERE doc NOT LIKE '%~%'",
+        'INSERT INTO mentions SELECT doc || ?, start, "end", text, type, subtype, iso3, key, entity_id'
+        " FROM mentions WHERE doc NOT LIKE '%~%'",
+        "INSERT INTO events SELECT id || ?, type, date, modality, sources, data FROM events"
+        " WHERE id NOT LIKE '%~%'",
+        'INSERT INTO evidence SELECT event_id || ?, doc || ?, start, "end", text FROM evidence'
+        " WHERE event_id NOT LIKE '%~%'",
+        "INSERT INTO event_actors SELECT event_id || ?, role, value FROM event_actors"
+        " WHERE event_id NOT LIKE '%~%'",
+    ]
+    if dst.dialect == "sqlite":
+        copies.append(
+            'INSERT INTO sentences_fts (text, doc, start, "end") SELECT text, doc || ?, start, "end"'
+            " FROM sentences_fts WHERE doc NOT LIKE '%~%'"
+        )
+    for k in range(1, times):
+        with dst._write():
+            for sql in copies:
+                dst._run(sql, (f"~{k}",) * sql.count("?"))
     dst.close()
 
 
