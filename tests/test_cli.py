@@ -43,3 +43,27 @@ def test_foreign_database_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text("hello")
     run = _run("docs", "--db", str(path))
     assert run.returncode == 2 and "not a bilateral database" in run.stderr
+
+
+def test_every_command_the_readme_shows_exists() -> None:
+    import re
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = sorted(set(re.findall(r"^bilateral ([a-z]+)", readme, flags=re.M)))
+    assert {"extract", "timeline", "register", "report", "export", "serve"} <= set(shown)
+    options = sorted(set(re.findall(r"bilateral extract .*?(--[a-z-]+)", readme)))
+    # In a child process: the CLI's help for each command, as a new user would ask for it.
+    script = (
+        "import sys, json\n"
+        "from typer.testing import CliRunner\n"
+        "from bilateral.cli import app\n"
+        "r = CliRunner()\n"
+        "print(json.dumps({c: [r.invoke(app, [c, '--help']).exit_code, r.invoke(app, [c, '--help']).output]"
+        " for c in sys.argv[1:]}))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script, *shown], capture_output=True, text=True, check=True)
+    helps = json.loads(run.stdout)
+    assert {c: code for c, (code, _) in helps.items()} == dict.fromkeys(shown, 0)
+    assert all(option in helps["extract"][1] for option in options)
