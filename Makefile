@@ -35,6 +35,9 @@ test: install system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --ignore=tests/test_distributed.py
+	# Ray in a pytest process of its own: after the browser tests in the same process, a local
+	# Ray's workers stall (see the closing note of issue 7).
+	$(BIN)/python -m pytest -q tests/test_distributed.py
 
 .PHONY: install system-deps demo test

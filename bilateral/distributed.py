@@ -135,7 +135,7 @@ def extract(
                 Analyser,
                 fn_constructor_kwargs={"max_bytes": max_bytes},
                 batch_size=BATCH,
-                concurrency=workers,
+                concurrency=(1, workers),  # grows to a worker per core as input queues up
                 batch_format="numpy",
             )
             for row in analysed.iter_rows():
