@@ -8,8 +8,12 @@ whichever engine ran.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
 
+from spacy import about
 from spacy.language import Language
 
 from .events.extract import extract as extract_events
@@ -17,9 +21,31 @@ from .models import Document, Event, Mention
 from .nlp.markup import mask, restore
 from .nlp.mentions import mentions as find_mentions
 from .nlp.mentions import propagate_names
+from .nlp.pipeline import MODEL
 from .nlp.resolve import vote_types
 
 BATCH = 16
+PACKAGE = Path(__file__).parent
+# What the per-document results depend on: a change to any of these makes stored results stale.
+STAGES = ("analysis.py", "models.py", "nlp", "events", "values")
+
+
+@cache
+def analyser() -> str:
+    """A fingerprint of the per-document stages: their code, their data files and the model.
+
+    Stored with each document's results, so that a new version of bilateral re-analyses the
+    documents an older one analysed, instead of fusing stale candidates.
+    """
+    digest = hashlib.sha1(f"{about.__version__}|{MODEL}".encode())
+    for stage in STAGES:
+        root = PACKAGE / stage
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for f in files:
+            if f.is_file() and f.suffix in (".py", ".yml", ".tsv", ".txt"):
+                digest.update(f.relative_to(PACKAGE).as_posix().encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()[:16]
+
 
 Analysed = tuple[Document, list[Mention], list[Event]]
 

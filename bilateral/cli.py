@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import views
+from .analysis import analyser
 from .ingest import DEFAULT_MAX_BYTES
 from .kb import IngestReport, KnowledgeBase
 from .models import Event
@@ -194,7 +195,7 @@ def extract(
         else:
             report = _ingest(kb, paths, max_bytes)
             with _progress() as bar:
-                task = bar.add_task("analyse", total=len(kb.store.unanalysed()))
+                task = bar.add_task("analyse", total=len(kb.store.unanalysed(analyser())))
                 kb.analyse(progress=lambda _d: bar.advance(task), n_process=processes)
             kb.export(out_dir)
         counts = kb.store.counts()

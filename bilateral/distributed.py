@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .analysis import analyse_documents
+from .analysis import analyse_documents, analyser
 from .ingest import DEFAULT_MAX_BYTES, IngestError, Source, discover, load
 from .ingest.collections import document_from_row, is_collection
 from .kb import IngestReport, KnowledgeBase, Progress
@@ -182,4 +182,4 @@ def _store(kb: KnowledgeBase, row: dict[str, Any], report: IngestReport) -> None
         report.ingested.append(doc.id)
     mentions = [MentionRecord(**m) for m in result["mentions"]]
     candidates = [event_from_record(e) for e in result["candidates"]]
-    kb.store.put_analysis(doc, mentions, candidates)
+    kb.store.put_analysis(doc, mentions, candidates, analyser())

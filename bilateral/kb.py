@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import analyse_documents
+from .analysis import analyse_documents, analyser
 from .export import EXPORTS, write_jsonl
 from .fusion import fuse
 from .ingest import DEFAULT_MAX_BYTES, IngestError, Source, discover, load
@@ -130,12 +130,12 @@ class KnowledgeBase:
         Returns the number of documents analysed. Each document's results are stored in its own
         transaction; resolution and fusion are recomputed over the whole corpus (cheap next to parsing).
         """
-        ids = self.store.unanalysed()
+        ids = self.store.unanalysed(analyser())
         docs = self.store.documents(ids)
         if docs:
             procs = n_process or (2 if len(docs) >= PARALLEL_FROM else 1)
             for doc, found, candidates in analyse_documents(build(), docs, procs):
-                self.store.put_analysis(doc, found, candidates)
+                self.store.put_analysis(doc, found, candidates, analyser())
                 if progress:
                     progress(doc.id)
         self.consolidate()

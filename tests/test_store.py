@@ -164,3 +164,14 @@ def test_killed_ingest_rerun_equals_clean_run(tmp_path: Path, db: str) -> None:
     assert _dump(db) == _dump(clean)
     with bilateral.open(db) as kb:
         assert len(kb.documents()) == 400
+
+
+def test_results_of_an_older_analyser_are_redone(db: str) -> None:
+    with bilateral.open(db) as kb:
+        kb.ingest([EXAMPLES])
+        first = kb.analyse()
+        assert first > 0 and kb.analyse() == 0  # nothing new, nothing redone
+        # Results stored by another version of the per-document stages are stale.
+        kb.store._run("UPDATE documents SET analysed_sha = sha256 || ':older-version'")
+        assert kb.analyse() == first
+        assert kb.events()

@@ -204,15 +204,20 @@ class Store(ABC):
         rows = self._run('SELECT start, "end" FROM sentences WHERE doc = ? ORDER BY idx', (doc_id,))
         return [(r["start"], r["end"]) for r in rows]
 
-    def unanalysed(self) -> list[str]:
-        """Documents whose text the nlp and event stages have not yet seen."""
-        rows = self._run("SELECT id FROM documents WHERE analysed_sha IS DISTINCT FROM sha256 ORDER BY id")
+    def unanalysed(self, analyser: str) -> list[str]:
+        """Documents whose text this version of the per-document stages has not yet seen."""
+        rows = self._run(
+            "SELECT id FROM documents WHERE analysed_sha IS DISTINCT FROM sha256 || ? ORDER BY id",
+            (f":{analyser}",),
+        )
         return [r["id"] for r in rows]
 
     # ------------------------------------------------------------ analysis results
 
-    def put_analysis(self, doc: Document, mentions: list[Mention], candidates: list[Event]) -> None:
-        """Store one document's mentions and event candidates, and mark it analysed."""
+    def put_analysis(
+        self, doc: Document, mentions: list[Mention], candidates: list[Event], analyser: str
+    ) -> None:
+        """Store one document's mentions and event candidates, marked with the analyser that made them."""
         with self._write():
             self._run("DELETE FROM mentions WHERE doc = ?", (doc.id,))
             self._run("DELETE FROM candidates WHERE doc = ?", (doc.id,))
@@ -230,7 +235,9 @@ class Store(ABC):
                     for i, e in enumerate(candidates)
                 ],
             )
-            self._run("UPDATE documents SET analysed_sha = sha256 WHERE id = ?", (doc.id,))
+            self._run(
+                "UPDATE documents SET analysed_sha = sha256 || ? WHERE id = ?", (f":{analyser}", doc.id)
+            )
 
     def mentions(self) -> list[Mention]:
         return [
