@@ -186,9 +186,7 @@ class KnowledgeBase:
 
     def countries(self) -> dict[str, str]:
         """Person and organisation names (and aliases) -> the state they act for."""
-        return {
-            alias: e.country for e in self.store.entities() if e.country for alias in (e.name, *e.aliases)
-        }
+        return self.store.countries()
 
 
 def _canonical(

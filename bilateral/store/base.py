@@ -302,6 +302,14 @@ class Store(ABC):
                 by_id[m.entity_id].mentions.append(m)
         return list(by_id.values())
 
+    def countries(self) -> dict[str, str]:
+        """Names and aliases of people and organisations -> the state they act for.
+
+        Straight from the entities table: the views filter by it and need no mentions.
+        """
+        rows = self._run("SELECT name, aliases, country FROM entities WHERE country IS NOT NULL")
+        return {alias: r["country"] for r in rows for alias in (r["name"], *json.loads(r["aliases"]))}
+
     def put_events(self, events: list[Event], actors: dict[str, list[tuple[str, str]]]) -> None:
         """Replace the fused events, their evidence and their actor index."""
         with self._write():
