@@ -143,9 +143,11 @@ def _merge(cluster: list[Event]) -> Event:
     for role in roles:
         if role in LIST_ROLES:
             merged: list[Any] = []
+            seen: set[str] = set()
             for e in cluster:
                 for v in e.args.get(role) or []:
-                    if key_for("person", str(v)) not in {key_for("person", str(m)) for m in merged}:
+                    if (k := key_for("person", str(v))) not in seen:
+                        seen.add(k)
                         merged.append(v)
             if merged:
                 args[role] = merged
@@ -181,12 +183,7 @@ def _merge(cluster: list[Event]) -> Event:
                     "sources": {str(values[k]): sorted(support[k]) for k in [best, *disagree]},
                 }
             )
-    evidence = []
-    for e in cluster:
-        for s in e.evidence:
-            if s not in evidence:
-                evidence.append(s)
-    evidence.sort(key=lambda s: (s.doc, s.start))
+    evidence = sorted(dict.fromkeys(s for e in cluster for s in e.evidence), key=lambda s: (s.doc, s.start))
     modalities = [e.modality for e in cluster]
     modality = "reported" if "reported" in modalities else max(set(modalities), key=modalities.count)
     date_role = {"arms_transfer": "delivered", "agreement": "signed", "trade": "period"}.get(type_, "date")
@@ -238,16 +235,21 @@ def blocks(event: Event) -> set[str]:
 def fuse(candidates: Iterable[Event]) -> list[Event]:
     """Corpus-level events from per-document candidates, in a deterministic order."""
     clusters: list[list[Event]] = []
+    # `same_event` reads only types and arguments, so a candidate is compared with one member
+    # per distinct set of arguments in a cluster: many reports of one event repeat its values.
+    distinct: list[dict[str, Event]] = []
     by_block: dict[str, list[int]] = defaultdict(list)
     for candidate in candidates:
         keys = blocks(candidate)
         # The earliest cluster, among those sharing a block, that has a matching member.
         near = sorted({i for k in keys for i in by_block[k]})
-        home = next((i for i in near if any(same_event(candidate, m) for m in clusters[i])), None)
+        home = next((i for i in near if any(same_event(candidate, m) for m in distinct[i].values())), None)
         if home is None:
             home = len(clusters)
             clusters.append([])
+            distinct.append({})
         clusters[home].append(candidate)
+        distinct[home].setdefault(_key(candidate.args), candidate)
         for k in keys:
             if home not in by_block[k]:
                 by_block[k].append(home)
