@@ -13,10 +13,13 @@ and its children) for every size up to --extract-max: one process (`--processes 
 engine's default (two spaCy processes from 64 documents), and Ray. Query
 latency is measured at every size on SQLite and on PostgreSQL (a throwaway server): for sizes
 above --extract-max the database is the extracted one replicated (documents, sentences,
-mentions, entities, events and their indexes copied under new ids), which is what a larger
-corpus of the same kind stores. Queries: the timeline (events of one actor by date, first
-100), an entity (by id, with its mention count) and a full-text search (20 hits); p50/p95 in
-milliseconds over 50 runs.
+mentions, candidates, entities, events and their indexes copied under new ids), which is what
+a larger corpus of the same kind stores. Queries: the timeline (events of one actor by date,
+first 100), an entity (by id, with its mention count) and a full-text search (20 hits);
+p50/p95 in milliseconds over 50 runs. Then the corpus stages run on it in a process of their
+own (resolution and fusion of every mention and candidate, then the three JSON-lines exports):
+their time and peak memory, which is what bounds memory at scale (the per-document stages
+stream).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bilateral.consolidate import actors
 from bilateral.nlp.lexicon import load
 from bilateral.store import open_store, pgserver
 from bilateral.store.base import Store
@@ -118,8 +122,12 @@ def replicate(source: str, target: str, times: int) -> None:
                 for e in src.entities()
             ],
         )
+        dst._many(
+            "INSERT INTO candidates VALUES (?,?,?,?)",
+            [(r["doc"], r["seq"], r["type"], r["data"]) for r in src._run("SELECT * FROM candidates")],
+        )
     events = src.events()
-    dst.put_events(events, {e.id: [("actor", a) for a in _actors(e)] for e in events})
+    dst.put_events(events, {e.id: actors(e) for e in events})
     src.close()
     sentences = 'doc, idx, start, "end"' + (", tsv" if dst.dialect == "postgres" else "")
     copies = [
@@ -130,6 +138,8 @@ def replicate(source: str, target: str, times: int) -> None:
         " WHERE doc NOT LIKE '%~%'",
         'INSERT INTO mentions SELECT doc || ?, start, "end", text, type, subtype, iso3, key, entity_id'
         " FROM mentions WHERE doc NOT LIKE '%~%'",
+        "INSERT INTO candidates SELECT doc || ?, seq, type, replace(data, '\"doc\": \"' || doc || '\"',"
+        " '\"doc\": \"' || doc || ? || '\"') FROM candidates WHERE doc NOT LIKE '%~%'",
         "INSERT INTO events SELECT id || ?, type, date, modality, sources, data FROM events"
         " WHERE id NOT LIKE '%~%'",
         'INSERT INTO evidence SELECT event_id || ?, doc || ?, start, "end", text FROM evidence'
@@ -147,12 +157,6 @@ def replicate(source: str, target: str, times: int) -> None:
             for sql in copies:
                 dst._run(sql, (f"~{k}",) * sql.count("?"))
     dst.close()
-
-
-def _actors(event: object) -> list[str]:
-    from bilateral.views import actors_of
-
-    return actors_of(event)  # type: ignore[arg-type]
 
 
 def latency(store: Store) -> dict[str, tuple[float, float]]:
@@ -180,6 +184,26 @@ def latency(store: Store) -> dict[str, tuple[float, float]]:
             times.append((time.perf_counter() - start) * 1000)
         out[name] = (statistics.median(times), statistics.quantiles(times, n=20)[-1])
     return out
+
+
+# Resolution, fusion and export of a whole knowledge base, in a process of its own.
+CONSOLIDATE = """
+import resource, sys
+from bilateral.kb import KnowledgeBase
+with KnowledgeBase(sys.argv[1]) as kb:
+    kb.consolidate()
+    kb.export(sys.argv[2])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def consolidation(db: str, out: Path) -> tuple[float, float]:
+    """Consolidate and export `db`: (seconds, peak resident MB)."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", CONSOLIDATE, db, str(out)], check=True, capture_output=True, text=True
+    )
+    return time.perf_counter() - start, int(done.stdout.split()[-1]) / 1024
 
 
 def size_of(db: str) -> float:
@@ -216,6 +240,7 @@ def main() -> None:
         print(
             f"\n{'docs':>7} {'backend':>8} {'DB MB':>7}  "
             + "  ".join(f"{q + ' p50/p95 ms':>22}" for q in ("timeline", "entity", "search"))
+            + f"  {'consolidate s':>13} {'peak MB':>8}"
         )
         seed = extracted[base]
         for n in sizes:
@@ -229,7 +254,9 @@ def main() -> None:
                 lat = latency(store)
                 store.close()
                 cells = "  ".join(f"{p50:10.1f} /{p95:9.1f}" for p50, p95 in lat.values())
-                print(f"{n:>7} {backend:>8} {size_of(db):7.0f}  {cells}", flush=True)
+                mb = size_of(db)
+                seconds, peak = consolidation(db, root / f"export{n}{backend}")
+                print(f"{n:>7} {backend:>8} {mb:7.0f}  {cells}  {seconds:13.0f} {peak:8.0f}", flush=True)
 
 
 if __name__ == "__main__":

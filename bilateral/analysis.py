@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from functools import cache
+from itertools import tee
 from pathlib import Path
 
 from spacy import about
@@ -51,10 +52,13 @@ Analysed = tuple[Document, list[Mention], list[Event]]
 
 
 def analyse_documents(nlp: Language, docs: Iterable[Document], n_process: int = 1) -> Iterator[Analysed]:
-    """Each document with its typed mentions and event candidates, in input order."""
-    docs = list(docs) if not isinstance(docs, list) else docs
-    parsed = nlp.pipe((mask(d.text) for d in docs), batch_size=BATCH, n_process=n_process)
-    for doc, spacy_doc in zip(docs, parsed, strict=True):
+    """Each document with its typed mentions and event candidates, in input order.
+
+    `docs` is read as the pipeline needs it: a generator of documents streams through.
+    """
+    to_parse, to_pair = tee(docs)  # the pair side lags the parser by a few batches at most
+    parsed = nlp.pipe((mask(d.text) for d in to_parse), batch_size=BATCH, n_process=n_process)
+    for doc, spacy_doc in zip(to_pair, parsed, strict=True):
         found = propagate_names(spacy_doc, find_mentions(spacy_doc, doc.id))
         vote_types(found)  # within the document first, so that "he" finds the right person
         candidates = extract_events(spacy_doc, doc.id, found, doc.published)

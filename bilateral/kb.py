@@ -11,19 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analysis import analyse_documents, analyser
+from .consolidate import consolidate
 from .export import EXPORTS, write_jsonl
-from .fusion import fuse
 from .ingest import DEFAULT_MAX_BYTES, IngestError, Source, discover, load
 from .ingest.collections import is_collection, read_collection
-from .models import Document, Entity, Event, Mention
+from .models import Document, Entity, Event
 from .nlp.pipeline import build
-from .nlp.resolve import affiliate, resolve
 from .nlp.sentences import segment
 from .store import SearchHit, open_store
 
-# Roles whose value is an actor's name, rewritten to the resolved entity's canonical name.
-ACTOR_ROLES = ("speaker", "participants", "parties", "investor", "target", "lender", "borrower")
 PARALLEL_FROM = 64  # documents; below this, starting a second process costs more than it saves
+READ_BATCH = 200  # documents read from the store at a time for analysis
 
 Progress = Callable[[str], None]
 
@@ -131,24 +129,24 @@ class KnowledgeBase:
         transaction; resolution and fusion are recomputed over the whole corpus (cheap next to parsing).
         """
         ids = self.store.unanalysed(analyser())
-        docs = self.store.documents(ids)
-        if docs:
-            procs = n_process or (2 if len(docs) >= PARALLEL_FROM else 1)
+        if ids:
+            procs = n_process or (2 if len(ids) >= PARALLEL_FROM else 1)
+            # Read a batch of documents at a time, so that a large corpus streams through.
+            docs = (
+                d
+                for i in range(0, len(ids), READ_BATCH)
+                for d in self.store.documents(ids[i : i + READ_BATCH])
+            )
             for doc, found, candidates in analyse_documents(build(), docs, procs):
                 self.store.put_analysis(doc, found, candidates, analyser())
                 if progress:
                     progress(doc.id)
         self.consolidate()
-        return len(docs)
+        return len(ids)
 
     def consolidate(self) -> None:
         """The corpus-level stages: resolve entities across documents, then fuse events."""
-        mentions = self.store.mentions()
-        entities = resolve(mentions)
-        affiliate(entities, self.store.texts())
-        self.store.put_entities(entities)
-        events = fuse(_canonical(self.store.candidates(), mentions, entities))
-        self.store.put_events(events, {e.id: _actors(e) for e in events})
+        consolidate(self.store)
 
     def export(self, out: str | Path) -> dict[str, int]:
         """Write documents.jsonl, entities.jsonl and events.jsonl into the folder `out`."""
@@ -187,34 +185,6 @@ class KnowledgeBase:
     def countries(self) -> dict[str, str]:
         """Person and organisation names (and aliases) -> the state they act for."""
         return self.store.countries()
-
-
-def _canonical(
-    candidates: Iterable[Event], mentions: list[Mention], entities: list[Entity]
-) -> Iterable[Event]:
-    """Candidates with actor names replaced by their entity's canonical name ("Vucic" -> "A. Vučić")."""
-    names = {e.id: e.name for e in entities if e.type in ("person", "organisation")}
-    by_surface = {(m.doc, m.text): names[m.entity_id] for m in mentions if m.entity_id in names}
-    for event in candidates:
-        doc = event.evidence[0].doc if event.evidence else ""
-        for role in ACTOR_ROLES:
-            value = event.args.get(role)
-            if isinstance(value, list):
-                event.args[role] = [by_surface.get((doc, v), v) if isinstance(v, str) else v for v in value]
-            elif isinstance(value, str):
-                event.args[role] = by_surface.get((doc, value), value)
-        yield event
-
-
-def _actors(event: Event) -> list[tuple[str, str]]:
-    """(role, value) pairs for the actor index: ISO codes and names."""
-    pairs = []
-    for role in (*ACTOR_ROLES, "recipient", "supplier", "exporter", "importer", "country"):
-        value = event.args.get(role)
-        for v in value if isinstance(value, list) else [value]:
-            if isinstance(v, str):
-                pairs.append((role, v))
-    return pairs
 
 
 def open(db: str | Path = "bilateral.db") -> KnowledgeBase:

@@ -6,8 +6,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import bilateral
+from bilateral.consolidate import canonical, names_by_doc
 from bilateral.fusion import _merge, blocks, fuse, same_event
-from bilateral.kb import _canonical
 from bilateral.models import Event
 
 
@@ -27,13 +27,19 @@ def _all_pairs(candidates: list[Event]) -> list[Event]:
 
 def test_blocking_changes_nothing(sample_db: Path) -> None:
     with bilateral.open(sample_db) as kb:
-        mentions, entities = kb.store.mentions(), kb.entities()
-        candidates = list(_canonical(kb.store.candidates(), mentions, entities))
+        candidates = kb.store.candidates()
+        people = {e.id: e.name for e in kb.entities() if e.type in ("person", "organisation")}
+        names = names_by_doc(kb.store.mentions(), people)
+        stored = kb.events()
+    for c in candidates:
+        canonical(c, names.get(c.evidence[0].doc, {}))
     assert len(candidates) > 80
     blocked = fuse(candidates)
     reference = _all_pairs(candidates)
     assert [e.id for e in blocked] == [e.id for e in reference]
     assert [e.evidence for e in blocked] == [e.evidence for e in reference]
+    # What consolidation stored, fusing one component at a time, is the same.
+    assert sorted(e.id for e in stored) == sorted(e.id for e in blocked)
 
 
 def test_matching_candidates_share_a_block(sample_db: Path) -> None:

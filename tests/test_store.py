@@ -17,6 +17,7 @@ import pytest
 import bilateral
 from bilateral.models import Document
 from bilateral.store import SCHEMA_VERSION, StoreError, open_store
+from bilateral.store.base import RANKED
 
 from .conftest import EXAMPLES
 
@@ -87,6 +88,25 @@ def test_search_folds_diacritics_and_accepts_any_text(db: str) -> None:
     assert store.search('"unbalanced (quote OR') is not None
     assert store.search("") == []
     store.close()
+
+
+def test_search_ranks_the_newest_matches(db: str) -> None:
+    """With more matching sentences than RANKED, the best of the newest RANKED come first: an old
+    sentence, however good a match, is not ranked; a new one that matches as well is."""
+    store = open_store(db)
+
+    def put(doc_id: str, text: str) -> None:
+        store.put_document(Document(doc_id, text, path=f"/{doc_id}.txt", sha256=doc_id), [(0, len(text))])
+
+    put("old", "Drones drones drones.")
+    for i in range(RANKED):
+        put(f"d{i:04d}", f"Report {i} mentions drones among many other words of the day.")
+    put("new", "Drones drones drones.")
+    hits = store.search("drones", 5)
+    store.close()
+    assert hits[0].doc == "new"
+    assert "old" not in {h.doc for h in hits}
+    assert len(hits) == 5
 
 
 def test_a_reader_sees_committed_writes_only(db: str) -> None:

@@ -22,11 +22,11 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
 
 
 def documents(store: Store) -> Iterable[dict[str, Any]]:
-    return (d.export() for d in store.documents())
+    return (d.export() for d in store.iter_documents())
 
 
 def entities(store: Store) -> Iterable[dict[str, Any]]:
-    return (e.export() for e in sorted(store.entities(), key=lambda e: (e.type, e.name, e.id)))
+    return (e.export() for e in store.iter_entities())
 
 
 def events(store: Store) -> Iterable[dict[str, Any]]:

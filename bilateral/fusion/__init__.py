@@ -232,6 +232,45 @@ def blocks(event: Event) -> set[str]:
     return keys("")
 
 
+class Components:
+    """Block keys joined by the candidates that share them (union-find).
+
+    Candidates whose keys fall in different components are never compared, so each component
+    can be fused on its own; a component is numbered by its first candidate.
+    """
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.first: dict[str, int] = {}
+
+    def _find(self, key: str) -> str:
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def add(self, keys: set[str], order: int) -> str:
+        """Join a candidate's block keys; returns the one to file it under."""
+        ordered = sorted(keys) or [f"#{order}"]  # no block: a component of its own
+        for key in ordered:
+            if key not in self.parent:
+                self.parent[key], self.first[key] = key, order
+        root = self._find(ordered[0])
+        for key in ordered[1:]:
+            other = self._find(key)
+            if other != root:
+                if self.first[other] < self.first[root]:
+                    root, other = other, root
+                self.parent[other] = root
+        return ordered[0]
+
+    def roots(self) -> dict[str, int]:
+        """Every key -> the number of its component."""
+        return {key: self.first[self._find(key)] for key in self.parent}
+
+
 def fuse(candidates: Iterable[Event]) -> list[Event]:
     """Corpus-level events from per-document candidates, in a deterministic order."""
     clusters: list[list[Event]] = []

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from ..models import Entity, Mention, stable_id
 from .lexicon import load
@@ -21,118 +23,146 @@ def _initials(key: str) -> str:
     return "".join(w[0] for w in key.split() if w not in ("of", "and", "for", "the", "on"))
 
 
+class Types:
+    """One type per name: the majority of its mentions' types, persons winning ties.
+
+    A place or organisation whose key is the surname of a known person is that person. Only
+    names the model confuses are voted on (not states, not mentions with a subtype).
+    """
+
+    def __init__(self, counts: Iterable[tuple[str, str | None, str | None, str, int]]) -> None:
+        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        for type_, _subtype, iso3, key, n in counts:
+            if type_ in NAMED and not iso3:
+                votes[key][type_] += n
+        self.best = {k: max(c, key=lambda t: (c[t], TYPE_PRIORITY[t])) for k, c in votes.items()}
+        self.surnames = {k.split()[-1] for k, t in self.best.items() if t == "person" and len(k.split()) > 1}
+
+    def of(self, type_: str, subtype: str | None, iso3: str | None, key: str) -> str:
+        if type_ in NAMED and not iso3 and subtype is None:
+            return "person" if key in self.surnames else self.best[key]
+        return type_
+
+
+def _counts(mentions: Iterable[Mention]) -> list[tuple[str, str | None, str | None, str, int]]:
+    counted = Counter((m.type, m.subtype, m.iso3, m.key) for m in mentions)
+    return [(*k, n) for k, n in counted.items()]
+
+
 def vote_types(mentions: list[Mention]) -> None:
-    """One type per name across the corpus: the majority, persons winning ties.
+    """Give each of `mentions` the type its name has in most of them."""
+    types = Types(_counts(mentions))
+    for m in mentions:
+        m.type = types.of(m.type, m.subtype, m.iso3, m.key)
 
-    A place or organisation whose key is the surname of a known person is that person.
+
+@dataclass
+class _Group:
+    """What an entity gathers from its mentions, in corpus order."""
+
+    forms: Counter[str] = field(default_factory=Counter)
+    subtypes: Counter[str] = field(default_factory=Counter)
+    iso3: str | None = None  # the first mention's
+    countries: Counter[str] = field(default_factory=Counter)
+
+
+class Resolver:
+    """Resolution in two passes that never hold every mention of the corpus.
+
+    First the corpus-wide counts (one row per distinct type, subtype, state and key) decide each
+    name's type and which full names short names and acronyms may stand for; then each
+    document's mentions are linked in turn (document order, then text order) and counted
+    towards their entity. The result does not depend on how documents are batched.
     """
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for m in mentions:
-        if m.type in NAMED and not m.iso3:
-            votes[m.key][m.type] += 1
-    best = {k: max(c, key=lambda t: (c[t], TYPE_PRIORITY[t])) for k, c in votes.items()}
-    surnames = {k.split()[-1] for k, t in best.items() if t == "person" and len(k.split()) > 1}
-    for m in mentions:
-        if m.type in NAMED and not m.iso3 and m.subtype is None:
-            m.type = "person" if m.key in surnames else best[m.key]
 
+    def __init__(self, counts: Iterable[tuple[str, str | None, str | None, str, int]]) -> None:
+        counts = list(counts)
+        self.types = Types(counts)
+        self.full_names: dict[str, set[str]] = defaultdict(set)  # word -> person keys with it
+        self.by_initials: dict[str, set[str]] = defaultdict(set)  # "eu" -> "european union"
+        for type_, subtype, iso3, key, _n in counts:
+            voted = self.types.of(type_, subtype, iso3, key)
+            if voted == "person" and len(key.split()) > 1:
+                for word in key.split():
+                    self.full_names[word].add(key)
+            elif voted == "organisation" and len(key.split()) > 1:
+                self.by_initials[_initials(key)].add(key)
+        self.groups: dict[tuple[str, str], _Group] = {}
 
-def _link_short_names(mentions: list[Mention]) -> None:
-    """Rewrite the key of a one-word person mention to the full name it stands for.
+    def link(self, mentions: list[Mention], text: str) -> None:
+        """Type, key and entity of one document's mentions (in text order); counted for the entities."""
+        for m in mentions:
+            m.type = self.types.of(m.type, m.subtype, m.iso3, m.key)
+        self._link_short_names(mentions)
+        for m in mentions:
+            # An all-capitals organisation name takes the key of the one organisation it abbreviates.
+            if m.type == "organisation" and m.text.isupper() and " " not in m.text:
+                found = self.by_initials.get(m.key.replace(" ", ""), set())
+                if len(found) == 1:
+                    m.key = next(iter(found))
+        states = sorted((m.end, m.iso3) for m in mentions if m.type == "state" and m.iso3)
+        for m in mentions:
+            group_key = ("place", m.text) if m.type == "place" and m.subtype == "capital" else None
+            group_key = group_key or (m.type, m.iso3 or m.key)
+            m.entity_id = stable_id("ent", *group_key)
+            group = self.groups.get(group_key)
+            if group is None:
+                group = self.groups[group_key] = _Group(iso3=m.iso3)
+            group.forms[m.text] += 1
+            if m.subtype:
+                group.subtypes[m.subtype] += 1
+            if m.type in ("person", "organisation"):
+                for end, iso3 in states:
+                    if m.start - 60 <= end <= m.start and _INTRODUCES.fullmatch(text[end : m.start]):
+                        group.countries[iso3] += 1
 
-    Within a document first, then across the corpus; left alone when two full names fit.
-    """
-    full = [m for m in mentions if m.type == "person" and len(m.key.split()) > 1]
-    corpus: dict[str, set[str]] = defaultdict(set)
-    by_doc: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for m in full:
-        for word in m.key.split():
-            corpus[word].add(m.key)
-            by_doc[(m.doc, word)].add(m.key)
-    for m in mentions:
-        if m.type != "person" or len(m.key.split()) != 1:
-            continue
-        local = by_doc.get((m.doc, m.key), set())
-        candidates = local if local else corpus.get(m.key, set())
-        if len(candidates) == 1:
-            m.key = next(iter(candidates))
+    def _link_short_names(self, mentions: list[Mention]) -> None:
+        """Rewrite the key of a one-word person mention to the full name it stands for.
 
+        Within the document first, then across the corpus; left alone when two full names fit.
+        """
+        local: dict[str, set[str]] = defaultdict(set)
+        for m in mentions:
+            if m.type == "person" and len(m.key.split()) > 1:
+                for word in m.key.split():
+                    local[word].add(m.key)
+        for m in mentions:
+            if m.type == "person" and len(m.key.split()) == 1:
+                found = local.get(m.key) or self.full_names.get(m.key, set())
+                if len(found) == 1:
+                    m.key = next(iter(found))
 
-def _link_acronyms(mentions: list[Mention]) -> None:
-    """An all-capitals organisation name takes the key of the one organisation it abbreviates."""
-    orgs = {m.key for m in mentions if m.type == "organisation" and len(m.key.split()) > 1}
-    by_initials: dict[str, set[str]] = defaultdict(set)
-    for key in orgs:
-        by_initials[_initials(key)].add(key)
-    for m in mentions:
-        if m.type == "organisation" and m.text.isupper() and " " not in m.text:
-            candidates = by_initials.get(m.key.replace(" ", ""), set())
-            if len(candidates) == 1:
-                m.key = next(iter(candidates))
+    def entities(self) -> list[Entity]:
+        """The entities of every linked mention (without their mentions: those are in the store).
 
-
-def resolve(mentions: list[Mention]) -> list[Entity]:
-    """Entities for all mentions; each mention gets its entity id. Deterministic for the same input."""
-    lex = load()
-    vote_types(mentions)
-    _link_short_names(mentions)
-    _link_acronyms(mentions)
-    groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
-    for m in mentions:
-        if m.type == "place" and m.subtype == "capital":
-            groups[("place", m.text)].append(m)
-        else:
-            groups[(m.type, m.iso3 or m.key)].append(m)
-    entities = []
-    for (type_, key), group in sorted(groups.items()):
-        forms = Counter(m.text for m in group)
-        if type_ == "state":
-            name = lex.states[key].name
-        else:
-            # The fullest form: most words, then most frequent, then alphabetical.
-            name = sorted(forms, key=lambda f: (-len(f.split()), -forms[f], f))[0]
-        iso3 = group[0].iso3 if type_ in ("state", "place") else None
-        subtype = Counter(m.subtype for m in group if m.subtype).most_common(1)
-        entity = Entity(
-            stable_id("ent", type_, key),
-            type_,
-            name,
-            sorted(forms),
-            iso3,
-            subtype[0][0] if subtype else None,
-            sorted(group, key=lambda m: (m.doc, m.start)),
-        )
-        for m in group:
-            m.entity_id = entity.id
-        entities.append(entity)
-    return entities
-
-
-def affiliate(entities: list[Entity], texts: dict[str, str]) -> None:
-    """Set the country of people and organisations from how the text introduces them.
-
-    A state's name or demonym followed only by titles ("Serbian President Aleksandar Vučić",
-    "his Chinese counterpart Wei Fenghe", "Chinese Foreign Ministry Spokesperson Lin Jian")
-    or by an appositive comma ("the Minister of Defence of Serbia, Zoran Đorđević") names the
-    state the person acts for; the majority over all mentions wins.
-    """
-    states = sorted(
-        ((m.doc, m.end, m.iso3) for e in entities if e.type == "state" for m in e.mentions if m.iso3),
-    )
-    by_doc: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for doc, end, iso3 in states:
-        by_doc[doc].append((end, iso3))
-    for e in entities:
-        if e.type not in ("person", "organisation"):
-            continue
-        votes: Counter[str] = Counter()
-        for m in e.mentions:
-            text = texts.get(m.doc, "")
-            for end, iso3 in by_doc.get(m.doc, []):
-                if m.start - 60 <= end <= m.start and _INTRODUCES.fullmatch(text[end : m.start]):
-                    votes[iso3] += 1
-        if votes:
-            e.country = votes.most_common(1)[0][0]
+        A person's or organisation's country is how the text introduces them: a state's name or
+        demonym followed only by titles ("Serbian President Aleksandar Vučić", "his Chinese
+        counterpart Wei Fenghe") or by an appositive comma ("the Minister of Defence of Serbia,
+        Zoran Đorđević"); the majority over all mentions wins.
+        """
+        lex = load()
+        entities = []
+        for (type_, key), group in sorted(self.groups.items()):
+            forms = group.forms
+            if type_ == "state":
+                name = lex.states[key].name
+            else:
+                # The fullest form: most words, then most frequent, then alphabetical.
+                name = sorted(forms, key=lambda f: (-len(f.split()), -forms[f], f))[0]
+            subtype = group.subtypes.most_common(1)
+            country = group.countries.most_common(1)
+            entities.append(
+                Entity(
+                    stable_id("ent", type_, key),
+                    type_,
+                    name,
+                    sorted(forms),
+                    group.iso3 if type_ in ("state", "place") else None,
+                    subtype[0][0] if subtype else None,
+                    country=country[0][0] if country else None,
+                )
+            )
+        return entities
 
 
 # Between a state and a name: nothing but title-case words, role nouns, "of the", or a comma.

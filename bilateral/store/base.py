@@ -19,6 +19,9 @@ from ..models import Document, Entity, Event, Mention, event_from_record, event_
 
 APP = "bilateral"
 MARK_START, MARK_END = "\x02", "\x03"  # around matched terms in search snippets
+# Search ranks the newest RANKED matching sentences, not all: a word in every document would
+# otherwise be ranked in every sentence that has it, at a cost that grows with the corpus.
+RANKED = 500
 Row = dict[str, Any]
 
 
@@ -64,6 +67,10 @@ class Store(ABC):
         """Run one statement for each row of parameters."""
 
     @abstractmethod
+    def _iter(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
+        """Run one query and yield its rows a batch at a time, for results too large to hold."""
+
+    @abstractmethod
     def _tx(self) -> AbstractContextManager[Any]:
         """A transaction: committed whole on success, rolled back on error."""
 
@@ -83,7 +90,7 @@ class Store(ABC):
 
     @abstractmethod
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        """Sentences matching `query`, best first; any text is a valid query."""
+        """Sentences matching `query`, best first among the newest RANKED; any text is a valid query."""
 
     @abstractmethod
     def close(self) -> None: ...
@@ -97,6 +104,10 @@ class Store(ABC):
                 "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT (key)"
                 " DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)"
             )
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Several writes as one: readers see all of them or none (a whole consolidation)."""
+        return self._write()
 
     def data_version(self) -> int:
         """Changes when a writer commits: the signal to reload cached views."""
@@ -197,8 +208,20 @@ class Store(ABC):
         rows = self._run("SELECT * FROM documents WHERE id = ?", (doc_id,))
         return _document(rows[0]) if rows else None
 
-    def texts(self) -> dict[str, str]:
-        return {r["id"]: r["text"] for r in self._run("SELECT id, text FROM documents")}
+    def iter_documents(self) -> Iterator[Document]:
+        """Every document in id order, read a batch at a time."""
+        return (_document(r) for r in self._iter("SELECT * FROM documents ORDER BY id"))
+
+    def document_ranges(self, size: int) -> Iterator[tuple[str, str]]:
+        """(first, last) ids of consecutive batches of `size` documents, for passes over the corpus."""
+        ids = [r["id"] for r in self._run("SELECT id FROM documents ORDER BY id")]
+        for i in range(0, len(ids), size):
+            yield ids[i], ids[min(i + size, len(ids)) - 1]
+
+    def texts(self, first: str, last: str) -> dict[str, str]:
+        """The texts of the documents with ids from `first` to `last`."""
+        rows = self._run("SELECT id, text FROM documents WHERE id BETWEEN ? AND ?", (first, last))
+        return {r["id"]: r["text"] for r in rows}
 
     def sentences(self, doc_id: str) -> list[tuple[int, int]]:
         rows = self._run('SELECT start, "end" FROM sentences WHERE doc = ? ORDER BY idx', (doc_id,))
@@ -239,28 +262,68 @@ class Store(ABC):
                 "UPDATE documents SET analysed_sha = sha256 || ? WHERE id = ?", (f":{analyser}", doc.id)
             )
 
-    def mentions(self) -> list[Mention]:
-        return [
-            Mention(
-                r["doc"],
-                r["start"],
-                r["end"],
-                r["text"],
-                r["type"],
-                r["subtype"],
-                r["iso3"],
-                r["key"],
-                r["entity_id"],
-            )
-            for r in self._run('SELECT * FROM mentions ORDER BY doc, start, "end", type')
-        ]
+    def mentions(self, first: str | None = None, last: str | None = None) -> list[Mention]:
+        """Mentions in document and text order: all, or those of documents `first` to `last`."""
+        where = " WHERE doc BETWEEN ? AND ?" if first is not None else ""
+        rows = self._run(
+            f'SELECT * FROM mentions{where} ORDER BY doc, start, "end", type',
+            (first, last) if first is not None else (),
+        )
+        return [_mention(r) for r in rows]
 
-    def candidates(self) -> Iterator[Event]:
-        for r in self._run("SELECT data FROM candidates ORDER BY doc, seq"):
-            yield event_from_record(json.loads(r["data"]))
+    def mention_counts(self) -> list[tuple[str, str | None, str | None, str, int]]:
+        """(type, subtype, iso3, key, number of mentions): the corpus-wide facts resolution needs."""
+        rows = self._run(
+            "SELECT type, subtype, iso3, key, count(*) AS n FROM mentions GROUP BY type, subtype, iso3, key"
+        )
+        return [(r["type"], r["subtype"], r["iso3"], r["key"], int(r["n"])) for r in rows]
+
+    def link_mentions(self, links: list[tuple[str | None, str, int, int, str]]) -> None:
+        """Point mentions at their entities: (entity id, doc, start, end, type as stored)."""
+        self._many(
+            'UPDATE mentions SET entity_id = ? WHERE doc = ? AND start = ? AND "end" = ? AND type = ?', links
+        )
+
+    def candidates(self, first: str | None = None, last: str | None = None) -> list[Event]:
+        """Event candidates in document order: all, or those of documents `first` to `last`."""
+        where = " WHERE doc BETWEEN ? AND ?" if first is not None else ""
+        rows = self._run(
+            f"SELECT data FROM candidates{where} ORDER BY doc, seq",
+            (first, last) if first is not None else (),
+        )
+        return [event_from_record(json.loads(r["data"])) for r in rows]
+
+    # ------------------------------------------------------------ fusion's scratch tables
+
+    @contextmanager
+    def scratch(self) -> Iterator[None]:
+        """Temporary tables for fusing more candidates than memory holds (inside a transaction)."""
+        self._run("CREATE TEMP TABLE fusion_input (ord INTEGER, block TEXT, data TEXT)")
+        self._run("CREATE TEMP TABLE fusion_root (block TEXT PRIMARY KEY, root INTEGER)")
+        yield  # on error the transaction's rollback drops them
+        self._run("DROP TABLE fusion_input")
+        self._run("DROP TABLE fusion_root")
+
+    def stage(self, rows: list[tuple[int, str, Event]]) -> None:
+        """Candidates to fuse: (order, a block key, candidate)."""
+        self._many(
+            "INSERT INTO fusion_input VALUES (?,?,?)",
+            [(o, b, json.dumps(event_to_record(e), ensure_ascii=False)) for o, b, e in rows],
+        )
+
+    def staged(self, roots: dict[str, int]) -> Iterator[tuple[int, Event]]:
+        """The staged candidates with the group (`roots` of their block) that may fuse them, by group."""
+        self._many("INSERT INTO fusion_root VALUES (?,?)", list(roots.items()))
+        for r in self._iter(
+            "SELECT r.root, i.data FROM fusion_input i JOIN fusion_root r ON r.block = i.block"
+            " ORDER BY r.root, i.ord"
+        ):
+            yield int(r["root"]), event_from_record(json.loads(r["data"]))
+
+    # ------------------------------------------------------------ resolved entities and fused events
 
     def put_entities(self, entities: list[Entity]) -> None:
-        """Replace the resolved entities and relink every mention to them."""
+        """Replace the resolved entities (mentions point at them through `link_mentions`)."""
         with self._write():
             self._run("DELETE FROM entities")
             self._many(
@@ -279,16 +342,30 @@ class Store(ABC):
                     for e in entities
                 ],
             )
-            self._many(
-                'UPDATE mentions SET entity_id = ? WHERE doc = ? AND start = ? AND "end" = ? AND type = ?',
-                [(e.id, m.doc, m.start, m.end, m.type) for e in entities for m in e.mentions],
-            )
 
     def entities(self, type: str | None = None) -> list[Entity]:
-        by_id: dict[str, Entity] = {}
+        """Entities by id, with their mentions."""
+        by_id = {e.id: e for e in self._entities(type)}
+        for m in self.mentions():
+            if m.entity_id in by_id:
+                by_id[m.entity_id].mentions.append(m)
+        return list(by_id.values())
+
+    def iter_entities(self, batch: int = 500) -> Iterator[Entity]:
+        """Entities by type, name and id, with their mentions, read `batch` entities at a time."""
+        ordered = sorted(self._entities(), key=lambda e: (e.type, e.name, e.id))
+        for i in range(0, len(ordered), batch):
+            chunk = {e.id: e for e in ordered[i : i + batch]}
+            marks = ",".join("?" * len(chunk))
+            sql = f'SELECT * FROM mentions WHERE entity_id IN ({marks}) ORDER BY doc, start, "end", type'
+            for r in self._run(sql, list(chunk)):
+                chunk[r["entity_id"]].mentions.append(_mention(r))
+            yield from chunk.values()
+
+    def _entities(self, type: str | None = None) -> list[Entity]:
         sql = "SELECT * FROM entities" + (" WHERE type = ?" if type else "") + " ORDER BY id"
-        for r in self._run(sql, (type,) if type else ()):
-            by_id[r["id"]] = Entity(
+        return [
+            Entity(
                 r["id"],
                 r["type"],
                 r["name"],
@@ -297,10 +374,8 @@ class Store(ABC):
                 r["subtype"],
                 country=r["country"],
             )
-        for m in self.mentions():
-            if m.entity_id in by_id:
-                by_id[m.entity_id].mentions.append(m)
-        return list(by_id.values())
+            for r in self._run(sql, (type,) if type else ())
+        ]
 
     def countries(self) -> dict[str, str]:
         """Names and aliases of people and organisations -> the state they act for.
@@ -313,9 +388,18 @@ class Store(ABC):
     def put_events(self, events: list[Event], actors: dict[str, list[tuple[str, str]]]) -> None:
         """Replace the fused events, their evidence and their actor index."""
         with self._write():
+            self.clear_events()
+            self.add_events(events, actors)
+
+    def clear_events(self) -> None:
+        with self._write():
             self._run("DELETE FROM event_actors")
             self._run("DELETE FROM evidence")
             self._run("DELETE FROM events")
+
+    def add_events(self, events: list[Event], actors: dict[str, list[tuple[str, str]]]) -> None:
+        """Add fused events with their evidence and actor index (`actors` by event id)."""
+        with self._write():
             self._many(
                 "INSERT INTO events VALUES (?,?,?,?,?,?)",
                 [
@@ -354,6 +438,20 @@ class Store(ABC):
     def counts(self) -> dict[str, int]:
         tables = ("documents", "sentences", "mentions", "entities", "events", "evidence")
         return {t: int(self._run(f"SELECT count(*) AS n FROM {t}")[0]["n"]) for t in tables}
+
+
+def _mention(r: Row) -> Mention:
+    return Mention(
+        r["doc"],
+        r["start"],
+        r["end"],
+        r["text"],
+        r["type"],
+        r["subtype"],
+        r["iso3"],
+        r["key"],
+        r["entity_id"],
+    )
 
 
 def _document(row: Row) -> Document:

@@ -20,7 +20,7 @@ from psycopg.rows import dict_row
 
 from ..models import Document
 from ..nlp.lexicon import fold
-from .base import MARK_END, MARK_START, Row, SearchHit, Store, StoreError
+from .base import MARK_END, MARK_START, RANKED, Row, SearchHit, Store, StoreError
 
 CONFIG = "simple"  # no stemming: names and designations are searched as written (folded)
 
@@ -55,6 +55,13 @@ class PostgresStore(Store):
             with self._lock, self.conn.cursor() as cur:
                 cur.executemany(_pg(sql), rows)
 
+    def _iter(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
+        # A server-side cursor: the server keeps the result and sends it 1000 rows at a time.
+        with self._lock, self.conn.transaction(), self.conn.cursor(name="bilateral_iter") as cur:
+            cur.itersize = 1000
+            cur.execute(_pg(sql), tuple(params))
+            yield from cur
+
     def _tx(self) -> AbstractContextManager[Any]:
         return self._transaction()
 
@@ -86,11 +93,13 @@ class PostgresStore(Store):
             return []
         rows = self._run(
             "WITH q AS (SELECT websearch_to_tsquery(?, ?) AS q),"
-            ' hits AS (SELECT s.doc, s.start, s."end", ts_rank(s.tsv, q.q) AS r FROM sentences s, q'
-            " WHERE s.tsv @@ q.q ORDER BY r DESC, s.doc, s.start LIMIT ?)"
+            ' newest AS (SELECT s.doc, s.start, s."end", s.tsv FROM sentences s, q WHERE s.tsv @@ q.q'
+            " ORDER BY s.seq DESC LIMIT ?),"
+            ' hits AS (SELECT n.doc, n.start, n."end", ts_rank(n.tsv, q.q) AS r FROM newest n, q'
+            " ORDER BY r DESC, n.doc, n.start LIMIT ?)"
             ' SELECT h.doc, h.start, h."end", d.title, substr(d.text, h.start + 1, h."end" - h.start) AS text'
             " FROM hits h JOIN documents d ON d.id = h.doc ORDER BY h.r DESC, h.doc, h.start",
-            (CONFIG, folded, limit),
+            (CONFIG, folded, RANKED, limit),
         )
         terms = set(folded.split()) - {"or", "and", "not"}
         return [

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from ..models import Document
-from .base import MARK_END, MARK_START, Row, SearchHit, Store, StoreError
+from .base import MARK_END, MARK_START, RANKED, Row, SearchHit, Store, StoreError
 
 
 class SQLiteStore(Store):
@@ -47,6 +47,11 @@ class SQLiteStore(Store):
     def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self.conn.executemany(sql, rows)
 
+    def _iter(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
+        cursor = self.conn.execute(sql, tuple(params))
+        while batch := cursor.fetchmany(1000):
+            yield from (dict(r) for r in batch)
+
     def _tx(self) -> AbstractContextManager[Any]:
         return _Transaction(self.conn)
 
@@ -71,19 +76,28 @@ class SQLiteStore(Store):
         self._run("DELETE FROM sentences_fts WHERE doc = ?", (doc_id,))
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        sql = (
-            'SELECT f.doc, f.start, f."end", d.title,'
-            f" snippet(sentences_fts, 0, '{MARK_START}', '{MARK_END}', '…', 16) AS snip"
-            " FROM sentences_fts f JOIN documents d ON d.id = f.doc"
-            " WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?"
-        )
         try:
-            rows = self._run(sql, (query, limit))
+            rows = self._search(query, limit)
         except sqlite3.OperationalError:
             # Not valid FTS5 syntax: search for the words as plain terms instead.
             terms = " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
-            rows = self._run(sql, (terms, limit)) if terms else []
+            rows = self._search(terms, limit) if terms else []
         return [SearchHit(r["doc"], int(r["start"]), int(r["end"]), r["snip"], r["title"]) for r in rows]
+
+    def _search(self, match: str, limit: int) -> list[Row]:
+        # The newest RANKED matches, found in rowid order without ranking any, bound the ranking.
+        newest = self._run(
+            "SELECT min(rowid) AS low FROM (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?"
+            " ORDER BY rowid DESC LIMIT ?)",
+            (match, RANKED),
+        )
+        return self._run(
+            'SELECT f.doc, f.start, f."end", d.title,'
+            f" snippet(sentences_fts, 0, '{MARK_START}', '{MARK_END}', '…', 16) AS snip"
+            " FROM sentences_fts f JOIN documents d ON d.id = f.doc"
+            " WHERE sentences_fts MATCH ? AND f.rowid >= ? ORDER BY rank LIMIT ?",
+            (match, newest[0]["low"] or 0, limit),
+        )
 
     def close(self) -> None:
         self.conn.close()

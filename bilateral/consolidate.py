@@ -1,0 +1,112 @@
+"""The corpus-level stages, resolution then fusion, run over the store in bounded memory.
+
+Both go through the corpus a batch of documents at a time: resolution after one aggregate
+query (a row per distinct name), fusion after staging every candidate with a block key and
+grouping blocks that share candidates, so that it fuses one group of possibly-same events at
+a time. Nothing holds every mention or candidate; the largest thing held is the largest group.
+The whole consolidation is one transaction, so readers never see half of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .fusion import Components, blocks, fuse
+from .models import Event, Mention
+from .nlp.resolve import Resolver
+from .store import Store
+
+BATCH = 500  # documents per pass step
+
+# Roles whose value is an actor's name, rewritten to the resolved entity's canonical name.
+ACTOR_ROLES = ("speaker", "participants", "parties", "investor", "target", "lender", "borrower")
+
+
+def consolidate(store: Store, batch: int = BATCH) -> None:
+    """Resolve entities across documents, then fuse event candidates into events."""
+    with store.transaction():
+        _fuse(store, batch, _resolve(store, batch))
+
+
+def _resolve(store: Store, batch: int) -> dict[str, str]:
+    """Link every mention to its entity; returns the names of people and organisations by id."""
+    resolver = Resolver(store.mention_counts())
+    for first, last in store.document_ranges(batch):
+        texts = store.texts(first, last)
+        mentions = store.mentions(first, last)
+        stored = [(m.type, m.entity_id) for m in mentions]
+        by_doc: dict[str, list[int]] = {}
+        for i, m in enumerate(mentions):
+            by_doc.setdefault(m.doc, []).append(i)
+        for doc, indexes in by_doc.items():
+            resolver.link([mentions[i] for i in indexes], texts.get(doc, ""))
+        store.link_mentions(
+            [
+                (m.entity_id, m.doc, m.start, m.end, type_)
+                for m, (type_, old) in zip(mentions, stored, strict=True)
+                if m.entity_id != old
+            ]
+        )
+    entities = resolver.entities()
+    store.put_entities(entities)
+    return {e.id: e.name for e in entities if e.type in ("person", "organisation")}
+
+
+def _fuse(store: Store, batch: int, entity_names: dict[str, str]) -> None:
+    components = Components()
+    with store.scratch():
+        order = 0
+        for first, last in store.document_ranges(batch):
+            names = names_by_doc(store.mentions(first, last), entity_names)
+            staged = []
+            for event in store.candidates(first, last):
+                canonical(event, names.get(event.evidence[0].doc if event.evidence else "", {}))
+                staged.append((order, components.add(blocks(event), order), event))
+                order += 1
+            store.stage(staged)
+        store.clear_events()
+        group: list[Event] = []
+        current = -1
+        for root, event in store.staged(components.roots()):
+            if root != current and group:
+                _add(store, fuse(group))
+                group = []
+            current = root
+            group.append(event)
+        _add(store, fuse(group))
+
+
+def _add(store: Store, events: list[Event]) -> None:
+    store.add_events(events, {e.id: actors(e) for e in events})
+
+
+def names_by_doc(mentions: Iterable[Mention], entity_names: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Per document: the text of each mention of a named entity -> the entity's name (the last
+    mention of a text wins)."""
+    out: dict[str, dict[str, str]] = {}
+    for m in mentions:
+        if m.entity_id in entity_names:
+            out.setdefault(m.doc, {})[m.text] = entity_names[m.entity_id]
+    return out
+
+
+def canonical(event: Event, names: dict[str, str]) -> None:
+    """Actor names replaced by their entity's name ("Vucic" -> "Aleksandar Vučić"); `names` maps
+    the mention texts of the candidate's document."""
+    for role in ACTOR_ROLES:
+        value = event.args.get(role)
+        if isinstance(value, list):
+            event.args[role] = [names.get(v, v) if isinstance(v, str) else v for v in value]
+        elif isinstance(value, str):
+            event.args[role] = names.get(value, value)
+
+
+def actors(event: Event) -> list[tuple[str, str]]:
+    """(role, value) pairs for the actor index: ISO codes and names."""
+    pairs = []
+    for role in (*ACTOR_ROLES, "recipient", "supplier", "exporter", "importer", "country"):
+        value = event.args.get(role)
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str):
+                pairs.append((role, v))
+    return pairs
