@@ -85,6 +85,15 @@ class Entity:
     subtype: str | None = None
     mentions: list[Mention] = field(default_factory=list)
     country: str | None = None  # for people and organisations: the state they act for (ISO code)
+    counts: tuple[int, int] | None = None  # (mentions, documents) when `mentions` is not loaded
+
+    @property
+    def n_mentions(self) -> int:
+        return self.counts[0] if self.counts else len(self.mentions)
+
+    @property
+    def n_documents(self) -> int:
+        return self.counts[1] if self.counts else len({m.doc for m in self.mentions})
 
     def export(self) -> dict[str, Any]:
         row: dict[str, Any] = {"id": self.id, "type": self.type, "name": self.name, "aliases": self.aliases}

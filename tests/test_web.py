@@ -182,3 +182,27 @@ def test_the_app_serves_either_backend(db: str, tmp_path: Path) -> None:
         assert "<mark>" in c.get("/search", params={"q": "drones"}).text
         assert c.get(f"/event/{event.id}").status_code == 200
         assert c.get("/api/events").json()
+
+
+def test_the_snapshot_holds_no_texts_or_mentions(client: TestClient, sample_db: Path) -> None:
+    """What grows with the corpus is read per page: the snapshot has counts, pages have the rest."""
+    from bilateral.web.data import Data
+
+    data = Data(sample_db)
+    snap = data.snapshot()
+    with bilateral.open(sample_db) as kb:
+        full = {e.id: e for e in kb.entities()}
+        texts = {d.id: d.text for d in kb.documents()}
+    assert snap.documents.keys() == texts.keys() and all(d.text == "" for d in snap.documents.values())
+    assert all(not e.mentions for e in snap.entities.values())
+    assert {i: (e.n_mentions, e.n_documents) for i, e in snap.entities.items()} == {
+        i: (len(e.mentions), len({m.doc for m in e.mentions})) for i, e in full.items()
+    }
+    data.close()
+    serbia = next(e for e in full.values() if e.iso3 == "SRB" and e.type == "state")
+    row = client.get(f"/api/entities/{serbia.id}").json()
+    assert len(row["mentions"]) == len(serbia.mentions) > 100
+    doc = row["mentions"][0]["doc"]
+    assert client.get(f"/api/documents/{doc}").json()["text"] == texts[doc]
+    page = client.get(f"/entity/{serbia.id}").text
+    assert f"{len(serbia.mentions)} in {len({m.doc for m in serbia.mentions})} documents" in page

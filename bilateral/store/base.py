@@ -204,6 +204,13 @@ class Store(ABC):
             ]
         return sorted(found, key=lambda d: d.id)
 
+    def document_summaries(self) -> list[Document]:
+        """Every document's metadata, by id, without its text (which pages load one at a time)."""
+        columns = "id, path, sha256, format, title, source, published, url, kind, encoding, extra"
+        return [
+            _document({**r, "text": ""}) for r in self._run(f"SELECT {columns} FROM documents ORDER BY id")
+        ]
+
     def document(self, doc_id: str) -> Document | None:
         rows = self._run("SELECT * FROM documents WHERE id = ?", (doc_id,))
         return _document(rows[0]) if rows else None
@@ -350,6 +357,29 @@ class Store(ABC):
             if m.entity_id in by_id:
                 by_id[m.entity_id].mentions.append(m)
         return list(by_id.values())
+
+    def entity_summaries(self) -> list[Entity]:
+        """Entities by id with the number of their mentions and documents, not the mentions."""
+        rows = self._run(
+            "SELECT entity_id, count(*) AS n, count(DISTINCT doc) AS d FROM mentions GROUP BY entity_id"
+        )
+        counts = {r["entity_id"]: (int(r["n"]), int(r["d"])) for r in rows}
+        entities = self._entities()
+        for e in entities:
+            e.counts = counts.get(e.id, (0, 0))
+        return entities
+
+    def entity_mentions(self, entity_id: str) -> list[Mention]:
+        sql = 'SELECT * FROM mentions WHERE entity_id = ? ORDER BY doc, start, "end", type'
+        return [_mention(r) for r in self._run(sql, (entity_id,))]
+
+    def entity_documents(self, entity_id: str) -> list[tuple[str, int]]:
+        """The documents that mention an entity, with how often: most first."""
+        rows = self._run(
+            "SELECT doc, count(*) AS n FROM mentions WHERE entity_id = ? GROUP BY doc ORDER BY n DESC, doc",
+            (entity_id,),
+        )
+        return [(r["doc"], int(r["n"])) for r in rows]
 
     def iter_entities(self, batch: int = 500) -> Iterator[Entity]:
         """Entities by type, name and id, with their mentions, read `batch` entities at a time."""

@@ -394,7 +394,7 @@ def entity_row(e: Entity) -> Row:
         "iso3": e.iso3 or "",
         "country": e.country or "",
         "name": e.name,
-        "mentions": len(e.mentions),
-        "documents": len({m.doc for m in e.mentions}),
+        "mentions": e.n_mentions,
+        "documents": e.n_documents,
         "aliases": "; ".join(e.aliases),
     }

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -123,38 +124,34 @@ def create_app(db: str | Path) -> FastAPI:
                 other = snap.entity_for(a)
                 if a not in own and other is not None and other.id != entity.id:
                     related[other.id] += 1
-        docs = Counter(m.doc for m in entity.mentions)
         return page(
             request,
             "entity.html.j2",
             entity=entity,
             timeline=views.timeline(events),
             related=[(snap.entities[i], n) for i, n in related.most_common(15)],
-            docs=[(snap.documents[d], n) for d, n in docs.most_common() if d in snap.documents],
+            docs=[(snap.documents[d], n) for d, n in data.entity_documents(entity.id) if d in snap.documents],
         )
 
     @app.get("/event/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: str) -> HTMLResponse:
         snap = data.snapshot()
         event = event_or_404(snap, event_id)
-        evidence = [
-            (s, snap.documents.get(s.doc), in_context(snap.documents[s.doc].text, s))
-            for s in event.evidence
-            if s.doc in snap.documents
-        ]
+        docs = {d: data.document(d) for d in dict.fromkeys(s.doc for s in event.evidence)}
+        evidence = [(s, doc, in_context(doc.text, s)) for s in event.evidence if (doc := docs[s.doc])]
         return page(request, "event.html.j2", event=event, evidence=evidence, summary=views.summary(event))
 
     @app.get("/document/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str) -> HTMLResponse:
         snap = data.snapshot()
-        doc = snap.documents.get(doc_id)
+        doc = data.document(doc_id)
         if doc is None:
             raise HTTPException(404, f"no document {doc_id!r}")
         events = views.timeline_order(snap.events_by_doc.get(doc_id, []))
         evidence = [(s, e) for e in events for s in e.evidence if s.doc == doc_id]
         body = reading_view(
             doc.text,
-            snap.mentions_by_doc.get(doc_id, []),
+            [m for m in data.mentions(doc_id) if m.entity_id in snap.entities],
             evidence,
             lambda i: f"/entity/{quote(i)}",
             lambda i: f"/event/{quote(i)}",
@@ -248,7 +245,7 @@ def create_app(db: str | Path) -> FastAPI:
         """Entities with their mention and document counts."""
         snap = data.snapshot()
         chosen = [e for e in snap.entities.values() if type is None or e.type == type]
-        return [_entity_json(e) for e in sorted(chosen, key=lambda e: (-len(e.mentions), e.name))]
+        return [_entity_json(e) for e in sorted(chosen, key=lambda e: (-e.n_mentions, e.name))]
 
     @app.get("/api/entities/{entity_id}", tags=["entities"])
     def api_entity(entity_id: str) -> dict[str, Any]:
@@ -257,7 +254,7 @@ def create_app(db: str | Path) -> FastAPI:
         entity = snap.entities.get(entity_id)
         if entity is None:
             raise HTTPException(404, f"no entity {entity_id!r}")
-        row = entity.export()
+        row = replace(entity, mentions=data.entity_mentions(entity_id), counts=None).export()
         row["events"] = [e.id for e in views.timeline_order(snap.events_of(entity))]
         return row
 
@@ -285,11 +282,10 @@ def create_app(db: str | Path) -> FastAPI:
     @app.get("/api/documents/{doc_id}", tags=["documents"])
     def api_document(doc_id: str) -> dict[str, Any]:
         """One document as in documents.jsonl, with the ids of the events it supports."""
-        snap = data.snapshot()
-        doc = snap.documents.get(doc_id)
+        doc = data.document(doc_id)
         if doc is None:
             raise HTTPException(404, f"no document {doc_id!r}")
-        return {**doc.export(), "events": [e.id for e in snap.events_by_doc.get(doc_id, [])]}
+        return {**doc.export(), "events": [e.id for e in data.snapshot().events_by_doc.get(doc_id, [])]}
 
     @app.get("/api/timeline", tags=["views"])
     def api_timeline(

@@ -1,9 +1,10 @@
-"""What the web app reads: one snapshot of the knowledge base, reloaded when the database changes.
+"""What the web app reads: a snapshot of the knowledge base, reloaded when the database changes.
 
-The store is opened read-only. Entities, events and documents are loaded once into memory and
-indexed (by id, by document, by actor) so that a page is a few dictionary look-ups; when another
-process commits (an ingest running beside `serve`), SQLite's data_version changes and the next
-request loads a fresh snapshot.
+The store is opened read-only. Events, entities (with their counts) and documents' metadata are
+loaded once and indexed (by id, by document, by actor), so that most pages are a few dictionary
+look-ups; what grows with the corpus (document texts, mentions) is read from the store for the
+page that shows it. When another process commits (an ingest beside `serve`), the store's data
+version changes and the next request loads a fresh snapshot.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ class Snapshot:
     events: dict[str, Event]
     countries: dict[str, str]
     # indexes
-    mentions_by_doc: dict[str, list[Mention]] = field(default_factory=dict)
     events_by_doc: dict[str, list[Event]] = field(default_factory=dict)
     entity_by_actor: dict[str, str] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict)
@@ -43,15 +43,10 @@ class Snapshot:
 
     @classmethod
     def load(cls, store: Store) -> Snapshot:
-        entities = {e.id: e for e in store.entities()}
+        entities = {e.id: e for e in store.entity_summaries()}
         events = {e.id: e for e in store.events()}
         countries = {a: e.country for e in entities.values() if e.country for a in (e.name, *e.aliases)}
-        snap = cls({d.id: d for d in store.documents()}, entities, events, countries)
-        by_doc: dict[str, list[Mention]] = defaultdict(list)
-        for e in entities.values():
-            for m in e.mentions:
-                by_doc[m.doc].append(m)
-        snap.mentions_by_doc = {d: sorted(ms, key=lambda m: (m.start, -m.end)) for d, ms in by_doc.items()}
+        snap = cls({d.id: d for d in store.document_summaries()}, entities, events, countries)
         ev_by_doc: dict[str, list[Event]] = defaultdict(list)
         for ev in events.values():
             for d in ev.docs:
@@ -89,7 +84,7 @@ class Snapshot:
             if e.type in ("state", "person", "organisation", "place", "weapon", "exercise", "agreement")
             and any(key in fold(a) for a in (e.name, *e.aliases))
         ]
-        return sorted(hits, key=lambda e: (-len(e.mentions), e.name))[:limit]
+        return sorted(hits, key=lambda e: (-e.n_mentions, e.name))[:limit]
 
     def find_events(self, query: str, limit: int = 20) -> list[Event]:
         key = fold(query)
@@ -123,6 +118,25 @@ class Data:
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         with self._lock:
             return self.store.search(query, limit)
+
+    def document(self, doc_id: str) -> Document | None:
+        """A document with its text."""
+        with self._lock:
+            return self.store.document(doc_id)
+
+    def mentions(self, doc_id: str) -> list[Mention]:
+        """A document's mentions, outer ones first where they nest."""
+        with self._lock:
+            found = self.store.mentions(doc_id, doc_id)
+        return sorted(found, key=lambda m: (m.start, -m.end))
+
+    def entity_mentions(self, entity_id: str) -> list[Mention]:
+        with self._lock:
+            return self.store.entity_mentions(entity_id)
+
+    def entity_documents(self, entity_id: str) -> list[tuple[str, int]]:
+        with self._lock:
+            return self.store.entity_documents(entity_id)
 
     def close(self) -> None:
         self.store.close()
