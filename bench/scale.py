@@ -37,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bilateral.consolidate import actors
+from bilateral.consolidate import actor_index
 from bilateral.nlp.lexicon import load
 from bilateral.store import open_store, pgserver
 from bilateral.store.base import Store
@@ -126,8 +126,8 @@ def replicate(source: str, target: str, times: int) -> None:
             "INSERT INTO candidates VALUES (?,?,?,?)",
             [(r["doc"], r["seq"], r["type"], r["data"]) for r in src._run("SELECT * FROM candidates")],
         )
-    events = src.events()
-    dst.put_events(events, {e.id: actors(e) for e in events})
+    events, countries = src.events(), src.countries()
+    dst.put_events(events, {e.id: actor_index(e, countries) for e in events})
     src.close()
     sentences = 'doc, idx, start, "end"' + (", tsv" if dst.dialect == "postgres" else "")
     copies = [
@@ -162,12 +162,7 @@ def replicate(source: str, target: str, times: int) -> None:
 def latency(store: Store) -> dict[str, tuple[float, float]]:
     entity = store._run("SELECT id FROM entities WHERE type = 'person' ORDER BY id LIMIT 1")[0]["id"]
     queries = {
-        "timeline": lambda: store._run(
-            "SELECT e.data FROM events e WHERE e.id IN"
-            " (SELECT a.event_id FROM event_actors a WHERE a.value = ?)"
-            " ORDER BY e.date IS NULL, e.date, e.id LIMIT 100",
-            ("SRB",),
-        ),
+        "timeline": lambda: store.timeline("SRB", 100),
         "entity": lambda: (
             store._run("SELECT * FROM entities WHERE id = ?", (entity,)),
             store._run("SELECT count(*) AS n FROM mentions WHERE entity_id = ?", (entity,)),

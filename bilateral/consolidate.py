@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .events.actors import ACTOR_ROLES, actor_key
 from .fusion import Components, blocks, fuse
-from .models import Event, Mention
+from .models import Entity, Event, Mention
 from .nlp.resolve import Resolver
 from .store import Store
 
 BATCH = 500  # documents per pass step
 
 # Roles whose value is an actor's name, rewritten to the resolved entity's canonical name.
-ACTOR_ROLES = ("speaker", "participants", "parties", "investor", "target", "lender", "borrower")
+NAME_ROLES = ("speaker", "participants", "parties", "investor", "target", "lender", "borrower")
 
 
 def consolidate(store: Store, batch: int = BATCH) -> None:
@@ -28,8 +29,8 @@ def consolidate(store: Store, batch: int = BATCH) -> None:
         _fuse(store, batch, _resolve(store, batch))
 
 
-def _resolve(store: Store, batch: int) -> dict[str, str]:
-    """Link every mention to its entity; returns the names of people and organisations by id."""
+def _resolve(store: Store, batch: int) -> list[Entity]:
+    """Link every mention to its entity; returns the entities."""
     resolver = Resolver(store.mention_counts())
     for first, last in store.document_ranges(batch):
         texts = store.texts(first, last)
@@ -49,10 +50,12 @@ def _resolve(store: Store, batch: int) -> dict[str, str]:
         )
     entities = resolver.entities()
     store.put_entities(entities)
-    return {e.id: e.name for e in entities if e.type in ("person", "organisation")}
+    return entities
 
 
-def _fuse(store: Store, batch: int, entity_names: dict[str, str]) -> None:
+def _fuse(store: Store, batch: int, entities: list[Entity]) -> None:
+    entity_names = {e.id: e.name for e in entities if e.type in ("person", "organisation")}
+    countries = {a: e.country for e in entities if e.country for a in (e.name, *e.aliases)}
     components = Components()
     with store.scratch():
         order = 0
@@ -69,15 +72,15 @@ def _fuse(store: Store, batch: int, entity_names: dict[str, str]) -> None:
         current = -1
         for root, event in store.staged(components.roots()):
             if root != current and group:
-                _add(store, fuse(group))
+                _add(store, fuse(group), countries)
                 group = []
             current = root
             group.append(event)
-        _add(store, fuse(group))
+        _add(store, fuse(group), countries)
 
 
-def _add(store: Store, events: list[Event]) -> None:
-    store.add_events(events, {e.id: actors(e) for e in events})
+def _add(store: Store, events: list[Event], countries: dict[str, str]) -> None:
+    store.add_events(events, {e.id: actor_index(e, countries) for e in events})
 
 
 def names_by_doc(mentions: Iterable[Mention], entity_names: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -93,7 +96,7 @@ def names_by_doc(mentions: Iterable[Mention], entity_names: dict[str, str]) -> d
 def canonical(event: Event, names: dict[str, str]) -> None:
     """Actor names replaced by their entity's name ("Vucic" -> "Aleksandar Vučić"); `names` maps
     the mention texts of the candidate's document."""
-    for role in ACTOR_ROLES:
+    for role in NAME_ROLES:
         value = event.args.get(role)
         if isinstance(value, list):
             event.args[role] = [names.get(v, v) if isinstance(v, str) else v for v in value]
@@ -101,12 +104,16 @@ def canonical(event: Event, names: dict[str, str]) -> None:
             event.args[role] = names.get(value, value)
 
 
-def actors(event: Event) -> list[tuple[str, str]]:
-    """(role, value) pairs for the actor index: ISO codes and names."""
-    pairs = []
-    for role in (*ACTOR_ROLES, "recipient", "supplier", "exporter", "importer", "country"):
+def actor_index(event: Event, countries: dict[str, str]) -> list[tuple[str, str]]:
+    """The event's rows in the actor index: (role, key) for each actor (the views' actor_key), and
+    ("acts_for", state) for a person or body acting for a state, so that the index finds what
+    `views.involves` does."""
+    rows = []
+    for role in ACTOR_ROLES:
         value = event.args.get(role)
         for v in value if isinstance(value, list) else [value]:
             if isinstance(v, str):
-                pairs.append((role, v))
-    return pairs
+                rows.append((role, actor_key(v)))
+                if v in countries:
+                    rows.append(("acts_for", countries[v]))
+    return list(dict.fromkeys(rows))

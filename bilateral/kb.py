@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .analysis import analyse_documents, analyser
 from .consolidate import consolidate
+from .events.actors import actor_key
 from .export import EXPORTS, write_jsonl
 from .ingest import DEFAULT_MAX_BYTES, IngestError, Source, discover, load
 from .ingest.collections import is_collection, read_collection
@@ -180,7 +181,13 @@ class KnowledgeBase:
         return self.store.entities(type)
 
     def events(self, type: str | None = None, actor: str | None = None) -> list[Event]:
-        return self.store.events(type, actor)
+        """Events by type and date; `actor` (an ISO code, state, demonym or name) narrows them to
+        those it takes part in, itself or through a person or body acting for it."""
+        return self.store.events(type, actor_key(actor) if actor else None)
+
+    def timeline(self, actor: str | None = None, limit: int = 100, offset: int = 0) -> list[Event]:
+        """A page of events in date order, undated last; `actor` as in `events`."""
+        return self.store.timeline(actor_key(actor) if actor else None, limit, offset)
 
     def countries(self) -> dict[str, str]:
         """Person and organisation names (and aliases) -> the state they act for."""

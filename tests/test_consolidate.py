@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import bilateral
+from bilateral import views
 from bilateral.consolidate import consolidate
 from bilateral.fusion import Components
 from bilateral.models import Document, Mention
@@ -56,3 +57,19 @@ def test_components_join_keys_through_shared_candidates() -> None:
     parts.add(set(), 3)  # no block: alone
     parts.add({"meeting|d"}, 4)
     assert parts.roots() == {"meeting|a": 0, "meeting|b": 0, "meeting|c": 0, "#3": 3, "meeting|d": 4}
+
+
+def test_the_actor_index_finds_what_the_views_filter_finds(sample_db: Path) -> None:
+    """`kb.events(actor=...)` and `kb.timeline` read the actor index; the views filter events in
+    memory. Both count a person acting for a state as that state taking part."""
+    with bilateral.open(sample_db) as kb:
+        events, countries = kb.events(), kb.countries()
+        for actor in ("SRB", "Serbia", "Chinese", "Aleksandar Vučić", "Xi Jinping", "NATO"):
+            expected = views.Filters(actor=actor, countries=countries).apply(events)
+            assert {e.id for e in kb.events(actor=actor)} == {e.id for e in expected}, actor
+            ordered = [e.id for e in views.timeline_order(expected)]
+            assert [e.id for e in kb.timeline(actor, limit=7, offset=2)] == ordered[2:9], actor
+        assert [e.id for e in kb.timeline(limit=500)] == [e.id for e in views.timeline_order(events)]
+        # Events of Serbian officials count for Serbia though no role names the state.
+        through_people = [e for e in kb.events(actor="SRB") if "SRB" not in views.actors_of(e)]
+    assert through_people

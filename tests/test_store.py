@@ -146,7 +146,13 @@ def test_the_knowledge_base_is_the_same_on_both_backends(postgres: str, tmp_path
         with bilateral.open(target) as kb:
             kb.extract([EXAMPLES], tmp_path / name)
             assert kb.search("drones"), name
+            queried = {
+                "timeline": [e.id for e in kb.timeline("Serbia", limit=3, offset=1)],
+                "events": [e.id for e in kb.events(actor="SRB")],
+            }
         outputs[name] = {f: (tmp_path / name / f).read_text() for f in ("events.jsonl", "entities.jsonl")}
+        outputs[name].update({q: str(ids) for q, ids in queried.items()})
+    assert len(queried["timeline"]) == 3
     assert outputs["sqlite"] == outputs["postgres"]
 
 

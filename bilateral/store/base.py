@@ -453,6 +453,19 @@ class Store(ABC):
                 [(e.id, role, value) for e in events for role, value in actors.get(e.id, [])],
             )
 
+    def timeline(self, actor: str | None = None, limit: int = 100, offset: int = 0) -> list[Event]:
+        """A page of events in date order (undated last), of one actor if given (a key as the actor
+        index holds it: an ISO code, or a folded name). Only the page's events are read."""
+        where = " WHERE ev.id IN (SELECT a.event_id FROM event_actors a WHERE a.value = ?)" if actor else ""
+        # The page's ids are chosen first, so that sorting never carries the events' data.
+        rows = self._run(
+            f"SELECT data FROM events WHERE id IN (SELECT ev.id FROM events ev{where}"
+            " ORDER BY ev.date IS NULL, ev.date, ev.type, ev.id LIMIT ? OFFSET ?)"
+            " ORDER BY date IS NULL, date, type, id",
+            ((actor,) if actor else ()) + (limit, offset),
+        )
+        return [event_from_record(json.loads(r["data"])) for r in rows]
+
     def events(self, type: str | None = None, actor: str | None = None) -> list[Event]:
         sql = "SELECT e.data FROM events e WHERE 1 = 1"
         params: list[Any] = []

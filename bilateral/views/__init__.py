@@ -12,26 +12,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..events.actors import ACTOR_ROLES as ACTOR_ROLES
+from ..events.actors import actor_key as actor_key
+from ..events.actors import actors_of as actors_of
+from ..events.actors import involves as involves
 from ..models import Document, Entity, Event
 from ..nlp.lexicon import fold, load
 from ..values.money import format_money
 
 Row = dict[str, Any]
 
-# Roles whose values are actors (states as ISO codes, others by name).
-ACTOR_ROLES = (
-    "supplier",
-    "recipient",
-    "participants",
-    "parties",
-    "investor",
-    "target",
-    "lender",
-    "borrower",
-    "exporter",
-    "importer",
-    "speaker",
-)
 PRECISION = {4: "year", 7: "month", 10: "day"}
 
 # Columns of each view, in order (SIPRI's trade register, CGIT, AidData, and our own).
@@ -109,34 +99,6 @@ class Filters:
 def _bounds(date: str) -> tuple[str, str]:
     """The first and last day an ISO prefix covers: "2022" -> ("2022-01-01", "2022-12-31")."""
     return (date + "-01-01"[len(date) - 4 :])[:10], (date + "-12-31"[len(date) - 4 :])[:10]
-
-
-def actor_key(value: str) -> str:
-    """One comparison key for an actor given as ISO code, state name, demonym or other name."""
-    iso = load().state_for(value)
-    if iso:
-        return iso
-    if len(value) == 3 and value.isupper() and value in load().states:
-        return value
-    return fold(value)
-
-
-def actors_of(event: Event) -> list[str]:
-    """The actor values of an event, in role order, without repeats."""
-    seen: list[str] = []
-    for role in ACTOR_ROLES:
-        value = event.args.get(role)
-        for v in value if isinstance(value, list) else [value]:
-            if isinstance(v, str) and v not in seen:
-                seen.append(v)
-    return seen
-
-
-def involves(event: Event, actor: str, countries: dict[str, str] | None = None) -> bool:
-    """Is `actor` a party to the event, itself or through a person or body acting for it?"""
-    key = actor_key(actor)
-    countries = countries or {}
-    return any(actor_key(a) == key or countries.get(a) == key for a in actors_of(event))
 
 
 def name(value: Any) -> str:

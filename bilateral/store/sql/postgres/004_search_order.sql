@@ -2,4 +2,4 @@
 -- newest matches (SQLite's full-text rowid gives that order), and the timeline's sort as an index.
 ALTER TABLE sentences ADD COLUMN seq BIGSERIAL;
 CREATE INDEX sentences_seq ON sentences(seq);
-CREATE INDEX events_order ON events((date IS NULL), date, id);
+CREATE INDEX events_order ON events((date IS NULL), date, type, id);

@@ -1,2 +1,2 @@
 -- Schema version 4: the timeline's sort as an index (search order is the full-text rowid).
-CREATE INDEX events_order ON events((date IS NULL), date, id);
+CREATE INDEX events_order ON events((date IS NULL), date, type, id);

@@ -1,0 +1,53 @@
+"""Who takes part in an event: the actor roles, and one comparison key per actor.
+
+Shared by the actor index the store keeps (written at consolidation) and the views' filters, so
+that both agree on who is involved in what.
+"""
+
+from __future__ import annotations
+
+from ..models import Event
+from ..nlp.lexicon import fold, load
+
+# Roles whose values are actors (states as ISO codes, others by name).
+ACTOR_ROLES = (
+    "supplier",
+    "recipient",
+    "participants",
+    "parties",
+    "investor",
+    "target",
+    "lender",
+    "borrower",
+    "exporter",
+    "importer",
+    "speaker",
+)
+
+
+def actor_key(value: str) -> str:
+    """One comparison key for an actor given as ISO code, state name, demonym or other name."""
+    iso = load().state_for(value)
+    if iso:
+        return iso
+    if len(value) == 3 and value.isupper() and value in load().states:
+        return value
+    return fold(value)
+
+
+def actors_of(event: Event) -> list[str]:
+    """The actor values of an event, in role order, without repeats."""
+    seen: list[str] = []
+    for role in ACTOR_ROLES:
+        value = event.args.get(role)
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str) and v not in seen:
+                seen.append(v)
+    return seen
+
+
+def involves(event: Event, actor: str, countries: dict[str, str] | None = None) -> bool:
+    """Is `actor` a party to the event, itself or through a person or body acting for it?"""
+    key = actor_key(actor)
+    countries = countries or {}
+    return any(actor_key(a) == key or countries.get(a) == key for a in actors_of(event))
