@@ -60,6 +60,7 @@ def vote_types(mentions: list[Mention]) -> None:
 class _Group:
     """What an entity gathers from its mentions, in corpus order."""
 
+    id: str
     forms: Counter[str] = field(default_factory=Counter)
     subtypes: Counter[str] = field(default_factory=Counter)
     iso3: str | None = None  # the first mention's
@@ -104,10 +105,10 @@ class Resolver:
         for m in mentions:
             group_key = ("place", m.text) if m.type == "place" and m.subtype == "capital" else None
             group_key = group_key or (m.type, m.iso3 or m.key)
-            m.entity_id = stable_id("ent", *group_key)
             group = self.groups.get(group_key)
             if group is None:
-                group = self.groups[group_key] = _Group(iso3=m.iso3)
+                group = self.groups[group_key] = _Group(stable_id("ent", *group_key), iso3=m.iso3)
+            m.entity_id = group.id
             group.forms[m.text] += 1
             if m.subtype:
                 group.subtypes[m.subtype] += 1
@@ -153,7 +154,7 @@ class Resolver:
             country = group.countries.most_common(1)
             entities.append(
                 Entity(
-                    stable_id("ent", type_, key),
+                    group.id,
                     type_,
                     name,
                     sorted(forms),

@@ -350,9 +350,11 @@ class Store(ABC):
                 ],
             )
 
-    def entities(self, type: str | None = None) -> list[Entity]:
-        """Entities by id, with their mentions."""
+    def entities(self, type: str | None = None, with_mentions: bool = True) -> list[Entity]:
+        """Entities by id, with their mentions unless not wanted."""
         by_id = {e.id: e for e in self._entities(type)}
+        if not with_mentions:
+            return list(by_id.values())
         for m in self.mentions():
             if m.entity_id in by_id:
                 by_id[m.entity_id].mentions.append(m)
@@ -370,8 +372,7 @@ class Store(ABC):
         return entities
 
     def entity_mentions(self, entity_id: str) -> list[Mention]:
-        sql = 'SELECT * FROM mentions WHERE entity_id = ? ORDER BY doc, start, "end", type'
-        return [_mention(r) for r in self._run(sql, (entity_id,))]
+        return list(self.iter_entity_mentions(entity_id))
 
     def entity_documents(self, entity_id: str) -> list[tuple[str, int]]:
         """The documents that mention an entity, with how often: most first."""
@@ -381,16 +382,10 @@ class Store(ABC):
         )
         return [(r["doc"], int(r["n"])) for r in rows]
 
-    def iter_entities(self, batch: int = 500) -> Iterator[Entity]:
-        """Entities by type, name and id, with their mentions, read `batch` entities at a time."""
-        ordered = sorted(self._entities(), key=lambda e: (e.type, e.name, e.id))
-        for i in range(0, len(ordered), batch):
-            chunk = {e.id: e for e in ordered[i : i + batch]}
-            marks = ",".join("?" * len(chunk))
-            sql = f'SELECT * FROM mentions WHERE entity_id IN ({marks}) ORDER BY doc, start, "end", type'
-            for r in self._run(sql, list(chunk)):
-                chunk[r["entity_id"]].mentions.append(_mention(r))
-            yield from chunk.values()
+    def iter_entity_mentions(self, entity_id: str) -> Iterator[Mention]:
+        """An entity's mentions in document and text order, read a batch at a time."""
+        sql = 'SELECT * FROM mentions WHERE entity_id = ? ORDER BY doc, start, "end", type'
+        return (_mention(r) for r in self._iter(sql, (entity_id,)))
 
     def _entities(self, type: str | None = None) -> list[Entity]:
         sql = "SELECT * FROM entities" + (" WHERE type = ?" if type else "") + " ORDER BY id"
