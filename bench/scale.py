@@ -144,7 +144,7 @@ def replicate(source: str, target: str, times: int) -> None:
         " WHERE id NOT LIKE '%~%'",
         'INSERT INTO evidence SELECT event_id || ?, doc || ?, start, "end", text FROM evidence'
         " WHERE event_id NOT LIKE '%~%'",
-        "INSERT INTO event_actors SELECT event_id || ?, role, value FROM event_actors"
+        "INSERT INTO event_actors SELECT event_id || ?, role, value, type, date FROM event_actors"
         " WHERE event_id NOT LIKE '%~%'",
     ]
     if dst.dialect == "sqlite":

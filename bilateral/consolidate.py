@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .events.actors import ACTOR_ROLES, actor_key
+from .events.actors import actor_key, actor_roles
 from .fusion import Components, blocks, fuse
 from .models import Entity, Event, Mention
 from .nlp.resolve import Resolver
@@ -105,15 +105,14 @@ def canonical(event: Event, names: dict[str, str]) -> None:
 
 
 def actor_index(event: Event, countries: dict[str, str]) -> list[tuple[str, str]]:
-    """The event's rows in the actor index: (role, key) for each actor (the views' actor_key), and
-    ("acts_for", state) for a person or body acting for a state, so that the index finds what
-    `views.involves` does."""
-    rows = []
-    for role in ACTOR_ROLES:
-        value = event.args.get(role)
-        for v in value if isinstance(value, list) else [value]:
-            if isinstance(v, str):
-                rows.append((role, actor_key(v)))
-                if v in countries:
-                    rows.append(("acts_for", countries[v]))
-    return list(dict.fromkeys(rows))
+    """The event's rows in the actor index, one per actor: (first role, key) for each actor (the
+    views' actor_key), and ("acts_for", state) for a state that takes part only through a person
+    or body acting for it, so that the index finds what `views.involves` does."""
+    pairs = actor_roles(event)
+    roles: dict[str, str] = {}
+    for role, v in pairs:
+        roles.setdefault(actor_key(v), role)
+    for _, v in pairs:
+        if v in countries:
+            roles.setdefault(countries[v], "acts_for")
+    return [(role, key) for key, role in roles.items()]

@@ -3,6 +3,7 @@ databases, search, readers beside a writer, and crash safety with a really kille
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import pytest
 import bilateral
 from bilateral.models import Document
 from bilateral.store import SCHEMA_VERSION, StoreError, open_store
-from bilateral.store.base import RANKED
+from bilateral.store.base import RANKED, migrations
 
 from .conftest import EXAMPLES
 
@@ -76,6 +77,27 @@ def test_newer_schema_is_refused(db: str) -> None:
         open_store(db)
     with pytest.raises(StoreError, match="not a bilateral database of this version"):
         open_store(db, readonly=True)
+
+
+def test_a_version_3_database_is_migrated_with_its_timeline(db: str) -> None:
+    """Made by schema versions 1-3 (as an older bilateral left it), then opened: version 4 fills
+    the actor index's type and date, and the timeline reads in date order at once."""
+    dialect = "postgres" if db.startswith("postgresql://") else "sqlite"
+    for script in migrations(dialect)[:3]:
+        if dialect == "sqlite":
+            with sqlite3.connect(db) as conn:
+                conn.executescript(script)
+        else:
+            _sql(db, script)
+    _sql(db, "INSERT INTO meta VALUES ('app', 'bilateral'), ('schema_version', '3')")
+    for i, date in enumerate(["'2020'", "NULL", "'2019-05'"]):
+        data = json.dumps({"id": f"e{i}", "type": "meeting", "args": {}})
+        _sql(db, f"INSERT INTO events VALUES ('e{i}', 'meeting', {date}, 'asserted', 1, '{data}')")
+        _sql(db, f"INSERT INTO event_actors VALUES ('e{i}', 'participants', 'SRB')")
+    store = open_store(db)
+    assert store._version() == SCHEMA_VERSION
+    assert [e.id for e in store.timeline("SRB")] == ["e2", "e0", "e1"]
+    store.close()
 
 
 def test_search_folds_diacritics_and_accepts_any_text(db: str) -> None:

@@ -35,15 +35,20 @@ def actor_key(value: str) -> str:
     return fold(value)
 
 
-def actors_of(event: Event) -> list[str]:
-    """The actor values of an event, in role order, without repeats."""
-    seen: list[str] = []
+def actor_roles(event: Event) -> list[tuple[str, str]]:
+    """(role, actor value) pairs of an event, in role order."""
+    pairs = []
     for role in ACTOR_ROLES:
         value = event.args.get(role)
         for v in value if isinstance(value, list) else [value]:
-            if isinstance(v, str) and v not in seen:
-                seen.append(v)
-    return seen
+            if isinstance(v, str):
+                pairs.append((role, v))
+    return pairs
+
+
+def actors_of(event: Event) -> list[str]:
+    """The actor values of an event, in role order, without repeats."""
+    return list(dict.fromkeys(v for _, v in actor_roles(event)))
 
 
 def involves(event: Event, actor: str, countries: dict[str, str] | None = None) -> bool:

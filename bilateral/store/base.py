@@ -444,18 +444,21 @@ class Store(ABC):
                 [(e.id, s.doc, s.start, s.end, s.text) for e in events for s in e.evidence],
             )
             self._many(
-                "INSERT INTO event_actors VALUES (?,?,?)",
-                [(e.id, role, value) for e in events for role, value in actors.get(e.id, [])],
+                "INSERT INTO event_actors (event_id, role, value, type, date) VALUES (?,?,?,?,?)",
+                [(e.id, role, value, e.type, e.date) for e in events for role, value in actors.get(e.id, [])],
             )
 
     def timeline(self, actor: str | None = None, limit: int = 100, offset: int = 0) -> list[Event]:
         """A page of events in date order (undated last), of one actor if given (a key as the actor
         index holds it: an ISO code, or a folded name). Only the page's events are read."""
-        where = " WHERE ev.id IN (SELECT a.event_id FROM event_actors a WHERE a.value = ?)" if actor else ""
-        # The page's ids are chosen first, so that sorting never carries the events' data.
+        # The page's ids come in order from an index (the actor index carries type and date).
+        page = (
+            "SELECT event_id FROM event_actors WHERE value = ? ORDER BY date IS NULL, date, type, event_id"
+            if actor
+            else "SELECT id FROM events ORDER BY date IS NULL, date, type, id"
+        )
         rows = self._run(
-            f"SELECT data FROM events WHERE id IN (SELECT ev.id FROM events ev{where}"
-            " ORDER BY ev.date IS NULL, ev.date, ev.type, ev.id LIMIT ? OFFSET ?)"
+            f"SELECT data FROM events WHERE id IN ({page} LIMIT ? OFFSET ?)"
             " ORDER BY date IS NULL, date, type, id",
             ((actor,) if actor else ()) + (limit, offset),
         )

@@ -1,0 +1,12 @@
+-- Schema version 4: a timeline page read in index order, and search over the newest matches.
+-- The actor index carries each event's type and date (one row per event and actor), so that an
+-- actor's events come sorted from it; sentences are numbered in the order they were stored (as
+-- SQLite's full-text rowid is), so that search can rank the newest matches.
+ALTER TABLE event_actors ADD COLUMN type TEXT;
+ALTER TABLE event_actors ADD COLUMN date TEXT;
+UPDATE event_actors SET type = (SELECT e.type FROM events e WHERE e.id = event_actors.event_id),
+  date = (SELECT e.date FROM events e WHERE e.id = event_actors.event_id);
+CREATE INDEX event_actors_timeline ON event_actors(value, (date IS NULL), date, type, event_id);
+CREATE INDEX events_order ON events((date IS NULL), date, type, id);
+ALTER TABLE sentences ADD COLUMN seq BIGSERIAL;
+CREATE INDEX sentences_seq ON sentences(seq);
