@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from .events.actors import actor_key, actor_roles
 from .fusion import Components, blocks, fuse
-from .models import Entity, Event, Mention
+from .models import Entity, Event
 from .nlp.resolve import Resolver
 from .store import Store
 
@@ -60,7 +60,7 @@ def _fuse(store: Store, batch: int, entities: list[Entity]) -> None:
     with store.scratch():
         order = 0
         for first, last in store.document_ranges(batch):
-            names = names_by_doc(store.mentions(first, last), entity_names)
+            names = names_by_doc(store.mention_links(first, last), entity_names)
             staged = []
             for event in store.candidates(first, last):
                 canonical(event, names.get(event.evidence[0].doc if event.evidence else "", {}))
@@ -83,13 +83,15 @@ def _add(store: Store, events: list[Event], countries: dict[str, str]) -> None:
     store.add_events(events, {e.id: actor_index(e, countries) for e in events})
 
 
-def names_by_doc(mentions: Iterable[Mention], entity_names: dict[str, str]) -> dict[str, dict[str, str]]:
+def names_by_doc(
+    links: Iterable[tuple[str, str, str | None]], entity_names: dict[str, str]
+) -> dict[str, dict[str, str]]:
     """Per document: the text of each mention of a named entity -> the entity's name (the last
-    mention of a text wins)."""
+    mention of a text wins); `links` are (doc, text, entity id) in text order."""
     out: dict[str, dict[str, str]] = {}
-    for m in mentions:
-        if m.entity_id in entity_names:
-            out.setdefault(m.doc, {})[m.text] = entity_names[m.entity_id]
+    for doc, text, entity_id in links:
+        if entity_id in entity_names:
+            out.setdefault(doc, {})[text] = entity_names[entity_id]
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -55,7 +55,7 @@ class Span:
     text: str
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text}
 
 
 @dataclass

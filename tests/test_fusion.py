@@ -29,7 +29,8 @@ def test_blocking_changes_nothing(sample_db: Path) -> None:
     with bilateral.open(sample_db) as kb:
         candidates = kb.store.candidates()
         people = {e.id: e.name for e in kb.entities() if e.type in ("person", "organisation")}
-        names = names_by_doc(kb.store.mentions(), people)
+        links = [(m.doc, m.text, m.entity_id) for m in kb.store.mentions()]
+        names = names_by_doc(links, people)
         stored = kb.events()
     for c in candidates:
         canonical(c, names.get(c.evidence[0].doc, {}))

@@ -278,6 +278,15 @@ class Store(ABC):
         )
         return [_mention(r) for r in rows]
 
+    def mention_links(self, first: str, last: str) -> list[tuple[str, str, str | None]]:
+        """(doc, text, entity id) of the mentions of documents `first` to `last`, in text order."""
+        rows = self._run(
+            "SELECT doc, text, entity_id FROM mentions WHERE doc BETWEEN ? AND ?"
+            ' ORDER BY doc, start, "end", type',
+            (first, last),
+        )
+        return [(r["doc"], r["text"], r["entity_id"]) for r in rows]
+
     def mention_counts(self) -> list[tuple[str, str | None, str | None, str, int]]:
         """(type, subtype, iso3, key, number of mentions): the corpus-wide facts resolution needs."""
         rows = self._run(
