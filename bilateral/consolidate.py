@@ -9,6 +9,7 @@ The whole consolidation is one transaction, so readers never see half of it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from .events.actors import actor_key, actor_roles
@@ -32,6 +33,7 @@ def consolidate(store: Store, batch: int = BATCH) -> None:
 def _resolve(store: Store, batch: int) -> list[Entity]:
     """Link every mention to its entity; returns the entities."""
     resolver = Resolver(store.mention_counts())
+    store.clear_entity_documents()
     for first, last in store.document_ranges(batch):
         texts = store.texts(first, last)
         mentions = store.mentions(first, last)
@@ -48,6 +50,7 @@ def _resolve(store: Store, batch: int) -> list[Entity]:
                 if m.entity_id != old
             ]
         )
+        store.count_entity_documents(Counter((m.entity_id, m.doc) for m in mentions if m.entity_id))
     entities = resolver.entities()
     store.put_entities(entities)
     return entities

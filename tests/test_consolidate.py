@@ -44,8 +44,10 @@ def test_a_retyped_mention_is_linked_to_its_entity(db: str) -> None:
         store.put_analysis(doc, [mention], [], "test")
     consolidate(store)
     entities = store.entities()
+    top = store.entity_documents(entities[0].id, limit=2)
     store.close()
     assert [(e.type, e.name) for e in entities] == [("organisation", "Meridian")]
+    assert top == [("a", 1), ("b", 1)]
     assert sorted(m.doc for m in entities[0].mentions) == ["a", "b", "c"]
 
 

@@ -294,6 +294,13 @@ class Store(ABC):
         )
         return [(r["type"], r["subtype"], r["iso3"], r["key"], int(r["n"])) for r in rows]
 
+    def count_entity_documents(self, counts: dict[tuple[str, str], int]) -> None:
+        """Add (entity id, doc) -> number of mentions; `clear_entity_documents` first."""
+        self._many("INSERT INTO entity_documents VALUES (?,?,?)", [(*k, n) for k, n in counts.items()])
+
+    def clear_entity_documents(self) -> None:
+        self._run("DELETE FROM entity_documents")
+
     def link_mentions(self, links: list[tuple[str | None, str, int, int, str]]) -> None:
         """Point mentions at their entities: (entity id, doc, start, end, type as stored)."""
         self._many(
@@ -372,7 +379,7 @@ class Store(ABC):
     def entity_summaries(self) -> list[Entity]:
         """Entities by id with the number of their mentions and documents, not the mentions."""
         rows = self._run(
-            "SELECT entity_id, count(*) AS n, count(DISTINCT doc) AS d FROM mentions GROUP BY entity_id"
+            "SELECT entity_id, sum(mentions) AS n, count(*) AS d FROM entity_documents GROUP BY entity_id"
         )
         counts = {r["entity_id"]: (int(r["n"]), int(r["d"])) for r in rows}
         entities = self._entities()
@@ -383,13 +390,14 @@ class Store(ABC):
     def entity_mentions(self, entity_id: str) -> list[Mention]:
         return list(self.iter_entity_mentions(entity_id))
 
-    def entity_documents(self, entity_id: str) -> list[tuple[str, int]]:
-        """The documents that mention an entity, with how often: most first."""
+    def entity_documents(self, entity_id: str, limit: int = 50) -> list[tuple[str, int]]:
+        """The documents that mention an entity most, with how often."""
         rows = self._run(
-            "SELECT doc, count(*) AS n FROM mentions WHERE entity_id = ? GROUP BY doc ORDER BY n DESC, doc",
-            (entity_id,),
+            "SELECT doc, mentions FROM entity_documents WHERE entity_id = ?"
+            " ORDER BY mentions DESC, doc LIMIT ?",
+            (entity_id, limit),
         )
-        return [(r["doc"], int(r["n"])) for r in rows]
+        return [(r["doc"], int(r["mentions"])) for r in rows]
 
     def iter_entity_mentions(self, entity_id: str) -> Iterator[Mention]:
         """An entity's mentions in document and text order, read a batch at a time."""

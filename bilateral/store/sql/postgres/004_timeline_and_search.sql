@@ -12,3 +12,14 @@ CREATE INDEX events_order ON events((date IS NULL), date, type, id);
 CREATE INDEX evidence_event ON evidence(event_id);
 ALTER TABLE sentences ADD COLUMN seq BIGSERIAL;
 CREATE INDEX sentences_seq ON sentences(seq);
+-- How often each entity is mentioned in each document (kept by consolidation), so that an
+-- entity's page lists its top documents from an index, however many mention it.
+CREATE TABLE entity_documents (
+  entity_id TEXT NOT NULL,
+  doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  mentions INTEGER NOT NULL,
+  PRIMARY KEY (entity_id, doc)
+);
+CREATE INDEX entity_documents_top ON entity_documents(entity_id, mentions DESC, doc);
+INSERT INTO entity_documents SELECT entity_id, doc, count(*) FROM mentions
+  WHERE entity_id IS NOT NULL GROUP BY entity_id, doc;
