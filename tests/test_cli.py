@@ -67,3 +67,20 @@ def test_every_command_the_readme_shows_exists() -> None:
     helps = json.loads(run.stdout)
     assert {c: code for c, (code, _) in helps.items()} == dict.fromkeys(shown, 0)
     assert all(option in helps["extract"][1] for option in options)
+
+
+def test_the_readme_python_example_runs(tmp_path: Path) -> None:
+    """The README's Python API example, run as written on our example articles."""
+    import re
+    import shutil
+
+    from .conftest import EXAMPLES, ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = next(b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.S) if "bilateral.open" in b)
+    shutil.copytree(EXAMPLES, tmp_path / "articles")
+    code += "print(len(page), sorted({e.type for e in page}))\n"
+    command = [sys.executable, "-c", code]
+    run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert "arms_transfer" in run.stdout.splitlines()[-1]
+    assert "'system': 'CH-92A'" in run.stdout
