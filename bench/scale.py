@@ -38,6 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bilateral.analysis import analyser
 from bilateral.consolidate import actor_index
 from bilateral.nlp.lexicon import load
 from bilateral.store import open_store, pgserver
@@ -107,29 +108,12 @@ def replicate(source: str, target: str, times: int) -> None:
     src, dst = open_store(source), open_store(target)
     for d in src.documents():
         dst.put_document(d, src.sentences(d.id))
-    mentions = src.mentions()
+        dst.put_analysis(d, src.mentions(d.id, d.id), src.candidates(d.id, d.id), analyser())
+    dst.put_entities(src.entities(with_mentions=False))
     with dst._write():
-        dst._many(
-            "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?)",
-            [
-                (m.doc, m.start, m.end, m.text, m.type, m.subtype, m.iso3, m.key, m.entity_id)
-                for m in mentions
-            ],
-        )
-        dst._many(
-            "INSERT INTO entities (id, type, name, subtype, iso3, aliases, country) VALUES (?,?,?,?,?,?,?)",
-            [
-                (e.id, e.type, e.name, e.subtype, e.iso3, json.dumps(e.aliases), e.country)
-                for e in src.entities()
-            ],
-        )
         dst._run(
             "INSERT INTO entity_documents SELECT entity_id, doc, count(*) FROM mentions"
             " WHERE entity_id IS NOT NULL GROUP BY entity_id, doc"
-        )
-        dst._many(
-            "INSERT INTO candidates VALUES (?,?,?,?)",
-            [(r["doc"], r["seq"], r["type"], r["data"]) for r in src._run("SELECT * FROM candidates")],
         )
     events, countries = src.events(), src.countries()
     dst.put_events(events, {e.id: actor_index(e, countries) for e in events})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from itertools import groupby
 
 from .events.actors import actor_key, actor_roles
 from .fusion import Components, blocks, fuse
@@ -38,11 +39,8 @@ def _resolve(store: Store, batch: int) -> list[Entity]:
         texts = store.texts(first, last)
         mentions = store.mentions(first, last)
         stored = [(m.type, m.entity_id) for m in mentions]
-        by_doc: dict[str, list[int]] = {}
-        for i, m in enumerate(mentions):
-            by_doc.setdefault(m.doc, []).append(i)
-        for doc, indexes in by_doc.items():
-            resolver.link([mentions[i] for i in indexes], texts.get(doc, ""))
+        for doc, of_doc in groupby(mentions, key=lambda m: m.doc):  # in document order
+            resolver.link(list(of_doc), texts.get(doc, ""))
         store.link_mentions(
             [
                 (m.entity_id, m.doc, m.start, m.end, type_)
