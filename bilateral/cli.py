@@ -186,11 +186,16 @@ def extract(
         raise typer.Exit(2)
     with _open(db) as kb:
         if engine == "ray":
+            from .distributed import ClusterError
             from .distributed import extract as on_ray
 
-            with _progress() as bar:
-                task = bar.add_task("analyse on Ray", total=None)
-                report = on_ray(kb, paths, out_dir, ray_address, max_bytes, lambda _d: bar.advance(task))
+            try:
+                with _progress() as bar:
+                    task = bar.add_task("analyse on Ray", total=None)
+                    report = on_ray(kb, paths, out_dir, ray_address, max_bytes, lambda _d: bar.advance(task))
+            except ClusterError as exc:
+                err.print(f"[red]error:[/] {escape(str(exc))}")
+                raise typer.Exit(2) from exc
             _report(report)
         else:
             report = _ingest(kb, paths, max_bytes)

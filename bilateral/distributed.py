@@ -1,11 +1,11 @@
 """Extraction on Ray: the per-document stages in parallel workers, the corpus stages once.
 
-Inputs are read with Ray Data (a folder of files, JSON-lines or Parquet collections), streamed
-through a pool of workers that each load the spaCy pipeline once and run `analyse_documents`,
-and written to the store by the driver as they arrive, so no process holds the whole corpus.
-Resolution and fusion then run as in the local engine, which is why both give the same
-`events.jsonl` and `entities.jsonl`. Without an address Ray starts on this machine's cores;
-with one (`ray://host:10001` or `host:6379`) it joins that cluster.
+Inputs are read with Ray Data (a folder of files, JSON-lines or Parquet collections) and streamed
+in batches to a pool of Ray actors, one per core, that each load the spaCy pipeline once and run
+`analyse_documents`; the driver writes each batch's results to the store as it arrives, so no
+process holds the whole corpus. Resolution and fusion then run as in the local engine, which is
+why both give the same `events.jsonl` and `entities.jsonl`. Without an address Ray starts on
+this machine's cores; with one (`ray://host:10001` or `host:6379`) it joins that cluster.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,17 @@ from .models import Mention as MentionRecord
 from .nlp.sentences import segment
 
 BATCH = 16
+# Batches queued per actor: with two, an actor starts its next batch while the driver stores
+# the last one, and a slow batch on one actor does not leave the others idle.
+IN_FLIGHT = 2
+
+
+class ClusterError(Exception):
+    """The Ray cluster cannot run the engine (too few CPUs)."""
 
 
 class Analyser:
-    """A Ray Data worker: one loaded pipeline, documents in, analysed documents out."""
+    """A Ray actor: one loaded pipeline, a batch of input rows in, analysed documents out."""
 
     def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         from .nlp.pipeline import build
@@ -110,44 +118,57 @@ def extract(
             include_dashboard=False,
             log_to_driver=False,
             configure_logging=False,
-            num_cpus=None if address else os.cpu_count(),
+            # One logical CPU more than the cores: the actors take one each and Ray Data's read
+            # tasks, which are light, the spare (see `workers` below).
+            num_cpus=None if address else (os.cpu_count() or 1) + 1,
             object_store_memory=None if address else 512 * 1024 * 1024,
         )
     try:
-        ctx = ray.data.DataContext.get_current()
-        ctx.enable_progress_bars = False
-        parts: list[ray.data.Dataset] = []
+        ray.data.DataContext.get_current().enable_progress_bars = False
+        # Reading needs a CPU that no actor holds, or it waits for one forever: the actors
+        # take all CPUs but one.
+        cpus = int(ray.cluster_resources().get("CPU", 0))  # type: ignore[no-untyped-call]
+        if cpus < 2:
+            raise ClusterError(
+                f"the Ray cluster has {cpus} CPU; the Ray engine needs 2 or more (one to read, the"
+                " others to analyse): use --engine local, or a larger cluster"
+            )
+        actor = ray.remote(num_cpus=1)(Analyser)
+        pool = [actor.remote(max_bytes) for _ in range(cpus - 1)]  # loading while reading starts
+        batches: list[Iterable[dict[str, Any]]] = []
         if files:
-            parts.append(ray.data.from_items(files))
+            batches.append(ray.data.from_items(files).iter_batches(batch_size=BATCH))
         jsonl = [str(p) for p in collections if p.suffix.lower() == ".jsonl"]
         parquet = [str(p) for p in collections if p.suffix.lower() == ".parquet"]
-        # Reading is light next to parsing: read tasks claim no core, so that they never wait
-        # for one the workers hold (which would deadlock a small machine).
-        light = {"num_cpus": 0}
-        if jsonl:  # as lines, parsed by the workers: one bad line must not fail the whole read
-            lines = ray.data.read_text(jsonl, drop_empty_lines=True, ray_remote_args=light)
-            parts.append(lines.rename_columns({"text": "line"}))
+        if jsonl:  # as lines, parsed by the actors: one bad line must not fail the whole read
+            lines = ray.data.read_text(jsonl, drop_empty_lines=True)
+            batches.append({"line": b["text"]} for b in lines.iter_batches(batch_size=BATCH))
         if parquet:
-            parts.append(ray.data.read_parquet(parquet, ray_remote_args=light))
-        workers = max(1, int(ray.cluster_resources().get("CPU", 1)))  # type: ignore[no-untyped-call]
-        for dataset in parts:
-            analysed = dataset.map_batches(
-                Analyser,
-                fn_constructor_kwargs={"max_bytes": max_bytes},
-                batch_size=BATCH,
-                concurrency=(1, workers),  # grows to a worker per core as input queues up
-                batch_format="numpy",
-            )
-            for row in analysed.iter_rows():
-                _store(kb, row, report)
+            batches.append(ray.data.read_parquet(parquet).iter_batches(batch_size=BATCH))
+        for results in _in_order(pool, (b for source in batches for b in source)):
+            for i, doc in enumerate(results["doc"]):
+                _store(kb, {key: column[i] for key, column in results.items()}, report)
                 if progress:
-                    progress(str(row["doc"]))
+                    progress(str(doc))
     finally:
         if started:
             ray.shutdown()
     kb.consolidate()
     kb.export(out)
     return report
+
+
+def _in_order(pool: list[Any], batches: Iterator[dict[str, Any]]) -> Iterator[dict[str, list[str]]]:
+    """Each batch's results in input order, with up to IN_FLIGHT batches queued on every actor."""
+    import ray
+
+    pending: deque[Any] = deque()
+    for n, batch in enumerate(batches):
+        pending.append(pool[n % len(pool)].__call__.remote(batch))
+        if len(pending) >= IN_FLIGHT * len(pool):
+            yield ray.get(pending.popleft())
+    while pending:
+        yield ray.get(pending.popleft())
 
 
 def _inputs(given: list[Path], report: IngestReport) -> tuple[list[dict[str, str]], list[Path]]:

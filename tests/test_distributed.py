@@ -18,10 +18,11 @@ from .conftest import CORPUS, EXAMPLES
 
 @pytest.fixture(scope="module")
 def ray_cluster() -> Iterator[None]:
-    """One local Ray for the module (each engine call would otherwise start and stop its own)."""
+    """One local Ray for the module (each engine call would otherwise start and stop its own),
+    sized as the engine sizes it on two cores: a CPU for each of two actors and one for reading."""
     import ray
 
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, object_store_memory=512 * 1024**2)
+    ray.init(num_cpus=3, include_dashboard=False, log_to_driver=False, object_store_memory=512 * 1024**2)
     yield
     ray.shutdown()
 
@@ -91,3 +92,22 @@ def test_cli_engine_option(tmp_path: Path) -> None:
         text=True,
     )
     assert run.returncode == 2 and "unknown engine" in run.stderr
+
+
+def test_a_one_cpu_cluster_is_refused_with_a_reason(tmp_path: Path) -> None:
+    # In a process of its own: this module's Ray is already up with three CPUs.
+    script = f"""
+import ray
+import bilateral
+from bilateral.distributed import ClusterError, extract
+ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
+with bilateral.open({str(tmp_path / "kb.db")!r}) as kb:
+    try:
+        extract(kb, [{str(EXAMPLES)!r}], {str(tmp_path / "out")!r})
+    except ClusterError as exc:
+        print("refused:", exc, "documents:", kb.store.counts()["documents"])
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert "refused: the Ray cluster has 1 CPU" in run.stdout and "documents: 0" in run.stdout, run.stderr[
+        -2000:
+    ]
