@@ -6,6 +6,7 @@ import csv
 import json
 import re
 import sys
+from itertools import groupby
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -220,7 +221,8 @@ def entities(
 ) -> None:
     """List resolved entities with their mention and document counts."""
     with _open(db) as kb:
-        found = sorted(kb.entities(type), key=lambda e: (-len(e.mentions), e.name))
+        listed = kb.entities(type) if format == "json" else kb.entity_summaries(type)
+    found = sorted(listed, key=lambda e: (-e.n_mentions, e.name))
     if format == "json":
         _emit([e.export() for e in found], [], format)
         return
@@ -236,31 +238,33 @@ def show(name: str, db: DbOption = DEFAULT_DB) -> None:
         wanted = key_for("person", name)
         found = [
             e
-            for e in kb.entities()
+            for e in kb.entity_summaries()
             if any(
                 wanted == k or wanted in k.split()
                 for k in {key_for("person", a) for a in [e.name, *e.aliases]}
             )
             or (e.type == "state" and e.iso3 == name.upper())
         ]
-        texts = {d.id: d.text for d in kb.documents()}
-    if not found:
-        err.print(f"no entity named {escape(name)!r}")
-        raise typer.Exit(1)
-    for e in found:
-        out.print(f"[bold]{escape(e.name)}[/] ({e.type}{', ' + e.iso3 if e.iso3 else ''}) {e.id}")
-        out.print("aliases: " + escape(", ".join(e.aliases)))
-        for m in e.mentions:
-            text = texts[m.doc]
-            left, right = text[max(0, m.start - 60) : m.start], text[m.end : m.end + 60]
-            out.print(
-                Text.assemble(
-                    (f"{m.doc}:{m.start}-{m.end} ", "cyan"),
-                    left.replace("\n", " "),
-                    (m.text, "bold yellow"),
-                    right.replace("\n", " "),
-                )
-            )
+        if not found:
+            err.print(f"no entity named {escape(name)!r}")
+            raise typer.Exit(1)
+        for e in found:
+            out.print(f"[bold]{escape(e.name)}[/] ({e.type}{', ' + e.iso3 if e.iso3 else ''}) {e.id}")
+            out.print("aliases: " + escape(", ".join(e.aliases)))
+            # Mentions come in document order: one document's text is held at a time.
+            for doc_id, mentions in groupby(kb.store.iter_entity_mentions(e.id), key=lambda m: m.doc):
+                document = kb.store.document(doc_id)
+                text = document.text if document else ""
+                for m in mentions:
+                    left, right = text[max(0, m.start - 60) : m.start], text[m.end : m.end + 60]
+                    out.print(
+                        Text.assemble(
+                            (f"{m.doc}:{m.start}-{m.end} ", "cyan"),
+                            left.replace("\n", " "),
+                            (m.text, "bold yellow"),
+                            right.replace("\n", " "),
+                        )
+                    )
 
 
 @app.command()
@@ -444,15 +448,15 @@ def export_(
         elif what == "ftm":
             from .export.ftm import ftm_entities, write_ftm
 
-            n = write_ftm(output, ftm_entities(kb.documents(), kb.entities(), kb.events()))
+            n = write_ftm(output, ftm_entities(kb.store.iter_documents(), kb.entity_summaries(), kb.events()))
             written = f"{n} FollowTheMoney entities"
         elif what == "csv":
             from .export.tables import write_tables
 
-            counts = write_tables(output, kb.events(), kb.entities())
+            counts = write_tables(output, kb.events(), kb.entity_summaries())
             written = ", ".join(f"{n} {name}" for name, n in counts.items())
         else:
             from .export.graph import actor_graph, write_graph
 
-            written = f"{write_graph(output, actor_graph(kb.events(), kb.entities()), what)} edges"
+            written = f"{write_graph(output, actor_graph(kb.events(), kb.entity_summaries()), what)} edges"
     err.print(f"{written} written to {output}")

@@ -178,7 +178,13 @@ class KnowledgeBase:
         return self.store.search(query, limit)
 
     def entities(self, type: str | None = None) -> list[Entity]:
+        """Entities with every mention: what entities.jsonl holds."""
         return self.store.entities(type)
+
+    def entity_summaries(self, type: str | None = None) -> list[Entity]:
+        """Entities with their mention and document counts instead of the mentions: what lists,
+        tables and graphs need, at a cost that does not grow with the corpus's mentions."""
+        return self.store.entity_summaries(type)
 
     def events(self, type: str | None = None, actor: str | None = None) -> list[Event]:
         """Events by type and date; `actor` (an ISO code, state, demonym or name) narrows them to

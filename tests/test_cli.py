@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,10 +27,22 @@ def test_extract_examples_and_views(tmp_path: Path) -> None:
     assert (out / "entities.jsonl").read_text().count("\n") > 10
     assert "Peace Defender 2025" in _run("events", "--db", db, "--type", "exercise").stdout
     assert "Vuk Vuksanović" in _run("entities", "--db", db, "--type", "person", "--format", "csv").stdout
-    assert "Aleksandar Vučić" in _run("show", "Vucic", "--db", db).stdout
+    shown = _run("show", "Vucic", "--db", db).stdout
+    assert "Aleksandar Vučić" in shown and re.search(r"\n\S+:\d+-\d+ .*Vu", shown)  # a mention in context
     assert "01_drones" in _run("search", "drones", "--db", db).stdout
     assert _run("export", "events", "-o", str(tmp_path / "e.jsonl"), "--db", db).returncode == 0
     assert (tmp_path / "e.jsonl").read_text() == (out / "events.jsonl").read_text()
+
+
+def test_entity_counts_in_tables_are_those_of_the_full_export(tmp_path: Path) -> None:
+    # Tables count mentions from the per-document counts; JSON lists the mentions themselves.
+    db = str(tmp_path / "kb.db")
+    assert _run("extract", str(EXAMPLES), "--out", str(tmp_path / "out"), "--db", db).returncode == 0
+    full = json.loads(_run("entities", "--db", db, "--format", "json").stdout)
+    table = list(csv.DictReader(io.StringIO(_run("entities", "--db", db, "--format", "csv").stdout)))
+    expected = [(e["id"], len(e["mentions"]), len({m["doc"] for m in e["mentions"]})) for e in full]
+    assert [(r["id"], int(r["mentions"]), int(r["documents"])) for r in table] == expected
+    assert expected[0][1] > 1
 
 
 def test_bad_file_gives_error_line_and_nonzero_exit(tmp_path: Path) -> None:
@@ -46,7 +61,6 @@ def test_foreign_database_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_every_command_the_readme_shows_exists() -> None:
-    import re
 
     from .conftest import ROOT
 
@@ -71,7 +85,6 @@ def test_every_command_the_readme_shows_exists() -> None:
 
 def test_the_readme_python_example_runs(tmp_path: Path) -> None:
     """The README's Python API example, run as written on our example articles."""
-    import re
     import shutil
 
     from .conftest import EXAMPLES, ROOT

@@ -161,18 +161,23 @@ def _event(b: _Builder, e: Event) -> EntityProxy:
 
 
 def ftm_entities(
-    documents: list[Document], entities: list[Entity], events: list[Event]
+    documents: Iterable[Document], entities: list[Entity], events: list[Event]
 ) -> Iterator[EntityProxy]:
-    """Every FtM entity of the knowledge base, sorted by id."""
+    """Every FtM entity of the knowledge base: the articles as `documents` come (so that their
+    texts stream through), then the rest sorted by id."""
     b = _Builder(entities)
-    articles = {d.id: b.add(_document(d)) for d in documents}
+    articles: set[str] = set()
+    for d in documents:
+        article = _document(d)
+        articles.add(d.id)
+        yield article
     for e in events:
         proxy = b.add(_event(b, e))
         for span in e.evidence:
             link = model.make_entity("Documentation")
             link.make_id(NS, "doc", e.id, span.doc, span.start, span.end)
             link.add("entity", proxy)
-            link.add("document", articles.get(span.doc))
+            link.add("document", _fid("doc", span.doc) if span.doc in articles else None)
             link.add("role", "evidence")
             link.add("summary", span.text)
             b.add(link)

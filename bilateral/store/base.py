@@ -169,8 +169,9 @@ class Store(ABC):
     def put_document(self, doc: Document, sentences: list[tuple[int, int]]) -> None:
         """Insert or replace a document and its sentences; derived data for it is dropped."""
         with self._write():
-            self._delete_search(doc.id)
-            self._run("DELETE FROM documents WHERE id = ?", (doc.id,))
+            if self.id_taken(doc.id):  # SQLite's full-text index cannot find a document's rows cheaply
+                self._delete_search(doc.id)
+                self._run("DELETE FROM documents WHERE id = ?", (doc.id,))
             self._run(
                 "INSERT INTO documents (id, path, sha256, format, title, source, published, url, kind,"
                 " encoding, extra, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -376,13 +377,13 @@ class Store(ABC):
                 by_id[m.entity_id].mentions.append(m)
         return list(by_id.values())
 
-    def entity_summaries(self) -> list[Entity]:
+    def entity_summaries(self, type: str | None = None) -> list[Entity]:
         """Entities by id with the number of their mentions and documents, not the mentions."""
         rows = self._run(
             "SELECT entity_id, sum(mentions) AS n, count(*) AS d FROM entity_documents GROUP BY entity_id"
         )
         counts = {r["entity_id"]: (int(r["n"]), int(r["d"])) for r in rows}
-        entities = self._entities()
+        entities = self._entities(type)
         for e in entities:
             e.counts = counts.get(e.id, (0, 0))
         return entities
