@@ -17,12 +17,10 @@ from .events.actors import actor_key, actor_roles
 from .fusion import Components, blocks, fuse
 from .models import Entity, Event
 from .nlp.resolve import Resolver
+from .ontology import ontology
 from .store import Store
 
 BATCH = 500  # documents per pass step
-
-# Roles whose value is an actor's name, rewritten to the resolved entity's canonical name.
-NAME_ROLES = ("speaker", "participants", "parties", "investor", "target", "lender", "borrower")
 
 
 def consolidate(store: Store, batch: int = BATCH) -> None:
@@ -99,7 +97,7 @@ def names_by_doc(
 def canonical(event: Event, names: dict[str, str]) -> None:
     """Actor names replaced by their entity's name ("Vucic" -> "Aleksandar Vučić"); `names` maps
     the mention texts of the candidate's document."""
-    for role in NAME_ROLES:
+    for role in ontology()[event.type].roles_where(lambda t: t.names):
         value = event.args.get(role)
         if isinstance(value, list):
             event.args[role] = [names.get(v, v) if isinstance(v, str) else v for v in value]

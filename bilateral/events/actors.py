@@ -1,4 +1,4 @@
-"""Who takes part in an event: the actor roles, and one comparison key per actor.
+"""Who takes part in an event: its actor roles (from the ontology), and one key per actor.
 
 Shared by the actor index the store keeps (written at consolidation) and the views' filters, so
 that both agree on who is involved in what.
@@ -8,21 +8,7 @@ from __future__ import annotations
 
 from ..models import Event
 from ..nlp.lexicon import fold, load
-
-# Roles whose values are actors (states as ISO codes, others by name).
-ACTOR_ROLES = (
-    "supplier",
-    "recipient",
-    "participants",
-    "parties",
-    "investor",
-    "target",
-    "lender",
-    "borrower",
-    "exporter",
-    "importer",
-    "speaker",
-)
+from ..ontology import ontology
 
 
 def actor_key(value: str) -> str:
@@ -36,9 +22,9 @@ def actor_key(value: str) -> str:
 
 
 def actor_roles(event: Event) -> list[tuple[str, str]]:
-    """(role, actor value) pairs of an event, in role order."""
+    """(role, actor value) pairs of an event: the roles its type's values name actors in."""
     pairs = []
-    for role in ACTOR_ROLES:
+    for role in ontology()[event.type].actor_roles:
         value = event.args.get(role)
         for v in value if isinstance(value, list) else [value]:
             if isinstance(v, str):

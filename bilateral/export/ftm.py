@@ -1,8 +1,8 @@
 """FollowTheMoney entities for Aleph and the `ftm` tools, built with the followthemoney library.
 
 People, organisations (companies, banks, public bodies), states (as public bodies with their
-country), documents (Article), events of every type (Ownership for investments, Debt for loans,
-Contract for agreements, Event with `involved` for the rest) and Documentation links from each
+country), documents (Article), events as the schema and properties their ontology file maps
+them to (an investment is an Ownership, a loan a Debt, ...), and Documentation links from each
 event to the articles that report it, with the cited sentence as the link's summary.
 """
 
@@ -18,6 +18,7 @@ from followthemoney.proxy import EntityProxy
 
 from ..models import Document, Entity, Event
 from ..nlp.lexicon import load
+from ..ontology import OntologyError, ontology
 from ..views import summary
 
 NS = "bilateral"
@@ -28,13 +29,6 @@ ORG_SCHEMA = {
     "ministry": "PublicBody",
     "armed_force": "PublicBody",
     "government": "PublicBody",
-}
-ACTOR_ROLES = {
-    "arms_transfer": ("supplier", "recipient"),
-    "exercise": ("participants",),
-    "meeting": ("participants",),
-    "trade": ("exporter", "importer"),
-    "statement": ("speaker",),
 }
 
 
@@ -120,44 +114,30 @@ def _document(doc: Document) -> EntityProxy:
 
 
 def _event(b: _Builder, e: Event) -> EntityProxy:
-    a = e.args
-    proxy: EntityProxy
-    if e.type == "investment":
-        proxy = model.make_entity("Ownership")
-        proxy.add("owner", b.actor(a.get("investor")))
-        proxy.add("asset", b.actor(a.get("target"), "Company"))
-        proxy.add("percentage", a.get("stake"))
-        proxy.add("startDate", a.get("date"))
-        proxy.add("role", "investment")
-    elif e.type == "loan":
-        proxy = model.make_entity("Debt")
-        proxy.add("creditor", b.actor(a.get("lender")))
-        proxy.add("debtor", b.actor(a.get("borrower")))
-        value = a.get("value") or {}
-        proxy.add("amount", value.get("amount"))
-        proxy.add("currency", value.get("currency"))
-        proxy.add("date", a.get("date"))
-        proxy.add("description", a.get("purpose"))
-    elif e.type == "agreement":
-        proxy = model.make_entity("Contract")
-        proxy.add("title", a.get("title") or str(a.get("kind", "agreement")).replace("_", " "))
-        proxy.add("authority", [b.actor(p) for p in a.get("parties", [])])
-        proxy.add("contractDate", a.get("signed"))
-        proxy.add("type", a.get("kind"))
-    else:
-        proxy = model.make_entity("Event")
-        proxy.add("name", summary(e))
-        for role in ACTOR_ROLES.get(e.type, ()):
-            value = a.get(role)
+    """The event as its type's FtM schema, with the properties its ontology file maps."""
+    type_ = ontology()[e.type]
+    proxy = model.make_entity(type_.ftm_schema)
+    values = type_.values(e.args)
+    for prop, spec in type_.ftm.items():
+        if spec.value is not None:
+            proxy.add(prop, spec.value(**values, event=e, summary=summary(e)))
+            continue
+        for role in spec.roles:
+            value = e.args.get(role)
             for v in value if isinstance(value, list) else [value]:
-                proxy.add("involved", b.actor(v))
-        proxy.add("date", e.date)
-        proxy.add("location", a.get("location"))
-        proxy.add("keywords", e.type)
+                proxy.add(prop, b.actor(v, spec.schema))
     proxy.id = _fid(e.id)
-    proxy.add("summary", summary(e))
-    proxy.add("description", a.get("quote"))
     return proxy
+
+
+def check_mappings() -> None:
+    """Every type's FtM schema and properties exist in followthemoney's model."""
+    for type_ in ontology():
+        schema = model.get(type_.ftm_schema)
+        if schema is None:
+            raise OntologyError(f"{type_.path}: ftm: no FollowTheMoney schema {type_.ftm_schema!r}")
+        if bad := [p for p in type_.ftm if p not in schema.properties]:
+            raise OntologyError(f"{type_.path}: ftm: {schema.name} has no property {', '.join(bad)}")
 
 
 def ftm_entities(
@@ -165,6 +145,7 @@ def ftm_entities(
 ) -> Iterator[EntityProxy]:
     """Every FtM entity of the knowledge base: the articles as `documents` come (so that their
     texts stream through), then the rest sorted by id."""
+    check_mappings()
     b = _Builder(entities)
     articles: set[str] = set()
     for d in documents:

@@ -1,7 +1,7 @@
 """The actor network as GraphML or GEXF (networkx writes both; Gephi, yEd and networkx read them).
 
-Nodes are actors (states by ISO code, people and organisations by name); each event adds an edge
-from its first actor to each other one (supplier -> recipient, lender -> borrower, ...), with the
+Nodes are actors (states by ISO code, people and organisations by name); each event adds the
+edges its type's ontology file declares (supplier -> recipient, lender -> borrower, ...), with the
 event's type, date, summary, source documents and id, so parallel edges keep events apart.
 """
 
@@ -14,9 +14,23 @@ import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
 from ..models import Entity, Event
-from ..views import actors_of, name, summary
+from ..ontology import ontology
+from ..views import name, summary
 
 FORMATS = ("graphml", "gexf")
+
+
+def edge_pairs(event: Event) -> list[tuple[str, str]]:
+    """The event's edges: from the first actor of its type's edge roles to each other one."""
+    edge = ontology()[event.type].edge
+    if edge is None:
+        return []
+    actors: list[str] = []
+    for role in dict.fromkeys(edge):
+        value = event.args.get(role)
+        actors += [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+    actors = list(dict.fromkeys(actors))
+    return [(actors[0], other) for other in actors[1:]]
 
 
 def actor_graph(events: Iterable[Event], entities: Iterable[Entity]) -> nx.MultiDiGraph:
@@ -25,9 +39,8 @@ def actor_graph(events: Iterable[Event], entities: Iterable[Entity]) -> nx.Multi
     graph = nx.MultiDiGraph()
     edges = []
     for event in sorted(events, key=lambda e: e.id):
-        people = actors_of(event)
-        for other in people[1:]:
-            edges.append((people[0], other, event))
+        for source, target in edge_pairs(event):
+            edges.append((source, target, event))
     for node in sorted({n for a, b, _ in edges for n in (a, b)}):
         graph.add_node(node, label=name(node), kind=kinds.get(node, "other"))
     for a, b, event in edges:

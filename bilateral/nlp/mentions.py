@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from functools import cache, lru_cache
+from functools import cache
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..models import Mention
+from ..values.names import key_for as key_for
 from .components import AGREEMENT_HEADS, FACILITY_HEADS, ORG_HEADS, ORG_SUBTYPES
-from .lexicon import fold, load
+from .lexicon import load
 
 LABELS = {
     "PERSON": "person",
@@ -92,14 +92,6 @@ ROLE_NOUNS = {
 }
 # When a name has heads of several sub-kinds, the first of these wins ("Bank of China Group": bank).
 SUBTYPE_ORDER = ["bank", "ministry", "armed_force", "think_tank", "party", "university", "company"]
-_SPELLING = [
-    (r"\bcentre\b", "center"),
-    (r"\bdefence\b", "defense"),
-    (r"\borganisation\b", "organization"),
-    (r"\bprogramme\b", "program"),
-    (r"\bco operation\b", "cooperation"),
-    (r"\bmanoeuvre", "maneuver"),
-]
 
 
 @cache
@@ -121,17 +113,6 @@ def strip_titles(span: Span) -> Span:
                 changed = True
                 break
     return span.doc[start : span.end]
-
-
-@lru_cache(maxsize=65536)
-def key_for(type: str, text: str) -> str:
-    """The comparison key of a name: folded, with British/American spelling variants unified."""
-    if type == "weapon":
-        return re.sub(r"[^A-Z0-9]", "", text.upper())
-    key = fold(text)
-    for pattern, repl in _SPELLING:
-        key = re.sub(pattern, repl, key)
-    return key
 
 
 def org_subtype(text: str) -> str | None:

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from .. import views
 from ..models import Document, Event
 from ..nlp.lexicon import fold, load
+from ..ontology import ontology
 from . import charts
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md"}
@@ -55,9 +56,14 @@ def _md_cell(value: Any) -> str:
     return re.sub(r"\s+", " ", str(value if value is not None else "")).replace("|", "\\|")
 
 
+def _quote_roles() -> dict[str, str]:
+    """Event type -> the role holding its quoted words (types whose register is quotations)."""
+    return {r.type: r.quote for r in ontology().registers.values() if r.layout == "quotes" and r.quote}
+
+
 def _mentions(statement: Event, actors: list[str]) -> bool:
     """Does a statement speak about one of the actors (by name, alias or demonym)?"""
-    quote = f" {fold(str(statement.args.get('quote', '')))} "
+    quote = f" {fold(str(statement.args.get(_quote_roles()[statement.type], '')))} "
     for actor in actors:
         iso = views.actor_key(actor)
         state = load().states.get(iso)
@@ -78,7 +84,7 @@ def select(events: list[Event], actors: list[str], countries: dict[str, str]) ->
         e
         for e in events
         if all(views.involves(e, a, countries) for a in actors)
-        or (e.type == "statement" and _mentions(e, actors))
+        or (e.type in _quote_roles() and _mentions(e, actors))
     ]
 
 
@@ -102,7 +108,7 @@ def context(
         ]
         notes[e.id] = Footnote(len(notes) + 1, e.id, sources)
     by_id = {e.id: e for e in chosen}
-    statements = [e for e in chosen if e.type == "statement"]
+    statements = [e for e in chosen if e.type in _quote_roles()]
     key_quotes = sorted(statements, key=lambda e: (-len(e.docs), e.date is None, e.date or ""))[:KEY_QUOTES]
     title = "–".join(
         views.name(views.actor_key(a)) if views.actor_key(a) in load().states else a for a in actors
@@ -122,6 +128,7 @@ def context(
         "timeline": views.timeline(chosen),
         "registers": {kind: views.register(kind, chosen) for kind in views.REGISTERS},
         "columns": views.COLUMNS,
+        "titles": views.REGISTER_TITLES,
         "conflicts": views.conflicts(chosen),
         "quotes": [{"row": views.quotes([e], docs)[0], "event": e} for e in key_quotes],
         "notes": notes,

@@ -14,13 +14,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from ..models import Event
+from ..ontology import ontology
+from ..values.display import humanize
 
 # Figures are made without pyplot: no global state, safe in a web server's threads.
 matplotlib.rcParams.update({"svg.hashsalt": "bilateral", "svg.fonttype": "path", "font.size": 9})
-# One colour per event type, the same in every chart (matplotlib's tab10).
-TYPES = ["arms_transfer", "exercise", "agreement", "investment", "loan", "trade", "meeting", "statement"]
-TAB10 = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
-COLOURS = dict(zip(TYPES, TAB10, strict=True))
 
 
 def _year(event: Event) -> int | None:
@@ -31,11 +29,11 @@ def timeline_chart(events: list[Event]) -> Figure:
     """Each dated event as a dot on its type's row, by (fractional) date."""
     fig = Figure(figsize=(8, 3.2), layout="constrained")
     ax = fig.subplots()
-    present = [t for t in TYPES if any(e.type == t and e.date for e in events)]
+    present = [t for t in ontology() if any(e.type == t.name and e.date for e in events)]
     for row, type_ in enumerate(present):
-        xs = [_decimal(e.date) for e in events if e.type == type_ and e.date]
-        ax.scatter(xs, [row] * len(xs), s=36, color=COLOURS[type_], alpha=0.8, edgecolors="none")
-    ax.set_yticks(range(len(present)), [t.replace("_", " ") for t in present])
+        xs = [_decimal(e.date) for e in events if e.type == type_.name and e.date]
+        ax.scatter(xs, [row] * len(xs), s=36, color=type_.color, alpha=0.8, edgecolors="none")
+    ax.set_yticks(range(len(present)), [humanize(t.name) for t in present])
     ax.set_ylim(-0.7, max(len(present) - 0.3, 0.7))
     ax.grid(axis="x", alpha=0.3)
     ax.set_title("Timeline of dated events")
@@ -58,10 +56,10 @@ def per_year_chart(events: list[Event]) -> Figure:
     fig = Figure(figsize=(8, 3.2), layout="constrained")
     ax = fig.subplots()
     bottom = [0] * len(years)
-    for type_ in TYPES:
-        heights = [counts.get((y, type_), 0) for y in years]
+    for type_ in ontology():
+        heights = [counts.get((y, type_.name), 0) for y in years]
         if any(heights):
-            ax.bar(years, heights, bottom=bottom, color=COLOURS[type_], label=type_.replace("_", " "))
+            ax.bar(years, heights, bottom=bottom, color=type_.color, label=humanize(type_.name))
             bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     ax.set_title("Events per year, by type")
     ax.legend(fontsize=7, ncols=4, frameon=False)

@@ -143,3 +143,15 @@ def resolve_date(text: str, published: str | None = None) -> str | None:
                 return (ref + timedelta(days=(WEEKDAYS[m[2]] - ref.weekday()) % 7 or 7)).isoformat()
             return (ref - timedelta(days=delta or 7)).isoformat()
     return None
+
+
+def agree(a: object, b: object) -> bool:
+    """Two ISO prefixes that can name one time ("2022" and "2022-04"); a missing date agrees."""
+    if a is None or b is None:
+        return True
+    return str(a).startswith(str(b)) or str(b).startswith(str(a))
+
+
+def precise(value: object) -> bool:
+    """Known to the month at least."""
+    return len(str(value or "")) >= 7

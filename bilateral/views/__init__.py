@@ -12,49 +12,37 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..events.actors import ACTOR_ROLES as ACTOR_ROLES
 from ..events.actors import actor_key as actor_key
 from ..events.actors import actors_of as actors_of
 from ..events.actors import involves as involves
 from ..models import Document, Entity, Event
 from ..nlp.lexicon import fold, load
-from ..values.money import format_money
+from ..ontology import ontology
+from ..values.display import money as money
+from ..values.display import name as name
+from ..values.display import year
 
 Row = dict[str, Any]
 
 PRECISION = {4: "year", 7: "month", 10: "day"}
 
-# Columns of each view, in order (SIPRI's trade register, CGIT, AidData, and our own).
-COLUMNS: dict[str, list[str]] = {
+# Columns of the views that are not registers; a register's columns are in its type's file.
+VIEW_COLUMNS: dict[str, list[str]] = {
     "timeline": ["date", "precision", "type", "summary", "sources", "conflict", "modality", "id"],
-    "arms": [
-        "supplier",
-        "recipient",
-        "designation",
-        "description",
-        "number_ordered",
-        "year_of_order",
-        "year_of_delivery",
-        "number_delivered",
-        "comments",
-        "sources",
-        "id",
-    ],
-    "investments": ["investor", "target", "country", "stake", "value", "year", "sector", "sources", "id"],
-    "loans": ["lender", "borrower", "purpose", "amount", "currency", "year", "sources", "id"],
-    "agreements": ["parties", "kind", "title", "signed", "effective", "sources", "id"],
     "conflicts": ["event", "type", "summary", "role", "value", "documents"],
-    "quotes": ["date", "speaker", "quote", "reported_in", "id"],
     "actors": ["actor", "kind", "events", "by_type", "first", "last"],
     "entities": ["id", "type", "subtype", "iso3", "country", "name", "mentions", "documents", "aliases"],
     "relationship": ["year", "type", "events"],
 }
-REGISTERS = {
-    "arms": "arms_transfer",
-    "investments": "investment",
-    "loans": "loan",
-    "agreements": "agreement",
-}
+ONTOLOGY = ontology()
+# Every view's columns, registers included (arms: SIPRI's trade register; investments: CGIT's; ...).
+COLUMNS: dict[str, list[str]] = VIEW_COLUMNS | {r.name: list(r.columns) for r in ONTOLOGY.registers.values()}
+# The registers shown as tables of deals: register name -> event type.
+REGISTERS = {r.name: r.type for r in ONTOLOGY.registers.values() if r.layout == "table"}
+REGISTER_TITLES = {r.name: r.title for r in ONTOLOGY.registers.values()}
+EVENT_TYPES = list(ONTOLOGY.types)
+# Every role that names actors, in any type (the event page links their values).
+ACTOR_ROLES = list(dict.fromkeys(r for t in ONTOLOGY for r in t.actor_roles))
 # Sector of an investment from words in its target's name (CGIT's sectors).
 SECTORS = {
     "metals": ("steel", "iron", "smelting", "copper", "aluminium", "aluminum", "zinc"),
@@ -101,63 +89,13 @@ def _bounds(date: str) -> tuple[str, str]:
     return (date + "-01-01"[len(date) - 4 :])[:10], (date + "-12-31"[len(date) - 4 :])[:10]
 
 
-def name(value: Any) -> str:
-    """How an actor is shown: a state by its name, anything else as it is."""
-    if isinstance(value, list):
-        return ", ".join(name(v) for v in value)
-    if isinstance(value, str) and value in load().states:
-        return load().states[value].name
-    return "" if value is None else str(value)
-
-
-def money(value: Any) -> str:
-    return format_money(value) if isinstance(value, dict) else ""
-
-
 def summary(event: Event) -> str:
-    """One line that says what happened."""
-    a = event.args
-    match event.type:
-        case "arms_transfer":
-            qty = f"{a['quantity']} × " if a.get("quantity") else ""
-            what = f"{qty}{a.get('system', '')}" + (f" ({a['category']})" if a.get("category") else "")
-            return f"{name(a.get('supplier')) or '?'} → {name(a.get('recipient')) or '?'}: {what}"
-        case "exercise":
-            where = f" in {a['location']}" if a.get("location") else ""
-            return f"{a.get('name') or 'Joint exercise'}: {name(a.get('participants'))}{where}"
-        case "agreement":
-            title = a.get("title") or str(a.get("kind", "agreement")).replace("_", " ")
-            return f"{title} ({str(a.get('kind', 'other')).replace('_', ' ')}): {name(a.get('parties'))}"
-        case "investment":
-            extra = [f"{a['stake']}%" if a.get("stake") is not None else "", money(a.get("value"))]
-            detail = ", ".join(x for x in extra if x)
-            return f"{name(a.get('investor'))} invests in {a.get('target', '?')}" + (
-                f" ({detail})" if detail else ""
-            )
-        case "loan":
-            amount = money(a.get("value"))
-            purpose = f" for {a['purpose']}" if a.get("purpose") else ""
-            return f"{name(a.get('lender'))} lends {amount or 'a loan'} to {name(a.get('borrower'))}{purpose}"
-        case "trade":
-            note = f" ({a['note']})" if a.get("note") else ""
-            return f"{name(a.get('exporter'))} → {name(a.get('importer'))}: {money(a.get('value'))}{note}"
-        case "meeting":
-            where = f" in {name(a['location'])}" if a.get("location") else ""
-            why = f" ({a['occasion']})" if a.get("occasion") else ""
-            return f"Meeting: {name(a.get('participants'))}{where}{why}"
-        case "statement":
-            quote = str(a.get("quote", ""))
-            quote = quote if len(quote) <= 140 else quote[:137].rstrip() + "…"
-            return f"{name(a.get('speaker'))}: “{quote}”"
-    return event.type
+    """One line that says what happened (its type's `summary` template)."""
+    return ontology()[event.type].summary(event.args)
 
 
 def _sources(event: Event) -> str:
     return "; ".join(event.docs)
-
-
-def _year(date: Any) -> str:
-    return str(date)[:4] if date else ""
 
 
 def timeline(events: Iterable[Event]) -> list[Row]:
@@ -187,60 +125,24 @@ def _conflict_note(event: Event) -> str:
     return "; ".join(parts)
 
 
-def register(kind: str, events: Iterable[Event]) -> list[Row]:
-    """One row per deal, in the columns of the register `kind` (arms, investments, loans, agreements)."""
-    type_ = REGISTERS[kind]
+def register(kind: str, events: Iterable[Event], docs: dict[str, Document] | None = None) -> list[Row]:
+    """One row per event of the register's type, in the columns its ontology file declares."""
+    spec = ontology().registers[kind]
+    type_ = ontology()[spec.type]
     chosen = sorted(
-        (e for e in events if e.type == type_), key=lambda e: (e.date is None, e.date or "", e.id)
+        (e for e in events if e.type == spec.type), key=lambda e: (e.date is None, e.date or "", e.id)
     )
-    rows = []
-    for e in chosen:
-        a = e.args
-        if kind == "arms":
-            comments = [c for c in (_conflict_note(e), "" if e.modality == "reported" else e.modality) if c]
-            row: Row = {
-                "supplier": name(a.get("supplier")),
-                "recipient": name(a.get("recipient")),
-                "designation": a.get("system", ""),
-                "description": a.get("category", ""),
-                "number_ordered": a.get("quantity", "") if a.get("ordered") or not a.get("delivered") else "",
-                "year_of_order": _year(a.get("ordered")),
-                "year_of_delivery": _year(a.get("delivered")),
-                "number_delivered": a.get("quantity", "") if a.get("delivered") else "",
-                "comments": "; ".join(comments),
-            }
-        elif kind == "investments":
-            row = {
-                "investor": name(a.get("investor")),
-                "target": a.get("target", ""),
-                "country": name(a.get("country")),
-                "stake": a.get("stake", ""),
-                "value": money(a.get("value")),
-                "year": _year(a.get("date")),
-                "sector": sector(str(a.get("target", ""))) or sector(" ".join(s.text for s in e.evidence)),
-            }
-        elif kind == "loans":
-            value = a.get("value") or {}
-            row = {
-                "lender": name(a.get("lender")),
-                "borrower": name(a.get("borrower")),
-                "purpose": a.get("purpose", ""),
-                "amount": value.get("amount", ""),
-                "currency": value.get("currency", ""),
-                "year": _year(a.get("date")),
-            }
-        else:
-            row = {
-                "parties": name(a.get("parties")),
-                "kind": a.get("kind", ""),
-                "title": a.get("title", ""),
-                "signed": a.get("signed", ""),
-                "effective": a.get("effective", ""),
-            }
-        row["sources"] = _sources(e)
-        row["id"] = e.id
-        rows.append(row)
-    return rows
+    helpers = {
+        "sources": _sources,
+        "cited": lambda e: "; ".join(cite_document((docs or {}).get(d), d) for d in e.docs),
+        "conflict_note": _conflict_note,
+        "sector": sector,
+        "evidence_text": lambda e: " ".join(s.text for s in e.evidence),
+    }
+    return [
+        {c: column(**type_.values(e.args), event=e, **helpers) for c, column in spec.columns.items()}
+        for e in chosen
+    ]
 
 
 def sector(text: str) -> str:
@@ -277,22 +179,18 @@ def conflicts(events: Iterable[Event]) -> list[Row]:
 
 
 def quotes(events: Iterable[Event], docs: dict[str, Document], speaker: str | None = None) -> list[Row]:
-    """Who said what, when, and where it was reported."""
+    """Who said what, when, and where it was reported (the registers laid out as quotations)."""
     key = fold(speaker) if speaker else None
     rows = []
-    for e in timeline_order(e for e in events if e.type == "statement"):
-        who = str(e.args.get("speaker", ""))
-        if key and key not in fold(who) and key != actor_key(who):
+    for spec in ontology().registers.values():
+        if spec.layout != "quotes":
             continue
-        rows.append(
-            {
-                "date": e.date or "",
-                "speaker": name(who),
-                "quote": e.args.get("quote", ""),
-                "reported_in": "; ".join(cite_document(docs.get(d), d) for d in e.docs),
-                "id": e.id,
-            }
-        )
+        said = spec.speaker or ""
+        for e in timeline_order(e for e in events if e.type == spec.type):
+            who = str(e.args.get(said, ""))
+            if key and key not in fold(who) and key != actor_key(who):
+                continue
+            rows.extend(register(spec.name, [e], docs))
     return rows
 
 
@@ -342,7 +240,7 @@ def relationship(
     counts: Counter[tuple[str, str]] = Counter()
     for e in events:
         if involves(e, a, countries) and involves(e, b, countries):
-            counts[(_year(e.date) or "undated", e.type)] += 1
+            counts[(year(e.date) or "undated", e.type)] += 1
     ordered = sorted(counts.items(), key=lambda kv: (kv[0][0] == "undated", kv[0]))
     return [{"year": y, "type": t, "events": n} for (y, t), n in ordered]
 

@@ -1,0 +1,86 @@
+"""The small expression language of the ontology files: Jinja expressions and templates.
+
+`same` and `block` read two reports' roles as `a.ROLE` and `b.ROLE` and call the name and date
+tests below; summaries and register columns read the roles by name, with the display filters of
+`values.display`. Everything is compiled and checked once, when the ontology loads: an unknown
+role, function or filter is an error naming the file, not a surprise in the middle of a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from jinja2 import Environment, StrictUndefined, TemplateError, nodes
+from jinja2.meta import find_undeclared_variables
+
+from ..values import dates, names
+from ..values.display import FILTERS
+
+# What `same` and `block` may call.
+TESTS: dict[str, Callable[..., Any]] = {
+    "same_name": names.same_name,
+    "same_system": names.same_system,
+    "system_stem": names.system_stem,
+    "same_exercise_name": names.same_exercise_name,
+    "same_person": names.same_person,
+    "quote_overlap": names.quote_overlap,
+    "members": names.members,
+    "overlap": names.overlap,
+    "surname": names.surname,
+    "words": names.words,
+    "agree": dates.agree,
+    "precise": dates.precise,
+}
+# What register columns may call, given by the views when they evaluate a row.
+ROW_HELPERS = ("sources", "cited", "conflict_note", "sector", "evidence_text")
+
+_ENV = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
+_ENV.filters.update(FILTERS)
+_ENV.globals.update(TESTS)
+
+
+class ExpressionError(ValueError):
+    pass
+
+
+class Args:
+    """A report's roles as attributes: `a.recipient`; a role it does not fill is None."""
+
+    __slots__ = ("_args",)
+
+    def __init__(self, args: dict[str, Any]) -> None:
+        self._args = args
+
+    def __getattr__(self, role: str) -> Any:
+        return self._args.get(role)
+
+
+def _check(ast: nodes.Template, allowed: Iterable[str], objects: Iterable[str], roles: Iterable[str]) -> None:
+    unknown = find_undeclared_variables(ast) - set(allowed) - set(_ENV.globals)
+    if unknown:
+        raise ExpressionError(f"unknown name {', '.join(sorted(unknown))}")
+    for node in ast.find_all(nodes.Getattr):
+        if isinstance(node.node, nodes.Name) and node.node.name in objects and node.attr not in roles:
+            raise ExpressionError(f"{node.node.name}.{node.attr}: no role {node.attr!r}")
+
+
+def expression(source: str, roles: Iterable[str], variables: Iterable[str]) -> Callable[..., Any]:
+    """A compiled expression; `variables` are the names it reads (roles of `a` and `b` as `a.ROLE`)."""
+    roles, variables = list(roles), list(variables)
+    try:
+        _check(_ENV.parse("{{ " + source + " }}"), variables, ("a", "b"), roles)
+        return _ENV.compile_expression(source, undefined_to_none=False)
+    except TemplateError as exc:
+        raise ExpressionError(f"{source!r}: {exc}") from exc
+    except ExpressionError as exc:
+        raise ExpressionError(f"{source!r}: {exc}") from exc
+
+
+def template(source: str, variables: Iterable[str]) -> Callable[..., str]:
+    """A compiled text template reading the given variable names."""
+    try:
+        _check(_ENV.parse(source), variables, (), ())
+        return _ENV.from_string(source).render
+    except (TemplateError, ExpressionError) as exc:
+        raise ExpressionError(f"{source!r}: {exc}") from exc

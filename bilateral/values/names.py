@@ -1,0 +1,108 @@
+"""Names of actors, systems and exercises: comparison keys and the similarity tests fusion uses.
+
+Kept free of spaCy so that the views and fusion can compare names without loading a model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from ..nlp.lexicon import fold
+
+_SPELLING = [
+    (r"\bcentre\b", "center"),
+    (r"\bdefence\b", "defense"),
+    (r"\borganisation\b", "organization"),
+    (r"\bprogramme\b", "program"),
+    (r"\bco operation\b", "cooperation"),
+    (r"\bmanoeuvre", "maneuver"),
+]
+
+
+@lru_cache(maxsize=65536)
+def key_for(type: str, text: str) -> str:
+    """The comparison key of a name: folded, with British/American spelling variants unified."""
+    if type == "weapon":
+        return re.sub(r"[^A-Z0-9]", "", text.upper())
+    key = fold(text)
+    for pattern, repl in _SPELLING:
+        key = re.sub(pattern, repl, key)
+    return key
+
+
+def same_name(a: Any, b: Any, threshold: float = 85) -> bool:
+    """Two names of one thing: equal keys, or alike as token sets and as strings."""
+    if a is None or b is None:
+        return False
+    ka, kb = key_for("agreement", str(a)), key_for("agreement", str(b))
+    if ka == kb:
+        return True
+    return fuzz.token_set_ratio(ka, kb) >= threshold and fuzz.ratio(ka, kb) >= 70
+
+
+def same_system(a: Any, b: Any) -> bool:
+    """Two designations of one system: "FK-3" = "FK3"; "CH-92" = "CH-92A" (one letter of variant)."""
+    ka, kb = key_for("weapon", str(a)), key_for("weapon", str(b))
+    if ka == kb:
+        return True
+    short, long_ = sorted((ka, kb), key=len)
+    return (
+        bool(short)
+        and long_.startswith(short)
+        and long_[len(short) :].isalpha()
+        and len(long_) - len(short) <= 1
+    )
+
+
+def system_stem(value: Any) -> str:
+    """A designation without its variant letter, so that `same_system` pairs share it."""
+    return re.sub(r"(?<=\d)[A-Z]$", "", key_for("weapon", str(value if value is not None else "")))
+
+
+def same_exercise_name(a: Any, b: Any) -> bool:
+    """Exercise names reported in several forms ("X Defender 2025", "X-keeper 2025"): same year, alike."""
+    ya, yb = re.findall(r"\d{4}", str(a)), re.findall(r"\d{4}", str(b))
+    if ya and yb and ya != yb:
+        return False
+    wa, wb = (
+        re.sub(r"[\d-]+", " ", key_for("exercise", str(a))).strip(),
+        re.sub(r"[\d-]+", " ", key_for("exercise", str(b))).strip(),
+    )
+    return fuzz.ratio(wa, wb) >= 60 or same_name(a, b)
+
+
+def members(value: Iterable[Any] | None) -> set[str]:
+    """The people or bodies of a list role, by comparison key."""
+    return {key_for("person", str(v)) for v in (value or [])}
+
+
+def overlap(a: Iterable[Any] | None, b: Iterable[Any] | None) -> int:
+    return len(members(a) & members(b))
+
+
+def surname(value: Any) -> list[str]:
+    """A person's last name as a one-key list ([""] for none): statements are blocked by speaker."""
+    return key_for("person", str(value if value is not None else "")).split()[-1:] or [""]
+
+
+def same_person(a: Any, b: Any) -> bool:
+    ka, kb = key_for("person", str(a)), key_for("person", str(b))
+    return ka == kb or ka.split()[-1:] == kb.split()[-1:]
+
+
+def quote_overlap(a: Any, b: Any) -> bool:
+    """Two renderings of one quotation: most words of the shorter are in the longer."""
+    ta, tb = set(fold(str(a or "")).split()), set(fold(str(b or "")).split())
+    if not ta or not tb:
+        return False
+    return len(ta & tb) / min(len(ta), len(tb)) >= 0.6
+
+
+def words(value: Any) -> list[str]:
+    """The longer words of a name, for blocking names that fuzzy matching may pair."""
+    return [w for w in key_for("agreement", str(value if value is not None else "")).split() if len(w) > 2]
