@@ -453,7 +453,8 @@ def export_(
         elif what == "csv":
             from .export.tables import write_tables
 
-            counts = write_tables(output, kb.events(), kb.entity_summaries())
+            docs = {d.id: d for d in kb.store.document_summaries()}
+            counts = write_tables(output, kb.events(), kb.entity_summaries(), docs)
             written = ", ".join(f"{n} {name}" for name, n in counts.items())
         else:
             from .export.graph import actor_graph, write_graph

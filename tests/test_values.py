@@ -29,6 +29,8 @@ from bilateral.values.numbers import parse_percent, parse_quantity
         ("over ten days", "2025", None),
         ("the 1990s", None, None),
         ("next year", "2025-03", "2026"),
+        ("2024-07", None, "2024-07"),  # an ISO month keeps its month
+        ("2024-13", None, "2024"),
     ],
 )
 def test_dates(text: str, published: str | None, expected: str | None) -> None:
@@ -45,6 +47,15 @@ def test_dates(text: str, published: str | None, expected: str | None) -> None:
         ("5 billion euros", {"amount": 5_000_000_000, "currency": "EUR"}),
         ("$1bn", {"amount": 1_000_000_000, "currency": "USD"}),
         ("billions of dollars", None),
+        ("EUR 1,5 Mrd", {"amount": 1_500_000_000, "currency": "EUR"}),  # decimal comma, scale word
+        ("EUR 2.500.000", {"amount": 2_500_000, "currency": "EUR"}),
+        ("BAM 20 million", {"amount": 20_000_000, "currency": "BAM"}),  # any ISO 4217 code (CLDR)
+        ("3 million Bosnia-Herzegovina convertible marks", {"amount": 3_000_000, "currency": "BAM"}),
+        ("20 million Serbian dinars", {"amount": 20_000_000, "currency": "RSD"}),
+        ("US$ 300 million", {"amount": 300_000_000, "currency": "USD"}),
+        ("RMB 2 billion", {"amount": 2_000_000_000, "currency": "CNY"}),
+        ("₩5 billion", {"amount": 5_000_000_000, "currency": "KRW"}),
+        ("and 5 million people", None),
     ],
 )
 def test_money(text: str, expected: object) -> None:

@@ -30,20 +30,30 @@ def test_arms_register_has_the_deals_the_articles_report(sample_db: Path) -> Non
     rows = {r["designation"]: r for r in _json(sample_db, "register", "arms")}
     fk3 = rows["FK-3"]
     assert (fk3["supplier"], fk3["recipient"]) == ("China", "Serbia")
-    assert (fk3["year_of_order"], fk3["year_of_delivery"]) == ("2019", "2022")
+    assert (fk3["year_of_order"], fk3["years_of_delivery"]) == ("2019", "2022")
     assert len(fk3["sources"].split("; ")) == 3  # three articles report the FK-3
-    assert rows["CH-92A"]["number_delivered"] == 6 and rows["CH-92A"]["year_of_delivery"] == "2020"
+    assert rows["CH-92A"]["number_delivered"] == 6 and rows["CH-92A"]["years_of_delivery"] == "2020"
     assert rows["FT-8C"]["number_delivered"] == 18
     assert rows["Wing Loong"]["number_ordered"] == 9
 
 
 def test_other_registers(sample_db: Path) -> None:
-    investments = {r["target"]: r for r in _json(sample_db, "register", "investments")}
+    investments = {r["transaction_party"]: r for r in _json(sample_db, "register", "investments")}
     steel = investments["Železara Smederevo"]
-    assert (steel["value"], steel["year"], steel["sector"]) == ("EUR 46 million", "2016", "metals")
-    assert investments["RTB Bor"]["stake"] == 63
+    assert (steel["amount"], steel["currency"], steel["year"]) == (46_000_000, "EUR", "2016")
+    assert (steel["sector"], steel["subsector"], steel["host_country"]) == ("Metals", "Steel", "Serbia")
+    # CGIT's quantity: US$ millions at the mean ECB rate of 2016 (1.1069 USD per EUR).
+    assert (steel["quantity_usd_millions"], steel["usd_rate_of"]) == (50.9, "2016")
+    assert investments["RTB Bor"]["share"] == "63%"
     loans = _json(sample_db, "register", "loans")
-    assert any(r["amount"] == 170000000 and r["currency"] == "EUR" for r in loans)
+    loan = next(r for r in loans if r["amount"] == 170000000)
+    assert (loan["currency"], loan["flow_type"], loan["commitment_year"], loan["status"]) == (
+        "EUR",
+        "Loan",
+        "2014",
+        "Commitment",
+    )
+    assert loan["amount_usd"] == 225_845_133.33 and loan["usd_rate_of"] == "2014"
     agreements = {r["kind"]: r for r in _json(sample_db, "register", "agreements")}
     assert agreements["free_trade"]["signed"] == "2023"
     assert agreements["free_trade"]["effective"].startswith("2024-07")

@@ -8,6 +8,7 @@ event to the articles that report it, with the cited sentence as the link's summ
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -15,11 +16,14 @@ from typing import Any
 
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
+from followthemoney.statement import Statement
+from rigour.territories import get_territory
 
 from ..models import Document, Entity, Event
 from ..nlp.lexicon import load
 from ..ontology import OntologyError, ontology
 from ..views import summary
+from ..views.registers import helpers
 
 NS = "bilateral"
 # Our organisation sub-kinds to FtM schemata.
@@ -82,6 +86,8 @@ class _Builder:
         proxy.add("alias", list(state.aliases))
         proxy.add("jurisdiction", state.iso2.lower())
         proxy.add("country", state.iso2.lower())
+        territory = get_territory(state.iso2.lower())
+        proxy.add("wikidataId", territory.qid if territory else None)
         self.by_iso[iso3] = proxy.id
         return self.add(proxy)
 
@@ -117,7 +123,7 @@ def _event(b: _Builder, e: Event) -> EntityProxy:
     """The event as its type's FtM schema, with the properties its ontology file maps."""
     type_ = ontology()[e.type]
     proxy = model.make_entity(type_.ftm_schema)
-    values = type_.values(e.args)
+    values = type_.values(e.args) | helpers({})
     for prop, spec in type_.ftm.items():
         if spec.value is not None:
             proxy.add(prop, spec.value(**values, event=e, summary=summary(e)))
@@ -164,6 +170,39 @@ def ftm_entities(
             b.add(link)
     for key in sorted(b.out):
         yield b.out[key]
+
+
+def ftm_statements(
+    documents: Iterable[Document], entities: list[Entity], events: list[Event]
+) -> Iterator[Statement]:
+    """The same entities as FtM statements, one per value; an event's values carry their
+    provenance: one statement per report, its origin the cited span (`doc:start-end`) and its
+    original value the sentence, so Aleph and nomenklatura show where each value came from."""
+    spans = {_fid(e.id): e.evidence for e in events}
+    for proxy in ftm_entities(documents, entities, events):
+        cited = spans.get(proxy.id or "")
+        for statement in Statement.from_entity(proxy, NS):
+            if not cited or statement.prop == "id":
+                yield statement
+                continue
+            for span in cited:
+                sourced = statement.clone()
+                sourced.origin = f"{span.doc}:{span.start}-{span.end}"
+                sourced.original_value = span.text
+                # A statement's key leaves its origin out; one value cited twice is two statements.
+                sourced.id = hashlib.sha1(f"{statement.id}|{sourced.origin}".encode()).hexdigest()
+                yield sourced
+
+
+def write_statements(path: Path, statements: Iterable[Statement]) -> int:
+    """FtM statements as JSON lines (`ftm` and nomenklatura read them)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with path.open("w", encoding="utf-8") as fh:
+        for statement in statements:
+            fh.write(json.dumps(statement.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+            count += 1
+    return count
 
 
 def write_ftm(path: Path, rows: Iterable[EntityProxy]) -> int:

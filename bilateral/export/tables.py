@@ -1,14 +1,15 @@
-"""CSV files for spreadsheets: one per register, plus the timeline, entities and events."""
+"""CSV files for spreadsheets: a file per register, the quotes, timeline, conflicts, sources and more."""
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .. import views
-from ..models import Entity, Event
+from ..models import Document, Entity, Event
 
 
 def write_csv(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> int:
@@ -20,13 +21,23 @@ def write_csv(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> int
     return len(rows)
 
 
-def write_tables(folder: Path, events: list[Event], entities: list[Entity]) -> dict[str, int]:
-    """arms.csv, investments.csv, loans.csv, agreements.csv, timeline.csv, entities.csv, events.csv."""
+def write_tables(
+    folder: Path, events: list[Event], entities: list[Entity], docs: Mapping[str, Document]
+) -> dict[str, int]:
+    """A CSV per register (arms.csv, ...), quotes.csv, timeline.csv, conflicts.csv, sources.csv (each
+    document once), entities.csv and events.csv."""
     counts = {
-        kind: write_csv(folder / f"{kind}.csv", views.register(kind, events), views.COLUMNS[kind])
+        kind: write_csv(folder / f"{kind}.csv", views.register(kind, events, docs), views.COLUMNS[kind])
         for kind in views.REGISTERS
     }
+    counts["quotes"] = write_csv(folder / "quotes.csv", views.quotes(events, docs), views.COLUMNS["quotes"])
     counts["timeline"] = write_csv(folder / "timeline.csv", views.timeline(events), views.COLUMNS["timeline"])
+    counts["conflicts"] = write_csv(
+        folder / "conflicts.csv", views.conflicts(events), views.COLUMNS["conflicts"]
+    )
+    counts["sources"] = write_csv(
+        folder / "sources.csv", views.sources(events, docs), views.COLUMNS["sources"]
+    )
     entity_rows = [views.entity_row(e) for e in sorted(entities, key=lambda e: (e.type, e.name, e.id))]
     counts["entities"] = write_csv(folder / "entities.csv", entity_rows, views.COLUMNS["entities"])
     event_rows = [

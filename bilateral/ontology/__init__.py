@@ -253,4 +253,4 @@ def _ftm_property(spec: Any, roles: dict[str, Role], known: Any) -> FtmProperty:
         return FtmProperty(known(spec["role"], "ftm"), str(spec.get("schema", "LegalEntity")))
     if isinstance(spec, list) or (spec in roles and roles[spec].type.actor):
         return FtmProperty(known(spec, "ftm"))
-    return FtmProperty(value=expression(str(spec), roles, [*roles, "event", "summary"]))
+    return FtmProperty(value=expression(str(spec), roles, [*roles, "event", "summary", *ROW_HELPERS]))

@@ -33,7 +33,7 @@ TESTS: dict[str, Callable[..., Any]] = {
     "precise": dates.precise,
 }
 # What register columns may call, given by the views when they evaluate a row.
-ROW_HELPERS = ("sources", "cited", "conflict_note", "sector", "evidence_text")
+ROW_HELPERS = ("cited", "conflict_note", "estimate", "usd", "usd_rate_date", "status", "sector", "subsector")
 
 _ENV = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
 _ENV.filters.update(FILTERS)

@@ -77,6 +77,9 @@ def resolve_date(text: str, published: str | None = None) -> str | None:
     m = re.search(r"(\d{4})-(\d{2})-(\d{2})", t)
     if m:
         return _fmt(int(m[1]), int(m[2]), int(m[3]))
+    m = re.fullmatch(r"(\d{4})-(\d{2})", t)  # an ISO year and month: "2024-07"
+    if m and 1 <= int(m[2]) <= 12:
+        return _fmt(int(m[1]), int(m[2]))
     m = re.search(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", t) or re.search(
         r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(\d{4})", t
     )

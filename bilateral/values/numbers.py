@@ -56,6 +56,8 @@ SCALES = {
     "mn": 1_000_000,
     "k": 1_000,
     "tn": 1_000_000_000_000,
+    "mrd": 1_000_000_000,  # Milliarde, milijarda, miliard: the continental billion
+    "mio": 1_000_000,
 }
 
 

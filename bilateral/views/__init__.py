@@ -15,12 +15,17 @@ from typing import Any
 from ..events.actors import actor_key as actor_key
 from ..events.actors import actors_of as actors_of
 from ..events.actors import involves as involves
-from ..models import Document, Entity, Event
-from ..nlp.lexicon import fold, load
+from ..models import Entity, Event
+from ..nlp.lexicon import load
 from ..ontology import ontology
 from ..values.display import money as money
 from ..values.display import name as name
 from ..values.display import year
+from .registers import SOURCE_COLUMNS, columns
+from .registers import cite_document as cite_document
+from .registers import quotes as quotes
+from .registers import register as register
+from .registers import sources as sources
 
 Row = dict[str, Any]
 
@@ -33,26 +38,17 @@ VIEW_COLUMNS: dict[str, list[str]] = {
     "actors": ["actor", "kind", "events", "by_type", "first", "last"],
     "entities": ["id", "type", "subtype", "iso3", "country", "name", "mentions", "documents", "aliases"],
     "relationship": ["year", "type", "events"],
+    "sources": SOURCE_COLUMNS,
 }
 ONTOLOGY = ontology()
 # Every view's columns, registers included (arms: SIPRI's trade register; investments: CGIT's; ...).
-COLUMNS: dict[str, list[str]] = VIEW_COLUMNS | {r.name: list(r.columns) for r in ONTOLOGY.registers.values()}
+COLUMNS: dict[str, list[str]] = VIEW_COLUMNS | {r: columns(r) for r in ONTOLOGY.registers}
 # The registers shown as tables of deals: register name -> event type.
 REGISTERS = {r.name: r.type for r in ONTOLOGY.registers.values() if r.layout == "table"}
 REGISTER_TITLES = {r.name: r.title for r in ONTOLOGY.registers.values()}
 EVENT_TYPES = list(ONTOLOGY.types)
 # Every role that names actors, in any type (the event page links their values).
 ACTOR_ROLES = list(dict.fromkeys(r for t in ONTOLOGY for r in t.actor_roles))
-# Sector of an investment from words in its target's name (CGIT's sectors).
-SECTORS = {
-    "metals": ("steel", "iron", "smelting", "copper", "aluminium", "aluminum", "zinc"),
-    "mining": ("mine", "mines", "mining", "gold", "lithium", "coal mine"),
-    "energy": ("power", "energy", "coal", "solar", "wind", "oil", "gas", "hydro", "nuclear", "grid"),
-    "transport": ("railway", "rail", "road", "highway", "motorway", "bridge", "port", "corridor", "airport"),
-    "manufacturing": ("factory", "plant", "tire", "tyre", "automotive", "car", "industrial park"),
-    "finance": ("bank", "fund", "insurance"),
-    "technology": ("telecom", "technology", "semiconductor", "data", "5g"),
-}
 
 
 @dataclass
@@ -94,10 +90,6 @@ def summary(event: Event) -> str:
     return ontology()[event.type].summary(event.args)
 
 
-def _sources(event: Event) -> str:
-    return "; ".join(event.docs)
-
-
 def timeline(events: Iterable[Event]) -> list[Row]:
     """Events in date order, undated ones last."""
     ordered = sorted(events, key=lambda e: (e.date is None, e.date or "", e.type, e.id))
@@ -114,47 +106,6 @@ def timeline(events: Iterable[Event]) -> list[Row]:
         }
         for e in ordered
     ]
-
-
-def _conflict_note(event: Event) -> str:
-    parts = []
-    for c in event.conflicts:
-        sources = c.get("sources", {})
-        values = ", ".join(f"{v} ({len(sources.get(str(v), []))} src)" for v in c["values"])
-        parts.append(f"{c['role']} disputed: {values}")
-    return "; ".join(parts)
-
-
-def register(kind: str, events: Iterable[Event], docs: dict[str, Document] | None = None) -> list[Row]:
-    """One row per event of the register's type, in the columns its ontology file declares."""
-    spec = ontology().registers[kind]
-    type_ = ontology()[spec.type]
-    chosen = sorted(
-        (e for e in events if e.type == spec.type), key=lambda e: (e.date is None, e.date or "", e.id)
-    )
-    helpers = {
-        "sources": _sources,
-        "cited": lambda e: "; ".join(cite_document((docs or {}).get(d), d) for d in e.docs),
-        "conflict_note": _conflict_note,
-        "sector": sector,
-        "evidence_text": lambda e: " ".join(s.text for s in e.evidence),
-    }
-    return [
-        {c: column(**type_.values(e.args), event=e, **helpers) for c, column in spec.columns.items()}
-        for e in chosen
-    ]
-
-
-def sector(text: str) -> str:
-    """The sector that words name ("Smederevo steel plant" -> metals), else "".
-
-    Read from the target's name first, then from the sentences that report the investment.
-    """
-    words = fold(text)
-    for label, keys in SECTORS.items():
-        if any(f" {k} " in f" {words} " for k in keys):
-            return label
-    return ""
 
 
 def conflicts(events: Iterable[Event]) -> list[Row]:
@@ -178,32 +129,8 @@ def conflicts(events: Iterable[Event]) -> list[Row]:
     return rows
 
 
-def quotes(events: Iterable[Event], docs: dict[str, Document], speaker: str | None = None) -> list[Row]:
-    """Who said what, when, and where it was reported (the registers laid out as quotations)."""
-    key = fold(speaker) if speaker else None
-    rows = []
-    for spec in ontology().registers.values():
-        if spec.layout != "quotes":
-            continue
-        said = spec.speaker or ""
-        for e in timeline_order(e for e in events if e.type == spec.type):
-            who = str(e.args.get(said, ""))
-            if key and key not in fold(who) and key != actor_key(who):
-                continue
-            rows.extend(register(spec.name, [e], docs))
-    return rows
-
-
 def timeline_order(events: Iterable[Event]) -> list[Event]:
     return sorted(events, key=lambda e: (e.date is None, e.date or "", e.type, e.id))
-
-
-def cite_document(doc: Document | None, doc_id: str) -> str:
-    """ "Title, Outlet, 2025-07-15" for a footnote or a source column."""
-    if doc is None:
-        return doc_id
-    parts = [doc.title or doc_id, doc.source or "", doc.published or ""]
-    return ", ".join(p for p in parts if p)
 
 
 def actors(events: Iterable[Event]) -> list[Row]:
