@@ -125,6 +125,9 @@ class Event:
     role_spans: dict[str, Span] = field(default_factory=dict)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     id: str = ""
+    # How much to trust it, in [0, 1]: for a candidate, what its rule gives (a pattern matched on
+    # the parse or a fallback); for a fused event, its candidates' and independent sources'.
+    confidence: float | None = None
 
     @property
     def docs(self) -> list[str]:
@@ -142,6 +145,8 @@ class Event:
             "modality": self.modality,
             "sources": len(self.docs),
         }
+        if self.confidence is not None:
+            row["confidence"] = self.confidence
         return row
 
 
@@ -156,6 +161,7 @@ def event_to_record(event: Event) -> dict[str, Any]:
         "conflicts": event.conflicts,
         "evidence": [s.as_dict() for s in event.evidence],
         "role_spans": {k: s.as_dict() for k, s in event.role_spans.items()},
+        "confidence": event.confidence,
     }
 
 
@@ -169,4 +175,5 @@ def event_from_record(row: dict[str, Any]) -> Event:
         conflicts=row.get("conflicts", []),
         evidence=[Span(**s) for s in row.get("evidence", [])],
         role_spans={k: Span(**s) for k, s in row.get("role_spans", {}).items()},
+        confidence=row.get("confidence"),
     )

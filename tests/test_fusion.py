@@ -50,3 +50,25 @@ def test_matching_candidates_share_a_block(sample_db: Path) -> None:
         for b in candidates[i + 1 :]:
             if a.type == b.type and same_event(a, b):
                 assert blocks(a) & blocks(b), (a.args, b.args)
+
+
+def _report(doc: str, quantity: int, confidence: float | None = None) -> Event:
+    from bilateral.models import Span
+
+    args = {"supplier": "CHN", "recipient": "SRB", "system": "CH-92A", "quantity": quantity}
+    return Event("arms_transfer", args, [Span(doc, 0, 6, "drones")], confidence=confidence)
+
+
+def test_independent_sources_raise_confidence_and_disagreements_are_conflicts() -> None:
+    one = fuse([_report("a", 6)])
+    assert len(one) == 1 and one[0].confidence == 0.6  # one source, a rule that gives none
+    three = fuse([_report("a", 6), _report("b", 9), _report("c", 6, 0.9)])
+    assert len(three) == 1
+    event = three[0]
+    assert event.confidence is not None and event.confidence > 0.9 > one[0].confidence
+    assert event.args["quantity"] == 6
+    assert event.conflicts == [
+        {"role": "quantity", "values": [6, 9], "sources": {"6": ["a", "c"], "9": ["b"]}}
+    ]
+    # The same document twice is one witness, not two.
+    assert fuse([_report("a", 6), _report("a", 6)])[0].confidence == 0.6

@@ -33,7 +33,17 @@ PRECISION = {4: "year", 7: "month", 10: "day"}
 
 # Columns of the views that are not registers; a register's columns are in its type's file.
 VIEW_COLUMNS: dict[str, list[str]] = {
-    "timeline": ["date", "precision", "type", "summary", "sources", "conflict", "modality", "id"],
+    "timeline": [
+        "date",
+        "precision",
+        "type",
+        "summary",
+        "sources",
+        "confidence",
+        "conflict",
+        "modality",
+        "id",
+    ],
     "conflicts": ["event", "type", "summary", "role", "value", "documents"],
     "actors": ["actor", "kind", "events", "by_type", "first", "last"],
     "entities": ["id", "type", "subtype", "iso3", "country", "name", "mentions", "documents", "aliases"],
@@ -60,9 +70,12 @@ class Filters:
     since: str | None = None
     until: str | None = None
     countries: dict[str, str] = field(default_factory=dict)  # person/organisation -> state it acts for
+    min_confidence: float | None = None
 
     def keep(self, event: Event) -> bool:
         if self.types and event.type not in self.types:
+            return False
+        if self.min_confidence is not None and (event.confidence or 0) < self.min_confidence:
             return False
         if self.actor and not involves(event, self.actor, self.countries):
             return False
@@ -100,6 +113,7 @@ def timeline(events: Iterable[Event]) -> list[Row]:
             "type": e.type,
             "summary": summary(e),
             "sources": len(e.docs),
+            "confidence": "" if e.confidence is None else e.confidence,
             "conflict": "!" if e.conflicts else "",
             "modality": e.modality,
             "id": e.id,
