@@ -12,6 +12,8 @@ from typing import Any
 import yaml
 from unidecode import unidecode
 
+from ..values.scripts import latin
+
 DATA = resources.files(__package__).joinpath("data")
 
 
@@ -51,8 +53,9 @@ class Lexicon:
 
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """A comparison key: ASCII, lower case, single spaces, no leading article or possessive."""
-    text = unidecode(text).lower().replace("’", "'")
+    """A comparison key: ASCII, lower case, single spaces, no leading article or possessive;
+    Cyrillic is transliterated by its language's standard first (Вучић, Vučić: "vucic")."""
+    text = unidecode(latin(text)).lower().replace("’", "'")
     text = re.sub(r"'s\b", "", text)
     text = re.sub(r"[^a-z0-9/]+", " ", text).strip()
     return re.sub(r"^the ", "", text)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..models import Entity, Mention, stable_id
+from ..values.scripts import CYRILLIC
 from .lexicon import load
 
 NAMED = ("person", "organisation", "place")  # types the model confuses with each other
@@ -148,8 +149,11 @@ class Resolver:
             if type_ == "state":
                 name = lex.states[key].name
             else:
-                # The fullest form: most words, then most frequent, then alphabetical.
-                name = sorted(forms, key=lambda f: (-len(f.split()), -forms[f], f))[0]
+                # The fullest form in Latin letters if there is one (the tool's readers read
+                # English): most words, then most frequent, then alphabetical.
+                name = sorted(forms, key=lambda f: (bool(CYRILLIC.search(f)), -len(f.split()), -forms[f], f))[
+                    0
+                ]
             subtype = group.subtypes.most_common(1)
             country = group.countries.most_common(1)
             entities.append(

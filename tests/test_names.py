@@ -1,0 +1,62 @@
+"""Script-proof names: Cyrillic and Latin spellings of one name are one entity; the states lexicon
+agrees with rigour's territories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import bilateral
+from bilateral.nlp.lexicon import fold, load
+from bilateral.values.scripts import latin
+
+SCRIPTS = Path(__file__).parent / "data" / "scripts"  # two short articles we wrote, one per script
+
+
+@pytest.mark.parametrize(
+    ("cyrillic", "latin_"),
+    [
+        ("Александар Вучић", "Aleksandar Vučić"),  # Serbian: ћ is ć
+        ("Ивица Дачић", "Ivica Dačić"),
+        ("Христијан Мицкоски", "Hristijan Mickoski"),  # Macedonian
+        ("Владимир Путин", "Vladimir Putin"),  # Russian
+        ("Аляксандр Лукашэнка", "Aliaksandr Lukashenka"),  # Belarusian
+    ],
+)
+def test_cyrillic_folds_like_its_latin_spelling(cyrillic: str, latin_: str) -> None:
+    ours, theirs = fold(cyrillic).split(), fold(latin_).split()
+    assert ours[-1] == theirs[-1]  # surnames as the language's standard writes them
+    assert latin("Beijing") == "Beijing"
+
+
+def test_one_person_in_both_scripts_is_one_entity(tmp_path: Path) -> None:
+    with bilateral.open(tmp_path / "kb.db") as kb:
+        kb.extract([SCRIPTS], tmp_path / "out")
+        people = kb.entities("person")
+    vucic = [e for e in people if fold(e.name).endswith("vucic")]
+    assert len(vucic) == 1, [(e.name, e.aliases) for e in people]
+    entity = vucic[0]
+    assert entity.name == "Aleksandar Vučić"  # the Latin form names it
+    assert {"Александар Вучић", "Aleksandar Vučić"} <= set(entity.aliases)
+    assert {m.doc for m in entity.mentions} == {"latin", "cyrillic"}
+
+
+# Demonyms that name two states, which rigour resolves to the other one.
+AMBIGUOUS = {"Congolese", "Dominican", "Mauritian"}
+
+
+def test_states_agree_with_rigour() -> None:
+    from rigour.territories import get_territory, lookup_territory
+
+    for state in load().states.values():
+        territory = get_territory(state.iso2.lower())
+        assert territory is not None, state
+        assert territory.alpha3 is None or territory.alpha3.upper() == state.iso3 or state.iso3 == "XKX"
+        for name in (state.name, *state.aliases, *state.demonyms):
+            found = lookup_territory(name)
+            if found is not None and name not in AMBIGUOUS:
+                assert territory.code in (found.code, *found.codes), (state.iso3, name, found.code)
+    # Historical states that matter to this field, with their own codes.
+    assert load().state_for("Serbia and Montenegro") == "SCG"
+    assert load().state_for("Yugoslavia") == "YUG"
