@@ -10,6 +10,7 @@ import io
 from collections import Counter
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -25,10 +26,38 @@ def _year(event: Event) -> int | None:
     return int(event.date[:4]) if event.date and event.date[:4].isdigit() else None
 
 
+OUTLIER_GAP = 5  # years between an event and the dense period before it is left out, with a note
+
+
+def dense(events: list[Event]) -> tuple[list[Event], list[Event]]:
+    """The dated events of the dense period, and the far-off ones before it.
+
+    A 1955 treaty beside twenty years of events would squeeze them into a fifth of the chart:
+    events more than OUTLIER_GAP years before the first tenth of the dates are left out of the
+    charts and named in a note instead.
+    """
+    dated = sorted((e for e in events if _year(e) is not None), key=lambda e: (e.date or "", e.id))
+    if not dated:
+        return [], []
+    start = _year(dated[len(dated) // 10]) or 0
+    far = [e for e in dated if (_year(e) or 0) < start - OUTLIER_GAP]
+    return [e for e in dated if e not in far], far
+
+
+def _note(ax: Axes, far: list[Event]) -> None:
+    """Name the far-off events under the axis (the layout makes room for an axis label)."""
+    if far:
+        shown = "; ".join(f"{e.date} {humanize(e.type)}" for e in far[:4]) + ("; …" if len(far) > 4 else "")
+        ax.set_xlabel(f"Not shown, long before the rest: {shown}", fontsize=7, color="#555555", loc="left")
+
+
 def timeline_chart(events: list[Event]) -> Figure:
     """Each dated event as a dot on its type's row, by (fractional) date."""
     fig = Figure(figsize=(8, 3.2), layout="constrained")
     ax = fig.subplots()
+    events, far = dense(events)
+    _note(ax, far)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     present = [t for t in ontology() if any(e.type == t.name and e.date for e in events)]
     for row, type_ in enumerate(present):
         xs = [_decimal(e.date) for e in events if e.type == type_.name and e.date]
@@ -51,10 +80,12 @@ def _decimal(date: str | None) -> float:
 
 def per_year_chart(events: list[Event]) -> Figure:
     """Stacked bars: events per year, by type."""
+    fig = Figure(figsize=(8, 3.2), layout="constrained")
+    events, far = dense(events)
     counts = Counter((y, e.type) for e in events if (y := _year(e)) is not None)
     years = sorted({y for y, _ in counts})
-    fig = Figure(figsize=(8, 3.2), layout="constrained")
     ax = fig.subplots()
+    _note(ax, far)
     bottom = [0] * len(years)
     for type_ in ontology():
         heights = [counts.get((y, type_.name), 0) for y in years]
