@@ -113,7 +113,9 @@ class Resolver:
             group.forms[m.text] += 1
             if m.subtype:
                 group.subtypes[m.subtype] += 1
-            if m.type in ("person", "organisation"):
+            if m.type == "organisation" and (named := _named_for(m.text)):
+                group.countries[named] += 1  # "China Exim Bank", "Chinese Hebei Iron and Steel Company"
+            if m.type == "person" or (m.type == "organisation" and m.subtype != "intergovernmental"):
                 for end, iso3 in states:
                     if m.start - 60 <= end <= m.start and _INTRODUCES.fullmatch(text[end : m.start]):
                         group.countries[iso3] += 1
@@ -170,9 +172,19 @@ class Resolver:
         return entities
 
 
-# Between a state and a name: nothing but title-case words, role nouns, "of the", or a comma.
+def _named_for(name: str) -> str | None:
+    """The state an organisation's name begins with (its name or demonym), if any."""
+    words = name.split()
+    for n in (3, 2, 1):
+        if len(words) > n and (iso3 := load().state_for(" ".join(words[:n]))):
+            return iso3
+    return None
+
+
+# Between a state and a name (possessive included: "China's Zijin Mining"): nothing but
+# title-case words, role nouns, "of the", or a comma.
 _INTRODUCES = re.compile(
-    r"(?:[ \t]+(?:[A-Z][\w’'-]*|of|the|for|counterpart|minister|president|spokesperson|ambassador|"
+    r"(?:[’']s)?(?:[ \t]+(?:[A-Z][\w’'-]*|of|the|for|counterpart|minister|president|spokesperson|ambassador|"
     r"official|envoy|chief|head|leader|general|colonel|commander|foreign|defen[cs]e)){0,6}[ \t]*"
     r"|,[ \t]*"
 )
