@@ -124,7 +124,7 @@ def analyse_documents(
 def _pieces(docs: Iterable[Document], size: int) -> Iterator[tuple[Document, int, str, bool]]:
     """(document, offset, masked text, last piece?) for every piece of every document."""
     for doc in docs:
-        masked = mask(doc.text)
+        masked = mask(doc.text).replace("\ufeff", " ")  # a byte-order mark kept from the file
         spans = chunks(masked, size)
         for i, (start, end) in enumerate(spans):
             yield doc, start, masked[start:end], i == len(spans) - 1

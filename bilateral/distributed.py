@@ -21,7 +21,8 @@ from typing import Any
 from .analysis import analyse_documents, analyser
 from .ingest import DEFAULT_MAX_BYTES, IngestError, Source, discover, load
 from .ingest.collections import document_from_row, is_collection
-from .kb import IngestReport, KnowledgeBase, Progress
+from .ingest.run import IngestReport, Progress
+from .kb import KnowledgeBase
 from .models import Document, event_from_record, event_to_record
 from .models import Mention as MentionRecord
 from .nlp.sentences import segment

@@ -40,11 +40,11 @@ def make_pdf(path: Path, text: str, password: str | None = None) -> Path:
     pdf.multi_cell(0, 6, text)
     pdf.set_title("A test PDF")
     pdf.output(str(path))
-    if password:
+    if password is not None:  # "" encrypts with an empty user password, as some publishers do
         from pypdf import PdfReader, PdfWriter
 
         writer = PdfWriter(clone_from=PdfReader(str(path)))
-        writer.encrypt(password)
+        writer.encrypt(user_password=password, owner_password="owner-" + password)
         with path.open("wb") as fh:
             writer.write(fh)
     return path

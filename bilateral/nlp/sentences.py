@@ -34,7 +34,7 @@ def segment(text: str) -> list[tuple[int, int]]:
     for (offset, line), doc in zip(lines, docs, strict=True):
         for sent in doc.sents:
             start, end = sent.start_char, sent.end_char
-            while start < end and line[start].isspace():
+            while start < end and (line[start].isspace() or line[start] == "\ufeff"):
                 start += 1
             while end > start and line[end - 1].isspace():
                 end -= 1
