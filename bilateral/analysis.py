@@ -8,9 +8,13 @@ whichever engine ran.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import logging
+import os
 import re
+import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import cache
@@ -94,6 +98,8 @@ def analyse_documents(
     A document whose analysis fails is passed to `on_error` (else logged) and left out, so that
     the others go on; it stays unanalysed and is tried again by the next run.
     """
+    if n_process > 1:
+        _workers_die_with_parent()
     size = min(CHUNK, nlp.max_length)
     pieces = _pieces(docs, size)
     to_parse, to_pair = tee(pieces)  # the pair side lags the parser by a few batches at most
@@ -119,6 +125,31 @@ def analyse_documents(
         else:
             log.error("%s: could not be analysed (%s)", doc.id, failed)
         found, candidates, failed = [], [], None
+
+
+_forker = [0]  # the process that last forked: a new worker's parent
+
+
+@cache
+def _workers_die_with_parent() -> None:
+    """spaCy's worker processes (forked by nlp.pipe) are killed by the kernel when this process
+    dies, even by SIGKILL: otherwise they outlive a killed `extract`, waiting on their queues."""
+    if sys.platform != "linux":
+        return
+    os.register_at_fork(before=_note_forker, after_in_child=_die_with_parent)
+
+
+def _note_forker() -> None:
+    _forker[0] = os.getpid()
+
+
+def _die_with_parent() -> None:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != _forker[0]:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _pieces(docs: Iterable[Document], size: int) -> Iterator[tuple[Document, int, str, bool]]:
