@@ -34,10 +34,15 @@ def segment(text: str) -> list[tuple[int, int]]:
     for (offset, line), doc in zip(lines, docs, strict=True):
         for sent in doc.sents:
             start, end = sent.start_char, sent.end_char
-            while start < end and (line[start].isspace() or line[start] == "\ufeff"):
+            while start < end and _blank(line[start]):
                 start += 1
-            while end > start and line[end - 1].isspace():
+            while end > start and _blank(line[end - 1]):
                 end -= 1
             if end > start:
                 spans.append((offset + start, offset + end))
     return spans
+
+
+def _blank(char: str) -> bool:
+    """White space, or a byte-order mark kept from the file (U+FEFF, zero-width)."""
+    return char.isspace() or char == "\ufeff"
