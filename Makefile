@@ -1,20 +1,35 @@
-# Two entry points for a fresh machine: `make demo` (install, run the main job on the sample corpus)
-# and `make test` (install with test tools, run lint, types and the test suite).
+# Two entry points for a fresh machine: `make demo` (install the runtime dependencies only, run
+# the main job on the sample corpus) and `make test` (add the test tools, run lint, types and the
+# test suite).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-$(BIN)/bilateral: pyproject.toml
+# The runtime: wheels only, nothing to compile (FollowTheMoney, whose PyICU pip compiles from
+# source, is the `ftm` extra).
+$(VENV)/.runtime: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# The test tools, Ray and FollowTheMoney (PyICU: g++, libicu-dev and pkg-config, see build-deps).
+$(VENV)/.test: $(VENV)/.runtime
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(BIN)/bilateral
+install: $(VENV)/.runtime
+install-test: build-deps $(VENV)/.test
+
+# Debian packages that compiling PyICU (for the `ftm` and `test` extras) needs.
+build-deps:
+	@command -v g++ >/dev/null && command -v pkg-config >/dev/null && pkg-config --exists icu-uc || \
+	  ($(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q \
+	     g++ libicu-dev pkg-config)
 
 # Debian packages the tests use: Chromium renders the report and drives the web app's browser tests;
 # PostgreSQL's server, which the tests start on loopback in a folder of their own.
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-deps:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 	  ($(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q \
@@ -31,7 +46,7 @@ demo: install
 	$(BIN)/bilateral report --db out/demo.db -o out/demo/briefing.html
 	@echo "exports in out/demo/, briefing in out/demo/briefing.html"
 
-test: install system-deps
+test: install-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -40,4 +55,4 @@ test: install system-deps
 	# Ray's workers stall (see the closing note of issue 7).
 	$(BIN)/python -m pytest -q tests/test_distributed.py
 
-.PHONY: install system-deps demo test
+.PHONY: install install-test build-deps system-deps demo test

@@ -5,37 +5,23 @@ The CLI, the exports and the views are thin layers over this class.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 
 from .analysis import analyse_documents, analyser
 from .consolidate import consolidate
 from .events.actors import actor_key
 from .export import EXPORTS, write_jsonl
-from .ingest import DEFAULT_MAX_BYTES, IngestError, Source, discover, load
-from .ingest.collections import is_collection, read_collection
+from .ingest import DEFAULT_MAX_BYTES
+from .ingest.run import IngestReport as IngestReport  # re-exported: the API returns it
+from .ingest.run import Progress
+from .ingest.run import ingest as ingest_into
 from .models import Document, Entity, Event
 from .nlp.pipeline import build
-from .nlp.sentences import segment
 from .store import SearchHit, open_store
 
 PARALLEL_FROM = 64  # documents; below this, starting a second process costs more than it saves
 READ_BATCH = 200  # documents read from the store at a time for analysis
-
-Progress = Callable[[str], None]
-
-
-@dataclass
-class IngestReport:
-    ingested: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
 
 
 class KnowledgeBase:
@@ -61,65 +47,12 @@ class KnowledgeBase:
         max_bytes: int = DEFAULT_MAX_BYTES,
         progress: Progress | None = None,
     ) -> IngestReport:
-        """Read files and directories into the store, one transaction per document.
+        """Read files, directories and collections into the store, one transaction per document.
 
-        Unchanged files (same content hash) are skipped; a bad file is reported and the
-        others go on.
+        Unchanged files (same content hash) are skipped; a bad file or row is reported and the
+        others go on. The rules for ids are `bilateral.ingest.run`'s, shared with the Ray engine.
         """
-        report = IngestReport()
-        given = [Path(p) for p in paths]
-        collections = [p for p in given if p.is_file() and is_collection(p)]
-        for collection in collections:
-            self._ingest_collection(collection, report, progress)
-        for found in discover(p for p in given if p not in collections):
-            if isinstance(found, tuple):
-                bad, error = found
-                report.failed.append((str(bad), str(error)))
-            else:
-                self._ingest_one(found, max_bytes, report)
-            if progress:
-                progress(str(found.path if isinstance(found, Source) else found[0]))
-        return report
-
-    def _ingest_collection(self, path: Path, report: IngestReport, progress: Progress | None) -> None:
-        """The documents of a .jsonl or .parquet collection, each in its own transaction."""
-        for found in read_collection(path):
-            if isinstance(found, IngestError):
-                report.failed.append((str(path), str(found)))
-                continue
-            self.put(found, report)
-            if progress:
-                progress(found.path)
-
-    def put(self, doc: Document, report: IngestReport) -> None:
-        """Store one read document unless the same text is already there under its path."""
-        known = self.store.document_for_path(doc.path)
-        if known and known[1] == doc.sha256:
-            report.unchanged.append(known[0])
-            return
-        self.store.put_document(doc, segment(doc.text))
-        report.ingested.append(doc.id)
-
-    def _ingest_one(self, source: Source, max_bytes: int, report: IngestReport) -> None:
-        try:
-            doc = load(source, max_bytes)
-        except IngestError as exc:
-            report.failed.append((str(source.path), str(exc)))
-            return
-        known = self.store.document_for_path(doc.path)
-        if known and known[1] == doc.sha256:
-            report.unchanged.append(known[0])
-            return
-        doc.id = known[0] if known else self._new_id(source.path, doc.path)
-        self.store.put_document(doc, segment(doc.text))
-        report.ingested.append(doc.id)
-
-    def _new_id(self, path: Path, resolved: str) -> str:
-        """The file stem, made unique (and stable) with a hash of the path when it is taken."""
-        stem = path.stem
-        if not self.store.id_taken(stem):
-            return stem
-        return f"{stem}-{hashlib.sha1(resolved.encode('utf-8')).hexdigest()[:8]}"
+        return ingest_into(self.store, paths, max_bytes, progress)
 
     # ------------------------------------------------------------ analysis
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,24 +43,48 @@ def make_pdf(path: Path, text: str, password: str | None = None) -> Path:
     pdf.multi_cell(0, 6, text)
     pdf.set_title("A test PDF")
     pdf.output(str(path))
-    if password:
+    if password is not None:  # "" encrypts with an empty user password, as some publishers do
         from pypdf import PdfReader, PdfWriter
 
         writer = PdfWriter(clone_from=PdfReader(str(path)))
-        writer.encrypt(password)
+        writer.encrypt(user_password=password, owner_password="owner-" + password)
         with path.open("wb") as fh:
             writer.write(fh)
     return path
 
 
+def _fingerprint(*roots: Path) -> str:
+    """A hash of every file under `roots`: the code and data a built knowledge base depends on."""
+    digest = hashlib.sha1()
+    for root in roots:
+        for f in sorted(root.rglob("*")):
+            if f.is_file() and "__pycache__" not in f.parts:
+                digest.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @pytest.fixture(scope="session")
-def sample_db(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
-    """The sample corpus extracted once into a knowledge base, for read-only tests of the views."""
+def sample_db(corpus: Path) -> Path:
+    """The sample corpus extracted once into a knowledge base, for read-only tests of the views.
+
+    Built once for this code and corpus, and kept in the temporary folder under their hash, so
+    that `make test`'s second pytest process (the Ray tests) and later runs reuse it.
+    """
     import bilateral
 
-    folder = tmp_path_factory.mktemp("sample")
-    with bilateral.open(folder / "kb.db") as kb:
-        kb.extract([corpus], folder / "out")
+    key = hashlib.sha1(f"{corpus.resolve()}|{_fingerprint(ROOT / 'bilateral', corpus)}".encode()).hexdigest()
+    folder = Path(tempfile.gettempdir()) / f"bilateral-sample-{key[:16]}"
+    if not (folder / "done").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        building = folder.with_name(f"{folder.name}.{os.getpid()}")
+        shutil.rmtree(building, ignore_errors=True)
+        with bilateral.open(building / "kb.db") as kb:
+            kb.extract([corpus], building / "out")
+        (building / "done").touch()
+        try:
+            building.rename(folder)
+        except OSError:  # another process finished first: use its copy
+            shutil.rmtree(building, ignore_errors=True)
     return folder / "kb.db"
 
 

@@ -6,9 +6,11 @@ import csv
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
+import pytest
 from followthemoney import model
 
 
@@ -81,3 +83,45 @@ def test_exports_are_deterministic(sample_db: Path, tmp_path: Path) -> None:
         _export(sample_db, what, tmp_path / "2" / name)
         first, second = (tmp_path / d / name for d in ("1", "2"))
         assert first.read_bytes() == second.read_bytes(), what
+
+
+def test_exports_appear_whole_or_not_at_all(tmp_path: Path) -> None:
+    from bilateral.export import atomic, write_jsonl
+
+    target = tmp_path / "out" / "events.jsonl"
+    assert write_jsonl(target, ['{"a": 1}', '{"a": 2}']) == 2
+
+    def failing() -> Iterator[str]:
+        yield '{"a": 3}'
+        raise RuntimeError("the store went away")
+
+    with pytest.raises(RuntimeError):
+        write_jsonl(target, failing())
+    assert target.read_text(encoding="utf-8") == '{"a": 1}\n{"a": 2}\n'  # the old file, whole
+    assert sorted(p.name for p in target.parent.iterdir()) == ["events.jsonl"]
+    with atomic(tmp_path / "out" / "g.graphml", "wb") as fh:
+        fh.write(b"<graphml/>")
+    assert (tmp_path / "out" / "g.graphml").read_bytes() == b"<graphml/>"
+    assert oct((tmp_path / "out" / "g.graphml").stat().st_mode & 0o777) != oct(0o600)
+
+
+def test_a_killed_export_leaves_the_old_file_and_its_leftover_is_cleared(tmp_path: Path) -> None:
+    target = tmp_path / "events.jsonl"
+    target.write_text("old\n", encoding="utf-8")
+    code = (
+        "import sys, time\n"
+        "from bilateral.export import atomic\n"
+        f"with atomic({str(target)!r}) as fh:\n"
+        "    fh.write('new, half written\\n'); fh.flush(); print('writing', flush=True); time.sleep(60)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdout.readline() == "writing\n"
+    child.kill()
+    child.wait()
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert len(list(tmp_path.glob(".events.jsonl.*.tmp"))) == 1
+    from bilateral.export import write_jsonl
+
+    write_jsonl(target, ["new"])
+    assert target.read_text(encoding="utf-8") == "new\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["events.jsonl"]

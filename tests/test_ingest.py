@@ -164,7 +164,7 @@ def test_bad_inputs_are_reported_and_others_ingested(tmp_path: Path) -> None:
     assert problems["blank.md"] == "empty file"
     assert "binary" in problems["binary.txt"]
     assert "corrupt PDF" in problems["broken.pdf"]
-    assert problems["locked.pdf"] == "encrypted PDF"
+    assert problems["locked.pdf"] == "encrypted PDF (it needs a password)"
     assert "HTML" in problems["empty.html"]
     assert "limit" in problems["big.txt"]
     assert "unreadable" in problems["loop.txt"]

@@ -16,9 +16,11 @@ if TYPE_CHECKING:
 
 
 def write_jsonl(path: Path, lines: Iterable[str]) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the lines to `path` atomically; the number of lines."""
+    from . import atomic
+
     count = 0
-    with path.open("w", encoding="utf-8") as fh:
+    with atomic(path) as fh:
         for line in lines:
             fh.write(line + "\n")
             count += 1

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..models import Document
+from .collections import SUFFIXES as COLLECTIONS
 from .manifest import NAMES as MANIFEST_NAMES
 from .manifest import read_manifest
 from .metadata import infer
@@ -27,30 +29,40 @@ class Source:
 
 
 def discover(paths: Iterable[str | Path]) -> Iterator[Source | tuple[Path, IngestError]]:
-    """Files under the given paths (recursive, sorted), or the error that stops one being read."""
+    """Files and collections under the given paths (recursive, sorted), or the error that stops
+    one being read. An unreadable manifest is reported once, and its folder's files are read
+    without its metadata."""
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
 
-    def meta_for(path: Path) -> dict[str, str]:
-        folder = path.parent
-        if folder not in manifests:
+    def manifest_error(folder: Path) -> IngestError | None:
+        if folder in manifests:
+            return None
+        try:
             manifests[folder] = read_manifest(folder)
-        return manifests[folder].get(path.stem, {})
+        except IngestError as exc:
+            manifests[folder] = {}
+            return exc
+        return None
 
     for given in paths:
         root = Path(given)
-        if not root.exists():
+        if not root.exists() and not root.is_symlink():
             yield root, IngestError("no such file or directory")
             continue
         files = sorted(p for p in root.rglob("*") if not p.is_dir()) if root.is_dir() else [root]
         for path in files:
             if path.name in MANIFEST_NAMES or path.name.startswith("."):
                 continue
-            if root.is_dir() and path.suffix.lower() not in FORMATS:
+            suffix = path.suffix.lower()
+            if root.is_dir() and suffix not in FORMATS and suffix not in COLLECTIONS:
                 continue  # in a folder, ignore other files; named explicitly, they are an error
-            try:
-                yield Source(path, meta_for(path))
-            except IngestError as exc:
-                yield path, exc
+            if suffix not in COLLECTIONS and (error := manifest_error(path.parent)):
+                yield _manifest_path(path.parent), error
+            yield Source(path, manifests.get(path.parent, {}).get(path.stem, {}))
+
+
+def _manifest_path(folder: Path) -> Path:
+    return next((folder / n for n in MANIFEST_NAMES if (folder / n).exists()), folder / MANIFEST_NAMES[0])
 
 
 def load(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -62,7 +74,10 @@ def load(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
             f"unknown extension {path.suffix or '(none)'!r}; supported: {', '.join(sorted(FORMATS))}"
         )
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read forever
+            raise IngestError("not a regular file (a pipe, socket or device)")
+        size = info.st_size
         if size > max_bytes:
             raise IngestError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
         data = path.read_bytes()

@@ -27,9 +27,9 @@ def document_from_row(row: dict[str, Any], where: str) -> Document:
     """A Document from a collection row; `where` names it in errors ("docs.jsonl:12")."""
     doc_id, text = row.get("doc"), row.get("text")
     if not isinstance(doc_id, str) or not doc_id.strip():
-        raise IngestError(f"{where}: no 'doc' id")
+        raise IngestError("no 'doc' id", where)
     if not isinstance(text, str) or not text.strip():
-        raise IngestError(f"{where}: document {doc_id!r} has no text")
+        raise IngestError(f"document {doc_id!r} has no text", where)
     meta = {k: str(row[k]) if row.get(k) not in (None, "") else None for k in META}
     return Document(
         id=doc_id,
@@ -53,16 +53,23 @@ def read_collection(path: Path) -> Iterator[Document | IngestError]:
         try:
             table = pq.ParquetFile(path)
         except Exception as exc:  # pyarrow raises several kinds for a bad file
-            yield IngestError(f"{path}: not a Parquet file ({exc})")
+            yield IngestError(f"not a Parquet file ({exc})", str(path))
             return
         n = 0
-        for batch in table.iter_batches(batch_size=256):
-            for row in batch.to_pylist():
-                n += 1
-                try:
-                    yield document_from_row(row, f"{path}:{n}")
-                except IngestError as exc:
-                    yield exc
+        for group in range(table.num_row_groups):  # a damaged row group spoils itself only
+            end = n + table.metadata.row_group(group).num_rows
+            try:
+                for batch in table.iter_batches(batch_size=256, row_groups=[group]):
+                    for row in batch.to_pylist():
+                        n += 1
+                        try:
+                            yield _located(document_from_row(row, f"{path}:{n}"), path)
+                        except IngestError as exc:
+                            yield exc
+            except Exception as exc:  # pyarrow raises OSError, ArrowInvalid and others
+                problem = f"rows {n + 1}-{end} are damaged ({exc})".replace("\n", " ")
+                yield IngestError(problem, str(path))
+            n = end
         return
     with path.open(encoding="utf-8", errors="replace") as fh:
         for n, line in enumerate(fh, start=1):
@@ -72,8 +79,15 @@ def read_collection(path: Path) -> Iterator[Document | IngestError]:
                 row = json.loads(line)
                 if not isinstance(row, dict):
                     raise ValueError("not an object")
-                yield document_from_row(row, f"{path}:{n}")
-            except (ValueError, IngestError) as exc:
-                yield (
-                    exc if isinstance(exc, IngestError) else IngestError(f"{path}:{n}: bad JSON line ({exc})")
-                )
+                yield _located(document_from_row(row, f"{path}:{n}"), path)
+            except IngestError as exc:
+                yield exc
+            except ValueError as exc:
+                yield IngestError(f"bad JSON line ({exc})", f"{path}:{n}")
+
+
+def _located(doc: Document, path: Path) -> Document:
+    """The document's path names the collection by its absolute path, as files are named, so that
+    the same collection given as a relative or absolute path is the same source."""
+    doc.path = f"{path.resolve()}#{doc.id}"
+    return doc

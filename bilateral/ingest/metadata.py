@@ -41,7 +41,7 @@ def infer(text: str) -> dict[str, str]:
         if dateline and (published := parse_date(dateline["date"])):
             found["published"] = published
     for line in head.splitlines():
-        line = line.strip().strip("#*").strip()
+        line = line.strip().lstrip("\ufeff").strip("#*").strip()
         if 4 <= len(line) <= 200 and not line.endswith((".", ":")) and " " in line:
             found["title"] = line
             break

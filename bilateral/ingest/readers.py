@@ -1,12 +1,18 @@
 """Turn one file's bytes into text, one reader per format.
 
-Plain text and Markdown are kept exactly as decoded so that offsets into the
-stored text are offsets into the file; HTML and PDF keep their extracted text.
+Plain text and Markdown are kept exactly as decoded so that offsets into the stored text are
+offsets into the file: character (code point) offsets into the file's text decoded in its
+encoding, with a byte-order mark as its first character (U+FEFF) and line ends as they are
+(`path.read_bytes().decode(encoding)`, not a universal-newline read). HTML and PDF keep their
+extracted text.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
+import logging
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +20,12 @@ from charset_normalizer import from_bytes
 
 
 class IngestError(Exception):
-    """A document that cannot be ingested; the message names the problem."""
+    """A document that cannot be ingested; the message names the problem, `where` the file or
+    row when it is not the file being read ("docs.jsonl:12", a manifest)."""
+
+    def __init__(self, message: str, where: str | None = None) -> None:
+        super().__init__(message)
+        self.where = where
 
 
 @dataclass
@@ -43,14 +54,25 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(head) * 0.05
 
 
+# UTF-16 with a byte-order mark: its NULs are not a sign of binary data. The BOM is decoded as
+# U+FEFF and kept, as a UTF-8 BOM is.
+_UTF16 = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode text bytes: UTF-8 first, else a detected encoding; binary data is refused."""
+    """Decode text bytes: UTF-16 by its BOM, UTF-8, else a detected encoding; binary data is refused."""
     if not data.strip():
         raise IngestError("empty file")
+    for bom, encoding in _UTF16:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise IngestError(f"invalid {encoding.upper()} at byte {exc.start}") from exc
     if _looks_binary(data):
         raise IngestError("binary file, not text")
     try:
-        return data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8"  # a BOM is kept: offsets count it, as the file has it
     except UnicodeDecodeError as exc:
         best = from_bytes(data).best()
         if best is None or best.encoding in (None, "utf_8"):
@@ -60,7 +82,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def read_text(data: bytes) -> Extracted:
     text, encoding = decode(data)
-    if not text.strip():
+    if not text.strip().strip("\ufeff"):
         raise IngestError("no text")
     return Extracted(text, encoding)
 
@@ -99,15 +121,21 @@ def read_pdf(data: bytes) -> Extracted:
 
     if not data.strip():
         raise IngestError("empty file")
+    # pypdf logs its own warnings about malformed files (with memory addresses): our one error
+    # line says what matters.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise IngestError("encrypted PDF")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data))
+            # Encrypted with an empty user password: any reader opens it without asking.
+            if reader.is_encrypted and not _decrypt(reader):
+                raise IngestError("encrypted PDF (it needs a password)")
+            pages = [page.extract_text() or "" for page in reader.pages]
+            info = reader.metadata
     except IngestError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
         raise IngestError(f"corrupt PDF: {exc}") from exc
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text:
@@ -121,6 +149,15 @@ def read_pdf(data: bytes) -> Extracted:
         if info.creation_date:
             meta["published"] = info.creation_date.date().isoformat()
     return Extracted(text, "utf-8", meta)
+
+
+def _decrypt(reader: Any) -> bool:
+    from pypdf.errors import DependencyError
+
+    try:
+        return bool(reader.decrypt(""))
+    except DependencyError as exc:
+        raise IngestError("encrypted PDF (AES; reading it needs the cryptography package)") from exc
 
 
 READERS = {"txt": read_text, "md": read_text, "html": read_html, "pdf": read_pdf}

@@ -51,9 +51,20 @@ def _env() -> Environment:
     return env
 
 
+# Characters that make Markdown (or the HTML it may contain) out of text: escaped with a backslash.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
 def _md_cell(value: Any) -> str:
-    """A value safe inside a Markdown table cell."""
-    return re.sub(r"\s+", " ", str(value if value is not None else "")).replace("|", "\\|")
+    """Article text or metadata as literal text in Markdown (a table cell too): no markup, links
+    or HTML (`<script>`) of its own."""
+    text = re.sub(r"\s+", " ", str(value if value is not None else "")).replace("&", "&amp;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _link(url: str | None) -> str | None:
+    """A source's URL if it is a web address; `javascript:` and other schemes are not linked."""
+    return url if url and re.match(r"https?://", url.strip(), re.I) else None
 
 
 def _quote_roles() -> dict[str, str]:
@@ -99,7 +110,7 @@ def context(
             {
                 "doc": s.doc,
                 "cite": views.cite_document(docs.get(s.doc), s.doc),
-                "url": docs[s.doc].url if s.doc in docs else None,
+                "url": _link(docs[s.doc].url) if s.doc in docs else None,
                 "quote": s.text,
                 "start": s.start,
                 "end": s.end,

@@ -1,7 +1,12 @@
-"""The SQLite backend: one file, WAL journal, FTS5 for full-text search. The default on a laptop."""
+"""The SQLite backend: one file, WAL journal, FTS5 for full-text search. The default on a laptop.
+
+Every SQLite error leaves this module as a StoreError whose message says what to do: a writer
+that waited BUSY_TIMEOUT for another's lock, a read-only file or folder, a damaged file.
+"""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -11,49 +16,99 @@ from typing import Any
 from ..models import Document
 from .base import MARK_END, MARK_START, RANKED, Row, SearchHit, Store, StoreError
 
+# Seconds a writer waits for another process's write transaction (a consolidation of a large
+# corpus holds one for minutes) before giving up with a message instead of "database is locked".
+BUSY_TIMEOUT = 600.0
+
 
 class SQLiteStore(Store):
     dialect = "sqlite"
 
-    def __init__(self, path: str | Path, readonly: bool = False) -> None:
+    def __init__(self, path: str | Path, readonly: bool = False, timeout: float = BUSY_TIMEOUT) -> None:
         """Open (creating and migrating) the database; `readonly` opens an existing one for reading.
 
         A read-only store may be shared by a web server's threads: SQLite serialises access.
         """
         self.path = str(path)
+        self.timeout = timeout
         try:
             if readonly:
                 if not Path(path).is_file():
                     raise StoreError(f"{self.path}: no such knowledge base")
-                uri = f"{Path(path).resolve().as_uri()}?mode=ro"
-                self.conn = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
-                self.conn.row_factory = sqlite3.Row
+                self.conn = self._connect_readonly(Path(path))
                 self._check_version()
                 return
             if self.path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             # Transactions are ours (BEGIN ... COMMIT in _tx), not the sqlite3 module's.
-            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self._migrate()
+        except OSError as exc:
+            raise StoreError(
+                f"{self.path}: cannot create the knowledge base ({exc.strerror or exc})"
+            ) from exc
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a bilateral database ({exc})") from exc
+            raise self._error(exc, opening=True) from exc
+
+    def _connect_readonly(self, path: Path) -> sqlite3.Connection:
+        """Read-only; in a folder we cannot write, SQLite cannot make its shared-memory file, so
+        the file is opened as immutable (nobody can be writing it there either)."""
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        if not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists():
+            uri += "&immutable=1"
+        conn = sqlite3.connect(uri, uri=True, timeout=self.timeout, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def _error(self, exc: sqlite3.Error, opening: bool = False) -> StoreError:
+        """The StoreError that says what an SQLite error means for the user."""
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return StoreError(
+                f"{self.path}: another process has been writing to the knowledge base for over"
+                f" {self.timeout:.0f} s; try again when it has finished"
+            )
+        if "readonly" in text or "read-only" in text:
+            return StoreError(f"{self.path}: the knowledge base is read-only here ({text}); use a copy")
+        if "malformed" in text or "not a database" in text or "disk image" in text:
+            return StoreError(
+                f"{self.path}: the database file is damaged ({text}); restore it from a backup or"
+                " build it again with `bilateral extract` into a new file"
+            )
+        if "unable to open" in text:
+            return StoreError(f"{self.path}: cannot open the knowledge base ({text})")
+        if opening:
+            return StoreError(f"{self.path}: not a bilateral database ({text})")
+        return StoreError(f"{self.path}: database error ({text})")
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        try:
+            return self._raw(sql, params)
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc) from exc
+
+    def _raw(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return [dict(r) for r in self.conn.execute(sql, tuple(params)).fetchall()]
 
     def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        self.conn.executemany(sql, rows)
+        try:
+            self.conn.executemany(sql, rows)
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc) from exc
 
     def _iter(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
-        cursor = self.conn.execute(sql, tuple(params))
-        while batch := cursor.fetchmany(1000):
-            yield from (dict(r) for r in batch)
+        try:
+            cursor = self.conn.execute(sql, tuple(params))
+            while batch := cursor.fetchmany(1000):
+                yield from (dict(r) for r in batch)
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc) from exc
 
     def _tx(self) -> AbstractContextManager[Any]:
-        return _Transaction(self.conn)
+        return _Transaction(self)
 
     def _script(self, sql: str) -> None:
         for statement in _statements(sql):
@@ -76,22 +131,26 @@ class SQLiteStore(Store):
         self._run("DELETE FROM sentences_fts WHERE doc = ?", (doc_id,))
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        query = query.replace("\x00", " ")  # a NUL ends the query string inside SQLite
         try:
-            rows = self._search(query, limit)
-        except sqlite3.OperationalError:
-            # Not valid FTS5 syntax: search for the words as plain terms instead.
-            terms = " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
-            rows = self._search(terms, limit) if terms else []
+            try:
+                rows = self._search(query, limit) if query.strip() else []
+            except sqlite3.OperationalError:
+                # Not valid FTS5 syntax: search for the words as plain terms instead.
+                terms = " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
+                rows = self._search(terms, limit) if terms else []
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc) from exc
         return [SearchHit(r["doc"], int(r["start"]), int(r["end"]), r["snip"], r["title"]) for r in rows]
 
     def _search(self, match: str, limit: int) -> list[Row]:
         # The newest RANKED matches, found in rowid order without ranking any, bound the ranking.
-        newest = self._run(
+        newest = self._raw(
             "SELECT min(rowid) AS low FROM (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?"
             " ORDER BY rowid DESC LIMIT ?)",
             (match, RANKED),
         )
-        return self._run(
+        return self._raw(
             'SELECT f.doc, f.start, f."end", d.title,'
             f" snippet(sentences_fts, 0, '{MARK_START}', '{MARK_END}', '…', 16) AS snip"
             " FROM sentences_fts f JOIN documents d ON d.id = f.doc"
@@ -106,18 +165,27 @@ class SQLiteStore(Store):
 class _Transaction(AbstractContextManager[None]):
     """BEGIN ... COMMIT, or ROLLBACK on error; nested uses join the outer transaction."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self, store: SQLiteStore) -> None:
+        self.store = store
+        self.conn = store.conn
         self.outer = False
 
     def __enter__(self) -> None:
         self.outer = not self.conn.in_transaction
         if self.outer:
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")  # waits up to the timeout for another writer
+            except sqlite3.DatabaseError as exc:
+                raise self.store._error(exc) from exc
 
     def __exit__(self, kind: object, *exc: object) -> None:
-        if self.outer:
+        if not self.outer:
+            return
+        try:
             self.conn.execute("ROLLBACK" if kind else "COMMIT")
+        except sqlite3.DatabaseError as error:
+            if not kind:  # the commit failed; a failed rollback would hide the first error
+                raise self.store._error(error) from error
 
 
 def _statements(script: str) -> list[str]:
