@@ -1,6 +1,6 @@
 """Precision per confidence band on the development sets: is `confidence` calibrated?
 
-    python bench/confidence.py OUT...   # folders written by `bilateral extract ../shared/corpus/SET --out OUT`
+    python bench/confidence.py OUT...   # from `bilateral extract ../shared/corpus/SET --out OUT`
 
 Each folder's name ends in its set's name (e.g. /tmp/x/devset-a); events are matched to the gold
 events by ../shared/eval/score.py itself (an event it does not list as spurious is a match).
@@ -26,7 +26,9 @@ def _scorer():  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("outs", nargs="+", type=Path)
     args = parser.parse_args()
     score = _scorer()
@@ -36,7 +38,9 @@ def main() -> None:
         gold = score.read_jsonl(str(SHARED / "gold" / f"{gold_set}.events.jsonl"))
         events = score.read_jsonl(str(out / "events.jsonl"))
         docs = {d["doc"]: d["text"] for d in score.read_jsonl(str(out / "documents.jsonl"))}
-        spurious = {json.dumps(e, sort_keys=True) for e in score.score(gold, events, docs)["errors"]["spurious"]}
+        spurious = {
+            json.dumps(e, sort_keys=True) for e in score.score(gold, events, docs)["errors"]["spurious"]
+        }
         for e in events:
             if e["type"] not in score.KEY_ROLES:
                 continue

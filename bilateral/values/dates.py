@@ -48,11 +48,15 @@ def _ref(published: str | None) -> tuple[int | None, int | None, int | None]:
 
 
 def _fmt(year: int, month: int | None = None, day: int | None = None) -> str:
-    if month is None:
+    """The ISO prefix, as precise as the parts are real: "February 30, 2024" is only 2024-02."""
+    if month is None or not 1 <= month <= 12:
         return f"{year:04d}"
     if day is None:
         return f"{year:04d}-{month:02d}"
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return f"{year:04d}-{month:02d}"
 
 
 def _month_year(month: int, year: int | None, ref_month: int | None, past: bool) -> int | None:

@@ -73,12 +73,14 @@ def _currencies() -> tuple[dict[str, str], dict[str, str], re.Pattern[str], re.P
 
 
 def _amount(number: str) -> float:
-    """ "1,500,000" and "1.500.000" are thousands; "1,5" is a decimal comma."""
+    """ "1,500,000" and "1.500.000" or "1.234,56" are thousands; "1,5" is a decimal comma."""
     if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", number):
         return float(number.replace(",", ""))
-    if re.fullmatch(r"\d{1,3}(\.\d{3}){2,}(,\d+)?", number):
+    if re.fullmatch(r"\d{1,3}(\.\d{3}){2,}(,\d+)?|\d{1,3}(\.\d{3})+,\d+", number):
         return float(number.replace(".", "").replace(",", "."))
-    return float(number.replace(",", "."))
+    if re.fullmatch(r"\d+[.,]\d+", number):
+        return float(number.replace(",", "."))
+    return float(re.match(r"\d+", number).group(0))  # type: ignore[union-attr]  # "1.2.3": its first number
 
 
 def parse_money(text: str) -> dict[str, Any] | None:
