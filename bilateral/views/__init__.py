@@ -49,6 +49,24 @@ COLUMNS: dict[str, list[str]] = {
     "entities": ["id", "type", "subtype", "iso3", "country", "name", "mentions", "documents", "aliases"],
     "relationship": ["year", "type", "events"],
 }
+# --- fronts branch: placeholders; the lead replaces these two with values derived from the ontology.
+EVENT_TYPES: list[str] = [
+    "arms_transfer",
+    "exercise",
+    "agreement",
+    "investment",
+    "loan",
+    "trade",
+    "meeting",
+    "statement",
+]
+REGISTER_TITLES: dict[str, str] = {
+    "arms": "Arms transfers",
+    "investments": "Investments",
+    "loans": "Loans",
+    "agreements": "Agreements",
+}
+# --- end of placeholders
 REGISTERS = {
     "arms": "arms_transfer",
     "investments": "investment",

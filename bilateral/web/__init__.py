@@ -9,7 +9,7 @@ from .app import create_app
 __all__ = ["create_app", "serve"]
 
 
-def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Run the app on a real ASGI server until interrupted."""
     import uvicorn
 
