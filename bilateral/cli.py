@@ -26,7 +26,8 @@ from rich.table import Table
 from rich.text import Text
 
 from . import views
-from .kb import DEFAULT_MAX_BYTES, IngestReport, KnowledgeBase, KnowledgeBaseError, Selection
+from .checks import KnowledgeBaseError
+from .kb import DEFAULT_MAX_BYTES, IngestReport, KnowledgeBase, Selection
 from .store import MARK_END, MARK_START, StoreError
 from .views import Filters, Row
 

@@ -8,7 +8,6 @@ by the methods that need them, so that `bilateral timeline` starts at once.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import views
+from .checks import KnowledgeBaseError, check_filters, check_query, location
 from .events.actors import actor_key
 from .models import Document, Entity, Event, Mention
 from .store import SearchHit, Store, open_store
@@ -27,18 +27,9 @@ if TYPE_CHECKING:
 PARALLEL_FROM = 64  # documents; below this, starting a second process costs more than it saves
 READ_BATCH = 200  # documents read from the store at a time for analysis
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # the largest file ingest reads (as bilateral.ingest says)
-DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
-URL_SCHEMES = ("postgresql://", "postgres://")
-# A scheme and a colon at the start, as `Path("postgresql://u@h/db")` leaves "postgresql:/u@h/db";
-# two letters at least, so that a Windows drive ("C:") is still a path.
-SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
 EXPORT_FORMATS = ("documents", "entities", "events", "ftm", "graphml", "gexf", "csv")
 
 Progress = Callable[[str], None]
-
-
-class KnowledgeBaseError(ValueError):
-    """A request the knowledge base refuses, with a message for the user (no traceback)."""
 
 
 @dataclass
@@ -50,38 +41,6 @@ class IngestReport:
     @property
     def ok(self) -> bool:
         return not self.failed
-
-
-def location(db: str | Path) -> str | Path:
-    """`db` as the store takes it; a URL that became a path (or a scheme we do not serve) is refused,
-    because it would otherwise become a SQLite file in a folder named "postgresql:"."""
-    text = str(db)
-    if isinstance(db, str) and text.startswith(URL_SCHEMES):
-        return db
-    if SCHEME.match(text):
-        hint = (
-            "; pass the URL as a string, not a Path (a Path folds '//' into '/')"
-            if text.startswith(("postgresql:", "postgres:"))
-            else ""
-        )
-        raise KnowledgeBaseError(
-            f"{text}: looks like a URL, not a file; a knowledge base is a file path or a "
-            f"postgresql://user@host/dbname URL{hint}"
-        )
-    return Path(db)
-
-
-def check_filters(filters: Filters) -> Filters:
-    """The filters, or an error naming the value that cannot match anything."""
-    for date in (filters.since, filters.until):
-        if date and not DATE.fullmatch(date):
-            raise KnowledgeBaseError(f"{date!r} is not a date like 2024, 2024-05 or 2024-05-07")
-    unknown = [t for t in filters.types if t not in views.EVENT_TYPES]
-    if unknown:
-        raise KnowledgeBaseError(
-            f"unknown event type {unknown[0]!r}; choose from {', '.join(views.EVENT_TYPES)}"
-        )
-    return filters
 
 
 class KnowledgeBase:
@@ -312,7 +271,8 @@ class KnowledgeBase:
         return sorted(self.store.mentions(doc_id, doc_id), key=lambda m: (m.start, -m.end))
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        return self.store.search(query, limit)
+        """Sentences matching `query` (any text; at most MAX_QUERY_WORDS words), best first."""
+        return self.store.search(check_query(query), limit)
 
     def entities(self, type: str | None = None) -> list[Entity]:
         """Entities with every mention: what entities.jsonl holds."""

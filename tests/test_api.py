@@ -13,7 +13,8 @@ import pytest
 
 import bilateral
 from bilateral import views
-from bilateral.kb import KnowledgeBase, KnowledgeBaseError
+from bilateral.checks import KnowledgeBaseError
+from bilateral.kb import KnowledgeBase
 
 READ_COMMANDS = [
     ["timeline"],
@@ -136,7 +137,7 @@ def test_a_url_that_became_a_path_is_refused(
 
 
 def test_a_windows_drive_and_plain_paths_are_files(tmp_path: Path) -> None:
-    from bilateral.kb import location
+    from bilateral.checks import location
 
     assert location("C:/data/kb.db") == Path("C:/data/kb.db")
     assert location(tmp_path / "a:b.db") == tmp_path / "a:b.db"  # a colon inside a path is fine
