@@ -16,6 +16,7 @@ URL_SCHEMES = ("postgresql://", "postgres://")
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
 MAX_QUERY_WORDS = 32
 MAX_QUERY_CHARS = 500
+MAX_NAME_CHARS = 200
 
 
 class KnowledgeBaseError(ValueError):
@@ -46,10 +47,12 @@ def check_filters(filters: Filters) -> Filters:
     for date in (filters.since, filters.until):
         if date and not DATE.fullmatch(date):
             raise KnowledgeBaseError(f"{date!r} is not a date like 2024, 2024-05 or 2024-05-07")
+    if filters.actor and (len(filters.actor) > MAX_NAME_CHARS or "\x00" in filters.actor):
+        raise KnowledgeBaseError(f"an actor is a name or code of at most {MAX_NAME_CHARS} characters")
     unknown = [t for t in filters.types if t not in views.EVENT_TYPES]
     if unknown:
         raise KnowledgeBaseError(
-            f"unknown event type {unknown[0]!r}; choose from {', '.join(views.EVENT_TYPES)}"
+            f"unknown event type {unknown[0][:40]!r}; choose from {', '.join(views.EVENT_TYPES)}"
         )
     return filters
 

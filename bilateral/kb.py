@@ -259,8 +259,8 @@ class KnowledgeBase:
         return self.store.documents()
 
     def document(self, doc_id: str) -> Document | None:
-        """One document with its text."""
-        return self.store.document(doc_id)
+        """One document with its text (None for an id no document can have: PostgreSQL refuses NUL)."""
+        return None if "\x00" in doc_id else self.store.document(doc_id)
 
     def document_index(self) -> dict[str, Document]:
         """Every document's metadata (without its text), by id: what citations need."""

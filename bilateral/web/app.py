@@ -22,7 +22,7 @@ from ..store import StoreError
 from . import pages
 from .data import Data
 from .pages import Page
-from .render import HERE, Renderer, Responses
+from .render import CACHE_ENTRIES, HERE, Renderer, Responses
 
 # Each view and where it is served: html (a page), json (the API), csv (a download). A .csv route
 # comes before its page's, whose last parameter would otherwise take "arms.csv" for a kind.
@@ -45,8 +45,9 @@ ROUTES: list[tuple[Callable[..., Page], dict[str, str]]] = [
 ]
 
 
-def create_app(db: str | Path) -> FastAPI:
-    """The app over the knowledge base in `db` (opened read-only)."""
+def create_app(db: str | Path, cache_entries: int = CACHE_ENTRIES) -> FastAPI:
+    """The app over the knowledge base in `db` (opened read-only); `cache_entries` answers are kept
+    (0: none, to measure what the cache saves)."""
     data = Data(db)
     app = FastAPI(
         title="bilateral",
@@ -57,7 +58,7 @@ def create_app(db: str | Path) -> FastAPI:
     )
     app.state.data = data
     render = Renderer()
-    app.add_middleware(Responses, version=lambda: data.snapshot().version)
+    app.add_middleware(Responses, version=lambda: data.snapshot().version, entries=cache_entries)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for view, paths in ROUTES:
         for fmt, path in paths.items():

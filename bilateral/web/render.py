@@ -87,8 +87,8 @@ class Responses:
     """Security headers on every answer, and a cache of successful GET answers by URL that lasts
     while the data version does (an ASGI middleware: a hit costs no routing, no view, no template)."""
 
-    def __init__(self, app: ASGIApp, version: Any) -> None:
-        self.app, self.version = app, version
+    def __init__(self, app: ASGIApp, version: Any, entries: int = CACHE_ENTRIES) -> None:
+        self.app, self.version, self.entries = app, version, entries
         self._cache: OrderedDict[tuple[str, bytes], tuple[int, int, list[tuple[bytes, bytes]], bytes]] = (
             OrderedDict()
         )
@@ -99,7 +99,11 @@ class Responses:
             await self.app(scope, receive, send)
             return
         extra = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()]
-        cacheable = scope["method"] == "GET" and not scope["path"].startswith(("/static/", "/report"))
+        cacheable = (
+            self.entries > 0
+            and scope["method"] == "GET"
+            and not scope["path"].startswith(("/static/", "/report"))
+        )
         key = (scope["path"], scope.get("query_string", b""))
         version = await anyio.to_thread.run_sync(self.version) if cacheable else None
         if cacheable:
@@ -132,5 +136,5 @@ class Responses:
             return
         with self._lock:
             self._cache[key] = (version, start["status"], list(start["headers"]), body)
-            while len(self._cache) > CACHE_ENTRIES:
+            while len(self._cache) > self.entries:
                 self._cache.popitem(last=False)
