@@ -58,7 +58,7 @@ def create_app(db: str | Path, cache_entries: int = CACHE_ENTRIES) -> FastAPI:
     )
     app.state.data = data
     render = Renderer()
-    app.add_middleware(Responses, version=lambda: data.snapshot().version, entries=cache_entries)
+    app.add_middleware(Responses, data=data, entries=cache_entries)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for view, paths in ROUTES:
         for fmt, path in paths.items():

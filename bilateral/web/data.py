@@ -137,6 +137,11 @@ class Data:
             self._checked = time.monotonic()
             return self._snapshot
 
+    def fresh_version(self) -> int | None:
+        """The data version if it was looked at within the last second (no I/O), else None."""
+        snap = self._snapshot
+        return snap.version if snap and time.monotonic() - self._checked < CHECK_EVERY else None
+
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         with self._lock:
             return self.kb.search(query, limit)

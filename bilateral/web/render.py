@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import views
+from .data import Data
 from .markup import url_id
 from .pages import Page, get_data
 
@@ -87,8 +88,8 @@ class Responses:
     """Security headers on every answer, and a cache of successful GET answers by URL that lasts
     while the data version does (an ASGI middleware: a hit costs no routing, no view, no template)."""
 
-    def __init__(self, app: ASGIApp, version: Any, entries: int = CACHE_ENTRIES) -> None:
-        self.app, self.version, self.entries = app, version, entries
+    def __init__(self, app: ASGIApp, data: Data, entries: int = CACHE_ENTRIES) -> None:
+        self.app, self.data, self.entries = app, data, entries
         self._cache: OrderedDict[tuple[str, bytes], tuple[int, int, list[tuple[bytes, bytes]], bytes]] = (
             OrderedDict()
         )
@@ -105,7 +106,11 @@ class Responses:
             and not scope["path"].startswith(("/static/", "/report"))
         )
         key = (scope["path"], scope.get("query_string", b""))
-        version = await anyio.to_thread.run_sync(self.version) if cacheable else None
+        version = None
+        if cacheable:  # the version without a thread when it was looked at within the second
+            version = self.data.fresh_version()
+            if version is None:
+                version = await anyio.to_thread.run_sync(lambda: self.data.snapshot().version)
         if cacheable:
             with self._lock:
                 hit = self._cache.get(key)
