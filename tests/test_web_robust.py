@@ -163,3 +163,28 @@ def test_errors_are_pages_for_people_and_json_for_programs(server: str) -> None:
         assert "a search cannot contain a NUL character" in page.text and "Back to the overview" in page.text
         api = client.get("/api/search", params={"q": "\x00"})
         assert api.json() == {"detail": "a search cannot contain a NUL character"}
+
+
+def test_cached_answers_follow_a_writer(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ingest beside the server shows on the next look at the data version; until then, and
+    for every repeated request, the answer comes from the cache unchanged."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from bilateral.web import create_app, data
+
+    monkeypatch.setattr(data, "CHECK_EVERY", 0.0)  # look at the version on every request
+    db = tmp_path / "kb.db"
+    shutil.copy(sample_db, db)
+    with TestClient(create_app(db)) as client:
+        before = client.get("/api/documents")
+        again = client.get("/api/documents")
+        assert before.content == again.content and before.headers["x-content-type-options"] == "nosniff"
+        (tmp_path / "new.txt").write_text("Hungary and China opened a railway in 2024.\n", encoding="utf-8")
+        with bilateral.open(db) as kb:
+            assert kb.ingest([tmp_path / "new.txt"]).ingested == ["new"]
+        after = client.get("/api/documents").json()
+        assert len(after) == len(before.json()) + 1 and "new" in {d["doc"] for d in after}

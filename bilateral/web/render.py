@@ -1,7 +1,7 @@
 """The one renderer: a view's `Page` as HTML (Jinja, autoescaped), JSON or CSV; errors likewise.
 
 Also a response cache: pages depend only on the URL and the knowledge base's data version, so
-a repeated request is answered from memory until the data changes (bounded in entries and size).
+a repeated request is answered from memory until the data changes (bounded in entries and bytes).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 CACHE_ENTRIES = 512
+CACHE_BYTES = 64 << 20  # all answers kept, at most
 CACHE_LARGEST = 1 << 20  # bytes: a larger answer (a long document) is rendered each time
 
 
@@ -90,6 +91,7 @@ class Responses:
 
     def __init__(self, app: ASGIApp, data: Data, entries: int = CACHE_ENTRIES) -> None:
         self.app, self.data, self.entries = app, data, entries
+        self._bytes = 0
         self._cache: OrderedDict[tuple[str, bytes], tuple[int, int, list[tuple[bytes, bytes]], bytes]] = (
             OrderedDict()
         )
@@ -140,6 +142,8 @@ class Responses:
         if len(body) > CACHE_LARGEST:
             return
         with self._lock:
+            old = self._cache.pop(key, None)
+            self._bytes += len(body) - (len(old[3]) if old else 0)
             self._cache[key] = (version, start["status"], list(start["headers"]), body)
-            while len(self._cache) > self.entries:
-                self._cache.popitem(last=False)
+            while len(self._cache) > self.entries or self._bytes > CACHE_BYTES:
+                self._bytes -= len(self._cache.popitem(last=False)[1][3])
