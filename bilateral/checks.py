@@ -4,9 +4,12 @@ cannot match, a search that would keep the index busy. Each refusal is one sente
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from . import views
+from .events.actors import actor_key, actors_of
+from .models import Event
 from .views import Filters
 
 DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
@@ -66,3 +69,19 @@ def check_query(query: str) -> str:
             f"a search takes at most {MAX_QUERY_WORDS} words and {MAX_QUERY_CHARS} characters"
         )
     return query
+
+
+def check_actor(actor: str, events: Iterable[Event], countries: dict[str, str]) -> None:
+    """For an actor that chose no event: an error if it names no actor of any event (a typo, or a
+    name the corpus never gives), with the closest names; nothing if it is merely absent here."""
+    key = actor_key(actor)
+    shown = {a for e in events for a in actors_of(e)}
+    known = {actor_key(a) for a in shown} | set(countries.values()) | {actor_key(n) for n in countries}
+    if key in known:  # an actor of some event, a state, or a person or body the corpus names
+        return
+    from rapidfuzz import fuzz, process
+
+    names = sorted({views.name(a) for a in shown})  # what a filter can match
+    close = [n for n, _, _ in process.extract(actor, names, scorer=fuzz.WRatio, limit=3, score_cutoff=80)]
+    hint = f"; did you mean {' or '.join(repr(n) for n in close)}?" if close else ""
+    raise KnowledgeBaseError(f"no actor matches {actor[:MAX_NAME_CHARS]!r}{hint}")

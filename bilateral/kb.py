@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import views
-from .checks import KnowledgeBaseError, check_filters, check_query, location
+from .checks import KnowledgeBaseError, check_actor, check_filters, check_query, location
 from .events.actors import actor_key
 from .models import Document, Entity, Event, Mention
 from .store import SearchHit, Store, open_store
@@ -322,7 +322,10 @@ class KnowledgeBase:
             chosen = replace(chosen, countries=self.countries())
         # The store narrows by one type and by actor through its indexes; the filters do the rest.
         events = self.events(chosen.types[0] if len(chosen.types) == 1 else None, chosen.actor)
-        return Selection(chosen.apply(events), chosen.countries, self.document_index)
+        selected = chosen.apply(events)
+        if not selected and chosen.actor:
+            check_actor(chosen.actor, self.events(), chosen.countries)
+        return Selection(selected, chosen.countries, self.document_index)
 
     def countries(self) -> dict[str, str]:
         """Person and organisation names (and aliases) -> the state they act for."""

@@ -102,6 +102,8 @@ def test_exports_and_report_through_the_api(sample_db: Path, tmp_path: Path) -> 
         (views.Filters(["sanction"]), "unknown event type 'sanction'; choose from arms_transfer"),
         (views.Filters(since="last year"), "'last year' is not a date"),
         (views.Filters(until="2024-5"), "'2024-5' is not a date"),
+        (views.Filters(actor="Serbai"), "no actor matches 'Serbai'; did you mean 'Serbia'\\?"),
+        (views.Filters(["loan"], actor="Ruritania"), "no actor matches 'Ruritania'$"),
     ],
 )
 def test_a_filter_that_cannot_match_is_an_error(
@@ -109,11 +111,11 @@ def test_a_filter_that_cannot_match_is_an_error(
 ) -> None:
     with bilateral.open(sample_db, readonly=True) as kb, pytest.raises(KnowledgeBaseError, match=message):
         kb.select(filters)
-    with (
-        bilateral.open(sample_db, readonly=True) as kb,
-        pytest.raises(KnowledgeBaseError, match="no register"),
-    ):
-        kb.select().register("ships")
+    with bilateral.open(sample_db, readonly=True) as kb:
+        with pytest.raises(KnowledgeBaseError, match="no register"):
+            kb.select().register("ships")
+        # An actor the corpus knows, with no event of the kind asked for, is an empty answer.
+        assert kb.select(views.Filters(["trade"], "Vucic")).events == []
 
 
 @pytest.mark.parametrize(

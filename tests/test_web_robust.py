@@ -120,6 +120,7 @@ HOSTILE = [
     ("/api/timeline?actor=" + "A" * 5000, 400, "an actor is a name"),
     ("/timeline?type=%3Cscript%3E", 400, "unknown event type"),
     ("/register/arms?since=yesterday", 400, "is not a date"),
+    ("/timeline?actor=Serbai", 400, "no actor matches &#39;Serbai&#39;; did you mean &#39;Serbia&#39;?"),
     ("/report?format=exe", 400, "format"),
     ("/entity/%00", 404, "no entity"),
     ("/event/%00", 404, "no event"),

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from .. import views
-from ..checks import check_filters
+from ..checks import check_actor, check_filters
 from ..kb import KnowledgeBase, Selection
 from ..models import Document, Entity, Event, Mention
 from ..nlp.lexicon import fold
@@ -71,7 +71,10 @@ class Snapshot:
     def select(self, filters: views.Filters) -> Selection:
         """The snapshot's events that `filters` choose, with the views over them (as `kb.select`)."""
         chosen = replace(check_filters(filters), countries=self.countries)
-        return Selection(chosen.apply(self.events.values()), self.countries, lambda: self.documents)
+        selected = chosen.apply(self.events.values())
+        if not selected and chosen.actor:
+            check_actor(chosen.actor, self.events.values(), self.countries)
+        return Selection(selected, self.countries, lambda: self.documents)
 
     def entity_for(self, actor: str) -> Entity | None:
         """The entity page an actor value (ISO code or name) links to."""
