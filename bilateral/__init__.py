@@ -1,6 +1,7 @@
 """bilateral: a cited, cross-checked record of relations between states, built from articles."""
 
-from .kb import IngestReport, KnowledgeBase, open
+from .checks import KnowledgeBaseError
+from .kb import IngestReport, KnowledgeBase, Selection, open
 
 __version__ = "0.1.0"
-__all__ = ["IngestReport", "KnowledgeBase", "__version__", "open"]
+__all__ = ["IngestReport", "KnowledgeBase", "KnowledgeBaseError", "Selection", "__version__", "open"]

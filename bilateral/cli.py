@@ -1,11 +1,19 @@
-"""The `bilateral` command line: a thin layer over `bilateral.KnowledgeBase`."""
+"""The `bilateral` command line: each command is a few lines over `bilateral.KnowledgeBase`.
+
+The views' shared options (--db, --type, --actor, --since, --until, --format) are declared once,
+in `SHARED`, and added to each view command by `view_command`. Heavy modules (spaCy, the readers,
+matplotlib, FollowTheMoney, the web server) are imported by the commands that use them.
+"""
 
 from __future__ import annotations
 
 import csv
+import inspect
 import json
-import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,11 +26,10 @@ from rich.table import Table
 from rich.text import Text
 
 from . import views
-from .analysis import analyser
-from .ingest import DEFAULT_MAX_BYTES
-from .kb import IngestReport, KnowledgeBase
-from .models import Event
+from .checks import KnowledgeBaseError
+from .kb import DEFAULT_MAX_BYTES, EXPORT_FORMATS, IngestReport, KnowledgeBase, Selection
 from .store import MARK_END, MARK_START, StoreError
+from .views import Filters, Row
 
 app = typer.Typer(
     help="Turn articles about relations between states into a cited record of events.",
@@ -34,42 +41,93 @@ app = typer.Typer(
 out = Console(width=None if sys.stdout.isatty() else 240)
 err = Console(stderr=True, soft_wrap=True)
 
+DEFAULT_DB = "bilateral.db"
+FORMATS = ("table", "csv", "json")
 DbOption = Annotated[
     str, typer.Option("--db", help="Knowledge-base file, or a postgresql://user@host/dbname URL.")
 ]
-DEFAULT_DB = "bilateral.db"
-FORMATS = ("table", "csv", "json")
-FormatOption = Annotated[str, typer.Option("--format", help="table, csv or json")]
-TypeOption = Annotated[list[str] | None, typer.Option("--type", help="Only this event type (repeatable).")]
-ActorOption = Annotated[str | None, typer.Option("--actor", help="ISO code or name of an actor.")]
-SinceOption = Annotated[str | None, typer.Option("--since", help="From this date (YYYY[-MM[-DD]]).")]
-UntilOption = Annotated[str | None, typer.Option("--until", help="Up to this date (YYYY[-MM[-DD]]).")]
+MaxBytesOption = Annotated[int, typer.Option(help="Refuse files larger than this.")]
+TYPES_HELP = f"Only this event type (repeatable): {', '.join(views.EVENT_TYPES)}."
+# The options every view takes, declared once: (name, annotation, default).
+SHARED: list[tuple[str, Any, Any]] = [
+    ("db", DbOption, DEFAULT_DB),
+    ("type", Annotated[list[str] | None, typer.Option("--type", help=TYPES_HELP)], None),
+    ("actor", Annotated[str | None, typer.Option("--actor", help="ISO code or name of an actor.")], None),
+    ("since", Annotated[str | None, typer.Option("--since", help="From this date (YYYY[-MM[-DD]]).")], None),
+    ("until", Annotated[str | None, typer.Option("--until", help="Up to this date (YYYY[-MM[-DD]]).")], None),
+    ("format", Annotated[str, typer.Option("--format", help="table, csv or json")], "table"),
+]
+FILTERS = ("type", "actor", "since", "until")
 
 
-def _open(db: str) -> KnowledgeBase:
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print one error line; the caller raises what this returns."""
+    err.print(f"[red]error:[/] {escape(message)}")
+    return typer.Exit(code)
+
+
+@contextmanager
+def opened(db: str, readonly: bool = True) -> Iterator[KnowledgeBase]:
+    """The knowledge base, with any refusal (missing, foreign, a bad filter value) as one error line."""
     try:
-        return KnowledgeBase(db)
-    except StoreError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+        with KnowledgeBase(db, readonly=readonly) as kb:
+            yield kb
+    except (StoreError, KnowledgeBaseError) as exc:
+        raise fail(str(exc)) from exc
 
 
-def _events(
-    db: str, types: list[str] | None, actor: str | None, since: str | None, until: str | None
-) -> list[Event]:
-    for date in (since, until):
-        if date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
-            err.print(f"[red]error:[/] {escape(date)!r} is not a date like 2024, 2024-05 or 2024-05-07")
-            raise typer.Exit(2)
-    with _open(db) as kb:
-        return views.Filters(types or [], actor, since, until, kb.countries()).apply(kb.events())
+@dataclass
+class Ask:
+    """What a view command is given: the open knowledge base, the shared filters and the format."""
+
+    kb: KnowledgeBase
+    filters: Filters
+    format: str
+
+    def select(self, **changes: Any) -> Selection:
+        return self.kb.select(replace(self.filters, **changes))
 
 
-def _emit(rows: list[dict[str, Any]], columns: list[str], format: str) -> None:
+def view_command(
+    takes: tuple[str, ...] = FILTERS,
+) -> Callable[[Callable[..., tuple[list[Row], list[str]]]], None]:
+    """Register `fn(ask, **own options) -> (rows, columns)` as a command with the shared options it
+    `takes` (besides --db and --format) and its own; its rows are printed as a table, CSV or JSON."""
+
+    def register(fn: Callable[..., tuple[list[Row], list[str]]]) -> None:
+        own = [p for name, p in inspect.signature(fn, eval_str=True).parameters.items() if name != "ask"]
+        names = {p.name for p in own}
+        shared = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+            for name, annotation, default in SHARED
+            if (name in takes or name in ("db", "format")) and name not in names
+        ]
+
+        def command(**given: Any) -> None:
+            fmt = given.pop("format")
+            if fmt not in FORMATS:
+                raise fail(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+            chosen = Filters(
+                [t for t in given.pop("type", None) or [] if t] if "type" in takes else [],
+                given.pop("actor") if "actor" in takes and "actor" not in names else None,
+                given.pop("since", None),
+                given.pop("until", None),
+            )
+            with opened(given.pop("db")) as kb:
+                rows, columns = fn(Ask(kb, chosen, fmt), **given)
+            emit(rows, columns, fmt)
+
+        params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + shared
+        command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        command.__doc__ = fn.__doc__
+        app.command(fn.__name__.rstrip("_"))(command)
+
+    return register
+
+
+def emit(rows: list[dict[str, Any]], columns: list[str], format: str) -> None:
     """Print rows as a table, CSV or a JSON array (all columns, in order)."""
-    if format not in FORMATS:
-        err.print(f"[red]error:[/] unknown format {escape(format)!r}; choose from {', '.join(FORMATS)}")
-        raise typer.Exit(2)
     if format == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
     elif format == "csv":
@@ -113,17 +171,69 @@ def _report(report: IngestReport) -> None:
     )
 
 
+# ---------------------------------------------------------------- writing commands
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories (recursive).")],
     db: DbOption = DEFAULT_DB,
-    max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this.")] = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """Ingest .txt, .md, .html and .pdf files into the knowledge base."""
-    with _open(db) as kb:
+    with opened(db, readonly=False) as kb:
         report = _ingest(kb, paths, max_bytes)
     if not report.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def extract(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files, directories (recursive), .jsonl or .parquet collections.")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the .jsonl exports.")],
+    db: DbOption = DEFAULT_DB,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+    engine: Annotated[str, typer.Option("--engine", help="local, or ray for parallel workers.")] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="Join this Ray cluster (default: start one here).")
+    ] = None,
+    processes: Annotated[
+        int | None, typer.Option("--processes", help="Local engine: parsing processes (default: by size).")
+    ] = None,
+) -> None:
+    """Ingest, find entities and events, fuse them, and export documents/entities/events.jsonl."""
+    if engine not in ("local", "ray"):
+        raise fail(f"unknown engine {engine!r}; choose local or ray")
+    with opened(db, readonly=False) as kb:
+        if engine == "ray":
+            from .distributed import ClusterError
+            from .distributed import extract as on_ray
+
+            try:
+                with _progress() as bar:
+                    task = bar.add_task("analyse on Ray", total=None)
+                    report = on_ray(kb, paths, out_dir, ray_address, max_bytes, lambda _d: bar.advance(task))
+            except ClusterError as exc:
+                raise fail(str(exc)) from exc
+            _report(report)
+        else:
+            report = _ingest(kb, paths, max_bytes)
+            with _progress() as bar:
+                task = bar.add_task("analyse", total=kb.pending())
+                kb.analyse(progress=lambda _d: bar.advance(task), n_process=processes)
+            kb.export(out_dir)
+        counts = kb.counts()
+    err.print(
+        f"{counts['documents']} documents, {counts['entities']} entities, {counts['events']} events; "
+        f"exports in {out_dir}"
+    )
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------- reading commands
 
 
 @app.command()
@@ -132,7 +242,7 @@ def docs(
     format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """List the documents with their metadata."""
-    with _open(db) as kb:
+    with opened(db) as kb:
         documents = kb.documents()
     if format == "json":
         for d in documents:
@@ -153,7 +263,7 @@ def search(
     limit: Annotated[int, typer.Option(help="At most this many hits.")] = 20,
 ) -> None:
     """Full-text search over the documents' sentences, with highlighted snippets and offsets."""
-    with _open(db) as kb:
+    with opened(db) as kb:
         hits = kb.search(query, limit)
     if not hits:
         err.print("no matches")
@@ -165,95 +275,31 @@ def search(
         out.print(line)
 
 
-@app.command()
-def extract(
-    paths: Annotated[
-        list[Path], typer.Argument(help="Files, directories (recursive), .jsonl or .parquet collections.")
-    ],
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the .jsonl exports.")],
-    db: DbOption = DEFAULT_DB,
-    max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this.")] = DEFAULT_MAX_BYTES,
-    engine: Annotated[str, typer.Option("--engine", help="local, or ray for parallel workers.")] = "local",
-    ray_address: Annotated[
-        str | None, typer.Option("--ray-address", help="Join this Ray cluster (default: start one here).")
-    ] = None,
-    processes: Annotated[
-        int | None, typer.Option("--processes", help="Local engine: parsing processes (default: by size).")
-    ] = None,
-) -> None:
-    """Ingest, find entities and events, fuse them, and export documents/entities/events.jsonl."""
-    if engine not in ("local", "ray"):
-        err.print(f"[red]error:[/] unknown engine {escape(engine)!r}; choose local or ray")
-        raise typer.Exit(2)
-    with _open(db) as kb:
-        if engine == "ray":
-            from .distributed import ClusterError
-            from .distributed import extract as on_ray
-
-            try:
-                with _progress() as bar:
-                    task = bar.add_task("analyse on Ray", total=None)
-                    report = on_ray(kb, paths, out_dir, ray_address, max_bytes, lambda _d: bar.advance(task))
-            except ClusterError as exc:
-                err.print(f"[red]error:[/] {escape(str(exc))}")
-                raise typer.Exit(2) from exc
-            _report(report)
-        else:
-            report = _ingest(kb, paths, max_bytes)
-            with _progress() as bar:
-                task = bar.add_task("analyse", total=len(kb.store.unanalysed(analyser())))
-                kb.analyse(progress=lambda _d: bar.advance(task), n_process=processes)
-            kb.export(out_dir)
-        counts = kb.store.counts()
-    err.print(
-        f"{counts['documents']} documents, {counts['entities']} entities, {counts['events']} events; "
-        f"exports in {out_dir}"
-    )
-    if not report.ok:
-        raise typer.Exit(1)
-
-
-@app.command()
+@view_command(takes=())
 def entities(
-    db: DbOption = DEFAULT_DB,
-    type: Annotated[str | None, typer.Option("--type", help="Only this entity type.")] = None,
-    format: FormatOption = "table",
-) -> None:
+    ask: Ask, type: Annotated[str | None, typer.Option("--type", help="Only this entity type.")] = None
+) -> tuple[list[Row], list[str]]:
     """List resolved entities with their mention and document counts."""
-    with _open(db) as kb:
-        listed = kb.entities(type) if format == "json" else kb.entity_summaries(type)
-    found = sorted(listed, key=lambda e: (-e.n_mentions, e.name))
-    if format == "json":
-        _emit([e.export() for e in found], [], format)
-        return
-    _emit([views.entity_row(e) for e in found], views.COLUMNS["entities"], format)
+    if ask.format == "json":
+        found = sorted(ask.kb.entities(type), key=lambda e: (-e.n_mentions, e.name))
+        return [e.export() for e in found], []
+    found = sorted(ask.kb.entity_summaries(type), key=lambda e: (-e.n_mentions, e.name))
+    return [views.entity_row(e) for e in found], views.COLUMNS["entities"]
 
 
 @app.command()
 def show(name: str, db: DbOption = DEFAULT_DB) -> None:
     """An entity's aliases and its mentions in context."""
-    from .nlp.mentions import key_for
-
-    with _open(db) as kb:
-        wanted = key_for("person", name)
-        found = [
-            e
-            for e in kb.entity_summaries()
-            if any(
-                wanted == k or wanted in k.split()
-                for k in {key_for("person", a) for a in [e.name, *e.aliases]}
-            )
-            or (e.type == "state" and e.iso3 == name.upper())
-        ]
+    with opened(db) as kb:
+        found = kb.find_entities(name)
         if not found:
-            err.print(f"no entity named {escape(name)!r}")
-            raise typer.Exit(1)
+            raise fail(f"no entity named {name!r}", 1)
         for e in found:
             out.print(f"[bold]{escape(e.name)}[/] ({e.type}{', ' + e.iso3 if e.iso3 else ''}) {e.id}")
             out.print("aliases: " + escape(", ".join(e.aliases)))
             # Mentions come in document order: one document's text is held at a time.
-            for doc_id, mentions in groupby(kb.store.iter_entity_mentions(e.id), key=lambda m: m.doc):
-                document = kb.store.document(doc_id)
+            for doc_id, mentions in groupby(kb.entity_mentions(e.id), key=lambda m: m.doc):
+                document = kb.document(doc_id)
                 text = document.text if document else ""
                 for m in mentions:
                     left, right = text[max(0, m.start - 60) : m.start], text[m.end : m.end + 60]
@@ -267,124 +313,78 @@ def show(name: str, db: DbOption = DEFAULT_DB) -> None:
                     )
 
 
-@app.command()
-def events(
-    db: DbOption = DEFAULT_DB,
-    type: TypeOption = None,
-    actor: ActorOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    format: FormatOption = "table",
-) -> None:
+EVENT_COLUMNS = ["type", "date", "roles", "sources", "conflicts", "modality", "id"]
+
+
+def _event_row(e: Any) -> Row:
+    roles = "; ".join(
+        f"{k}={', '.join(map(str, v)) if isinstance(v, list) else v}"
+        for k, v in e.args.items()
+        if k != "quote"
+    )
+    if "quote" in e.args:
+        roles += f'; quote="{e.args["quote"][:80]}"'
+    conflicts = ", ".join(c["role"] for c in e.conflicts)
+    return dict(
+        zip(
+            EVENT_COLUMNS,
+            [e.type, e.date or "", roles, len(e.docs), conflicts, e.modality, e.id],
+            strict=True,
+        )
+    )
+
+
+@view_command()
+def events(ask: Ask) -> tuple[list[Row], list[str]]:
     """List fused events with their roles, sources and conflicts."""
-    found = _events(db, type, actor, since, until)
-    if format == "json":
-        _emit([e.export() for e in found], [], format)
-        return
-    rows = []
-    for e in found:
-        roles = "; ".join(
-            f"{k}={', '.join(map(str, v)) if isinstance(v, list) else v}"
-            for k, v in e.args.items()
-            if k != "quote"
-        )
-        if "quote" in e.args:
-            roles += f'; quote="{e.args["quote"][:80]}"'
-        rows.append(
-            {
-                "type": e.type,
-                "date": e.date or "",
-                "roles": roles,
-                "sources": len(e.docs),
-                "conflicts": ", ".join(c["role"] for c in e.conflicts),
-                "modality": e.modality,
-                "id": e.id,
-            }
-        )
-    _emit(rows, ["type", "date", "roles", "sources", "conflicts", "modality", "id"], format)
+    found = ask.select().events
+    if ask.format == "json":
+        return [e.export() for e in found], []
+    return [_event_row(e) for e in found], EVENT_COLUMNS
 
 
-@app.command()
-def timeline(
-    db: DbOption = DEFAULT_DB,
-    type: TypeOption = None,
-    actor: ActorOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    format: FormatOption = "table",
-) -> None:
+@view_command()
+def timeline(ask: Ask) -> tuple[list[Row], list[str]]:
     """Events in date order (undated last) with precision, summary, sources and a conflict marker."""
-    _emit(views.timeline(_events(db, type, actor, since, until)), views.COLUMNS["timeline"], format)
+    return ask.select().timeline(), views.COLUMNS["timeline"]
 
 
-@app.command()
+@view_command(takes=("actor", "since", "until"))
 def register(
-    kind: Annotated[str, typer.Argument(help="arms, investments, loans or agreements")],
-    db: DbOption = DEFAULT_DB,
-    actor: ActorOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    format: FormatOption = "table",
-) -> None:
+    ask: Ask, kind: Annotated[str, typer.Argument(help=", ".join(views.REGISTERS))]
+) -> tuple[list[Row], list[str]]:
     """A register of deals: arms (SIPRI's columns), investments, loans or agreements."""
     if kind not in views.REGISTERS:
-        err.print(f"[red]error:[/] no register {escape(kind)!r}; choose from {', '.join(views.REGISTERS)}")
-        raise typer.Exit(2)
-    rows = views.register(kind, _events(db, [views.REGISTERS[kind]], actor, since, until))
-    _emit(rows, views.COLUMNS[kind], format)
+        raise fail(f"no register {kind!r}; choose from {', '.join(views.REGISTERS)}")
+    return ask.select(types=[views.REGISTERS[kind]]).register(kind), views.COLUMNS[kind]
 
 
-@app.command()
-def conflicts(
-    db: DbOption = DEFAULT_DB,
-    type: TypeOption = None,
-    actor: ActorOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    format: FormatOption = "table",
-) -> None:
+@view_command()
+def conflicts(ask: Ask) -> tuple[list[Row], list[str]]:
     """Every disagreement between sources, with the value each document gives."""
-    _emit(views.conflicts(_events(db, type, actor, since, until)), views.COLUMNS["conflicts"], format)
+    return ask.select().conflicts(), views.COLUMNS["conflicts"]
 
 
-@app.command()
+@view_command(takes=("actor", "since", "until"))
 def quotes(
-    db: DbOption = DEFAULT_DB,
-    speaker: Annotated[str | None, typer.Option("--speaker", help="Only this speaker.")] = None,
-    actor: ActorOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    format: FormatOption = "table",
-) -> None:
+    ask: Ask, speaker: Annotated[str | None, typer.Option("--speaker", help="Only this speaker.")] = None
+) -> tuple[list[Row], list[str]]:
     """Who said what, when, and where it was reported."""
-    found = _events(db, ["statement"], actor, since, until)
-    with _open(db) as kb:
-        docs = {d.id: d for d in kb.documents()}
-    _emit(views.quotes(found, docs, speaker), views.COLUMNS["quotes"], format)
+    return ask.select(types=["statement"]).quotes(speaker), views.COLUMNS["quotes"]
 
 
-@app.command()
+@view_command()
 def actors(
-    db: DbOption = DEFAULT_DB,
-    type: TypeOption = None,
+    ask: Ask,
     actor: Annotated[
         list[str] | None, typer.Option("--actor", help="Give two to summarise their relationship.")
     ] = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    format: FormatOption = "table",
-) -> None:
+) -> tuple[list[Row], list[str]]:
     """The actors by number of events; with two --actor, their relationship by year and type."""
     pair = actor or []
     if len(pair) == 2:
-        found = _events(db, type, None, since, until)
-        with _open(db) as kb:
-            countries = kb.countries()
-        rows = views.relationship(found, pair[0], pair[1], countries)
-        _emit(rows, views.COLUMNS["relationship"], format)
-        return
-    found = _events(db, type, pair[0] if pair else None, since, until)
-    _emit(views.actors(found), views.COLUMNS["actors"], format)
+        return ask.select().relationship(*pair), views.COLUMNS["relationship"]
+    return ask.select(actor=pair[0] if pair else None).actors(), views.COLUMNS["actors"]
 
 
 @app.command()
@@ -396,15 +396,8 @@ def report(
     ] = None,
 ) -> None:
     """A self-contained briefing: counts, charts, timeline, registers, conflicts, quotes, footnotes."""
-    from .report import ReportError, write_report
-
-    with _open(db) as kb:
-        events, docs, countries = kb.events(), {d.id: d for d in kb.documents()}, kb.countries()
-    try:
-        write_report(output, events, docs, actor or [], countries)
-    except ReportError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+    with opened(db) as kb:
+        kb.write_report(output, actor or [])
     err.print(f"report written to {output}")
 
 
@@ -415,49 +408,29 @@ def serve(
         "127.0.0.1"
     ),
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", help="Server processes (each keeps a snapshot).")] = 1,
 ) -> None:
     """Browse and search the knowledge base in a local web app (read-only)."""
+    with opened(db):  # refuses a missing or foreign knowledge base before the server starts
+        pass
     from .web import serve as run
 
-    if "://" not in db and not Path(db).is_file():
-        err.print(f"[red]error:[/] {escape(str(db))}: no such knowledge base; run `bilateral extract` first")
-        raise typer.Exit(2)
     try:
-        run(db, host, port)
-    except StoreError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+        run(db, host, port, workers)
+    except (StoreError, KnowledgeBaseError) as exc:
+        raise fail(str(exc)) from exc
 
 
 @app.command("export")
 def export_(
-    what: Annotated[str, typer.Argument(help="documents, entities, events, ftm, graphml, gexf or csv")],
+    what: Annotated[str, typer.Argument(help=", ".join(EXPORT_FORMATS))],
     output: Annotated[Path, typer.Option("-o", "--output", help="The file (a folder for csv) to write.")],
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Export the knowledge base: JSON lines (ONTOLOGY.md), FollowTheMoney, GraphML/GEXF or CSV."""
-    from .export import EXPORTS, write_jsonl
-
-    choices = [*EXPORTS, "ftm", "graphml", "gexf", "csv"]
-    if what not in choices:
-        err.print(f"[red]error:[/] cannot export {escape(what)!r}; choose from {', '.join(choices)}")
-        raise typer.Exit(2)
-    with _open(db) as kb:
-        if what in EXPORTS:
-            written = f"{write_jsonl(output, EXPORTS[what](kb.store))} {what}"
-        elif what == "ftm":
-            from .export.ftm import ftm_entities, write_ftm
-
-            n = write_ftm(output, ftm_entities(kb.store.iter_documents(), kb.entity_summaries(), kb.events()))
-            written = f"{n} FollowTheMoney entities"
-        elif what == "csv":
-            from .export.tables import write_tables
-
-            docs = {d.id: d for d in kb.store.document_summaries()}
-            counts = write_tables(output, kb.events(), kb.entity_summaries(), docs)
-            written = ", ".join(f"{n} {name}" for name, n in counts.items())
-        else:
-            from .export.graph import actor_graph, write_graph
-
-            written = f"{write_graph(output, actor_graph(kb.events(), kb.entity_summaries()), what)} edges"
-    err.print(f"{written} written to {output}")
+    """Export the knowledge base: JSON lines (ONTOLOGY.md), FollowTheMoney entities or statements,
+    GraphML/GEXF, CSV files or an Excel workbook."""
+    if what not in EXPORT_FORMATS:
+        raise fail(f"cannot export {what!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    with opened(db) as kb:
+        written = kb.export(output, what)
+    err.print(f"{', '.join(f'{n} {name}' for name, n in written.items())} written to {output}")

@@ -1,34 +1,48 @@
 """The Python API: a knowledge base that ingests documents and answers questions about them.
 
-The CLI, the exports and the views are thin layers over this class.
+The CLI, the web app, the report and the exports are thin layers over this class. Reading a
+knowledge base imports no parsing machinery: spaCy, the readers and the corpus stages are imported
+by the methods that need them, so that `bilateral timeline` starts at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .analysis import analyse_documents, analyser
-from .consolidate import consolidate
+from . import views
+from .checks import KnowledgeBaseError, check_actor, check_filters, check_query, location
 from .events.actors import actor_key
-from .export import EXPORTS, write_jsonl
-from .ingest import DEFAULT_MAX_BYTES
 from .ingest.run import IngestReport as IngestReport  # re-exported: the API returns it
-from .ingest.run import Progress
-from .ingest.run import ingest as ingest_into
-from .models import Document, Entity, Event
-from .nlp.pipeline import build
-from .store import SearchHit, open_store
+from .models import Document, Entity, Event, Mention
+from .store import SearchHit, Store, open_store
+from .views import Filters, Row
+
+if TYPE_CHECKING:
+    from .ingest.run import Progress
 
 PARALLEL_FROM = 64  # documents; below this, starting a second process costs more than it saves
 READ_BATCH = 200  # documents read from the store at a time for analysis
-
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # the largest file ingest reads (as bilateral.ingest says)
+EXPORT_FORMATS = ("documents", "entities", "events", "ftm", "statements", "graphml", "gexf", "csv", "xlsx")
 
 class KnowledgeBase:
-    """A bilateral knowledge base stored in one database file."""
+    """A bilateral knowledge base stored in one database file or a PostgreSQL database.
+
+    `readonly` opens an existing knowledge base for reading and never creates one: a missing
+    file is an error, not a new empty database.
+    """
 
     def __init__(self, db: str | Path = "bilateral.db", readonly: bool = False) -> None:
-        self.store = open_store(db, readonly=readonly)
+        where = location(db)
+        if readonly and isinstance(where, Path) and not where.is_file():
+            raise KnowledgeBaseError(
+                f"no knowledge base at {where}: run `bilateral extract` or `bilateral ingest` first"
+            )
+        self.store: Store = open_store(where, readonly=readonly)
 
     def close(self) -> None:
         self.store.close()
@@ -52,9 +66,15 @@ class KnowledgeBase:
         Unchanged files (same content hash) are skipped; a bad file or row is reported and the
         others go on. The rules for ids are `bilateral.ingest.run`'s, shared with the Ray engine.
         """
-        return ingest_into(self.store, paths, max_bytes, progress)
+        from .ingest.run import ingest
 
-    # ------------------------------------------------------------ analysis
+        return ingest(self.store, paths, max_bytes, progress)
+
+    def pending(self) -> int:
+        """How many documents the next `analyse` will parse (new, or analysed by other code)."""
+        from .analysis import analyser
+
+        return len(self.store.unanalysed(analyser()))
 
     def analyse(self, progress: Progress | None = None, n_process: int | None = None) -> int:
         """Run the nlp and event stages on new or changed documents, then resolve and fuse the corpus.
@@ -62,6 +82,9 @@ class KnowledgeBase:
         Returns the number of documents analysed. Each document's results are stored in its own
         transaction; resolution and fusion are recomputed over the whole corpus (cheap next to parsing).
         """
+        from .analysis import analyse_documents, analyser
+        from .nlp.pipeline import build
+
         ids = self.store.unanalysed(analyser())
         if ids:
             procs = n_process or (2 if len(ids) >= PARALLEL_FROM else 1)
@@ -80,14 +103,9 @@ class KnowledgeBase:
 
     def consolidate(self) -> None:
         """The corpus-level stages: resolve entities across documents, then fuse events."""
-        consolidate(self.store)
+        from .consolidate import consolidate
 
-    def export(self, out: str | Path) -> dict[str, int]:
-        """Write documents.jsonl, entities.jsonl and events.jsonl into the folder `out`."""
-        folder = Path(out)
-        return {
-            name: write_jsonl(folder / f"{name}.jsonl", rows(self.store)) for name, rows in EXPORTS.items()
-        }
+        consolidate(self.store)
 
     def extract(
         self,
@@ -102,13 +120,92 @@ class KnowledgeBase:
         self.export(out)
         return report
 
+    # ------------------------------------------------------------ exports and the report
+
+    def export(self, out: str | Path, what: str = "jsonl") -> dict[str, int]:
+        """Write an export; returns what it wrote, by kind.
+
+        `jsonl` (the default): documents.jsonl, entities.jsonl and events.jsonl in the folder `out`;
+        `documents`, `entities` or `events`: that one file; `ftm`: FollowTheMoney entities, one a
+        line; `statements`: the same as FtM statements, each value with the span it is cited from;
+        `graphml` or `gexf`: the actor graph; `csv`: the registers and tables into a folder;
+        `xlsx`: all of those tables as one workbook.
+        """
+        from .export import EXPORTS, write_jsonl
+
+        path = Path(out)
+        if what == "jsonl":
+            return {
+                name: write_jsonl(path / f"{name}.jsonl", rows(self.store)) for name, rows in EXPORTS.items()
+            }
+        if what in EXPORTS:
+            return {what: write_jsonl(path, EXPORTS[what](self.store))}
+        if what == "ftm":
+            from .export.ftm import ftm_entities, write_ftm
+
+            found = ftm_entities(self.store.iter_documents(), self.entity_summaries(), self.events())
+            return {"FollowTheMoney entities": write_ftm(path, found)}
+        if what == "statements":
+            from .export.ftm import ftm_statements, write_statements
+
+            said = ftm_statements(self.store.iter_documents(), self.entity_summaries(), self.events())
+            return {"FollowTheMoney statements": write_statements(path, said)}
+        if what == "csv":
+            from .export.tables import write_tables
+
+            return write_tables(path, self.events(), self.entity_summaries(), self.document_index())
+        if what == "xlsx":
+            from .export.xlsx import write_xlsx
+
+            return write_xlsx(path, self.events(), self.entity_summaries(), self.document_index())
+        if what in ("graphml", "gexf"):
+            from .export.graph import actor_graph, write_graph
+
+            return {"edges": write_graph(path, actor_graph(self.events(), self.entity_summaries()), what)}
+        raise KnowledgeBaseError(f"cannot export {what!r}; choose from jsonl, {', '.join(EXPORT_FORMATS)}")
+
+    def report(self, actors: Iterable[str] = (), format: str = "html") -> str:
+        """The briefing on events involving `actors` (all events if none), as `html` or `md`."""
+        from .report import ReportError, render
+
+        if format not in ("html", "md"):
+            raise KnowledgeBaseError(f"a report is html or md, not {format!r}")
+        try:
+            return render(self.events(), self.document_index(), list(actors), format, self.countries())
+        except ReportError as exc:
+            raise KnowledgeBaseError(str(exc)) from exc
+
+    def write_report(self, output: str | Path, actors: Iterable[str] = ()) -> Path:
+        """Write the briefing to `output`; its suffix (.html or .md) sets the format."""
+        from .report import ReportError, write_report
+
+        try:
+            return write_report(
+                Path(output), self.events(), self.document_index(), list(actors), self.countries()
+            )
+        except ReportError as exc:
+            raise KnowledgeBaseError(str(exc)) from exc
+
     # ------------------------------------------------------------ reading
 
     def documents(self) -> list[Document]:
         return self.store.documents()
 
+    def document(self, doc_id: str) -> Document | None:
+        """One document with its text (None for an id no document can have: PostgreSQL refuses NUL)."""
+        return None if "\x00" in doc_id else self.store.document(doc_id)
+
+    def document_index(self) -> dict[str, Document]:
+        """Every document's metadata (without its text), by id: what citations need."""
+        return {d.id: d for d in self.store.document_summaries()}
+
+    def mentions(self, doc_id: str) -> list[Mention]:
+        """A document's mentions, outer ones first where they nest."""
+        return sorted(self.store.mentions(doc_id, doc_id), key=lambda m: (m.start, -m.end))
+
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        return self.store.search(query, limit)
+        """Sentences matching `query` (any text; at most MAX_QUERY_WORDS words), best first."""
+        return self.store.search(check_query(query), limit)
 
     def entities(self, type: str | None = None) -> list[Entity]:
         """Entities with every mention: what entities.jsonl holds."""
@@ -119,6 +216,29 @@ class KnowledgeBase:
         tables and graphs need, at a cost that does not grow with the corpus's mentions."""
         return self.store.entity_summaries(type)
 
+    def entity_mentions(self, entity_id: str) -> Iterable[Mention]:
+        """An entity's mentions in document order (streamed: a state has millions at scale)."""
+        return self.store.iter_entity_mentions(entity_id)
+
+    def entity_documents(self, entity_id: str) -> list[tuple[str, int]]:
+        """The documents that mention an entity most, with their counts."""
+        return self.store.entity_documents(entity_id)
+
+    def find_entities(self, name: str) -> list[Entity]:
+        """Entities a name, alias, part of a name, or ISO code designates."""
+        from .nlp.mentions import key_for
+
+        wanted = key_for("person", name)
+        return [
+            e
+            for e in self.entity_summaries()
+            if any(
+                wanted == k or wanted in k.split()
+                for k in {key_for("person", a) for a in [e.name, *e.aliases]}
+            )
+            or (e.type == "state" and e.iso3 == name.upper())
+        ]
+
     def events(self, type: str | None = None, actor: str | None = None) -> list[Event]:
         """Events by type and date; `actor` (an ISO code, state, demonym or name) narrows them to
         those it takes part in, itself or through a person or body acting for it."""
@@ -128,11 +248,80 @@ class KnowledgeBase:
         """A page of events in date order, undated last; `actor` as in `events`."""
         return self.store.timeline(actor_key(actor) if actor else None, limit, offset)
 
+    def select(self, filters: Filters | None = None) -> Selection:
+        """The events `filters` choose (types, actor, dates), and every analyst view of them."""
+        chosen = check_filters(filters or Filters())
+        if not chosen.countries:  # who acts for which state: for the actor filter and relationships
+            chosen = replace(chosen, countries=self.countries())
+        # The store narrows by one type and by actor through its indexes; the filters do the rest.
+        events = self.events(chosen.types[0] if len(chosen.types) == 1 else None, chosen.actor)
+        selected = chosen.apply(events)
+        if not selected and chosen.actor:
+            check_actor(chosen.actor, self.events(), chosen.countries)
+        return Selection(selected, chosen.countries, self.document_index)
+
     def countries(self) -> dict[str, str]:
         """Person and organisation names (and aliases) -> the state they act for."""
         return self.store.countries()
 
+    def counts(self) -> dict[str, int]:
+        """Rows per table: documents, sentences, mentions, entities, events, evidence."""
+        return self.store.counts()
 
-def open(db: str | Path = "bilateral.db") -> KnowledgeBase:
-    """Open (creating if needed) the knowledge base in `db`."""
-    return KnowledgeBase(db)
+    def data_version(self) -> int:
+        """Changes when a writer commits: the signal to reload what a reader keeps."""
+        return self.store.data_version()
+
+
+@dataclass
+class Selection:
+    """Events chosen by one set of filters, with the views over them as rows (plain dicts whose
+    columns are `views.COLUMNS[view]`): what the CLI prints, the web app serves and exports write."""
+
+    events: list[Event]
+    countries: dict[str, str] = field(default_factory=dict)
+    documents: Callable[[], dict[str, Document]] = dict
+
+    @cached_property
+    def _documents(self) -> dict[str, Document]:
+        return self.documents()
+
+    def timeline(self) -> list[Row]:
+        return views.timeline(self.events)
+
+    def register(self, kind: str) -> list[Row]:
+        if kind not in views.REGISTERS:
+            raise KnowledgeBaseError(f"no register {kind!r}; choose from {', '.join(views.REGISTERS)}")
+        return views.register(kind, self.events, self._documents)
+
+    def conflicts(self) -> list[Row]:
+        return views.conflicts(self.events)
+
+    def quotes(self, speaker: str | None = None) -> list[Row]:
+        return views.quotes(self.events, self._documents, speaker)
+
+    def actors(self) -> list[Row]:
+        return views.actors(self.events)
+
+    def relationship(self, a: str, b: str) -> list[Row]:
+        return views.relationship(self.events, a, b, self.countries)
+
+    def sources(self) -> list[Row]:
+        """Each document that reports a selected event, once, with its metadata."""
+        return views.sources(self.events, self._documents)
+
+    def view(self, name: str, **options: Any) -> list[Row]:
+        """A view by name (`timeline`, a register's name, `conflicts`, `quotes`, `actors`, `sources`)."""
+        if name in views.REGISTERS:
+            return self.register(name)
+        if name in ("timeline", "conflicts", "actors", "sources"):
+            rows: list[Row] = getattr(self, name)()
+            return rows
+        if name == "quotes":
+            return self.quotes(options.get("speaker"))
+        raise KnowledgeBaseError(f"no view {name!r}")
+
+
+def open(db: str | Path = "bilateral.db", readonly: bool = False) -> KnowledgeBase:
+    """Open the knowledge base in `db` (a file, created if needed unless `readonly`, or a URL)."""
+    return KnowledgeBase(db, readonly=readonly)

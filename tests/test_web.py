@@ -135,7 +135,12 @@ def test_missing_and_bad_requests(client: TestClient) -> None:
     assert client.get("/entity/nope").status_code == 404
     assert client.get("/api/events/nope").json() == {"detail": "no event 'nope'"}
     assert client.get("/register/ships").status_code == 404
-    assert client.get("/timeline", params={"since": "last year"}).status_code == 422
+    # A bad filter value is a page saying what is wrong (JSON under /api), not a validation dump.
+    bad = client.get("/timeline", params={"since": "last year"})
+    assert bad.status_code == 400 and bad.headers["content-type"].startswith("text/html")
+    assert "&#39;last year&#39; is not a date like 2024" in bad.text
+    bad = client.get("/api/timeline", params={"type": "sanction"})
+    assert bad.status_code == 400 and bad.json()["detail"].startswith("unknown event type 'sanction'")
     for path in ("/document/..%2F..%2Fetc%2Fpasswd", "/document/../../etc/passwd", "/static/../kb.db"):
         r = client.get(path)
         assert r.status_code == 404 and "root:" not in r.text, path

@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+from fastapi import FastAPI
 
 from .app import create_app
 
-__all__ = ["create_app", "serve"]
+__all__ = ["create_app", "from_environment", "serve"]
+DB_VARIABLE = "BILATERAL_SERVE_DB"
 
 
-def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the app on a real ASGI server until interrupted."""
+def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Run the app on a real ASGI server until interrupted; `workers` > 1 starts that many server
+    processes (each with its own snapshot), which uvicorn imports by name."""
     import uvicorn
 
-    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+    if workers > 1:
+        os.environ[DB_VARIABLE] = str(db)
+        uvicorn.run(
+            "bilateral.web:from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+        )
+    else:
+        uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+
+
+def from_environment() -> FastAPI:
+    """The app of a worker process: the knowledge base `serve` named in the environment."""
+    return create_app(os.environ[DB_VARIABLE])
