@@ -29,6 +29,7 @@ READ_BATCH = 200  # documents read from the store at a time for analysis
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # the largest file ingest reads (as bilateral.ingest says)
 EXPORT_FORMATS = ("documents", "entities", "events", "ftm", "statements", "graphml", "gexf", "csv", "xlsx")
 
+
 class KnowledgeBase:
     """A bilateral knowledge base stored in one database file or a PostgreSQL database.
 

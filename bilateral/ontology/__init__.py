@@ -168,7 +168,7 @@ KEYS |= {"edge", "register", "ftm"}
 
 def _type(name: str, path: Path) -> EventType:
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        data = yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)
         if not isinstance(data, dict):
             raise OntologyError("not a mapping")
         return _build(name, path, data)
