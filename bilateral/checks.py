@@ -52,6 +52,8 @@ def check_filters(filters: Filters) -> Filters:
             raise KnowledgeBaseError(f"{date!r} is not a date like 2024, 2024-05 or 2024-05-07")
     if filters.actor and (len(filters.actor) > MAX_NAME_CHARS or "\x00" in filters.actor):
         raise KnowledgeBaseError(f"an actor is a name or code of at most {MAX_NAME_CHARS} characters")
+    if filters.min_confidence is not None and not 0 <= filters.min_confidence <= 1:
+        raise KnowledgeBaseError(f"a confidence is between 0 and 1, not {filters.min_confidence}")
     unknown = [t for t in filters.types if t not in views.EVENT_TYPES]
     if unknown:
         raise KnowledgeBaseError(

@@ -55,9 +55,16 @@ SHARED: list[tuple[str, Any, Any]] = [
     ("actor", Annotated[str | None, typer.Option("--actor", help="ISO code or name of an actor.")], None),
     ("since", Annotated[str | None, typer.Option("--since", help="From this date (YYYY[-MM[-DD]]).")], None),
     ("until", Annotated[str | None, typer.Option("--until", help="Up to this date (YYYY[-MM[-DD]]).")], None),
+    (
+        "min_confidence",
+        Annotated[
+            float | None, typer.Option("--min-confidence", help="Only events at least this confident (0-1).")
+        ],
+        None,
+    ),
     ("format", Annotated[str, typer.Option("--format", help="table, csv or json")], "table"),
 ]
-FILTERS = ("type", "actor", "since", "until")
+FILTERS = ("type", "actor", "since", "until", "min_confidence")
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -112,6 +119,7 @@ def view_command(
                 given.pop("actor") if "actor" in takes and "actor" not in names else None,
                 given.pop("since", None),
                 given.pop("until", None),
+                min_confidence=given.pop("min_confidence", None),
             )
             with opened(given.pop("db")) as kb:
                 rows, columns = fn(Ask(kb, chosen, fmt), **given)

@@ -141,14 +141,17 @@ class KnowledgeBase:
             }
         if what in EXPORTS:
             return {what: write_jsonl(path, EXPORTS[what](self.store))}
+        if what in ("ftm", "statements"):
+            try:
+                from .export.ftm import ftm_entities, ftm_statements, write_ftm, write_statements
+            except ImportError as exc:  # the `ftm` extra: followthemoney needs PyICU, compiled
+                raise KnowledgeBaseError(
+                    f"the {what} export needs FollowTheMoney: pip install 'bilateral[ftm]' ({exc})"
+                ) from exc
         if what == "ftm":
-            from .export.ftm import ftm_entities, write_ftm
-
             found = ftm_entities(self.store.iter_documents(), self.entity_summaries(), self.events())
             return {"FollowTheMoney entities": write_ftm(path, found)}
         if what == "statements":
-            from .export.ftm import ftm_statements, write_statements
-
             said = ftm_statements(self.store.iter_documents(), self.entity_summaries(), self.events())
             return {"FollowTheMoney statements": write_statements(path, said)}
         if what == "csv":

@@ -24,6 +24,7 @@ from ..nlp.lexicon import load
 from ..ontology import OntologyError, ontology
 from ..views import summary
 from ..views.registers import helpers
+from . import atomic
 
 NS = "bilateral"
 # Our organisation sub-kinds to FtM schemata.
@@ -196,9 +197,8 @@ def ftm_statements(
 
 def write_statements(path: Path, statements: Iterable[Statement]) -> int:
     """FtM statements as JSON lines (`ftm` and nomenklatura read them)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
-    with path.open("w", encoding="utf-8") as fh:
+    with atomic(path) as fh:
         for statement in statements:
             fh.write(json.dumps(statement.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
             count += 1
@@ -207,9 +207,8 @@ def write_statements(path: Path, statements: Iterable[Statement]) -> int:
 
 def write_ftm(path: Path, rows: Iterable[EntityProxy]) -> int:
     """One FtM entity per line (the format `ftm` and Aleph read)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
-    with path.open("w", encoding="utf-8") as fh:
+    with atomic(path) as fh:
         for proxy in rows:
             fh.write(json.dumps(proxy.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
             count += 1

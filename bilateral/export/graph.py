@@ -16,6 +16,7 @@ from networkx.readwrite.gexf import GEXFWriter
 from ..models import Entity, Event
 from ..ontology import ontology
 from ..views import name, summary
+from . import atomic
 
 FORMATS = ("graphml", "gexf")
 
@@ -58,14 +59,14 @@ def actor_graph(events: Iterable[Event], entities: Iterable[Entity]) -> nx.Multi
 
 
 def write_graph(path: Path, graph: nx.MultiDiGraph, fmt: str) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "gexf":
-        writer = GEXFWriter()
-        writer.add_graph(graph)
-        meta = writer.xml.find("meta")
-        if meta is not None:  # the day of writing would make every export differ
-            meta.attrib.pop("lastmodifieddate", None)
-        writer.write(str(path))
-    else:
-        nx.write_graphml(graph, path)
+    with atomic(path, "wb") as fh:
+        if fmt == "gexf":
+            writer = GEXFWriter()
+            writer.add_graph(graph)
+            meta = writer.xml.find("meta")
+            if meta is not None:  # the day of writing would make every export differ
+                meta.attrib.pop("lastmodifieddate", None)
+            writer.write(fh)
+        else:
+            nx.write_graphml(graph, fh)
     return int(graph.number_of_edges())

@@ -10,11 +10,11 @@ from typing import Any
 
 from .. import views
 from ..models import Document, Entity, Event
+from . import atomic
 
 
 def write_csv(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    with atomic(path, newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)

@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import views
 from ..models import Document, Entity, Event
+from . import atomic
 
 DATE_COLUMNS = {"date", "signed", "effective", "published", "first", "last", "year_of_order"}
 YEAR_COLUMNS = {"year", "year_of_order", "years_of_delivery", "commitment_year"}
@@ -90,6 +91,6 @@ def write_xlsx(
         sheet.freeze_panes = "A2"
         if rows:
             sheet.auto_filter.ref = sheet.dimensions
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with atomic(path, "wb") as fh:
+        book.save(fh)
     return {name: len(rows) for name, (_, rows) in sheets.items()}

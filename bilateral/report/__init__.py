@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .. import views
+from ..export import atomic
 from ..models import Document, Event
 from ..nlp.lexicon import fold, load
 from ..ontology import ontology
@@ -185,6 +186,6 @@ def write_report(
     if fmt is None:
         raise ReportError(f"{path}: a report is .html or .md, not {path.suffix or 'no suffix'!r}")
     text = render(events, docs, actors, fmt, countries)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    with atomic(path) as fh:
+        fh.write(text)
     return path
