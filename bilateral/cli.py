@@ -357,7 +357,7 @@ def timeline(ask: Ask) -> tuple[list[Row], list[str]]:
     return ask.select().timeline(), views.COLUMNS["timeline"]
 
 
-@view_command(takes=("actor", "since", "until"))
+@view_command(takes=("actor", "since", "until", "min_confidence"))
 def register(
     ask: Ask, kind: Annotated[str, typer.Argument(help=", ".join(views.REGISTERS))]
 ) -> tuple[list[Row], list[str]]:
@@ -373,12 +373,18 @@ def conflicts(ask: Ask) -> tuple[list[Row], list[str]]:
     return ask.select().conflicts(), views.COLUMNS["conflicts"]
 
 
-@view_command(takes=("actor", "since", "until"))
+@view_command(takes=("actor", "since", "until", "min_confidence"))
 def quotes(
     ask: Ask, speaker: Annotated[str | None, typer.Option("--speaker", help="Only this speaker.")] = None
 ) -> tuple[list[Row], list[str]]:
     """Who said what, when, and where it was reported."""
-    return ask.select(types=["statement"]).quotes(speaker), views.COLUMNS["quotes"]
+    return ask.select(types=views.QUOTE_TYPES).quotes(speaker), views.COLUMNS["quotes"]
+
+
+@view_command()
+def sources(ask: Ask) -> tuple[list[Row], list[str]]:
+    """Each document that reports a selected event, once, with its metadata."""
+    return ask.select().sources(), views.COLUMNS["sources"]
 
 
 @view_command()

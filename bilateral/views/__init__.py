@@ -56,6 +56,8 @@ COLUMNS: dict[str, list[str]] = VIEW_COLUMNS | {r: columns(r) for r in ONTOLOGY.
 # The registers shown as tables of deals: register name -> event type.
 REGISTERS = {r.name: r.type for r in ONTOLOGY.registers.values() if r.layout == "table"}
 REGISTER_TITLES = {r.name: r.title for r in ONTOLOGY.registers.values()}
+# The types whose registers are quotations (statements).
+QUOTE_TYPES = [r.type for r in ONTOLOGY.registers.values() if r.layout == "quotes"]
 EVENT_TYPES = list(ONTOLOGY.types)
 # Every role that names actors, in any type (the event page links their values).
 ACTOR_ROLES = list(dict.fromkeys(r for t in ONTOLOGY for r in t.actor_roles))

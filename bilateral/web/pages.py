@@ -170,7 +170,7 @@ def quotes(
     data: DataDep, chosen: FiltersDep, speaker: Annotated[str | None, Query(description="A speaker")] = None
 ) -> Page:
     """Who said what, when, and where it was reported."""
-    rows = data.snapshot().select(replace(chosen, types=["statement"])).quotes(speaker)
+    rows = data.snapshot().select(replace(chosen, types=views.QUOTE_TYPES)).quotes(speaker)
     return _table("quotes", "Quotes", rows, views.COLUMNS["quotes"])
 
 
