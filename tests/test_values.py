@@ -72,3 +72,15 @@ def test_numbers() -> None:
     ]
     assert parse_quantity("several") is None
     assert parse_percent("acquired 63% of") == 63
+
+
+def test_find_money_gives_every_amount_with_its_span() -> None:
+    from bilateral.values.money import find_money
+
+    text = "a $ 4.5-bn deal, a JPY50bn loan and 3.06 bn Bangladeshi taka, not 2023 dollars"
+    found = [(text[s:e], v["amount"], v["currency"]) for s, e, v in find_money(text)]
+    assert found == [
+        ("$ 4.5-bn", 4_500_000_000, "USD"),
+        ("JPY50bn", 50_000_000_000, "JPY"),
+        ("3.06 bn Bangladeshi taka", 3_060_000_000, "BDT"),
+    ]

@@ -38,6 +38,20 @@ PREFERRED = {
     "rupees": "INR",
     "francs": "CHF",
     "won": "KRW",
+    # One-word names CLDR only gives with their country ("Bangladeshi taka"): the most cited.
+    "taka": "BDT",
+    "reais": "BRL",
+    "rupiah": "IDR",
+    "dong": "VND",
+    "riyal": "SAR",
+    "riyals": "SAR",
+    "dirham": "AED",
+    "dirhams": "AED",
+    "kwanza": "AOA",
+    "tenge": "KZT",
+    "naira": "NGN",
+    "peso": "ARS",
+    "pesos": "ARS",
 }
 SCALE_WORDS = r"trillion|billion|million|thousand|bn|mn|m|k|tn|mrd|mio"
 
@@ -60,10 +74,11 @@ def _currencies() -> tuple[dict[str, str], dict[str, str], re.Pattern[str], re.P
     for word, code in PREFERRED.items():
         (names if word.isalpha() and word.islower() else signs)[word] = code
     alternatives = "|".join(re.escape(s) for s in sorted(signs, key=len, reverse=True))
-    number = r"(\d+(?:[.,]\d+)*)\s*(" + SCALE_WORDS + r")?\.?\b"
-    before = re.compile(r"(" + alternatives + r"|\b[A-Z]{3}\b)\s*" + number, re.I)
+    number = r"(\d+(?:[.,]\d+)*)(?:\s*-?\s*(" + SCALE_WORDS + r")\b)?"
+    before = re.compile(r"(" + alternatives + r"|\b[A-Z]{3}(?![A-Za-z]))\s*" + number, re.I)
     after = re.compile(
-        number
+        r"(?<![\w.,])"
+        + number
         + r"\s*(?:of\s+)?("
         + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         + r"|\b[A-Z]{3}\b)",
@@ -83,21 +98,35 @@ def _amount(number: str) -> float:
     return float(re.match(r"\d+", number).group(0))  # type: ignore[union-attr]  # "1.2.3": its first number
 
 
-def parse_money(text: str) -> dict[str, Any] | None:
-    """Amount and ISO 4217 currency from a money expression; None if either is missing."""
+def find_money(text: str) -> list[tuple[int, int, dict[str, Any]]]:
+    """Every money expression in `text` with its span: a currency (sign, code or name, before or
+    after) and a number with its scale ("$ 4.5-bn", "JPY50bn", "3.06 bn Bangladeshi taka")."""
     codes, known, before, after = _currencies()
-    t = text.replace("\u00a0", " ").strip()
+    found = []
     for pattern, sign, number, scale in ((before, 1, 2, 3), (after, 3, 1, 2)):
-        for m in pattern.finditer(t):
+        for m in pattern.finditer(text):
             word = m.group(sign)
             currency = codes.get(word) or known.get(word) or known.get(word.lower())
             if currency is None:
                 continue
+            if pattern is after and not m.group(scale) and re.fullmatch(r"\d{4}", m.group(number)):
+                continue  # "2023 dollars": a year
             amount = _amount(m.group(number))
             if m.group(scale):
                 amount *= SCALES[m.group(scale).lower()]
-            return {"amount": round(amount) if amount >= 1 else amount, "currency": currency}
-    return None
+            value = {"amount": round(amount) if amount >= 1 else amount, "currency": currency}
+            found.append((m.start(), m.end(), value))
+    kept: list[tuple[int, int, dict[str, Any]]] = []
+    for start, end, value in sorted(found, key=lambda f: (f[0], f[0] - f[1])):
+        if not kept or start >= kept[-1][1]:  # of overlapping readings, the first and longest
+            kept.append((start, end, value))
+    return kept
+
+
+def parse_money(text: str) -> dict[str, Any] | None:
+    """Amount and ISO 4217 currency from a money expression; None if either is missing."""
+    found = find_money(text.replace("\u00a0", " "))
+    return found[0][2] if found else None
 
 
 def format_money(value: dict[str, Any]) -> str:
