@@ -74,7 +74,7 @@ def test_selection_views_are_the_views_over_filtered_events(sample_db: Path) -> 
             assert selection.actors() == views.actors(chosen)
             assert selection.quotes("Vucic") == views.quotes(chosen, docs, "Vucic")
             for kind in views.REGISTERS:
-                assert selection.register(kind) == views.register(kind, chosen)
+                assert selection.register(kind) == views.register(kind, chosen, docs)
         pair = kb.select().relationship("China", "Serbia")
         assert pair == views.relationship(events, "China", "Serbia", countries) and pair
         assert kb.select(views.Filters(["loan"], "SRB")).register("loans")
@@ -88,7 +88,7 @@ def test_exports_and_report_through_the_api(sample_db: Path, tmp_path: Path) -> 
         assert kb.report(format="md").startswith("# Briefing")
         assert kb.write_report(tmp_path / "b.md").read_text(encoding="utf-8").startswith("# Briefing")
         for call in (
-            lambda: kb.export(tmp_path / "x", "xlsx"),
+            lambda: kb.export(tmp_path / "x", "pdf"),
             lambda: kb.report(format="pdf"),
             lambda: kb.write_report(tmp_path / "b.pdf"),
         ):

@@ -13,6 +13,8 @@ import networkx as nx
 import pytest
 from followthemoney import model
 
+from bilateral import views
+
 
 def _export(db: Path, what: str, out: Path) -> None:
     run = subprocess.run(
@@ -70,7 +72,8 @@ def test_graphml_and_gexf_load_in_networkx(sample_db: Path, tmp_path: Path) -> N
 def test_csv_folder_has_one_file_per_register(sample_db: Path, tmp_path: Path) -> None:
     _export(sample_db, "csv", tmp_path / "csv")
     names = sorted(p.name for p in (tmp_path / "csv").iterdir())
-    expected = ["agreements", "arms", "entities", "events", "investments", "loans", "timeline"]
+    expected = [*views.REGISTERS, "conflicts", "entities", "events", "quotes", "sources", "timeline"]
+    expected.sort()
     assert names == [f"{n}.csv" for n in expected]
     with (tmp_path / "csv" / "arms.csv").open(encoding="utf-8") as fh:
         arms = list(csv.DictReader(fh))
