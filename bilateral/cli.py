@@ -62,9 +62,14 @@ SHARED: list[tuple[str, Any, Any]] = [
         ],
         None,
     ),
+    (
+        "rejected",
+        Annotated[bool, typer.Option("--rejected", help="Show the events analysts rejected too.")],
+        False,
+    ),
     ("format", Annotated[str, typer.Option("--format", help="table, csv or json")], "table"),
 ]
-FILTERS = ("type", "actor", "since", "until", "min_confidence")
+FILTERS = ("type", "actor", "since", "until", "min_confidence", "rejected")
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -120,6 +125,7 @@ def view_command(
                 given.pop("since", None),
                 given.pop("until", None),
                 min_confidence=given.pop("min_confidence", None),
+                rejected=given.pop("rejected", False),
             )
             with opened(given.pop("db")) as kb:
                 rows, columns = fn(Ask(kb, chosen, fmt), **given)
@@ -357,7 +363,7 @@ def timeline(ask: Ask) -> tuple[list[Row], list[str]]:
     return ask.select().timeline(), views.COLUMNS["timeline"]
 
 
-@view_command(takes=("actor", "since", "until", "min_confidence"))
+@view_command(takes=("actor", "since", "until", "min_confidence", "rejected"))
 def register(
     ask: Ask, kind: Annotated[str, typer.Argument(help=", ".join(views.REGISTERS))]
 ) -> tuple[list[Row], list[str]]:
@@ -373,7 +379,7 @@ def conflicts(ask: Ask) -> tuple[list[Row], list[str]]:
     return ask.select().conflicts(), views.COLUMNS["conflicts"]
 
 
-@view_command(takes=("actor", "since", "until", "min_confidence"))
+@view_command(takes=("actor", "since", "until", "min_confidence", "rejected"))
 def quotes(
     ask: Ask, speaker: Annotated[str | None, typer.Option("--speaker", help="Only this speaker.")] = None
 ) -> tuple[list[Row], list[str]]:
@@ -448,3 +454,6 @@ def export_(
     with opened(db) as kb:
         written = kb.export(output, what)
     err.print(f"{', '.join(f'{n} {name}' for name, n in written.items())} written to {output}")
+
+
+from . import cli_review  # noqa: E402, F401  (registers `review` and `judgements` on `app`)

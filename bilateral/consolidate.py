@@ -13,20 +13,25 @@ from collections import Counter
 from collections.abc import Iterable
 from itertools import groupby
 
+from . import review
 from .events.actors import actor_key, actor_roles
 from .fusion import Components, blocks, fuse
 from .models import Entity, Event
 from .nlp.resolve import Resolver
 from .ontology import ontology
+from .review import Judgement
 from .store import Store
 
 BATCH = 500  # documents per pass step
 
 
-def consolidate(store: Store, batch: int = BATCH) -> None:
-    """Resolve entities across documents, then fuse event candidates into events."""
+def consolidate(store: Store, batch: int = BATCH) -> list[Judgement]:
+    """Resolve entities across documents, fuse event candidates into events, then apply the
+    analysts' judgements; returns the judgements whose event is gone (orphans)."""
     with store.transaction():
-        _fuse(store, batch, _resolve(store, batch))
+        entities = _resolve(store, batch)
+        _fuse(store, batch, entities)
+        return review.apply(store, store.countries())
 
 
 def _resolve(store: Store, batch: int) -> list[Entity]:

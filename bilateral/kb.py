@@ -23,6 +23,7 @@ from .views import Filters, Row
 
 if TYPE_CHECKING:
     from .ingest.run import Progress
+    from .review import Judgement
 
 PARALLEL_FROM = 64  # documents; below this, starting a second process costs more than it saves
 READ_BATCH = 200  # documents read from the store at a time for analysis
@@ -102,11 +103,59 @@ class KnowledgeBase:
         self.consolidate()
         return len(ids)
 
-    def consolidate(self) -> None:
-        """The corpus-level stages: resolve entities across documents, then fuse events."""
+    def consolidate(self) -> list[Judgement]:
+        """The corpus-level stages: resolve entities across documents, fuse events, apply the
+        analysts' judgements; returns the judgements whose event is gone (orphans)."""
         from .consolidate import consolidate
 
-        consolidate(self.store)
+        return consolidate(self.store)
+
+    # ------------------------------------------------------------ review
+
+    def judge(
+        self,
+        kind: str,
+        event_id: str,
+        role: str | None = None,
+        value: str | None = None,
+        other: str | None = None,
+        author: str = "",
+        note: str = "",
+    ) -> Judgement:
+        """Record an analyst's judgement on an event (`accept`, `reject`, `set` ROLE VALUE, `merge`
+        with `other`, `note`) and apply it; it is re-applied after every later consolidation."""
+        from . import review
+
+        try:
+            judgement = review.make(self.store, kind, event_id, role, value, other, author, note)
+        except review.ReviewError as exc:
+            raise KnowledgeBaseError(str(exc)) from exc
+        with self.store.transaction():
+            self.store.put_judgements([judgement.row()])
+            review.apply(self.store, self.countries())
+        return judgement
+
+    def judgements(self, orphans: bool = False) -> list[Judgement]:
+        """Every judgement, oldest first; or only those whose event no longer exists."""
+        from . import review
+
+        if orphans:
+            return review.orphans(self.store)
+        return [review.Judgement.from_row(r) for r in self.store.judgements()]
+
+    def import_judgements(self, rows: Iterable[dict[str, Any]]) -> int:
+        """Add judgements exported by `bilateral judgements export` (a team's shared review);
+        returns how many were new: importing a file twice changes nothing."""
+        from . import review
+
+        try:
+            found = [review.Judgement.from_dict(r) for r in rows]
+        except (review.ReviewError, TypeError) as exc:
+            raise KnowledgeBaseError(str(exc)) from exc
+        with self.store.transaction():
+            new = self.store.put_judgements([j.row() for j in found])
+            review.apply(self.store, self.countries())
+        return new
 
     def extract(
         self,
@@ -149,24 +198,28 @@ class KnowledgeBase:
                     f"the {what} export needs FollowTheMoney: pip install 'bilateral[ftm]' ({exc})"
                 ) from exc
         if what == "ftm":
-            found = ftm_entities(self.store.iter_documents(), self.entity_summaries(), self.events())
+            found = ftm_entities(self.store.iter_documents(), self.entity_summaries(), self._kept())
             return {"FollowTheMoney entities": write_ftm(path, found)}
         if what == "statements":
-            said = ftm_statements(self.store.iter_documents(), self.entity_summaries(), self.events())
+            said = ftm_statements(self.store.iter_documents(), self.entity_summaries(), self._kept())
             return {"FollowTheMoney statements": write_statements(path, said)}
         if what == "csv":
             from .export.tables import write_tables
 
-            return write_tables(path, self.events(), self.entity_summaries(), self.document_index())
+            return write_tables(path, self._kept(), self.entity_summaries(), self.document_index())
         if what == "xlsx":
             from .export.xlsx import write_xlsx
 
-            return write_xlsx(path, self.events(), self.entity_summaries(), self.document_index())
+            return write_xlsx(path, self._kept(), self.entity_summaries(), self.document_index())
         if what in ("graphml", "gexf"):
             from .export.graph import actor_graph, write_graph
 
-            return {"edges": write_graph(path, actor_graph(self.events(), self.entity_summaries()), what)}
+            return {"edges": write_graph(path, actor_graph(self._kept(), self.entity_summaries()), what)}
         raise KnowledgeBaseError(f"cannot export {what!r}; choose from jsonl, {', '.join(EXPORT_FORMATS)}")
+
+    def _kept(self) -> list[Event]:
+        """The events exports show: all but those analysts rejected."""
+        return [e for e in self.events() if e.review != "rejected"]
 
     def report(self, actors: Iterable[str] = (), format: str = "html") -> str:
         """The briefing on events involving `actors` (all events if none), as `html` or `md`."""
@@ -175,7 +228,7 @@ class KnowledgeBase:
         if format not in ("html", "md"):
             raise KnowledgeBaseError(f"a report is html or md, not {format!r}")
         try:
-            return render(self.events(), self.document_index(), list(actors), format, self.countries())
+            return render(self._kept(), self.document_index(), list(actors), format, self.countries())
         except ReportError as exc:
             raise KnowledgeBaseError(str(exc)) from exc
 
@@ -185,7 +238,7 @@ class KnowledgeBase:
 
         try:
             return write_report(
-                Path(output), self.events(), self.document_index(), list(actors), self.countries()
+                Path(output), self._kept(), self.document_index(), list(actors), self.countries()
             )
         except ReportError as exc:
             raise KnowledgeBaseError(str(exc)) from exc

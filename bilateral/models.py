@@ -128,6 +128,11 @@ class Event:
     # How much to trust it, in [0, 1]: for a candidate, what its rule gives (a pattern matched on
     # the parse or a fallback); for a fused event, its candidates' and independent sources'.
     confidence: float | None = None
+    # What analysts said of it (bilateral.review): "accepted" or "rejected", the values they
+    # corrected (role -> the extracted value), their notes.
+    review: str | None = None
+    corrections: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def docs(self) -> list[str]:
@@ -147,6 +152,8 @@ class Event:
         }
         if self.confidence is not None:
             row["confidence"] = self.confidence
+        if self.review or self.corrections or self.notes:
+            row["review"] = {"verdict": self.review, "extracted": self.corrections, "notes": self.notes}
         return row
 
 
@@ -162,6 +169,9 @@ def event_to_record(event: Event) -> dict[str, Any]:
         "evidence": [s.as_dict() for s in event.evidence],
         "role_spans": {k: s.as_dict() for k, s in event.role_spans.items()},
         "confidence": event.confidence,
+        "review": event.review,
+        "corrections": event.corrections,
+        "notes": event.notes,
     }
 
 
@@ -176,4 +186,7 @@ def event_from_record(row: dict[str, Any]) -> Event:
         evidence=[Span(**s) for s in row.get("evidence", [])],
         role_spans={k: Span(**s) for k, s in row.get("role_spans", {}).items()},
         confidence=row.get("confidence"),
+        review=row.get("review"),
+        corrections=row.get("corrections") or {},
+        notes=row.get("notes") or [],
     )

@@ -48,7 +48,8 @@ def entities(store: Store) -> Iterator[str]:
 
 
 def events(store: Store) -> Iterator[str]:
-    return (_line(e.export()) for e in store.events())
+    """Every event but those analysts rejected; corrected values with the extracted ones beside."""
+    return (_line(e.export()) for e in store.events() if e.review != "rejected")
 
 
 EXPORTS = {"documents": documents, "entities": entities, "events": events}

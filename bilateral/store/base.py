@@ -48,6 +48,7 @@ def migrations(dialect: str) -> list[str]:
 
 
 SCHEMA_VERSION = len(migrations("sqlite"))
+JUDGEMENT_COLUMNS = ("id", "kind", "target", "role", "value", "other", "author", "at", "note")
 
 
 class Store(ABC):
@@ -493,6 +494,46 @@ class Store(ABC):
             params.append(type)
         sql += " ORDER BY e.type, e.date IS NULL, e.date, e.id"
         return [event_from_record(json.loads(r["data"])) for r in self._run(sql, params)]
+
+    # ------------------------------------------------------------ judgements
+
+    def put_judgements(self, rows: list[dict[str, Any]]) -> int:
+        """Add judgements (dicts of the table's columns); one already stored (same id) is left as it
+        is, so that importing a file twice changes nothing. Returns how many were new."""
+        with self._write():
+            known = {r["id"] for r in self._run("SELECT id FROM judgements")}
+            new = [r for r in rows if r["id"] not in known]
+            self._many(
+                "INSERT INTO judgements (id, kind, target, role, value, other, author, at, note)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                [tuple(r[c] for c in JUDGEMENT_COLUMNS) for r in new],
+            )
+            return len(new)
+
+    def judgements(self) -> list[dict[str, Any]]:
+        """Every judgement, oldest first (they are applied in this order)."""
+        return self._run(f"SELECT {', '.join(JUDGEMENT_COLUMNS)} FROM judgements ORDER BY at, id")
+
+    def events_citing(self, doc: str, start: int, end: int) -> list[str]:
+        """The ids of the events whose evidence overlaps a span."""
+        rows = self._run(
+            'SELECT DISTINCT event_id FROM evidence WHERE doc = ? AND start < ? AND "end" > ?',
+            (doc, end, start),
+        )
+        return sorted(r["event_id"] for r in rows)
+
+    def event(self, event_id: str) -> Event | None:
+        rows = self._run("SELECT data FROM events WHERE id = ?", (event_id,))
+        return event_from_record(json.loads(rows[0]["data"])) if rows else None
+
+    def replace_events(
+        self, remove: list[str], events: list[Event], actors: dict[str, list[tuple[str, str]]]
+    ) -> None:
+        """Remove events by id and add others, in one transaction (a judgement's result)."""
+        with self._write():
+            for table, column in (("event_actors", "event_id"), ("evidence", "event_id"), ("events", "id")):
+                self._many(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in remove])
+            self.add_events(events, actors)
 
     def counts(self) -> dict[str, int]:
         tables = ("documents", "sentences", "mentions", "entities", "events", "evidence")

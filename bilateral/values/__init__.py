@@ -9,7 +9,9 @@ Parsing lives in one module per kind of value: dates, money, numbers, names.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -38,3 +40,45 @@ VALUE_TYPES = {
         ValueType("enum", description="one of the values the role lists"),
     )
 }
+
+
+def parse_value(kind: ValueType, text: str, allowed: tuple[str, ...] = ()) -> Any:
+    """A value of type `kind` from what an analyst typed; ValueError says what is wrong."""
+    from ..nlp.lexicon import load
+    from .dates import resolve_date
+    from .money import parse_money
+    from .numbers import parse_number, parse_quantity
+
+    text = text.strip()
+    if not text:
+        raise ValueError("an empty value")
+    states = load()
+    if kind.many:
+        return [parse_value(VALUE_TYPES["actor"], part) for part in re.split(r"\s*[;,]\s*", text) if part]
+    if kind.name == "state":
+        code = text.upper() if text.upper() in states.states else states.state_for(text)
+        if code is None:
+            raise ValueError(f"{text!r} is not a state (a name, demonym or ISO code)")
+        return code
+    if kind.name == "actor":
+        return (text.upper() if text.upper() in states.states else states.state_for(text)) or text
+    if kind.date:
+        found = text if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text) else resolve_date(text)
+        if found is None or resolve_date(found) != found:
+            raise ValueError(f"{text!r} is not a date (2024, 2024-05 or 2024-05-07)")
+        return found
+    parsed: Any
+    if kind.name == "money":
+        parsed = parse_money(text)
+    elif kind.name == "quantity":
+        parsed = parse_quantity(text)
+    elif kind.name == "percent":
+        parsed = parse_number(text.rstrip("%"))
+    elif kind.name == "enum":
+        parsed = text if text in allowed else None
+    else:
+        return text
+    if parsed is None:
+        choices = f" (one of {', '.join(allowed)})" if allowed else ""
+        raise ValueError(f"{text!r} is not a {kind.name}{choices}")
+    return parsed

@@ -21,7 +21,7 @@ from ..ontology import ontology
 from ..values.display import money as money
 from ..values.display import name as name
 from ..values.display import year
-from .registers import SOURCE_COLUMNS, columns
+from .registers import SOURCE_COLUMNS, columns, review_note
 from .registers import cite_document as cite_document
 from .registers import quotes as quotes
 from .registers import register as register
@@ -73,9 +73,12 @@ class Filters:
     until: str | None = None
     countries: dict[str, str] = field(default_factory=dict)  # person/organisation -> state it acts for
     min_confidence: float | None = None
+    rejected: bool = False  # show the events analysts rejected too
 
     def keep(self, event: Event) -> bool:
         if self.types and event.type not in self.types:
+            return False
+        if event.review == "rejected" and not self.rejected:
             return False
         if self.min_confidence is not None and (event.confidence or 0) < self.min_confidence:
             return False
@@ -118,6 +121,7 @@ def timeline(events: Iterable[Event]) -> list[Row]:
             "confidence": "" if e.confidence is None else e.confidence,
             "conflict": "!" if e.conflicts else "",
             "modality": e.modality,
+            "review": review_note(e),
             "id": e.id,
         }
         for e in ordered

@@ -22,7 +22,16 @@ from ..values.money import to_usd
 
 Row = dict[str, Any]
 # The provenance every register row ends with.
-PROVENANCE = ["sources", "source_titles", "source_outlets", "source_dates", "source_urls", "evidence", "id"]
+PROVENANCE = [
+    "review",
+    "sources",
+    "source_titles",
+    "source_outlets",
+    "source_dates",
+    "source_urls",
+    "evidence",
+    "id",
+]
 SOURCE_COLUMNS = ["doc", "title", "outlet", "published", "url", "kind", "events"]
 STATUS = {"reported": "Commitment", "planned": "Pledge"}  # AidData's status from our modality
 
@@ -48,6 +57,7 @@ def provenance(event: Event, docs: Mapping[str, Document]) -> Row:
         return " | ".join(str(getattr(d, attr) or "") if d else "" for d in found)
 
     return {
+        "review": review_note(event),
         "sources": "; ".join(event.docs),
         "source_titles": each("title"),
         "source_outlets": each("source"),
@@ -56,6 +66,15 @@ def provenance(event: Event, docs: Mapping[str, Document]) -> Row:
         "evidence": " | ".join(f"{s.doc}:{s.start}-{s.end} “{s.text}”" for s in event.evidence),
         "id": event.id,
     }
+
+
+def review_note(event: Event) -> str:
+    """What analysts said of an event: "accepted", "rejected", the values they corrected (with the
+    extracted one), their notes."""
+    parts = [event.review or ""]
+    parts += [f"{role} corrected (extracted: {was})" for role, was in event.corrections.items()]
+    parts += [f"note: {n}" for n in event.notes]
+    return "; ".join(p for p in parts if p)
 
 
 def conflict_note(event: Event) -> str:

@@ -1,0 +1,236 @@
+"""Analysts' judgements on events: kept apart from what extraction rebuilds, re-applied after every
+consolidation, so that re-runs, new articles and a new extractor never lose a correction.
+
+A judgement names its event by a stable key, not by the event's id (which changes when a new
+report becomes its first evidence): the type, the identifying values and the evidence spans. After
+a consolidation it finds its event again by an evidence span the event still cites, else by the
+type and identifying values; one that finds none is an orphan, reported and kept, never dropped.
+
+Kinds: `accept` and `reject` an event; `set` a role to a value (checked against the role's value
+type; the extracted value is kept beside it); `merge` two events that are one; `note`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from .fusion import _merge
+from .models import Event, stable_id
+from .ontology import UnknownType, ontology
+from .values import parse_value
+
+if TYPE_CHECKING:
+    from .store import Store
+
+KINDS = ("accept", "reject", "set", "merge", "note")
+
+
+class ReviewError(ValueError):
+    """A judgement that cannot be made: unknown event, role or kind, or a value of the wrong type."""
+
+
+def target_of(event: Event) -> dict[str, Any]:
+    """An event's stable key: type, identifying values and evidence spans."""
+    type_ = ontology()[event.type]
+    return {
+        "type": event.type,
+        "identity": {r: event.args.get(r) for r in type_.identity},
+        "evidence": [f"{s.doc}:{s.start}-{s.end}" for s in event.evidence],
+    }
+
+
+@dataclass
+class Judgement:
+    kind: str
+    target: dict[str, Any]
+    role: str | None = None
+    value: Any = None
+    other: dict[str, Any] | None = None  # merge: the second event
+    author: str = ""
+    at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    note: str = ""
+
+    @property
+    def id(self) -> str:
+        """The same judgement made twice (or imported twice) has one id."""
+        return stable_id("jdg", self.kind, self.target, self.role, self.value, self.other, self.note)
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "target": _dump(self.target),
+            "role": self.role,
+            "value": _dump(self.value),
+            "other": _dump(self.other),
+            "author": self.author,
+            "at": self.at,
+            "note": self.note,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        """The exchange format (`bilateral judgements export`, one JSON object a line)."""
+        return {"id": self.id, **self.__dict__}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Judgement:
+        if data.get("kind") not in KINDS or not isinstance(data.get("target"), dict):
+            raise ReviewError(f"not a judgement: {json.dumps(data, ensure_ascii=False)[:80]}")
+        fields = ("kind", "target", "role", "value", "other", "author", "at", "note")
+        return cls(**{k: data[k] for k in fields if k in data})
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Judgement:
+        return cls(
+            kind=row["kind"],
+            target=json.loads(row["target"]),
+            role=row.get("role"),
+            value=_load(row.get("value")),
+            other=_load(row.get("other")),
+            author=row.get("author") or "",
+            at=row.get("at") or "",
+            note=row.get("note") or "",
+        )
+
+
+def _dump(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _load(value: str | None) -> Any:
+    return None if value is None else json.loads(value)
+
+
+def make(
+    store: Store,
+    kind: str,
+    event_id: str,
+    role: str | None = None,
+    value: str | None = None,
+    other_id: str | None = None,
+    author: str = "",
+    note: str = "",
+) -> Judgement:
+    """A judgement on stored events, checked: the event exists, the role is its type's, the value
+    is of the role's value type. Nothing is written here."""
+    if kind not in KINDS:
+        raise ReviewError(f"unknown judgement {kind!r}; choose from {', '.join(KINDS)}")
+    event = _stored(store, event_id)
+    parsed: Any = None
+    if kind == "set":
+        type_ = ontology()[event.type]
+        if role not in type_.roles:
+            raise ReviewError(f"{event.type} has no role {role!r}; its roles are {', '.join(type_.roles)}")
+        try:
+            parsed = parse_value(type_.roles[role].type, value or "", type_.roles[role].values)
+        except ValueError as exc:
+            raise ReviewError(f"{role}: {exc}") from None
+    other = None
+    if kind == "merge":
+        second = _stored(store, other_id or "")
+        if second.type != event.type or second.id == event.id:
+            raise ReviewError("merge two different events of one type")
+        other = target_of(second)
+    if kind == "note" and not note:
+        raise ReviewError("a note needs its text")
+    return Judgement(kind, target_of(event), role, parsed, other, author, note=note)
+
+
+def _stored(store: Store, event_id: str) -> Event:
+    event = store.event(event_id)
+    if event is None:
+        raise ReviewError(f"no event {event_id!r}")
+    return event
+
+
+def _find(store: Store, target: dict[str, Any]) -> Event | None:
+    """The stored event a key names: of its type, citing one of its spans with the same
+    identifying values; else the one event with those values; else the one citing its spans
+    (an extractor that now reads a value differently). None when that is not one event."""
+    identity = target.get("identity", {})
+    cited: dict[str, Event] = {}
+    for span in target.get("evidence", []):
+        doc, _, offsets = span.rpartition(":")
+        start, _, end = offsets.partition("-")
+        for event_id in store.events_citing(doc, int(start), int(end)):
+            event = store.event(event_id)
+            if event is not None and event.type == target["type"]:
+                cited[event.id] = event
+
+    def same(e: Event) -> bool:
+        return all(e.args.get(r) == v for r, v in identity.items())
+
+    if found := [e for e in cited.values() if same(e)]:
+        return found[0]
+    try:
+        alike = [e for e in store.events(target["type"]) if same(e)]
+    except UnknownType:
+        return None
+    if len(alike) == 1:
+        return alike[0]
+    return next(iter(cited.values())) if len(cited) == 1 else None
+
+
+def apply(store: Store, countries: dict[str, str]) -> list[Judgement]:
+    """Apply every stored judgement, oldest first, to the stored events; returns the orphans."""
+    from .consolidate import actor_index
+
+    orphans = []
+    for judgement in map(Judgement.from_row, store.judgements()):
+        event = _find(store, judgement.target)
+        other = _find(store, judgement.other) if judgement.other else None
+        if event is None or (judgement.kind == "merge" and other is None):
+            orphans.append(judgement)
+            continue
+        changed = _judge(event, other, judgement)
+        if changed is not None:
+            removed = [event.id] + ([other.id] if other is not None and other.id != event.id else [])
+            store.replace_events(removed, [changed], {changed.id: actor_index(changed, countries)})
+    return orphans
+
+
+def _judge(event: Event, other: Event | None, judgement: Judgement) -> Event | None:
+    """The event as the judgement makes it; None if it is that already."""
+    kind = judgement.kind
+    if kind in ("accept", "reject"):
+        verdict = "accepted" if kind == "accept" else "rejected"
+        if event.review == verdict:
+            return None
+        event.review = verdict
+    elif kind == "set" and judgement.role:
+        if event.args.get(judgement.role) == judgement.value:
+            return None
+        event.corrections.setdefault(judgement.role, event.args.get(judgement.role))
+        event.args[judgement.role] = judgement.value
+        event.date = ontology()[event.type].date(event.args)
+    elif kind == "merge" and other is not None:
+        if other.id == event.id:
+            return None
+        merged = _merge([event, other])
+        merged.review = event.review or other.review
+        merged.corrections = {**other.corrections, **event.corrections}
+        merged.notes = event.notes + [n for n in other.notes if n not in event.notes]
+        return merged
+    elif kind == "note":
+        if judgement.note in event.notes:
+            return None
+        event.notes.append(judgement.note)
+    return event
+
+
+def orphans(store: Store) -> list[Judgement]:
+    """Judgements whose event no longer exists in the knowledge base."""
+    return [
+        j
+        for j in map(Judgement.from_row, store.judgements())
+        if _find(store, j.target) is None or (j.other is not None and _find(store, j.other) is None)
+    ]
+
+
+def rows(judgements: Iterable[Judgement]) -> list[dict[str, Any]]:
+    """Judgements as table rows (the CLI's list, JSON-lines export)."""
+    return [j.row() for j in judgements]
