@@ -21,8 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from load import knowledge_base
+
 HERE = Path(__file__).resolve().parent
-CORPUS = HERE.parent.parent / "shared" / "corpus" / "china-serbia"
 HEAVY = (
     "spacy",
     "matplotlib",
@@ -66,25 +67,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = args.db
-        if db is None:
-            db = Path(tmp) / "kb.db"
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "bilateral",
-                    "extract",
-                    str(CORPUS),
-                    "--out",
-                    f"{tmp}/out",
-                    "--db",
-                    str(db),
-                ],
-                check=True,
-                capture_output=True,
-                env={**os.environ, "PYTHONPATH": str(HERE.parent)},
-            )
+        db = knowledge_base(args.db, tmp)
         d = ["--db", str(db)]
         cases: list[tuple[str, list[str]]] = [
             ("import bilateral.cli", ["-c", "import bilateral.cli"]),

@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -105,6 +107,50 @@ async def _answer(reader: asyncio.StreamReader) -> int:
     return status
 
 
+def knowledge_base(db: Path | None, tmp: str) -> Path:
+    """`db`, or the sample corpus extracted into a knowledge base in `tmp`."""
+    if db is not None:
+        return db
+    with bilateral.open(Path(tmp) / "kb.db") as kb:
+        kb.extract([CORPUS], Path(tmp) / "out")
+    return Path(tmp) / "kb.db"
+
+
+@contextmanager
+def serving(db: Path, workers: int = 1, cache: bool = True) -> Iterator[str]:
+    """The web app on a free loopback port until the block ends; yields its base URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    if workers > 1:
+        command = [
+            "-m",
+            "bilateral",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ]
+    else:
+        app = f"create_app({str(db)!r}, cache_entries={512 if cache else 0})"
+        run = f"uvicorn.run({app}, host='127.0.0.1', port={port}, log_level='warning')"
+        command = ["-c", f"import uvicorn; from bilateral.web import create_app; {run}"]
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
+    server = subprocess.Popen(
+        [sys.executable, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(base)
+        yield base
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--db", type=Path)
@@ -115,49 +161,15 @@ def main() -> None:
     parser.add_argument("--no-cache", action="store_true", help="serve without the response cache")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = args.db
-        if db is None:
-            db = Path(tmp) / "kb.db"
-            with bilateral.open(db) as kb:
-                kb.extract([CORPUS], Path(tmp) / "out")
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if args.workers > 1:
-            command = [
-                "-m",
-                "bilateral",
-                "serve",
-                "--db",
-                str(db),
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-            ]
-        else:
-            command = [
-                "-c",
-                "import uvicorn; from bilateral.web import create_app; "
-                f"uvicorn.run(create_app({str(db)!r}, cache_entries={0 if args.no_cache else 512}), "
-                f"host='127.0.0.1', port={port}, log_level='warning')",
-            ]
-        env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
-        server = subprocess.Popen(
-            [sys.executable, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait(base)
+        db = knowledge_base(args.db, tmp)
+        with serving(db, args.workers, not args.no_cache) as base:
             plan = routes(db)
             for _, path in plan:  # warm: first renders, the chart, the snapshot of every worker
                 httpx.get(base + path, timeout=60)
             start = time.perf_counter()
+            port = int(base.rsplit(":", 1)[1])
             times = asyncio.run(load(port, plan, args.clients, args.requests, args.seconds))
             elapsed = time.perf_counter() - start
-        finally:
-            server.terminate()
-            server.wait()
     done = sum(len(v) for v in times.values())
     cache = "off" if args.no_cache else "on"
     print(

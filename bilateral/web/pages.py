@@ -21,6 +21,8 @@ from ..views import Row
 from .data import Data, Snapshot
 from .markup import in_context, reading_view, snippet, url_id
 
+OVERVIEW_CONFLICTS = 50  # rows on the overview; /conflicts has them all
+
 
 @dataclass
 class Page:
@@ -72,19 +74,19 @@ def overview(data: DataDep) -> Page:
     """Counts, the most active actors and the open conflicts."""
     snap = data.snapshot()
     events = list(snap.events.values())
-    counts = _counts(snap)
+    counts = snap.memo("counts", lambda: _counts(snap))
     actors = snap.memo("actors", lambda: views.actors(events))
     conflicts = snap.memo("conflicts", lambda: views.conflicts(events))
 
     def html() -> dict[str, Any]:
-        recent = sorted(snap.documents.values(), key=lambda d: (d.published or "", d.id), reverse=True)
-        chart = snap.memo("chart", lambda: _chart_svg(events))
+        recent = snap.memo("recent", lambda: sorted(snap.documents.values(), key=_newest, reverse=True)[:8])
         return {
             "counts": counts,
-            "chart": chart,
+            "chart": snap.memo("chart", lambda: _chart_svg(events)),
             "actors": actors[:12],
-            "recent": recent[:8],
+            "recent": recent,
             "conflicts": conflicts,
+            "shown_conflicts": OVERVIEW_CONFLICTS,
         }
 
     return Page(
@@ -242,6 +244,10 @@ def document(data: DataDep, doc_id: str) -> Page:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _newest(d: Document) -> tuple[str, str]:
+    return (d.published or "", d.id)
 
 
 def entity_json(e: Entity) -> dict[str, Any]:

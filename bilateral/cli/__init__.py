@@ -1,176 +1,44 @@
 """The `bilateral` command line: each command is a few lines over `bilateral.KnowledgeBase`.
 
 The views' shared options (--db, --type, --actor, --since, --until, --format) are declared once,
-in `SHARED`, and added to each view command by `view_command`. Heavy modules (spaCy, the readers,
-matplotlib, FollowTheMoney, the web server) are imported by the commands that use them.
+in `common.SHARED`, and added to each view command by `view_command`. Heavy modules (spaCy, the
+readers, matplotlib, FollowTheMoney, the web server) are imported by the commands that use them.
 """
 
 from __future__ import annotations
 
-import csv
-import inspect
-import json
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
-from . import views
-from .checks import KnowledgeBaseError
-from .kb import DEFAULT_MAX_BYTES, EXPORT_FORMATS, IngestReport, KnowledgeBase, Selection
-from .store import MARK_END, MARK_START, StoreError
-from .views import Filters, Row
-
-app = typer.Typer(
-    help="Turn articles about relations between states into a cited record of events.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_show_locals=False,
+from .. import views
+from ..checks import KnowledgeBaseError
+from ..kb import DEFAULT_MAX_BYTES, EXPORT_FORMATS, IngestReport, KnowledgeBase
+from ..store import MARK_END, MARK_START, StoreError
+from ..views import Row
+from .common import (
+    DEFAULT_DB,
+    Ask,
+    DbOption,
+    MaxBytesOption,
+    app,
+    err,
+    fail,
+    opened,
+    out,
+    progress,
+    view_command,
 )
-# Piped output is not cut to 80 columns.
-out = Console(width=None if sys.stdout.isatty() else 240)
-err = Console(stderr=True, soft_wrap=True)
 
-DEFAULT_DB = "bilateral.db"
-FORMATS = ("table", "csv", "json")
-DbOption = Annotated[
-    str, typer.Option("--db", help="Knowledge-base file, or a postgresql://user@host/dbname URL.")
-]
-MaxBytesOption = Annotated[int, typer.Option(help="Refuse files larger than this.")]
-TYPES_HELP = f"Only this event type (repeatable): {', '.join(views.EVENT_TYPES)}."
-# The options every view takes, declared once: (name, annotation, default).
-SHARED: list[tuple[str, Any, Any]] = [
-    ("db", DbOption, DEFAULT_DB),
-    ("type", Annotated[list[str] | None, typer.Option("--type", help=TYPES_HELP)], None),
-    ("actor", Annotated[str | None, typer.Option("--actor", help="ISO code or name of an actor.")], None),
-    ("since", Annotated[str | None, typer.Option("--since", help="From this date (YYYY[-MM[-DD]]).")], None),
-    ("until", Annotated[str | None, typer.Option("--until", help="Up to this date (YYYY[-MM[-DD]]).")], None),
-    (
-        "min_confidence",
-        Annotated[
-            float | None, typer.Option("--min-confidence", help="Only events at least this confident (0-1).")
-        ],
-        None,
-    ),
-    (
-        "rejected",
-        Annotated[bool, typer.Option("--rejected", help="Show the events analysts rejected too.")],
-        False,
-    ),
-    ("format", Annotated[str, typer.Option("--format", help="table, csv or json")], "table"),
-]
-FILTERS = ("type", "actor", "since", "until", "min_confidence", "rejected")
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print one error line; the caller raises what this returns."""
-    err.print(f"[red]error:[/] {escape(message)}")
-    return typer.Exit(code)
-
-
-@contextmanager
-def opened(db: str, readonly: bool = True) -> Iterator[KnowledgeBase]:
-    """The knowledge base, with any refusal (missing, foreign, a bad filter value) as one error line."""
-    try:
-        with KnowledgeBase(db, readonly=readonly) as kb:
-            yield kb
-    except (StoreError, KnowledgeBaseError) as exc:
-        raise fail(str(exc)) from exc
-
-
-@dataclass
-class Ask:
-    """What a view command is given: the open knowledge base, the shared filters and the format."""
-
-    kb: KnowledgeBase
-    filters: Filters
-    format: str
-
-    def select(self, **changes: Any) -> Selection:
-        return self.kb.select(replace(self.filters, **changes))
-
-
-def view_command(
-    takes: tuple[str, ...] = FILTERS,
-) -> Callable[[Callable[..., tuple[list[Row], list[str]]]], None]:
-    """Register `fn(ask, **own options) -> (rows, columns)` as a command with the shared options it
-    `takes` (besides --db and --format) and its own; its rows are printed as a table, CSV or JSON."""
-
-    def register(fn: Callable[..., tuple[list[Row], list[str]]]) -> None:
-        own = [p for name, p in inspect.signature(fn, eval_str=True).parameters.items() if name != "ask"]
-        names = {p.name for p in own}
-        shared = [
-            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
-            for name, annotation, default in SHARED
-            if (name in takes or name in ("db", "format")) and name not in names
-        ]
-
-        def command(**given: Any) -> None:
-            fmt = given.pop("format")
-            if fmt not in FORMATS:
-                raise fail(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-            chosen = Filters(
-                [t for t in given.pop("type", None) or [] if t] if "type" in takes else [],
-                given.pop("actor") if "actor" in takes and "actor" not in names else None,
-                given.pop("since", None),
-                given.pop("until", None),
-                min_confidence=given.pop("min_confidence", None),
-                rejected=given.pop("rejected", False),
-            )
-            with opened(given.pop("db")) as kb:
-                rows, columns = fn(Ask(kb, chosen, fmt), **given)
-            emit(rows, columns, fmt)
-
-        params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + shared
-        command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-        command.__annotations__ = {p.name: p.annotation for p in params}
-        command.__doc__ = fn.__doc__
-        app.command(fn.__name__.rstrip("_"))(command)
-
-    return register
-
-
-def emit(rows: list[dict[str, Any]], columns: list[str], format: str) -> None:
-    """Print rows as a table, CSV or a JSON array (all columns, in order)."""
-    if format == "json":
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
-    elif format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    else:
-        columns = [c for c in columns if c != "id"] or columns  # ids are for csv, json and links
-        table = Table(*columns)
-        for row in rows:
-            table.add_row(*(escape(str(row.get(c, ""))) for c in columns))
-        out.print(table)
-        if not rows:
-            err.print("no rows")
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
+__all__ = ["app"]
 
 
 def _ingest(kb: KnowledgeBase, paths: list[Path], max_bytes: int) -> IngestReport:
-    with _progress() as bar:
+    with progress() as bar:
         task = bar.add_task("ingest", total=None)
         report = kb.ingest(paths, max_bytes=max_bytes, progress=lambda _p: bar.advance(task))
     _report(report)
@@ -222,11 +90,11 @@ def extract(
         raise fail(f"unknown engine {engine!r}; choose local or ray")
     with opened(db, readonly=False) as kb:
         if engine == "ray":
-            from .distributed import ClusterError
-            from .distributed import extract as on_ray
+            from ..distributed import ClusterError
+            from ..distributed import extract as on_ray
 
             try:
-                with _progress() as bar:
+                with progress() as bar:
                     task = bar.add_task("analyse on Ray", total=None)
                     report = on_ray(kb, paths, out_dir, ray_address, max_bytes, lambda _d: bar.advance(task))
             except ClusterError as exc:
@@ -234,7 +102,7 @@ def extract(
             _report(report)
         else:
             report = _ingest(kb, paths, max_bytes)
-            with _progress() as bar:
+            with progress() as bar:
                 task = bar.add_task("analyse", total=kb.pending())
                 kb.analyse(progress=lambda _d: bar.advance(task), n_process=processes)
             kb.export(out_dir)
@@ -250,24 +118,19 @@ def extract(
 # ---------------------------------------------------------------- reading commands
 
 
-@app.command()
-def docs(
-    db: DbOption = DEFAULT_DB,
-    format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
-) -> None:
+DOC_COLUMNS = ["doc", "title", "source", "published", "format", "chars"]
+
+
+@view_command(takes=())
+def docs(ask: Ask) -> tuple[list[Row], list[str]]:
     """List the documents with their metadata."""
-    with opened(db) as kb:
-        documents = kb.documents()
-    if format == "json":
-        for d in documents:
-            row = d.export()
-            row.pop("text")
-            out.print_json(json.dumps(row, ensure_ascii=False))
-        return
-    table = Table("doc", "title", "source", "published", "format", "chars")
-    for d in documents:
-        table.add_row(d.id, d.title or "", d.source or "", d.published or "", d.format, f"{len(d.text):,}")
-    out.print(table)
+    found = ask.kb.documents()
+    if ask.format == "json":
+        return [{k: v for k, v in d.export().items() if k != "text"} for d in found], []
+    values = [
+        [d.id, d.title or "", d.source or "", d.published or "", d.format, f"{len(d.text):,}"] for d in found
+    ]
+    return [dict(zip(DOC_COLUMNS, v, strict=True)) for v in values], DOC_COLUMNS
 
 
 @app.command()
@@ -433,7 +296,7 @@ def serve(
     """Browse and search the knowledge base in a local web app (read-only)."""
     with opened(db):  # refuses a missing or foreign knowledge base before the server starts
         pass
-    from .web import serve as run
+    from ..web import serve as run
 
     try:
         run(db, host, port, workers)
@@ -456,4 +319,4 @@ def export_(
     err.print(f"{', '.join(f'{n} {name}' for name, n in written.items())} written to {output}")
 
 
-from . import cli_review  # noqa: E402, F401  (registers `review` and `judgements` on `app`)
+from . import review  # noqa: E402, F401  (registers `review` and `judgements` on `app`)

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from .cli import DEFAULT_DB, FORMATS, DbOption, app, emit, err, fail, opened
+from .common import DEFAULT_DB, FORMATS, DbOption, app, emit, err, fail, opened
 
 review = typer.Typer(help="Judge an event: accept, reject, set a role, merge two, add a note.")
 judgements = typer.Typer(
