@@ -119,7 +119,7 @@ def export_(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Write every judgement as JSON lines, to share with a team (`judgements import`)."""
-    from .export import atomic
+    from ..export import atomic
 
     with opened(db) as kb, atomic(output) as fh:
         found = kb.judgements()
