@@ -1,0 +1,138 @@
+"""Arms transfers: a weapon designation under an order or delivery trigger, with direction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Span
+
+from ..models import Event
+from ..values.numbers import parse_quantity
+from .context import (
+    DocContext,
+    Ment,
+    date_near,
+    dates_in,
+    governs,
+    is_modifier,
+    make_event,
+    others,
+    prep_state,
+    states_of,
+    subject_state,
+)
+from .ontology import triggers
+
+INSTRUMENTAL = {"by", "with", "using", "aboard", "via"}  # "carried by a dozen Y-20 aircraft"
+
+
+def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
+    tr = triggers()["arms_transfer"]
+    order, delivery = set(tr["order"]), set(tr["delivery"])
+    trig = [t for t in sent if t.lemma_ in order | delivery and not ctx.in_quote(t.idx, t.idx + 1)]
+    weapons = [x for x in ms if x.m.type == "weapon"]
+    if not trig or not weapons:
+        return []
+    out = []
+    seen: set[str] = set()
+    states = states_of(ms)
+    not_transferred = set(triggers()["not_transferred"])
+    for w in weapons:
+        root = w.span.root
+        # Parsed under a trigger, else (lists the small model misparses) the sentence's triggers.
+        linked = [t for t in trig if governs(t, root) or governs(root, t)]
+        parsed = bool(linked)
+        if not linked and not any(a.dep_ == "agent" or a.lower_ in INSTRUMENTAL for a in root.ancestors):
+            linked = trig
+        before = ctx.doc[max(sent.start, w.span.start - 5) : w.span.start]
+        if (
+            w.m.key in seen
+            or not linked
+            or any(a.lemma_ in not_transferred for a in [*list(root.ancestors)[:3], *before])
+        ):
+            continue
+        seen.add(w.m.key)
+        head = (
+            root.head
+            if root.dep_ in ("compound", "nmod", "amod", "appos")
+            and root.head.pos_ == "NOUN"
+            and root.head.i > root.i
+            else root
+        )
+        trigger = min(linked, key=lambda t: abs(t.i - root.i))
+        category = ctx.doc[w.span.end : head.i + 1].text.strip(" -") if head.i >= w.span.end else None
+        quantity = None
+        for node in (head, head.head if head.dep_ == "appos" else None, root):
+            if node is None:
+                continue
+            nums = [c for c in node.children if c.dep_ == "nummod"]
+            if nums:
+                quantity = parse_quantity(nums[0].text)
+                break
+        # Supplier: a state modifying the system ("China's FK-3", "Chinese CH-95"), "from X", or the
+        # subject of a supply verb; recipient: the subject of a buy verb or "to X"/"with" for supply.
+        supplier = None
+        for x in ms:
+            if (
+                x.state
+                and x.span.root.head in (head, root)
+                and x.span.root.dep_ in ("poss", "amod", "compound", "nmod")
+            ):
+                supplier = x.state
+        supplier = prep_state(trigger, ms, {"from"}) or supplier
+        recipient = None
+        subj = subject_state(trigger, ms)
+        passive = any(c.dep_ in ("nsubjpass", "agent") for c in trigger.children)
+        if passive:
+            supplier = subject_state(trigger, ms, ("agent",)) or supplier
+            subj = None
+        if (
+            trigger.lemma_ in {"supply", "sell", "export", "deliver", "transfer", "ship"}
+            and trigger.pos_ == "VERB"
+            and not passive
+        ):
+            supplier = subj or supplier
+            recipient = prep_state(trigger, ms, {"to", "with"}) or next(
+                (
+                    x.state
+                    for x in ms
+                    if x.state and x.span.root.head == trigger and x.span.root.dep_ in ("dobj", "dative")
+                ),
+                None,
+            )
+        else:
+            recipient = subj if subj != supplier else None
+        if supplier is None and recipient is None:
+            # A lone state as a modifier ("China's", "Chinese") names the system's origin.
+            supplier = next(
+                (x.state for x in ms if x.state and not x.in_name and is_modifier(x.span.root)),
+                None,
+            )
+        if recipient is None:
+            recipient = (
+                next(iter(others(states, supplier)), None) if len(states) > 1 or not supplier else None
+            )
+            if recipient is None or recipient == supplier:
+                recipient = next(iter(others(ctx.pair, supplier)), None)
+        if supplier is None:
+            supplier = next(iter(others(states, recipient)), None) or next(
+                iter(others(ctx.pair, recipient)), None
+            )
+        args: dict[str, Any] = {
+            "recipient": recipient,
+            "system": w.m.text,
+            "supplier": supplier,
+            "category": category,
+            "quantity": quantity,
+        }
+        own_date = [
+            d for d in dates_in(ctx, sent) if d[0].span.root.head.head == head or d[0].span.root.head == head
+        ]
+        for t in trig:
+            # Without a parse link, a date elsewhere in the list belongs to another system.
+            date = own_date[0][1] if own_date else (date_near(ctx, sent, t) if parsed else None)
+            role = "ordered" if t.lemma_ in order else "delivered"
+            if date and role not in args:
+                args[role] = date
+        out.append(make_event(ctx, "arms_transfer", args, [sent], trigger))
+    return out
