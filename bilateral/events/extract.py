@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from ..models import Event, Mention
 from ..nlp.lexicon import fold
 from ..nlp.mentions import key_for
-from . import agreements, arms, exercises, finance, meetings, statements
+from . import agreements, arms, exercises, finance, meetings, statements, trade
 from .context import QUOTES, DocContext, Ment, np_text
 from .ontology import triggers
 
@@ -26,7 +26,7 @@ SENTENCE_EXTRACTORS = (
     agreements.extract,
     finance.investments,
     finance.loans,
-    finance.trade,
+    trade.extract,
     meetings.extract,
 )
 
@@ -53,7 +53,7 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
         found = [e for extractor in SENTENCE_EXTRACTORS for e in extractor(ctx, sent, ms)]
         _attach_references(ctx, sent, events, {e.type for e in found})
         events.extend(found)
-    return events
+    return trade.merge(events)
 
 
 def _reference_nouns() -> dict[str, str]:

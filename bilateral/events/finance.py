@@ -1,4 +1,4 @@
-"""Money events: investments, loans and trade."""
+"""Money events: investments and loans."""
 
 from __future__ import annotations
 
@@ -144,33 +144,3 @@ def loans(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     if not args["lender"] or not args["borrower"] or (not purpose and not args["value"]):
         return []
     return [make_event(ctx, "loan", args, [sent], trigger)]
-
-
-def trade(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
-    words = set(triggers()["trade"])
-    trig = [t for t in sent if t.lemma_ in words or t.lower_ in words]
-    value = money_value(ms)
-    if not trig or value is None:
-        return []
-    trigger = trig[0]
-    states = states_of(ms)
-    exporter = importer = None
-    if trigger.lemma_ == "import":
-        owner = next((x.state for x in ms if x.state and x.span.root.dep_ == "poss"), None)
-        subj = subject_state(next((a for a in trigger.ancestors if a.pos_ in ("VERB", "AUX")), trigger), ms)
-        exporter, importer = subj, owner
-        exporter = exporter or prep_state(trigger, ms, {"from"})
-    elif trigger.lemma_ == "export":
-        exporter = subject_state(trigger, ms) or next(iter(states), None)
-        importer = prep_state(trigger, ms, {"to"})
-    if not exporter or not importer:
-        return []
-    note = np_text(trigger.head) if trigger.head.pos_ == "NOUN" else None
-    args = {
-        "exporter": exporter,
-        "importer": importer,
-        "value": value,
-        "period": date_near(ctx, sent, trigger),
-        "note": note,
-    }
-    return [make_event(ctx, "trade", args, [sent], trigger)]
