@@ -1,4 +1,4 @@
-"""Money events: investments and loans."""
+"""Investments."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from .context import (
     make_event,
     np_text,
     others,
-    prep_state,
     states_of,
     subject_state,
 )
@@ -92,55 +91,3 @@ def investments(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         "date": date_near(ctx, sent, trigger),
     }
     return [make_event(ctx, "investment", args, [sent], trigger)]
-
-
-def loans(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
-    words = set(triggers()["loan"])
-    trig = [t for t in sent if t.lemma_ in words and not ctx.in_quote(t.idx, t.idx + 1)]
-    if not trig:
-        return []
-    trigger = trig[0]
-    banks = [x for x in ms if x.m.type == "organisation" and x.m.subtype == "bank"]
-    lender = banks[0].m.text if banks else None
-    states = states_of(ms)
-    verb = (
-        trigger
-        if trigger.pos_ == "VERB"
-        else next((a for a in trigger.ancestors if a.pos_ == "VERB"), trigger)
-    )
-    subj = subject_state(verb, ms)
-    lender = lender or subj
-    borrower_org = next(
-        (
-            x.m.text
-            for x in ms
-            if x.m.type == "organisation"
-            and x.m.subtype != "bank"
-            and x.span.root.dep_ in ("nsubj", "dobj", "pobj", "dative")
-        ),
-        None,
-    )
-    borrower = prep_state(verb, ms, {"to", "for"}) or borrower_org or next(iter(others(states, lender)), None)
-    if borrower is None:
-        borrower = next((x.state for x in ms if x.state and x.span.root.head.lower_ == "in"), None)
-    if lender is None:
-        lender = next(iter(others(ctx.pair, borrower)), None)
-    if borrower is None:
-        borrower = next(iter(others(ctx.pair, lender)), None)
-    purpose = None
-    for t in sent:
-        if t.lower_ in ("for", "finance", "fund", "build") and t.i > trigger.i - 3:
-            objs = [c for c in t.children if c.dep_ in ("pobj", "dobj")]
-            if objs:
-                purpose = np_text(objs[0])
-                break
-    args = {
-        "lender": lender,
-        "borrower": borrower,
-        "purpose": purpose,
-        "value": money_value(ms),
-        "date": date_near(ctx, sent, trigger),
-    }
-    if not args["lender"] or not args["borrower"] or (not purpose and not args["value"]):
-        return []
-    return [make_event(ctx, "loan", args, [sent], trigger)]
