@@ -74,6 +74,7 @@ class DocContext:
     quotes: list[tuple[int, int]] = field(default_factory=list)
     text: str = ""  # doc.text, which spaCy rebuilds on every access
     sents: list[Span] = field(default_factory=list)
+    quote_verbs: set[int] = field(default_factory=set)  # speech verbs that introduce a quotation
     trade_pair: tuple[str, str] | None = None  # (partner, described state) of the last trade-partner rank
 
     def sentences_between(self, start: int, end: int) -> list[Span]:

@@ -7,16 +7,19 @@ import re
 from spacy.tokens import Span, Token
 
 from ..models import Event
+from ..nlp.mentions import strip_titles
 from .context import (
     PRONOUNS,
     ROLE_NOUNS,
     DocContext,
-    Ment,
     dates_in,
     governs,
     make_event,
 )
 from .ontology import triggers
+
+# Verbs whose bare object is an attitude, not a claim ("praised the relationship").
+ATTITUDE_VERBS = {"praise", "criticize", "criticise", "welcome", "hail", "condemn", "laud"}
 
 
 def quoted(ctx: DocContext) -> list[Event]:
@@ -43,6 +46,8 @@ def quoted(ctx: DocContext) -> list[Event]:
                 prev_end = qe
             continue
         person, verb = speaker
+        if verb is not None:
+            ctx.quote_verbs.add(verb.i)
         if len(quote.split()) < 4 and verb is None:
             continue
         date = None
@@ -53,9 +58,7 @@ def quoted(ctx: DocContext) -> list[Event]:
                 if governs(verb, d[0].span.root) and not qs <= d[0].m.start < qe
             ]
             date = dated[0][1] if dated else None
-        prev = make_event(
-            ctx, "statement", {"speaker": person.m.text, "quote": quote, "date": date}, sents, verb
-        )
+        prev = make_event(ctx, "statement", {"speaker": person, "quote": quote, "date": date}, sents, verb)
         prev.role_spans["quote"] = ctx.cite(qs + 1, qe - 1)
         events.append(prev)
         prev_end = qe
@@ -64,7 +67,7 @@ def quoted(ctx: DocContext) -> list[Event]:
 
 def _speaker_for_quote(
     ctx: DocContext, sents: list[Span], qs: int, qe: int, speech: set[str]
-) -> tuple[Ment, Token | None] | None:
+) -> tuple[str, Token | None] | None:
     for sent in sents:
         for token in sent:
             if qs <= token.idx < qe:
@@ -76,7 +79,7 @@ def _speaker_for_quote(
             if token.lower_ == "according" and token.nbor(1).lower_ == "to":
                 for x in ctx.sentence_mentions(sent):
                     if x.m.type == "person" and x.m.start > token.idx:
-                        return x, None
+                        return x.m.text, None
         # "He said:" or "X remarked: “...”" — the colon introduces the quotation.
         before = ctx.text[sent.start_char : qs].rstrip()
         if before.endswith(":"):
@@ -86,7 +89,13 @@ def _speaker_for_quote(
     return None
 
 
-def _person_subject(ctx: DocContext, verb: Token) -> Ment | None:
+def _person_subject(ctx: DocContext, verb: Token) -> str | None:
+    """The person speaking as the subject of a speech verb, however the text names them.
+
+    A named person; a person in apposition to the subject ("the commander ..., General X, said");
+    a pronoun or a role noun ("he", "the minister") for the last person named before; a
+    title-case name the recogniser missed. Never a place, a newspaper, a document or a building.
+    """
     if verb.dep_ in ("advcl", "conj", "xcomp") and not any(
         c.dep_ in ("nsubj", "nsubjpass") for c in verb.children
     ):
@@ -94,18 +103,32 @@ def _person_subject(ctx: DocContext, verb: Token) -> Ment | None:
     for child in verb.children:
         if child.dep_ not in ("nsubj", "nsubjpass"):
             continue
-        for x in ctx.sentence_mentions(verb.sent):
-            if x.m.type == "person" and x.span.root == child:
-                return x
+        ms = ctx.sentence_mentions(verb.sent)
+        for node in [child, *(a for a in child.children if a.dep_ == "appos")]:
+            for x in ms:
+                if x.m.type == "person" and x.span.start <= node.i < x.span.end:
+                    return x.m.text
+            if name := _unrecognised_name(node):
+                return name
         if child.lower_ in PRONOUNS or (child.pos_ == "NOUN" and child.lemma_.lower() in ROLE_NOUNS):
-            return ctx.person_before(child.idx)
+            before = ctx.person_before(child.idx)
+            return before.m.text if before else None
     return None
+
+
+def _unrecognised_name(token: Token) -> str | None:
+    """ "Major General Alexei Naumets": title-case proper nouns with no entity type, titles dropped."""
+    if token.pos_ != "PROPN" or token.ent_type_ or not token.is_title:
+        return None
+    parts = [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN" and c.is_title]
+    if not parts or any(c.ent_type_ for c in parts):
+        return None
+    span = strip_titles(token.doc[parts[0].i : token.i + 1])
+    return span.text if len(span) >= 2 else None
 
 
 def reported(ctx: DocContext, sent: Span) -> list[Event]:
     """'X said that ...', 'X described Y as ...', '..., he notes, ...', '... according to X'."""
-    if any(sent.start_char <= qs < sent.end_char for qs, _ in ctx.quotes):
-        return []
     speech = set(triggers()["statement"])
     out = []
     for token in sent:
@@ -114,8 +137,8 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
         if token.dep_ in ("advcl", "conj") and token.head.lemma_ in speech:
             continue  # "described X as Y, emphasizing Z": one statement, reported by its head verb
         who = _person_subject(ctx, token)
-        if who is None:
-            continue
+        if who is None or token.i in ctx.quote_verbs:
+            continue  # a quotation's verb: the quotation is the statement
         comp = [c for c in token.children if c.dep_ == "ccomp"]
         if comp:
             quote = token.doc[comp[0].left_edge.i : comp[0].right_edge.i + 1].text
@@ -132,8 +155,8 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
                 for t in token.rights
                 if t.dep_ in ("dobj", "xcomp", "oprd", "attr") or (t.dep_ == "prep" and t.lower_ == "as")
             ] or [t for t in token.rights if t.dep_ == "prep"]
-            if not rest:
-                continue
+            if not rest or (token.lemma_ in ATTITUDE_VERBS and all(t.dep_ == "dobj" for t in rest)):
+                continue  # "praised the relationship": an attitude, not a claim
             quote = token.doc[token.i + 1 : max(t.right_edge.i for t in rest) + 1].text
         quote = re.sub(r"^(that|:)\s+", "", quote.strip(" ,.;"))
         if len(quote.split()) < 4:
@@ -147,7 +170,7 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
             make_event(
                 ctx,
                 "statement",
-                {"speaker": who.m.text, "quote": quote, "date": dated[0][1] if dated else None},
+                {"speaker": who, "quote": quote, "date": dated[0][1] if dated else None},
                 [sent],
                 token,
             )
