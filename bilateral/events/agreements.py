@@ -16,6 +16,7 @@ from .context import (
     states_of,
 )
 from .ontology import triggers
+from .roles import prep_object, subject
 
 
 def _signers(verb: Token, ms: list[Ment]) -> list[str]:
@@ -28,6 +29,25 @@ def _signers(verb: Token, ms: list[Ment]) -> list[str]:
 
 
 COLLECTIVE = {"two", "both"}  # "the two countries", "both sides"
+# Nouns that count or package the instruments ("a range of treaties", "$50 billion of agreements").
+QUANTITY_NOUNS = {"range", "series", "number", "set", "package", "batch", "raft", "slew", "host", "total"}
+
+
+def _through_quantities(token: Token) -> Token:
+    """The noun phrase a trigger sits in when it is counted or valued ("a range of treaties")."""
+    node = token
+    while (
+        node.dep_ == "pobj"
+        and node.head.lower_ == "of"
+        and (node.head.head.lemma_ in QUANTITY_NOUNS or node.head.head.pos_ in ("NUM", "SYM"))
+    ):
+        node = node.head.head
+    return node
+
+
+def _previous(ctx: DocContext, sent: Span) -> list[Span]:
+    i = next((n for n, s in enumerate(ctx.sents) if s.start == sent.start), 0)
+    return ctx.sents[i - 1 : i] if i > 0 else []
 
 
 def agreement_kind(text: str) -> str:
@@ -56,16 +76,19 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             and any(c.lower_ == "diplomatic" for c in t.children)
             and t.head.lemma_ == "establish"
         )
-        governor = t.head.head if t.dep_ == "pobj" else t.head
+        node = _through_quantities(t)
+        governor = node.head.head if node.dep_ == "pobj" else node.head
         signed_verb = (
-            t.dep_ in ("dobj", "nsubjpass", "pobj", "conj", "appos")
+            node.dep_ in ("dobj", "nsubjpass", "pobj", "conj", "appos")
             and any(
                 (v.lemma_ in verbs and v.pos_ in ("VERB", "AUX")) or v.lower_ == "signing"
-                for v in (governor, t.head)
+                for v in (governor, node.head)
             )
         ) or any(c.dep_ == "acl" and c.lemma_ in verbs for c in t.children)
         if not diplomatic and not (t.lemma_.lower() in rank and signed_verb):
             continue
+        if t.lemma_ == "statement" and not any(c.lower_ == "joint" for c in t.children):
+            continue  # only a joint statement is an instrument
         phrase = np_text(t)
         window = (
             " ".join(x.m.text for x in ms if x.m.type == "agreement")
@@ -75,8 +98,18 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         kind = "diplomatic_relations" if diplomatic else agreement_kind(window)
         if kind == "other":
             kind = agreement_kind(sent.text)
+        if kind == "other" and t.tag_ == "NN":  # "the agreement", "a pact": the sentence before says
+            kind = next(
+                (k for n in _previous(ctx, sent) if (k := agreement_kind(n.text)) != "other"), "other"
+            )
         parties = states_of(ms)
         orgs = [x.m.text for x in ms if x.m.type == "organisation" and x.span.root.head.lower_ == "with"]
+        signer = subject(governor, ms) if governor.pos_ in ("VERB", "AUX") else None
+        people = _signers(governor, ms) if governor.pos_ in ("VERB", "AUX") else []
+        if signer and signer not in parties and (partner := prep_object(governor, ms, {"with"}, True)):
+            parties, orgs = [signer, partner], []  # "Naval Group signed an MoU with PT PAL"
+        elif people and len(parties) < 2:
+            parties = list(dict.fromkeys(parties + ctx.pair))  # "X and Y signed": their two states
         # The parties may be named by reference: "the two countries", "a bilateral plan", "they signed".
         collective = (
             any(
