@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from ..models import Event, Mention
 from ..nlp.lexicon import fold
 from ..nlp.mentions import key_for
-from . import agreements, arms, exercises, finance, loans, meetings, statements, trade
+from . import agreements, arms, exercises, investments, loans, meetings, statements, trade
 from .context import QUOTES, DocContext, Ment, np_text
 from .ontology import triggers
 
@@ -24,7 +24,7 @@ SENTENCE_EXTRACTORS = (
     arms.extract,
     exercises.extract,
     agreements.extract,
-    finance.investments,
+    investments.extract,
     loans.extract,
     trade.extract,
     meetings.extract,

@@ -25,6 +25,8 @@ TAKE = {
     "get", "seek", "sign", "import", "induct", "accept", "raise", "repay", "conclude", "ink",
 }  # fmt: skip
 STATE_MODS = ("amod", "poss", "compound", "nmod")
+# Common nouns that stand for their state when a state qualifies them ("the Serbian government").
+QUALIFIED = {"government", "state", "authority", "side", "consortium", "investor", "firm", "company", "fund"}
 
 
 @dataclass
@@ -46,8 +48,14 @@ def filler(token: Token, ms: list[Ment], plural_np: bool = False) -> str | None:
         mods = [c for c in token.children if c.dep_ in STATE_MODS and state_of(c, ms)]
         if mods:
             return token.doc[mods[0].i : token.i + 1].text
-    if token.pos_ == "NOUN" and token.lemma_ in ("government", "state", "authority", "side"):
-        return next((s for c in token.children if c.dep_ in STATE_MODS and (s := state_of(c, ms))), None)
+    if token.pos_ == "NOUN":
+        for child in token.children:  # "a consortium led by ADQ"
+            if child.dep_ == "acl" and child.lemma_ == "lead":
+                led = prep_object(child, ms, {"by"})
+                if led:
+                    return led
+        if token.lemma_ in QUALIFIED or plural_np:
+            return modifier_state(token, ms)  # "the Egyptian government", "Chinese investors"
     return None
 
 
@@ -91,6 +99,9 @@ def subject(verb: Token, ms: list[Ment], passive: bool = False) -> str | None:
         if node.dep_ in ("conj", "xcomp", "advcl") and not any(c.dep_ in deps for c in node.children):
             node = node.head
             continue
+        if node.dep_ == "acl" and node.head.dep_ in ("dobj", "pobj"):  # "signed a deal ... to invest"
+            node = node.head.head if node.head.dep_ == "dobj" else node.head.head.head
+            continue
         break
     return None
 
@@ -112,9 +123,13 @@ def sides(trigger: Token, ms: list[Ment]) -> Sides:
         out.giver = prep_object(noun, ms, {"from", "by"}, True) or modifier_state(noun, ms)
         out.receiver = prep_object(noun, ms, {"to", "for"})
     if verb is not None:
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-        if passive:
+        passive = any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in verb.children)
+        if passive and verb.lemma_ in TAKE:  # "purchased by X": the buyer takes
+            out.receiver = out.receiver or subject(verb, ms, passive=True)
+            out.giver = out.giver or prep_object(verb, ms, {"from"}, True)
+        elif passive:
             out.giver = out.giver or subject(verb, ms, passive=True)
+            out.receiver = out.receiver or prep_object(verb, ms, {"to", "for"})
         elif verb.lemma_ in GIVE:
             out.giver = out.giver or subject(verb, ms)
             out.receiver = out.receiver or prep_object(verb, ms, {"to", "for"})
