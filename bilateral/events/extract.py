@@ -20,6 +20,7 @@ from . import agreements, arms, exercises, investments, loans, meetings, stateme
 from .context import QUOTES, DocContext, Ment, np_text
 from .ontology import triggers
 
+INVESTMENT_NOUNS = {"acquisition", "investment", "takeover", "purchase", "stake", "sale"}
 SENTENCE_EXTRACTORS = (
     arms.extract,
     exercises.extract,
@@ -51,9 +52,22 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
         ms = ctx.sentence_mentions(sent)
         events.extend(statements.reported(ctx, sent))
         found = [e for extractor in SENTENCE_EXTRACTORS for e in extractor(ctx, sent, ms)]
+        found = [e for e in found if not _repeats(e, events)]
         _attach_references(ctx, sent, events, {e.type for e in found})
         events.extend(found)
     return trade.merge(events)
+
+
+def _repeats(event: Event, earlier: list[Event]) -> bool:
+    """An investment in a target already reported in the document is that event again: cite it there."""
+    if event.type != "investment":
+        return False
+    target = fold(str(event.args["target"]))
+    for e in earlier:
+        if e.type == "investment" and fold(str(e.args["target"])) == target:
+            e.evidence.extend(c for c in event.evidence if c not in e.evidence)
+            return True
+    return False
 
 
 def _reference_nouns() -> dict[str, str]:
@@ -103,6 +117,12 @@ def _referents(ctx: DocContext, sent: Span, earlier: list[Event], reported: set[
             found[type_] = last(type_, partial(_of_kind, kind))
         if t.lemma_ in ("train", "drill") and t.pos_ == "VERB" and "exercise" not in reported:
             found.setdefault("exercise", last("exercise"))  # "forces from both countries trained together"
+    if "investment" not in reported and any(t.lemma_ in INVESTMENT_NOUNS for t in sent):
+        # "the acquisition of X and Y by ...": every earlier investment whose target is named again
+        low = fold(sent.text)
+        named = [e for e in earlier if e.type == "investment" and fold(str(e.args["target"])) in low]
+        if named:
+            return [e for e in found.values() if e is not None] + named
     if found:
         return [e for e in found.values() if e is not None]
     one = _referent(ctx, sent, reported, last)

@@ -16,10 +16,10 @@ from ..models import Event
 from ..nlp.lexicon import fold, load
 from .amounts import money, percents
 from .context import DocContext, Ment, date_near, make_event, np_text, others, states_of
-from .roles import TAKE, filler, governing_verb, modifier_state, prep_object, sides, state_of
+from .roles import TAKE, filler, governing_verb, modifier_state, prep_object, sides, state_of, subject
 
 VERBS = {"invest", "acquire", "buy", "purchase", "retain", "hold", "take", "build", "open", "expand"}
-NOUNS = {"investment", "acquisition", "stake", "takeover", "sale", "transfer", "purchase"}
+NOUNS = {"investment", "acquisition", "stake", "takeover", "sale", "transfer", "purchase", "investor"}
 BUILT = {"plant", "factory", "facility", "mill", "refinery", "park", "port", "terminal", "mine", "site"}
 SHARES = {"share", "shares", "stake", "stakes", "%", "percent", "cent", "right", "rights", "asset", "assets"}
 # What can be invested in: a named thing, or a common noun of these heads ("the steel plant").
@@ -117,7 +117,23 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     return []
 
 
+def _ranked_investor(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token) -> Event | None:
+    """ "A is B's largest foreign investor": A's investment in B, B the target as well as the host."""
+    if trigger.dep_ not in ("attr", "appos"):
+        return None
+    host = next(
+        (x for x in ms if x.state and x.span.root.head == trigger and x.span.root.dep_ == "poss"), None
+    )
+    investor = subject(trigger.head, ms) if trigger.dep_ == "attr" else filler(trigger.head, ms)
+    if host is None or investor is None or investor == host.state:
+        return None
+    args = {"investor": investor, "target": host.m.text, "country": host.state}
+    return make_event(ctx, "investment", args, [sent], trigger)
+
+
 def _investment(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token) -> Event | None:
+    if trigger.lemma_ == "investor":
+        return _ranked_investor(ctx, sent, ms, trigger)
     found = sides(trigger, ms)
     verb = trigger if trigger.pos_ == "VERB" else governing_verb(trigger)
     takes = verb is not None and verb.lemma_ in TAKE | {"retain", "hold"}

@@ -26,6 +26,7 @@ def quoted(ctx: DocContext) -> list[Event]:
     events: list[Event] = []
     speech = set(triggers()["statement"])
     prev: Event | None = None
+    prev_verb: Token | None = None
     prev_end = -1
     for qs, qe in ctx.quotes:
         quote = ctx.text[qs + 1 : qe - 1].strip(" ,.")
@@ -36,7 +37,14 @@ def quoted(ctx: DocContext) -> list[Event]:
         between = ctx.text[prev_end:qs]
         if speaker is None:
             same_sentence = prev is not None and any(qs < e.end and prev_end > e.start for e in sents)
-            if prev is not None and same_sentence and "\n" not in between and len(between) < 200:
+            # "“A,” X said on Monday. “B.”": the attribution between two parts of one quotation
+            interrupted = prev_verb is not None and prev_end <= prev_verb.idx < qs
+            if (
+                prev is not None
+                and (same_sentence or interrupted)
+                and "\n" not in between
+                and len(between) < 200
+            ):
                 prev.args["quote"] += " " + quote
                 prev.evidence.extend(
                     ctx.cite(s.start_char, s.end_char)
@@ -60,6 +68,7 @@ def quoted(ctx: DocContext) -> list[Event]:
             date = dated[0][1] if dated else None
         prev = make_event(ctx, "statement", {"speaker": person, "quote": quote, "date": date}, sents, verb)
         prev.role_spans["quote"] = ctx.cite(qs + 1, qe - 1)
+        prev_verb = verb
         events.append(prev)
         prev_end = qe
     return events
