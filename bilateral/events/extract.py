@@ -55,7 +55,7 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
         found = [e for e in found if not _repeats(e, events)]
         _attach_references(ctx, sent, events, {e.type for e in found})
         events.extend(found)
-    return trade.merge(events)
+    return meetings.merge(trade.merge(events))
 
 
 def _repeats(event: Event, earlier: list[Event]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from ..models import Event
+from ..nlp.mentions import key_for
 from .context import (
     DocContext,
     Ment,
@@ -17,6 +18,65 @@ from .ontology import triggers
 
 DEMONSTRATIVES = {"this", "that", "these", "those"}
 DEFINITE = DEMONSTRATIVES | {"the"}  # "the meeting", "the FTA": one already reported
+
+
+OCCASIONS = {"state", "official", "working"}
+PAIRED = {"leader", "head", "president", "minister", "premier", "counterpart"}
+
+
+def _last_two_people(ctx: DocContext, char: int) -> list[str]:
+    """The last two different people named before `char`, outside quotations."""
+    found: list[str] = []
+    for x in reversed(ctx.mentions):
+        if x.m.type == "person" and x.m.end <= char and not ctx.in_quote(x.m.start, x.m.end):
+            last = key_for("person", x.m.text).split()[-1]
+            if all(key_for("person", p).split()[-1] != last for p in found):
+                found.append(x.m.text)
+            if len(found) == 2:
+                break
+    return found[::-1] if len(found) == 2 else []
+
+
+def merge(events: list[Event]) -> list[Event]:
+    """One document's reports of one meeting become one event: the visit, its talks, its signing.
+
+    Two meetings join when the people of one are among the people of the other and their dates
+    agree (or one has none);
+    the participants are united, and a state stands in only while fewer than two people are named.
+    """
+    kept: list[Event] = []
+    for event in events:
+        if event.type != "meeting":
+            kept.append(event)
+            continue
+        same = next((k for k in kept if k.type == "meeting" and _same_meeting(k, event)), None)
+        if same is None:
+            kept.append(event)
+            continue
+        merged = list(dict.fromkeys([*same.args["participants"], *event.args["participants"]]))
+        people = [p for p in merged if not _is_code(p)]
+        same.args["participants"] = people if len(people) >= 2 else merged
+        for role in ("location", "occasion", "date"):
+            if event.args.get(role) and not same.args.get(role):
+                same.args[role] = event.args[role]
+        same.evidence.extend(c for c in event.evidence if c not in same.evidence)
+        same.args["_visit"] = same.args.get("_visit") and event.args.get("_visit")
+    for event in kept:
+        event.args.pop("_visit", None)
+    return kept
+
+
+def _is_code(value: str) -> bool:
+    return len(value) == 3 and value.isupper()
+
+
+def _same_meeting(a: Event, b: Event) -> bool:
+    pa = {key_for("person", p).split()[-1] for p in a.args["participants"] if not _is_code(p)}
+    pb = {key_for("person", p).split()[-1] for p in b.args["participants"] if not _is_code(p)}
+    if not (a.args.get("_visit") or b.args.get("_visit")) or not pa & pb or not (pa <= pb or pb <= pa):
+        return False  # a visit joins its talks; talks with different counterparts stay apart
+    da, db = str(a.args.get("date") or ""), str(b.args.get("date") or "")
+    return not da or not db or da.startswith(db) or db.startswith(da)
 
 
 def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
@@ -38,10 +98,16 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     trigger = trig[0]
     if trigger.lemma_ == "receive" and not any("delegation" in c.text for c in trigger.subtree):
         return []
+    if any(a.lemma_ == "invite" for a in list(trigger.ancestors)[:2]):
+        return []  # "invited X to visit": an invitation, not a meeting
     people: list[str] = []
     for x in ms:
         if x.m.type == "person" and x.m.text not in people and not ctx.in_quote(x.m.start, x.m.end):
             people.append(x.m.text)
+    if len(people) < 2 and any(
+        w.lower_ in ("two", "both") and w.head.lemma_ in PAIRED for w in sent if w.i < trigger.i + 3
+    ):
+        people = _last_two_people(ctx, sent.start_char)  # "the two heads of state met"
     # Organisations visited or met ("visited two companies, X and Y") take part too.
     visited = {
         d.i for t in trig if t.pos_ == "VERB" for c in t.children if c.dep_ == "dobj" for d in c.subtree
@@ -71,8 +137,13 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             location = x.m.text
             break
     occasion = next((x.m.text for x in ms if x.m.type == "agreement"), None)
+    kinds = [c.lower_ for c in trigger.children if c.dep_ in ("amod", "compound")]
+    if trigger.lemma_ in ("visit", "summit") and kinds and kinds[-1] in OCCASIONS:
+        occasion = occasion or f"{kinds[-1]} {trigger.lower_}"  # "a state visit", "the BRICS summit"
     args = {"participants": participants, "location": location, "date": date, "occasion": occasion}
-    return [make_event(ctx, "meeting", args, [sent], trigger)]
+    event = make_event(ctx, "meeting", args, [sent], trigger)
+    event.args["_visit"] = trigger.lemma_ in ("visit", "trip", "travel") and len(people) == 1
+    return [event]
 
 
 def _caption(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
