@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from ..models import Event
+from ..nlp.lexicon import fold, load
 from ..values.numbers import parse_quantity
 from .context import (
     DocContext,
@@ -22,6 +24,28 @@ from .context import (
     subject_state,
 )
 from .ontology import triggers
+from .roles import sides
+
+
+@cache
+def _categories() -> set[str]:
+    return {fold(c) for c in load().categories}
+
+
+def _phrase(token: Token) -> Token:
+    """The head of the noun phrase a designation sits in, however the parser attached it."""
+    node = token
+    for _ in range(4):
+        if node.dep_ in ("compound", "nmod", "amod", "dep", "appos") and node.head.pos_ in (
+            "NOUN",
+            "PROPN",
+            "ADJ",
+        ):
+            node = node.head
+        else:
+            break
+    return node
+
 
 INSTRUMENTAL = {"by", "with", "using", "aboard", "via"}  # "carried by a dozen Y-20 aircraft"
 
@@ -102,10 +126,44 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             )
         else:
             recipient = subj if subj != supplier else None
-        if supplier is None and recipient is None:
-            # A lone state as a modifier ("China's", "Chinese") names the system's origin.
+        linked_sides = sides(trigger, ms)  # the shared giver/receiver logic, where the parse gives it
+        given = linked_sides.giver if linked_sides.giver and len(linked_sides.giver) == 3 else None
+        taken = linked_sides.receiver if linked_sides.receiver and len(linked_sides.receiver) == 3 else None
+        if given or taken:
+            supplier, recipient = given or (supplier if supplier != taken else None), taken or recipient
+            if supplier == recipient:
+                recipient = None
+        if supplier is None and recipient is None and not states and ctx.arms_pair:
+            supplier, recipient = ctx.arms_pair  # no state in the sentence: the deal the text is about
+        if supplier is None:  # "delivery of a number of X from Russia": "from" anywhere on the way up
+            path = {root.i, trigger.i} | {a.i for a in root.ancestors}
             supplier = next(
-                (x.state for x in ms if x.state and not x.in_name and is_modifier(x.span.root)),
+                (
+                    x.state
+                    for x in ms
+                    if x.state and x.span.root.head.lower_ == "from" and x.span.root.head.head.i in path
+                ),
+                None,
+            )
+        if supplier is None and recipient is None:
+            # A lone state qualifying a system or category ("China's FK-3", "Russian ... jets") is its
+            # origin; one qualifying a parliament or a person is not.
+            supplier = next(
+                (
+                    x.state
+                    for x in ms
+                    if x.state
+                    and not x.in_name
+                    and is_modifier(x.span.root)
+                    and (
+                        any(
+                            h.ent_type_ == "WEAPON" or fold(h.text) in _categories()
+                            for h in (x.span.root.head, x.span.root.head.head)
+                        )
+                        or x.span.root
+                        in _phrase(root).subtree  # "the system (the export version of China's X)"
+                    )
+                ),
                 None,
             )
         if recipient is None:
@@ -118,6 +176,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             supplier = next(iter(others(states, recipient)), None) or next(
                 iter(others(ctx.pair, recipient)), None
             )
+        if supplier and recipient and supplier in states and recipient in states:
+            ctx.arms_pair = (supplier, recipient)
         args: dict[str, Any] = {
             "recipient": recipient,
             "system": w.m.text,

@@ -75,7 +75,8 @@ class DocContext:
     text: str = ""  # doc.text, which spaCy rebuilds on every access
     sents: list[Span] = field(default_factory=list)
     quote_verbs: set[int] = field(default_factory=set)  # speech verbs that introduce a quotation
-    trade_pair: tuple[str, str] | None = None  # (partner, described state) of the last trade-partner rank
+    trade_pair: tuple[str, str] | None = None
+    arms_pair: tuple[str, str] | None = None  # (supplier, recipient) of the last full transfer
 
     def sentences_between(self, start: int, end: int) -> list[Span]:
         return [s for s in self.sents if s.start_char < end and start < s.end_char]

@@ -25,6 +25,7 @@ TAKE = {
     "get", "seek", "sign", "import", "induct", "accept", "raise", "repay", "conclude", "ink",
 }  # fmt: skip
 STATE_MODS = ("amod", "poss", "compound", "nmod")
+TAKE_NOUNS = {"order", "purchase", "acquisition", "procurement", "import", "buy", "borrowing", "induction"}
 # Common nouns that stand for their state when a state qualifies them ("the Serbian government").
 QUALIFIED = {"government", "state", "authority", "side", "consortium", "investor", "firm", "company", "fund"}
 
@@ -120,8 +121,13 @@ def sides(trigger: Token, ms: list[Ment]) -> Sides:
     noun = trigger if trigger.pos_ in ("NOUN", "PROPN") else None
     verb = trigger if trigger.pos_ == "VERB" else governing_verb(trigger)
     if noun is not None:
-        out.giver = prep_object(noun, ms, {"from", "by"}, True) or modifier_state(noun, ms)
+        out.giver = prep_object(noun, ms, {"from", "by"}, True)
         out.receiver = prep_object(noun, ms, {"to", "for"})
+        owner = modifier_state(noun, ms)  # "Indonesia's order" is the buyer's, "Russian loan" the lender's
+        if noun.lemma_ in TAKE_NOUNS:
+            out.receiver = out.receiver or owner
+        else:
+            out.giver = out.giver or owner
     if verb is not None:
         passive = any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in verb.children)
         if passive and verb.lemma_ in TAKE:  # "purchased by X": the buyer takes
