@@ -25,6 +25,19 @@ TAKE = {
     "get", "seek", "sign", "import", "induct", "accept", "raise", "repay", "conclude", "ink",
 }  # fmt: skip
 STATE_MODS = ("amod", "poss", "compound", "nmod")
+# Verbs that only carry a trigger noun: their subject does what the noun says.
+LIGHT = {
+    "start",
+    "begin",
+    "complete",
+    "finalize",
+    "finalise",
+    "resume",
+    "continue",
+    "announce",
+    "confirm",
+    "make",
+}
 TAKE_NOUNS = {"order", "purchase", "acquisition", "procurement", "import", "buy", "borrowing", "induction"}
 # Common nouns that stand for their state when a state qualifies them ("the Serbian government").
 QUALIFIED = {"government", "state", "authority", "side", "consortium", "investor", "firm", "company", "fund"}
@@ -142,6 +155,23 @@ def sides(trigger: Token, ms: list[Ment]) -> Sides:
         elif verb.lemma_ in TAKE:
             out.receiver = out.receiver or subject(verb, ms)
             out.giver = out.giver or prep_object(verb, ms, {"from", "with"}, True)
+    if noun is not None and verb is not None and verb.lemma_ in LIGHT and noun.dep_ in ("dobj", "nsubjpass"):
+        doer = subject(verb, ms)  # "India has started the supply of X to Armenia"
+        if noun.lemma_ in TAKE_NOUNS:
+            out.receiver = out.receiver or doer
+        else:
+            out.giver = out.giver or doer
+    if noun is not None and out.receiver is None:  # "the supply of X to Armenia", "to" under X
+        out.receiver = next(
+            (
+                w
+                for t in noun.subtree
+                if t.dep_ == "prep" and t.lower_ == "to"
+                for g in t.children
+                if (w := filler(g, ms))
+            ),
+            None,
+        )
     if out.giver == out.receiver:
         out.receiver = None
     return out

@@ -86,6 +86,7 @@ class BilateralEntities:
         )
         self.not_designation = lex.not_designation
         self.is_state = lex.state_for
+        self.categories = {c.lower() for c in lex.categories}
         # Names: title-case words (and connectives inside them) ending in a head noun, optionally
         # continued by "of/for ..." and more title-case words.
         body: list[dict[str, Any]] = [
@@ -155,5 +156,21 @@ class BilateralEntities:
                 w = Span(doc, before[0].start, w.end, label="WEAPON")
             merged.append(w)
         # New spans win ties with the model's; the longest span wins overlaps.
-        doc.ents = filter_spans(merged + found + kept)
+        ents = filter_spans(merged + found + kept)
+        doc.ents = [self._named_system(e) for e in ents]
         return doc
+
+    def _named_system(self, ent: Any) -> Any:
+        """A name the model calls an organisation, person or place but that heads a weapon category
+        ("Pinaka rockets", "Akash air defence missile system") is a weapon system."""
+        from spacy.tokens import Span
+
+        if ent.label_ not in ("ORG", "PERSON", "GPE", "PRODUCT", "NORP") or ent.ent_id_ or len(ent) > 2:
+            return ent
+        doc = ent.doc
+        for t in doc[ent.end : min(len(doc), ent.end + 5)]:
+            if not (t.is_lower and (t.is_alpha or t.text == "-")) or t.pos_ not in ("NOUN", "ADJ", "PUNCT"):
+                return ent
+            if t.lower_ in self.categories:
+                return Span(doc, ent.start, ent.end, label="WEAPON")
+        return ent
