@@ -32,6 +32,16 @@ def _categories() -> set[str]:
     return {fold(c) for c in load().categories}
 
 
+def _count_before(left: Span) -> int | None:
+    """ "nine CH-92A drones", "42 latest-generation Rafale": a number however the parser hung it."""
+    for t in reversed(list(left)):
+        if t.like_num and not (t.text.isdigit() and len(t.text) == 4):
+            return parse_quantity(t.text)
+        if not (t.pos_ in ("ADJ", "PROPN") or t.text == "-"):
+            return None
+    return None
+
+
 def _phrase(token: Token) -> Token:
     """The head of the noun phrase a designation sits in, however the parser attached it."""
     node = token
@@ -93,6 +103,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             if nums:
                 quantity = parse_quantity(nums[0].text)
                 break
+        if quantity is None:
+            quantity = _count_before(ctx.doc[max(sent.start, w.span.start - 5) : w.span.start])
         # Supplier: a state modifying the system ("China's FK-3", "Chinese CH-95"), "from X", or the
         # subject of a supply verb; recipient: the subject of a buy verb or "to X"/"with" for supply.
         supplier = None
