@@ -16,7 +16,7 @@ from .context import (
     states_of,
 )
 from .ontology import triggers
-from .roles import prep_object, subject
+from .roles import partner, subject
 
 
 def _signers(verb: Token, ms: list[Ment]) -> list[str]:
@@ -89,6 +89,9 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             continue
         if t.lemma_ == "statement" and not any(c.lower_ == "joint" for c in t.children):
             continue  # only a joint statement is an instrument
+        perfect = governor.pos_ in ("VERB", "AUX") and any(c.lemma_ == "have" for c in governor.children)
+        if perfect and any(c.dep_ == "nummod" for c in node.children) and not dates_in(ctx, sent):
+            continue  # "have signed 43 agreements": a running total, not a signing
         phrase = np_text(t)
         window = (
             " ".join(x.m.text for x in ms if x.m.type == "agreement")
@@ -106,8 +109,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         orgs = [x.m.text for x in ms if x.m.type == "organisation" and x.span.root.head.lower_ == "with"]
         signer = subject(governor, ms) if governor.pos_ in ("VERB", "AUX") else None
         people = _signers(governor, ms) if governor.pos_ in ("VERB", "AUX") else []
-        if signer and signer not in parties and (partner := prep_object(governor, ms, {"with"}, True)):
-            parties, orgs = [signer, partner], []  # "Naval Group signed an MoU with PT PAL"
+        if signer and signer not in parties and (other := partner(governor, ms)):
+            parties, orgs = [signer, other], []  # "Naval Group signed an MoU with PT PAL"
         elif people and len(parties) < 2:
             parties = list(dict.fromkeys(parties + ctx.pair))  # "X and Y signed": their two states
         # The parties may be named by reference: "the two countries", "a bilateral plan", "they signed".

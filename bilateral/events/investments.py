@@ -138,6 +138,8 @@ def _investment(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token) -> 
     verb = trigger if trigger.pos_ == "VERB" else governing_verb(trigger)
     takes = verb is not None and verb.lemma_ in TAKE | {"retain", "hold"}
     investor = found.receiver if takes else found.giver
+    if investor is None and verb is not None and verb.lemma_ in ("retain", "hold", "take"):
+        investor = subject(verb, ms)  # "the government will retain a 35 per cent stake"
     if trigger.pos_ == "NOUN" and investor is None:
         investor = prep_object(trigger, ms, {"by"}, True)
     target, host = _target(trigger, ms)
@@ -151,7 +153,12 @@ def _investment(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token) -> 
         investor = next(iter(others(ctx.pair, host)), None)
     if investor is None or investor == target:
         return None
-    host = host or next(iter(others(states, investor)), None) or next(iter(others(ctx.pair, investor)), None)
+    clauses = [verb, *list(verb.ancestors)[:3]] if verb is not None else []
+    own = {modifier_state(c, ms) for v in clauses for c in v.children if c.dep_ == "nsubj"}
+    partners = [s for s in states if s not in own]  # "a Saudi consortium ... with Morocco": Morocco hosts
+    host = (
+        host or next(iter(others(partners, investor)), None) or next(iter(others(ctx.pair, investor)), None)
+    )
     amounts = money(sent.text)
     near = min(amounts, key=lambda a: abs(sent.start_char + a.start - trigger.idx), default=None)
     stake = next((p.value for p in percents(sent.text)), None)

@@ -22,6 +22,10 @@ PURPOSE_VERBS = {"finance", "fund", "build", "construct", "cover", "develop", "b
 NOT_A_PURPOSE = {"nation", "country", "government", "state", "people"}
 
 
+def _credit_line(token: Token) -> Token | None:
+    return next((a for a in list(token.ancestors)[:3] if a.lower_ in CREDIT_HEADS), None)
+
+
 def _triggers(ctx: DocContext, sent: Span, banks: list[str]) -> list[Token]:
     out = []
     for t in sent:
@@ -29,8 +33,8 @@ def _triggers(ctx: DocContext, sent: Span, banks: list[str]) -> list[Token]:
             continue
         if t.lower_ in LOAN_WORDS or t.lemma_ in ("loan", "borrow", "lend"):
             out.append(t)
-        elif t.lemma_ == "credit" and (t.head.lower_ in CREDIT_HEADS or t.head.head.lower_ in CREDIT_HEADS):
-            out.append(t.head.head if t.head.lower_ == "of" else t.head)  # "line of credit"
+        elif t.lemma_ == "credit" and (line := _credit_line(t)) is not None:
+            out.append(line)  # "line of credit", "a line of credit agreement"
         elif t.lemma_ == "credit" and any(c.lower_ in ("line", "lines") for c in t.rights):
             out.append(t)
         elif t.lemma_ in ("finance", "financing") and banks:
@@ -81,6 +85,8 @@ def _loan(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token, banks: li
     if borrower is None:  # "projects in Serbia": the host borrows
         borrower = next((x.state for x in ms if x.state and x.span.root.head.lower_ == "in"), None)
     states = states_of(ms)
+    if lender is None and borrower is None and states:
+        borrower = states[0]  # no side stated: the state named first borrows (the host of the project)
     lender = (
         lender or next(iter(others(states, borrower)), None) or next(iter(others(ctx.pair, borrower)), None)
     )

@@ -68,7 +68,10 @@ def filler(token: Token, ms: list[Ment], plural_np: bool = False) -> str | None:
                 led = prep_object(child, ms, {"by"})
                 if led:
                     return led
-        if token.lemma_ in QUALIFIED or plural_np:
+        for child in token.children:  # "the Italian shipbuilder Fincantieri": the name beside the noun
+            if child.dep_ in ("appos", "compound") and child.pos_ == "PROPN" and (who := filler(child, ms)):
+                return who
+        if token.lemma_ in QUALIFIED or (plural_np and token.tag_ == "NNS"):
             return modifier_state(token, ms)  # "the Egyptian government", "Chinese investors"
     return None
 
@@ -120,6 +123,15 @@ def subject(verb: Token, ms: list[Ment], passive: bool = False) -> str | None:
     return None
 
 
+def partner(verb: Token, ms: list[Ment]) -> str | None:
+    """The other side of a signing: "signed with X" or "signed an agreement with X"."""
+    found = prep_object(verb, ms, {"with"}, True)
+    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+        for prep in (t for t in obj.subtree if t.dep_ == "prep" and t.lower_ == "with"):
+            found = found or prep_object(prep.head, ms, {"with"}, True)
+    return found
+
+
 def governing_verb(token: Token) -> Token | None:
     """The verb whose object (or object's preposition) a trigger noun is."""
     for a in [token, *token.ancestors]:
@@ -155,6 +167,7 @@ def sides(trigger: Token, ms: list[Ment]) -> Sides:
         elif verb.lemma_ in TAKE:
             out.receiver = out.receiver or subject(verb, ms)
             out.giver = out.giver or prep_object(verb, ms, {"from", "with"}, True)
+            out.giver = out.giver or partner(verb, ms)
     if noun is not None and verb is not None and verb.lemma_ in LIGHT and noun.dep_ in ("dobj", "nsubjpass"):
         doer = subject(verb, ms)  # "India has started the supply of X to Armenia"
         if noun.lemma_ in TAKE_NOUNS:

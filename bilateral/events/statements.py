@@ -143,8 +143,12 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
     for token in sent:
         if token.pos_ != "VERB" or token.lemma_ not in speech:
             continue
-        if token.dep_ in ("advcl", "conj") and token.head.lemma_ in speech:
-            continue  # "described X as Y, emphasizing Z": one statement, reported by its head verb
+        if (
+            token.dep_ in ("advcl", "conj")
+            and token.head.lemma_ in speech
+            and not (token.dep_ == "conj" and any(c.dep_ == "ccomp" for c in token.children))
+        ):
+            continue  # "described X as Y, emphasizing Z": one statement; "called X and said Y": two
         who = _person_subject(ctx, token)
         if who is None or token.i in ctx.quote_verbs:
             continue  # a quotation's verb: the quotation is the statement
@@ -162,7 +166,8 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
             rest = [
                 t
                 for t in token.rights
-                if t.dep_ in ("dobj", "xcomp", "oprd", "attr") or (t.dep_ == "prep" and t.lower_ == "as")
+                if t.dep_ in ("dobj", "xcomp", "oprd", "attr")
+                or (t.dep_ == "prep" and t.lower_ in ("as", "for"))
             ] or [t for t in token.rights if t.dep_ == "prep"]
             if not rest or (token.lemma_ in ATTITUDE_VERBS and all(t.dep_ == "dobj" for t in rest)):
                 continue  # "praised the relationship": an attitude, not a claim

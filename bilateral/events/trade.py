@@ -156,7 +156,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     triggers = [
         t
         for t in sent
-        if ((FLOW.get(t.lower_) or FLOW.get(t.lemma_)) and t.pos_ in ("NOUN", "PROPN")) or _is_partner(t)
+        if ((FLOW.get(t.lower_) or FLOW.get(t.lemma_)) and t.pos_ in ("NOUN", "PROPN", "VERB"))
+        or _is_partner(t)
     ]
     triggers = [t for t in triggers if not ctx.in_quote(t.idx, t.idx + 1) and not _is_partner(t.head)]
     if not triggers:

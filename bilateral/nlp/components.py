@@ -48,6 +48,9 @@ EXERCISE_WORDS = {
     "wargame",
     "wargames",
 }
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+          "oct", "nov", "dec"}  # fmt: skip
 CONNECT = ["of", "for", "and", "on", "the", "'s", "’s", "&"]
 NAMING_VERBS = ["named", "dubbed", "codenamed", "code-named", "called", "titled", "entitled"]
 
@@ -134,8 +137,8 @@ class BilateralEntities:
             if label == "NAMED":
                 start += 2 if doc[start + 1].is_quote else 1
                 label = "EXERCISE" if sentence & EXERCISE_WORDS else ""
-            elif label == "EXERCISE" and not sentence & EXERCISE_WORDS:
-                continue
+            elif label == "EXERCISE" and (not sentence & EXERCISE_WORDS or doc[start].lower_ in MONTHS):
+                continue  # "in August 2022" is a date, not a name
             while end > start and doc[end - 1].lower_ in CONNECT:
                 end -= 1
             while start < end and doc[start].lower_ in CONNECT:
