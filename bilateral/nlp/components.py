@@ -48,6 +48,9 @@ EXERCISE_WORDS = {
     "wargame",
     "wargames",
 }
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+          "oct", "nov", "dec"}  # fmt: skip
 CONNECT = ["of", "for", "and", "on", "the", "'s", "’s", "&"]
 NAMING_VERBS = ["named", "dubbed", "codenamed", "code-named", "called", "titled", "entitled"]
 
@@ -86,6 +89,7 @@ class BilateralEntities:
         )
         self.not_designation = lex.not_designation
         self.is_state = lex.state_for
+        self.categories = {c.lower() for c in lex.categories}
         # Names: title-case words (and connectives inside them) ending in a head noun, optionally
         # continued by "of/for ..." and more title-case words.
         body: list[dict[str, Any]] = [
@@ -133,8 +137,8 @@ class BilateralEntities:
             if label == "NAMED":
                 start += 2 if doc[start + 1].is_quote else 1
                 label = "EXERCISE" if sentence & EXERCISE_WORDS else ""
-            elif label == "EXERCISE" and not sentence & EXERCISE_WORDS:
-                continue
+            elif label == "EXERCISE" and (not sentence & EXERCISE_WORDS or doc[start].lower_ in MONTHS):
+                continue  # "in August 2022" is a date, not a name
             while end > start and doc[end - 1].lower_ in CONNECT:
                 end -= 1
             while start < end and doc[start].lower_ in CONNECT:
@@ -155,5 +159,21 @@ class BilateralEntities:
                 w = Span(doc, before[0].start, w.end, label="WEAPON")
             merged.append(w)
         # New spans win ties with the model's; the longest span wins overlaps.
-        doc.ents = filter_spans(merged + found + kept)
+        ents = filter_spans(merged + found + kept)
+        doc.ents = [self._named_system(e) for e in ents]
         return doc
+
+    def _named_system(self, ent: Any) -> Any:
+        """A name the model calls an organisation, person or place but that heads a weapon category
+        ("Pinaka rockets", "Akash air defence missile system") is a weapon system."""
+        from spacy.tokens import Span
+
+        if ent.label_ not in ("ORG", "PERSON", "GPE", "PRODUCT", "NORP") or ent.ent_id_ or len(ent) > 2:
+            return ent
+        doc = ent.doc
+        for t in doc[ent.end : min(len(doc), ent.end + 5)]:
+            if not (t.is_lower and (t.is_alpha or t.text == "-")) or t.pos_ not in ("NOUN", "ADJ", "PUNCT"):
+                return ent
+            if t.lower_ in self.categories:
+                return Span(doc, ent.start, ent.end, label="WEAPON")
+        return ent

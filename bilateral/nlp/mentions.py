@@ -129,11 +129,23 @@ def _balanced(span: Span) -> Span:
 
 
 def _looks_like_person(span: Span) -> bool:
-    """The small model often tags unfamiliar personal names as ORG or GPE; the parse tells them apart."""
-    words = [t.text for t in span]
-    if not 2 <= len(words) <= 4 or set(words) & (set(ORG_HEADS) | set(AGREEMENT_HEADS)):
+    """The small model often tags unfamiliar personal names as ORG or GPE; the parse tells them apart.
+
+    A name led or preceded by a title ("President Kassym-Jomart Tokayev", "Divisional General X"),
+    the subject of a speech verb, the agent of "shared by", or a name with a role in apposition.
+    """
+    words = [t for t in span if not (t.is_punct and t.text in "-‐")]
+    if not 1 <= len(words) <= 6 or {t.text for t in words} & (set(ORG_HEADS) | set(AGREEMENT_HEADS)):
         return False
-    if not all(t.pos_ == "PROPN" and t.is_title for t in span):
+    if not all(t.pos_ == "PROPN" and (t.is_title or t.text[:1].isupper()) for t in words):
+        return False
+    stripped = strip_titles(span)
+    if len(stripped) < len(span) and len(stripped) >= 1:
+        return True  # led by a title
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.text in _title_words() and len(words) >= 2:
+        return True
+    if len(words) < 2 and not (len(span) == 3 and span[1].text in "-‐"):  # "El-Sissi"
         return False
     root = span.root
     if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ in SPEECH_VERBS:
@@ -141,6 +153,12 @@ def _looks_like_person(span: Span) -> bool:
     if root.dep_ == "pobj" and root.head.lower_ == "by" and root.head.head.lemma_ in SPEECH_VERBS | {"share"}:
         return True
     return any(c.dep_ == "appos" and c.lemma_.lower() in ROLE_NOUNS for c in root.children)
+
+
+@cache
+def _title_words() -> set[str]:
+    """The last word of every title ("Minister", "President", "General")."""
+    return {t[-1].capitalize() for t in _titles()} | {t[-1] for t in _titles()}
 
 
 def mentions(doc: Doc, doc_id: str) -> list[Mention]:

@@ -1,0 +1,156 @@
+"""Agreements: an instrument the text says was signed, concluded or established."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from ..models import Event
+from .context import (
+    DocContext,
+    Ment,
+    dates_in,
+    make_event,
+    np_text,
+    states_of,
+)
+from .ontology import triggers
+from .roles import partner, subject
+
+
+def _signers(verb: Token, ms: list[Ment]) -> list[str]:
+    """The people who are the subject of a signing verb ("X and Y signed ...")."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    # "X, Head of ..., and Y signed": the parser often hangs Y on X's appositive.
+    appositives = [a for s in subjects for a in s.children if a.dep_ == "appos"]
+    heads = {t.i for s in subjects + appositives for t in [s, *s.conjuncts]}
+    return list(dict.fromkeys(x.m.text for x in ms if x.m.type == "person" and x.span.root.i in heads))
+
+
+COLLECTIVE = {"two", "both"}  # "the two countries", "both sides"
+# Nouns that count or package the instruments ("a range of treaties", "$50 billion of agreements").
+QUANTITY_NOUNS = {"range", "series", "number", "set", "package", "batch", "raft", "slew", "host", "total"}
+
+
+def _through_quantities(token: Token) -> Token:
+    """The noun phrase a trigger sits in when it is counted or valued ("a range of treaties")."""
+    node = token
+    while (
+        node.dep_ == "pobj"
+        and node.head.lower_ == "of"
+        and (node.head.head.lemma_ in QUANTITY_NOUNS or node.head.head.pos_ in ("NUM", "SYM"))
+    ):
+        node = node.head.head
+    return node
+
+
+def _previous(ctx: DocContext, sent: Span) -> list[Span]:
+    i = next((n for n, s in enumerate(ctx.sents) if s.start == sent.start), 0)
+    return ctx.sents[i - 1 : i] if i > 0 else []
+
+
+def agreement_kind(text: str) -> str:
+    low = text.lower()
+    for kind, words in triggers()["agreement_kinds"]:
+        if any(re.search(r"\b" + re.escape(w) + r"\b", low) for w in words):
+            return str(kind)
+    return "other"
+
+
+def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
+    tr = triggers()["agreement"]
+    nouns, verbs = list(tr["nouns"]), set(tr["verbs"])
+    out = []
+    rank = {n: i for i, n in enumerate(nouns)}
+    candidates = sorted(
+        (t for t in sent if t.lemma_.lower() in rank and t.pos_ in ("NOUN", "PROPN")),
+        key=lambda t: rank[t.lemma_.lower()],
+    )
+    candidates += [t for t in sent if t.lemma_ in ("tie", "relation")]
+    for t in candidates:
+        if ctx.in_quote(t.idx, t.idx + 1):
+            continue
+        diplomatic = (
+            t.lemma_ in ("tie", "relation")
+            and any(c.lower_ == "diplomatic" for c in t.children)
+            and t.head.lemma_ == "establish"
+        )
+        node = _through_quantities(t)
+        governor = node.head.head if node.dep_ == "pobj" else node.head
+        signed_verb = (
+            node.dep_ in ("dobj", "nsubjpass", "pobj", "conj", "appos")
+            and any(
+                (v.lemma_ in verbs and v.pos_ in ("VERB", "AUX")) or v.lower_ == "signing"
+                for v in (governor, node.head)
+            )
+        ) or any(c.dep_ == "acl" and c.lemma_ in verbs for c in t.children)
+        if not diplomatic and not (t.lemma_.lower() in rank and signed_verb):
+            continue
+        if t.lemma_ == "statement" and not any(c.lower_ == "joint" for c in t.children):
+            continue  # only a joint statement is an instrument
+        perfect = governor.pos_ in ("VERB", "AUX") and any(c.lemma_ == "have" for c in governor.children)
+        if perfect and any(c.dep_ == "nummod" for c in node.children) and not dates_in(ctx, sent):
+            continue  # "have signed 43 agreements": a running total, not a signing
+        phrase = np_text(t)
+        window = (
+            " ".join(x.m.text for x in ms if x.m.type == "agreement")
+            + " "
+            + ctx.doc[max(sent.start, t.i - 6) : min(sent.end, t.right_edge.i + 1)].text
+        )
+        kind = "diplomatic_relations" if diplomatic else agreement_kind(window)
+        if kind == "other":
+            kind = agreement_kind(sent.text)
+        if kind == "other" and t.tag_ == "NN":  # "the agreement", "a pact": the sentence before says
+            kind = next(
+                (k for n in _previous(ctx, sent) if (k := agreement_kind(n.text)) != "other"), "other"
+            )
+        parties = states_of(ms)
+        orgs = [x.m.text for x in ms if x.m.type == "organisation" and x.span.root.head.lower_ == "with"]
+        signer = subject(governor, ms) if governor.pos_ in ("VERB", "AUX") else None
+        people = _signers(governor, ms) if governor.pos_ in ("VERB", "AUX") else []
+        if signer and signer not in parties and (other := partner(governor, ms)):
+            parties, orgs = [signer, other], []  # "Naval Group signed an MoU with PT PAL"
+        elif people and len(parties) < 2:
+            parties = list(dict.fromkeys(parties + ctx.pair))  # "X and Y signed": their two states
+        # The parties may be named by reference: "the two countries", "a bilateral plan", "they signed".
+        collective = (
+            any(
+                w.lemma_ in COLLECTIVE and w.head.lemma_ in ("country", "nation", "side", "government")
+                for w in sent
+            )
+            or any(c.lower_ == "bilateral" for c in t.children)
+            or any(c.dep_ == "nsubj" and c.lower_ in ("they", "both") for c in governor.children)
+        )
+        if not parties and not orgs and not collective:
+            continue  # nobody in the sentence is a party: a general remark, not a report
+        if len(parties) + len(orgs) < 2:
+            parties += [s for s in ctx.pair if s not in parties][: 2 - len(parties) - len(orgs)]
+        inside = {i.i for i in t.subtree}
+        titled = [x for x in ms if x.m.type == "agreement" and x.span.root.i in inside] or [
+            x for x in ms if x.m.type == "agreement" and x.span.start <= t.i < x.span.end + 3
+        ]
+        if t.lemma_ == "partnership" and kind != "strategic_partnership" and not titled:
+            continue  # "strong partnerships with ...": a relationship, not a signed document
+        signed = effective = None
+        for x, value in dates_in(ctx, sent):
+            lead = ctx.doc[max(sent.start, x.span.start - 4) : x.span.start]
+            if any(w.lower_ in ("effect", "force", "effective") for w in lead):
+                effective = value
+            elif signed is None:
+                signed = value
+        args = {
+            "parties": parties + orgs,
+            "kind": kind,
+            "title": titled[0].m.text if titled else phrase,
+            "signed": signed,
+            "effective": effective,
+        }
+        out.append(make_event(ctx, "agreement", args, [sent], t))
+        signers = _signers(governor if governor.pos_ == "VERB" else t.head, ms)
+        if len(signers) >= 2:  # two named people signing together met to do so
+            occasion = f"signing of {args['title']}"
+            meeting = {"participants": signers, "date": signed, "occasion": occasion}
+            out.append(make_event(ctx, "meeting", meeting, [sent], governor))
+        break
+    return out

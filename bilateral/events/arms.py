@@ -1,0 +1,210 @@
+"""Arms transfers: a weapon designation under an order or delivery trigger, with direction."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from spacy.tokens import Span, Token
+
+from ..models import Event
+from ..nlp.lexicon import fold, load
+from ..values.numbers import parse_quantity
+from .context import (
+    DocContext,
+    Ment,
+    date_near,
+    dates_in,
+    governs,
+    is_modifier,
+    make_event,
+    others,
+    prep_state,
+    states_of,
+    subject_state,
+)
+from .ontology import triggers
+from .roles import sides
+
+
+@cache
+def _categories() -> set[str]:
+    return {fold(c) for c in load().categories}
+
+
+def _count_before(left: Span) -> int | None:
+    """ "nine CH-92A drones", "42 latest-generation Rafale": a number however the parser hung it."""
+    for t in reversed(list(left)):
+        if t.like_num and not (t.text.isdigit() and len(t.text) == 4):
+            return parse_quantity(t.text)
+        if not (t.pos_ in ("ADJ", "PROPN") or t.text == "-"):
+            return None
+    return None
+
+
+def _phrase(token: Token) -> Token:
+    """The head of the noun phrase a designation sits in, however the parser attached it."""
+    node = token
+    for _ in range(4):
+        if node.dep_ in ("compound", "nmod", "amod", "dep", "appos") and node.head.pos_ in (
+            "NOUN",
+            "PROPN",
+            "ADJ",
+        ):
+            node = node.head
+        else:
+            break
+    return node
+
+
+INSTRUMENTAL = {"by", "with", "using", "aboard", "via"}  # "carried by a dozen Y-20 aircraft"
+
+
+def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
+    tr = triggers()["arms_transfer"]
+    order, delivery = set(tr["order"]), set(tr["delivery"])
+    trig = [t for t in sent if t.lemma_ in order | delivery and not ctx.in_quote(t.idx, t.idx + 1)]
+    weapons = [x for x in ms if x.m.type == "weapon"]
+    if not trig or not weapons:
+        return []
+    out = []
+    seen: set[str] = set()
+    states = states_of(ms)
+    not_transferred = set(triggers()["not_transferred"])
+    for w in weapons:
+        root = w.span.root
+        # Parsed under a trigger, else (lists the small model misparses) the sentence's triggers.
+        linked = [t for t in trig if governs(t, root) or governs(root, t)]
+        parsed = bool(linked)
+        if not linked and not any(a.dep_ == "agent" or a.lower_ in INSTRUMENTAL for a in root.ancestors):
+            linked = trig
+        before = ctx.doc[max(sent.start, w.span.start - 5) : w.span.start]
+        if (
+            w.m.key in seen
+            or not linked
+            or any(a.lemma_ in not_transferred for a in [*list(root.ancestors)[:3], *before])
+        ):
+            continue
+        seen.add(w.m.key)
+        head = (
+            root.head
+            if root.dep_ in ("compound", "nmod", "amod", "appos")
+            and root.head.pos_ == "NOUN"
+            and root.head.i > root.i
+            else root
+        )
+        trigger = min(linked, key=lambda t: abs(t.i - root.i))
+        category = ctx.doc[w.span.end : head.i + 1].text.strip(" -") if head.i >= w.span.end else None
+        quantity = None
+        for node in (head, head.head if head.dep_ == "appos" else None, root):
+            if node is None:
+                continue
+            nums = [c for c in node.children if c.dep_ == "nummod"]
+            if nums:
+                quantity = parse_quantity(nums[0].text)
+                break
+        if quantity is None:
+            quantity = _count_before(ctx.doc[max(sent.start, w.span.start - 5) : w.span.start])
+        # Supplier: a state modifying the system ("China's FK-3", "Chinese CH-95"), "from X", or the
+        # subject of a supply verb; recipient: the subject of a buy verb or "to X"/"with" for supply.
+        supplier = None
+        for x in ms:
+            if (
+                x.state
+                and x.span.root.head in (head, root)
+                and x.span.root.dep_ in ("poss", "amod", "compound", "nmod")
+            ):
+                supplier = x.state
+        supplier = prep_state(trigger, ms, {"from"}) or supplier
+        recipient = None
+        subj = subject_state(trigger, ms)
+        passive = any(c.dep_ in ("nsubjpass", "agent") for c in trigger.children)
+        if passive:
+            supplier = subject_state(trigger, ms, ("agent",)) or supplier
+            subj = None
+        if (
+            trigger.lemma_ in {"supply", "sell", "export", "deliver", "transfer", "ship"}
+            and trigger.pos_ == "VERB"
+            and not passive
+        ):
+            supplier = subj or supplier
+            recipient = prep_state(trigger, ms, {"to", "with"}) or next(
+                (
+                    x.state
+                    for x in ms
+                    if x.state and x.span.root.head == trigger and x.span.root.dep_ in ("dobj", "dative")
+                ),
+                None,
+            )
+        else:
+            recipient = subj if subj != supplier else None
+        linked_sides = sides(trigger, ms)  # the shared giver/receiver logic, where the parse gives it
+        given = linked_sides.giver if linked_sides.giver and len(linked_sides.giver) == 3 else None
+        taken = linked_sides.receiver if linked_sides.receiver and len(linked_sides.receiver) == 3 else None
+        if given or taken:
+            supplier, recipient = given or (supplier if supplier != taken else None), taken or recipient
+            if supplier == recipient:
+                recipient = None
+        if supplier is None and recipient is None and not states and ctx.arms_pair:
+            supplier, recipient = ctx.arms_pair  # no state in the sentence: the deal the text is about
+        if supplier is None:  # "delivery of a number of X from Russia": "from" anywhere on the way up
+            path = {root.i, trigger.i} | {a.i for a in root.ancestors}
+            supplier = next(
+                (
+                    x.state
+                    for x in ms
+                    if x.state and x.span.root.head.lower_ == "from" and x.span.root.head.head.i in path
+                ),
+                None,
+            )
+        if supplier is None and recipient is None:
+            # A lone state qualifying a system or category ("China's FK-3", "Russian ... jets") is its
+            # origin; one qualifying a parliament or a person is not.
+            supplier = next(
+                (
+                    x.state
+                    for x in ms
+                    if x.state
+                    and not x.in_name
+                    and is_modifier(x.span.root)
+                    and (
+                        any(
+                            h.ent_type_ == "WEAPON" or fold(h.text) in _categories()
+                            for h in (x.span.root.head, x.span.root.head.head)
+                        )
+                        or x.span.root
+                        in _phrase(root).subtree  # "the system (the export version of China's X)"
+                    )
+                ),
+                None,
+            )
+        if recipient is None:
+            recipient = (
+                next(iter(others(states, supplier)), None) if len(states) > 1 or not supplier else None
+            )
+            if recipient is None or recipient == supplier:
+                recipient = next(iter(others(ctx.pair, supplier)), None)
+        if supplier is None:
+            supplier = next(iter(others(states, recipient)), None) or next(
+                iter(others(ctx.pair, recipient)), None
+            )
+        if supplier and recipient and supplier in states and recipient in states:
+            ctx.arms_pair = (supplier, recipient)
+        args: dict[str, Any] = {
+            "recipient": recipient,
+            "system": w.m.text,
+            "supplier": supplier,
+            "category": category,
+            "quantity": quantity,
+        }
+        own_date = [
+            d for d in dates_in(ctx, sent) if d[0].span.root.head.head == head or d[0].span.root.head == head
+        ]
+        for t in trig:
+            # Without a parse link, a date elsewhere in the list belongs to another system.
+            date = own_date[0][1] if own_date else (date_near(ctx, sent, t) if parsed else None)
+            role = "ordered" if t.lemma_ in order else "delivered"
+            if date and role not in args:
+                args[role] = date
+        out.append(make_event(ctx, "arms_transfer", args, [sent], trigger))
+    return out

@@ -1,0 +1,224 @@
+"""Shared pieces of event extraction: the document context, citing, modality and role linking.
+
+Roles come from the dependency parse around a trigger and the types of the entity mentions in the
+sentence, falling back to the document's main pair of states where a bilateral article leaves a party
+implicit ("the two countries"). Every event cites its sentence; every value comes from the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from ..models import Event, Mention
+from ..models import Span as Cite
+from ..values.dates import resolve_date
+from .ontology import triggers
+
+QUOTES = re.compile(r"“([^”]{2,1500})”|\"([^\"\n]{2,1500})\"|„([^“”]{2,1500})[“”]")
+PRONOUNS = {"he", "she"}
+ROLE_NOUNS = {
+    "chief",
+    "minister",
+    "president",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "head",
+    "leader",
+    "secretary",
+    "ambassador",
+    "researcher",
+    "analyst",
+    "official",
+    "premier",
+}
+
+
+@dataclass
+class Ment:
+    """A mention in a sentence with its token span."""
+
+    m: Mention
+    span: Span
+
+    @property
+    def state(self) -> str | None:
+        return self.m.iso3 if self.m.type in ("state", "place") and self.m.iso3 else None
+
+    @property
+    def in_name(self) -> bool:
+        """A state word inside a proper name ("China-Serbia Friendship Bridge"): not an actor."""
+        root = self.span.root
+        head = root.head
+        while head.dep_ == "compound" and head.head != head and head.ent_type_ == "STATE":
+            head = head.head
+        return root.dep_ == "compound" and head.pos_ == "PROPN" and head.ent_type_ != "STATE"
+
+    @property
+    def actor(self) -> str:
+        """The value an actor role takes: an ISO code for a state or its capital, else the name."""
+        return self.state or self.m.text
+
+
+@dataclass
+class DocContext:
+    doc: Doc
+    doc_id: str
+    published: str | None
+    mentions: list[Ment]
+    pair: list[str] = field(default_factory=list)
+    quotes: list[tuple[int, int]] = field(default_factory=list)
+    text: str = ""  # doc.text, which spaCy rebuilds on every access
+    sents: list[Span] = field(default_factory=list)
+    quote_verbs: set[int] = field(default_factory=set)  # speech verbs that introduce a quotation
+    trade_pair: tuple[str, str] | None = None
+    arms_pair: tuple[str, str] | None = None  # (supplier, recipient) of the last full transfer
+
+    def sentences_between(self, start: int, end: int) -> list[Span]:
+        return [s for s in self.sents if s.start_char < end and start < s.end_char]
+
+    def in_quote(self, start: int, end: int) -> bool:
+        return any(qs <= start and end <= qe for qs, qe in self.quotes)
+
+    def sentence_mentions(self, sent: Span) -> list[Ment]:
+        return [x for x in self.mentions if sent.start_char <= x.m.start and x.m.end <= sent.end_char]
+
+    def person_before(self, char: int) -> Ment | None:
+        """The last person named before `char` outside quotations: what "he" or "the minister" refers to."""
+        best = None
+        for x in self.mentions:
+            if x.m.type == "person" and x.m.end <= char and not self.in_quote(x.m.start, x.m.end):
+                best = x
+        return best
+
+    def cite(self, start: int, end: int) -> Cite:
+        text = self.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return Cite(self.doc_id, start, end, text[start:end])
+
+
+def make_event(
+    ctx: DocContext,
+    type_: str,
+    args: dict[str, Any],
+    sents: list[Span],
+    trigger: Token | None,
+    role_spans: dict[str, Cite] | None = None,
+) -> Event:
+    date_role = {"arms_transfer": None, "agreement": "signed", "trade": "period"}.get(type_, "date")
+    date = args.get(date_role) if date_role else (args.get("delivered") or args.get("ordered"))
+    return Event(
+        type=type_,
+        args={k: v for k, v in args.items() if v not in (None, "", [])},
+        evidence=[ctx.cite(s.start_char, s.end_char) for s in sents],
+        modality=modality(trigger) if trigger is not None else "reported",
+        date=date,
+        role_spans=role_spans or {},
+    )
+
+
+def modality(trigger: Token) -> str:
+    tr = triggers()
+    chain = [trigger, *trigger.ancestors][:4]
+    words = {c.lower_ for t in chain for c in t.children if c.dep_ in ("aux", "neg", "mark", "advmod")}
+    words |= {c.lower_ for c in trigger.children if c.dep_ == "amod"}  # "the planned purchase"
+    # The verbs above the trigger ("plans to buy"), not the trigger itself (a "plan" is a document).
+    words |= {t.lower_ for t in chain[1:]} | {t.lemma_ for t in chain[1:]}
+    if "not" in words or "n't" in words or "never" in words:
+        return "negated"
+    if words & set(tr["hypothetical"]) and not words & {"will"}:
+        return "hypothetical"
+    if words & set(tr["planned"]) or any(t.tag_ == "MD" and t.lower_ == "will" for t in trigger.sent):
+        return "planned"
+    return "reported"
+
+
+# ------------------------------------------------------------------ shared role helpers
+
+
+def dates_in(ctx: DocContext, sent: Span) -> list[tuple[Ment, str]]:
+    out = []
+    for x in ctx.sentence_mentions(sent):
+        if x.m.type == "date" and not ctx.in_quote(x.m.start, x.m.end):
+            value = resolve_date(x.m.text, ctx.published)
+            if value:
+                out.append((x, value))
+    return out
+
+
+def governs(token: Token, target: Token) -> bool:
+    return token == target or target in token.ancestors
+
+
+def date_near(ctx: DocContext, sent: Span, anchor: Token) -> str | None:
+    """The date attached to `anchor` in the parse, else the nearest date in the sentence."""
+    dates = dates_in(ctx, sent)
+    if not dates:
+        return None
+    attached = [d for d in dates if governs(anchor, d[0].span.root)]
+    pool = attached or dates
+    return min(pool, key=lambda d: abs(d[0].span.root.i - anchor.i))[1]
+
+
+def states_of(ms: list[Ment]) -> list[str]:
+    seen: list[str] = []
+    for x in ms:
+        if x.state and x.state not in seen and not x.in_name:
+            seen.append(x.state)
+    return seen
+
+
+def subject_state(token: Token, ms: list[Ment], deps: tuple[str, ...] = ("nsubj",)) -> str | None:
+    """The state that is the subject of `token`, directly or as a modifier ("Serbian armed forces")."""
+    for child in token.children:
+        if child.dep_ in deps:
+            subtree = (
+                {t.i for t in child.subtree}
+                if child.dep_ == "agent"
+                else {child.i}
+                | {t.i for t in child.children if t.dep_ in ("amod", "compound", "poss", "nmod")}
+            )
+            for x in ms:
+                if x.state and x.span.root.i in subtree:
+                    return x.state
+    if token.dep_ in ("conj", "xcomp") and token.head != token:
+        return subject_state(token.head, ms, deps)
+    return None
+
+
+def prep_state(token: Token, ms: list[Ment], preps: set[str]) -> str | None:
+    for child in token.children:
+        if child.dep_ in ("prep", "dative") and child.lower_ in preps:
+            for x in ms:
+                if x.state and x.span.root.head == child:
+                    return x.state
+    return None
+
+
+def is_modifier(token: Token) -> bool:
+    """A possessive or adjectival use ("China's", "Chinese"), however the parser attached it."""
+    return token.dep_ in ("poss", "amod") or any(c.dep_ == "case" for c in token.children)
+
+
+def others(pair: list[str], *known: str | None) -> list[str]:
+    return [s for s in pair if s not in known]
+
+
+def np_text(token: Token) -> str:
+    """The noun phrase headed by `token` (without relative clauses and trailing punctuation)."""
+    left = token.left_edge.i
+    right = token.i
+    for child in token.rights:
+        if child.dep_ in ("compound", "amod", "nummod", "appos") or (
+            child.dep_ == "prep" and child.lower_ == "of"
+        ):
+            right = max(right, child.right_edge.i)
+    span = token.doc[left : right + 1]
+    return span.text.strip(" ,.;:–-")

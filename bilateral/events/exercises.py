@@ -1,0 +1,66 @@
+"""Joint military exercises."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+from ..models import Event
+from .context import (
+    DocContext,
+    Ment,
+    date_near,
+    make_event,
+    states_of,
+)
+from .ontology import triggers
+
+
+def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
+    words = set(triggers()["exercise"])
+    trig = [t for t in sent if t.lemma_ in words and t.pos_ == "NOUN" and not ctx.in_quote(t.idx, t.idx + 1)]
+    names = [x for x in ms if x.m.type == "exercise"]
+    if not trig or (
+        not names
+        and not any(
+            c.lower_ in ("joint", "military", "counter-terrorism", "counterterrorism")
+            or c.lemma_ == "conduct"
+            for t in trig
+            for c in [*t.children, t.head]
+        )
+    ):
+        return []
+    trigger = trig[0]
+    participants = states_of(
+        [x for x in ms if x.m.type == "state" or (x.state and x.span.root.dep_ != "pobj")]
+    )
+    low = sent.text.lower()
+    if "both countries" in low or "two countries" in low or len(participants) < 2:
+        participants += [s for s in ctx.pair if s not in participants and len(participants) < 2]
+    for x in ms:
+        if x.m.type == "organisation" and x.m.subtype == "alliance" and x.actor not in participants:
+            participants.append(x.m.text)
+    locations = [
+        x
+        for x in ms
+        if x.m.type == "place"
+        and x.span.root.head.lower_ in ("in", "near", "at")
+        and x.span.root.head.head.i >= trigger.i - 12
+    ]
+    forces_words = set(triggers()["forces"])
+    forces = None
+    for t in sent:
+        if t.lower_ in forces_words and t.pos_ == "NOUN":
+            mods = [c for c in t.lefts if c.dep_ in ("amod", "compound") and not c.ent_type_]
+            if mods:
+                forces = ctx.doc[mods[0].i : t.i + 1].text
+                break
+    args = {
+        "participants": participants,
+        "name": names[0].m.text if names else None,
+        "location": locations[0].m.text if locations else None,
+        "forces": forces,
+        "date": date_near(ctx, sent, trigger),
+    }
+    if len(participants) < 2 or not (args["name"] or args["date"]):
+        return []  # a passing reference, not a report of one exercise
+    return [make_event(ctx, "exercise", args, [sent], trigger)]

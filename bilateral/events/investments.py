@@ -1,0 +1,174 @@
+"""Investments: acquisitions, stakes, plants built or expanded, pledged sums invested in a place.
+
+The investor takes (the subject of acquire/buy, the agent of "purchased by") or gives (the subject
+of invest); the target is what is acquired or invested in, never a state's name when a thing is
+named, a news agency or a bare common noun; the country is the target's host. A sale with no
+buyer named, agreed between two states, is the other state's investment.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from spacy.tokens import Span, Token
+
+from ..models import Event
+from ..nlp.lexicon import fold, load
+from .amounts import money, percents
+from .context import DocContext, Ment, date_near, make_event, np_text, others, states_of
+from .roles import TAKE, filler, governing_verb, modifier_state, prep_object, sides, state_of, subject
+
+VERBS = {"invest", "acquire", "buy", "purchase", "retain", "hold", "take", "build", "open", "expand"}
+NOUNS = {"investment", "acquisition", "stake", "takeover", "sale", "transfer", "purchase", "investor"}
+BUILT = {"plant", "factory", "facility", "mill", "refinery", "park", "port", "terminal", "mine", "site"}
+SHARES = {"share", "shares", "stake", "stakes", "%", "percent", "cent", "right", "rights", "asset", "assets"}
+# What can be invested in: a named thing, or a common noun of these heads ("the steel plant").
+ASSETS = BUILT | {"project", "development", "infrastructure", "company", "firm", "mall", "exchange",
+                  "bank", "operator", "business", "corridor", "railway", "highway", "asset"}  # fmt: skip
+ANAPHORS = {"company", "firm", "plant", "mine", "enterprise", "factory", "group"}
+
+
+def _trigger_ok(t: Token) -> bool:
+    if t.pos_ == "VERB" and t.lemma_ in VERBS:
+        if t.lemma_ in ("take", "hold", "retain"):  # "took a 51% stake"
+            return any(c.dep_ == "dobj" and c.lemma_ == "stake" for c in t.children)
+        if t.lemma_ in ("build", "open", "expand"):  # "opened a tyre plant"
+            return any(c.dep_ == "dobj" and c.lemma_ in BUILT for c in t.children)
+        return True
+    if t.pos_ == "NOUN" and t.lemma_ in NOUNS:
+        if t.lemma_ in ("sale", "transfer", "purchase"):  # "the sale of 10 per cent of shares in X"
+            return any(w.lower_ in SHARES for w in t.subtree)
+        return True
+    return False
+
+
+def _anaphor(node: Token, trigger: Token, ms: list[Ment]) -> str | None:
+    """ "the company's assets", "the plant": the organisation named earlier in the sentence."""
+    for t in [node, *(c for c in node.children if c.dep_ == "poss")]:
+        if t.lemma_ in ANAPHORS and any(c.lower_ in ("the", "its") for c in t.children):
+            subject = {c.i for c in trigger.children if c.dep_ == "nsubj" for c in c.subtree}
+            named = [x for x in ms if x.m.type == "organisation" and x.span.end <= trigger.i]
+            named = [x for x in named if x.span.root.i not in subject]
+            if named:
+                return named[-1].m.text
+    return None
+
+
+def _target(trigger: Token, ms: list[Ment]) -> tuple[str | None, str | None]:
+    """(target text, host state) of an investment trigger."""
+    nodes: list[Token] = []
+    children = list(trigger.children)
+    if trigger.dep_ == "conj":  # "were transferred to and purchased by X": the object is the first verb's
+        children += [c for c in trigger.head.children if c.dep_ in ("dobj", "nsubjpass")]
+    for child in children:
+        if child.dep_ in ("dobj", "nsubjpass") or (
+            child.dep_ == "prep" and child.lower_ in ("in", "of", "into")
+        ):
+            nodes.extend(
+                g for g in ([child] if child.dep_ != "prep" else child.children) if g.dep_ != "punct"
+            )
+    host_named: str | None = None
+    while nodes:
+        node = nodes.pop(0)
+        if (earlier := _anaphor(node, trigger, ms)) is not None:
+            return earlier, None
+        if node.lower_ in SHARES or node.like_num or node.ent_type_ in ("PERCENT", "MONEY", "CARDINAL"):
+            # "63% of the company", "shares in X", "a stake in X": the holding is in what follows
+            nodes[:0] = [
+                g for p in node.children if p.dep_ == "prep" and p.lower_ in ("of", "in") for g in p.children
+            ]
+            continue
+        if node.pos_ not in ("NOUN", "PROPN") or node.ent_type_ == "DATE":
+            continue
+        if not any(t.pos_ == "PROPN" for t in node.subtree) and node.lemma_ not in ASSETS:
+            continue  # "bought discounted oil", "investment in cooperation": no asset named
+        appos = next((c for c in node.children if c.dep_ == "appos"), None)
+        named = filler(appos, ms) if appos is not None else None
+        who = filler(node, ms)
+        host = modifier_state(node, ms) or state_of(node, ms)
+        if who and state_of(node, ms) is None:
+            return who, host
+        if appos is not None and state_of(appos, ms) is None and (named or appos.pos_ == "PROPN"):
+            return named or np_text(appos), host  # "the steel plant, Zelezara Smederevo"
+        if state_of(node, ms):
+            host_named = host_named or node.text  # "invested in Serbia": the host, the target if nothing else
+            continue
+        if node.lemma_ in _weapon_words():
+            return None, None  # "acquired drones": an arms transfer
+        return np_text(node), host
+    if host_named and trigger.lemma_ == "invest":
+        return host_named, None
+    return None, None
+
+
+@cache
+def _weapon_words() -> set[str]:
+    return {fold(c).rstrip("s") for c in load().categories} | {fold(c) for c in load().categories}
+
+
+def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
+    """At most one investment per sentence, from its first trigger with a target."""
+    if any(x.m.type == "weapon" for x in ms):
+        return []
+    for trigger in (t for t in sent if _trigger_ok(t) and not ctx.in_quote(t.idx, t.idx + 1)):
+        event = _investment(ctx, sent, ms, trigger)
+        if event is not None:
+            return [event]
+    return []
+
+
+def _ranked_investor(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token) -> Event | None:
+    """ "A is B's largest foreign investor": A's investment in B, B the target as well as the host."""
+    if trigger.dep_ not in ("attr", "appos"):
+        return None
+    host = next(
+        (x for x in ms if x.state and x.span.root.head == trigger and x.span.root.dep_ == "poss"), None
+    )
+    investor = subject(trigger.head, ms) if trigger.dep_ == "attr" else filler(trigger.head, ms)
+    if host is None or investor is None or investor == host.state:
+        return None
+    args = {"investor": investor, "target": host.m.text, "country": host.state}
+    return make_event(ctx, "investment", args, [sent], trigger)
+
+
+def _investment(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token) -> Event | None:
+    if trigger.lemma_ == "investor":
+        return _ranked_investor(ctx, sent, ms, trigger)
+    found = sides(trigger, ms)
+    verb = trigger if trigger.pos_ == "VERB" else governing_verb(trigger)
+    takes = verb is not None and verb.lemma_ in TAKE | {"retain", "hold"}
+    investor = found.receiver if takes else found.giver
+    if investor is None and verb is not None and verb.lemma_ in ("retain", "hold", "take"):
+        investor = subject(verb, ms)  # "the government will retain a 35 per cent stake"
+    if trigger.pos_ == "NOUN" and investor is None:
+        investor = prep_object(trigger, ms, {"by"}, True)
+    target, host = _target(trigger, ms)
+    if target is None:
+        return None
+    states = states_of(ms)
+    host = host or next(
+        (x.state for x in ms if x.state and x.span.root.head.lower_ in ("in", "across")), None
+    )
+    if investor is None and host:  # "the sale of shares in X", agreed between two governments
+        investor = next(iter(others(ctx.pair, host)), None)
+    if investor is None or investor == target:
+        return None
+    clauses = [verb, *list(verb.ancestors)[:3]] if verb is not None else []
+    own = {modifier_state(c, ms) for v in clauses for c in v.children if c.dep_ == "nsubj"}
+    partners = [s for s in states if s not in own]  # "a Saudi consortium ... with Morocco": Morocco hosts
+    host = (
+        host or next(iter(others(partners, investor)), None) or next(iter(others(ctx.pair, investor)), None)
+    )
+    amounts = money(sent.text)
+    near = min(amounts, key=lambda a: abs(sent.start_char + a.start - trigger.idx), default=None)
+    stake = next((p.value for p in percents(sent.text)), None)
+    args = {
+        "investor": investor,
+        "target": target,
+        "country": host,
+        "stake": stake,
+        "value": near.value if near else None,
+        "date": date_near(ctx, sent, trigger),
+    }
+    event = make_event(ctx, "investment", args, [sent], trigger)
+    return None if event.modality == "hypothetical" else event

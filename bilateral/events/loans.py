@@ -1,0 +1,107 @@
+"""Loans: a bank, fund or state lends; a state or company borrows; credit lines, LoCs, financing.
+
+Direction comes from `roles.sides` (the lender gives, the borrower takes); a development or state
+bank named in the sentence is the lender. A country's debt stock is not a loan: a report needs an
+amount, a purpose, or both sides named in the sentence itself.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from ..models import Event
+from .amounts import money
+from .context import DocContext, Ment, date_near, make_event, np_text, others, states_of
+from .roles import filler, sides
+
+LOAN_WORDS = {"loan", "loans", "borrow", "lend", "loc", "locs"}
+CREDIT_HEADS = {"line", "lines"}
+PURPOSE_HEADS = {"construction", "development", "building", "expansion", "upgrade", "modernisation",
+                 "modernization", "rehabilitation", "financing", "purchase"}  # fmt: skip
+PURPOSE_VERBS = {"finance", "fund", "build", "construct", "cover", "develop", "buy"}
+NOT_A_PURPOSE = {"nation", "country", "government", "state", "people"}
+
+
+def _credit_line(token: Token) -> Token | None:
+    return next((a for a in list(token.ancestors)[:3] if a.lower_ in CREDIT_HEADS), None)
+
+
+def _triggers(ctx: DocContext, sent: Span, banks: list[str]) -> list[Token]:
+    out = []
+    for t in sent:
+        if ctx.in_quote(t.idx, t.idx + 1):
+            continue
+        if t.lower_ in LOAN_WORDS or t.lemma_ in ("loan", "borrow", "lend"):
+            out.append(t)
+        elif t.lemma_ == "credit" and (line := _credit_line(t)) is not None:
+            out.append(line)  # "line of credit", "a line of credit agreement"
+        elif t.lemma_ == "credit" and any(c.lower_ in ("line", "lines") for c in t.rights):
+            out.append(t)
+        elif t.lemma_ in ("finance", "financing") and banks:
+            out.append(t)  # "financed by Exim Bank": a lender finances with loans
+    return out
+
+
+def _purpose(sent: Span, trigger: Token, ms: list[Ment]) -> str | None:
+    for t in sent:
+        if t.lower_ in PURPOSE_HEADS and t.pos_ == "NOUN" and any(c.lower_ == "of" for c in t.children):
+            return np_text(t)
+    for t in sent:
+        if t.i < trigger.i - 2:
+            continue
+        if t.lower_ == "for" or (t.lemma_ in PURPOSE_VERBS and t.pos_ == "VERB"):
+            for obj in (c for c in t.children if c.dep_ in ("pobj", "dobj")):
+                if obj.lemma_ in NOT_A_PURPOSE or filler(obj, ms) or obj.like_num:
+                    continue
+                return np_text(obj)
+    return None
+
+
+def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
+    """One loan per lender in a sentence ("CDB lent $1bn and Exim Bank $2bn").
+
+    (Fusion names an event by its key roles and first sentence, so two loans between the same
+    lender and borrower in one sentence would collide; the first one is kept.)
+    """
+    banks = [x.m.text for x in ms if x.m.type == "organisation" and x.m.subtype == "bank"]
+    out: list[Event] = []
+    seen: set[str] = set()
+    for trigger in _triggers(ctx, sent, banks):
+        event = _loan(ctx, sent, ms, trigger, banks)
+        if event is None:
+            continue
+        key = f"{event.args['lender']}|{event.args['borrower']}"
+        if key not in seen:
+            seen.add(key)
+            out.append(event)
+    return out
+
+
+def _loan(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token, banks: list[str]) -> Event | None:
+    found = sides(trigger, ms)
+    explicit = found.giver is not None and found.receiver is not None
+    lender = found.giver or (banks[0] if banks else None)
+    borrower = found.receiver
+    if borrower is None:  # "projects in Serbia": the host borrows
+        borrower = next((x.state for x in ms if x.state and x.span.root.head.lower_ == "in"), None)
+    states = states_of(ms)
+    if lender is None and borrower is None and states:
+        borrower = states[0]  # no side stated: the state named first borrows (the host of the project)
+    lender = (
+        lender or next(iter(others(states, borrower)), None) or next(iter(others(ctx.pair, borrower)), None)
+    )
+    if borrower is None or borrower == lender:
+        borrower = next(iter(others(states, lender)), None) or next(iter(others(ctx.pair, lender)), None)
+    amounts = money(sent.text)
+    near = min(amounts, key=lambda a: abs(sent.start_char + a.start - trigger.idx), default=None)
+    purpose = _purpose(sent, trigger, ms)
+    if not lender or not borrower or lender == borrower or not (near or purpose or explicit):
+        return None
+    args = {
+        "lender": lender,
+        "borrower": borrower,
+        "purpose": purpose,
+        "value": near.value if near else None,
+        "date": date_near(ctx, sent, trigger),
+    }
+    return make_event(ctx, "loan", args, [sent], trigger)

@@ -1,0 +1,159 @@
+"""Meetings: talks, visits and summits between named people, and photo captions."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+from ..models import Event
+from ..nlp.mentions import key_for
+from .context import (
+    DocContext,
+    Ment,
+    date_near,
+    dates_in,
+    make_event,
+    states_of,
+)
+from .ontology import triggers
+
+DEMONSTRATIVES = {"this", "that", "these", "those"}
+DEFINITE = DEMONSTRATIVES | {"the"}  # "the meeting", "the FTA": one already reported
+
+
+OCCASIONS = {"state", "official", "working"}
+PAIRED = {"leader", "head", "president", "minister", "premier", "counterpart"}
+
+
+def _last_two_people(ctx: DocContext, char: int) -> list[str]:
+    """The last two different people named before `char`, outside quotations."""
+    found: list[str] = []
+    for x in reversed(ctx.mentions):
+        if x.m.type == "person" and x.m.end <= char and not ctx.in_quote(x.m.start, x.m.end):
+            last = key_for("person", x.m.text).split()[-1]
+            if all(key_for("person", p).split()[-1] != last for p in found):
+                found.append(x.m.text)
+            if len(found) == 2:
+                break
+    return found[::-1] if len(found) == 2 else []
+
+
+def merge(events: list[Event]) -> list[Event]:
+    """One document's reports of one meeting become one event: the visit, its talks, its signing.
+
+    Two meetings join when the people of one are among the people of the other and their dates
+    agree (or one has none);
+    the participants are united, and a state stands in only while fewer than two people are named.
+    """
+    kept: list[Event] = []
+    for event in events:
+        if event.type != "meeting":
+            kept.append(event)
+            continue
+        same = next((k for k in kept if k.type == "meeting" and _same_meeting(k, event)), None)
+        if same is None:
+            kept.append(event)
+            continue
+        merged = list(dict.fromkeys([*same.args["participants"], *event.args["participants"]]))
+        people = [p for p in merged if not _is_code(p)]
+        same.args["participants"] = people if len(people) >= 2 else merged
+        for role in ("location", "occasion", "date"):
+            if event.args.get(role) and not same.args.get(role):
+                same.args[role] = event.args[role]
+        same.evidence.extend(c for c in event.evidence if c not in same.evidence)
+        same.args["_visit"] = same.args.get("_visit") and event.args.get("_visit")
+    for event in kept:
+        event.args.pop("_visit", None)
+    return kept
+
+
+def _is_code(value: str) -> bool:
+    return len(value) == 3 and value.isupper()
+
+
+def _same_meeting(a: Event, b: Event) -> bool:
+    pa = {key_for("person", p).split()[-1] for p in a.args["participants"] if not _is_code(p)}
+    pb = {key_for("person", p).split()[-1] for p in b.args["participants"] if not _is_code(p)}
+    if not (a.args.get("_visit") or b.args.get("_visit")) or not pa & pb or not (pa <= pb or pb <= pa):
+        return False  # a visit joins its talks; talks with different counterparts stay apart
+    da, db = str(a.args.get("date") or ""), str(b.args.get("date") or "")
+    return not da or not db or da.startswith(db) or db.startswith(da)
+
+
+def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
+    tr = triggers()["meeting"]
+    nouns, verbs = set(tr["nouns"]), set(tr["verbs"])
+    trig = [
+        t
+        for t in sent
+        if (
+            (t.pos_ == "NOUN" and (t.lemma_ in nouns or t.lower_ in nouns))
+            or (t.pos_ == "VERB" and t.lemma_ in verbs)
+        )
+        and not ctx.in_quote(t.idx, t.idx + 1)
+        # "this visit", "that meeting": a reference back to a meeting reported before
+        and not any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in t.children)
+    ]
+    if not trig:
+        return _caption(ctx, sent, ms)
+    trigger = trig[0]
+    if trigger.lemma_ == "receive" and not any("delegation" in c.text for c in trigger.subtree):
+        return []
+    if any(a.lemma_ == "invite" for a in list(trigger.ancestors)[:2]):
+        return []  # "invited X to visit": an invitation, not a meeting
+    people: list[str] = []
+    for x in ms:
+        if x.m.type == "person" and x.m.text not in people and not ctx.in_quote(x.m.start, x.m.end):
+            people.append(x.m.text)
+    if len(people) < 2 and any(
+        w.lower_ in ("two", "both") and w.head.lemma_ in PAIRED for w in sent if w.i < trigger.i + 3
+    ):
+        people = _last_two_people(ctx, sent.start_char)  # "the two heads of state met"
+    # Organisations visited or met ("visited two companies, X and Y") take part too.
+    visited = {
+        d.i for t in trig if t.pos_ == "VERB" for c in t.children if c.dep_ == "dobj" for d in c.subtree
+    }
+    orgs = [x.m.text for x in ms if x.m.type == "organisation" and x.span.root.i in visited]
+    participants = people + [o for o in orgs if o not in people]
+    destination = None
+    for x in ms:
+        if (
+            x.state
+            and x.span.root.head.lower_ in ("to", "in")
+            and x.span.root.head.head.lemma_ in ("visit", "trip", "travel", "pay", "meet", "be", "hold")
+        ):
+            destination = x
+            break
+    if len(participants) < 2:
+        if destination and destination.state and destination.state not in participants:
+            participants.append(destination.state)
+        if len(participants) < 2:
+            participants += [s for s in states_of(ms) if s not in participants]
+    date = date_near(ctx, sent, trigger)
+    if len(participants) < 2 or (date is None and len(people) < 2):
+        return []  # without a date or two named people it is a passing reference, not a report
+    location = None
+    for x in ms:
+        if x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at"):
+            location = x.m.text
+            break
+    occasion = next((x.m.text for x in ms if x.m.type == "agreement"), None)
+    kinds = [c.lower_ for c in trigger.children if c.dep_ in ("amod", "compound")]
+    if trigger.lemma_ in ("visit", "summit") and kinds and kinds[-1] in OCCASIONS:
+        occasion = occasion or f"{kinds[-1]} {trigger.lower_}"  # "a state visit", "the BRICS summit"
+    args = {"participants": participants, "location": location, "date": date, "occasion": occasion}
+    event = make_event(ctx, "meeting", args, [sent], trigger)
+    event.args["_visit"] = trigger.lemma_ in ("visit", "trip", "travel") and len(people) == 1
+    return [event]
+
+
+def _caption(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
+    """A verbless line naming two people, a place and a date is a photo caption of their meeting."""
+    if any(t.pos_ in ("VERB", "AUX") for t in sent):
+        return []
+    people = [x.m.text for x in ms if x.m.type == "person"]
+    places = [x.m.text for x in ms if x.m.type in ("place", "state")]
+    dates = dates_in(ctx, sent)
+    if len(set(people)) < 2 or not places or not dates:
+        return []
+    args = {"participants": list(dict.fromkeys(people)), "location": places[0], "date": dates[0][1]}
+    return [make_event(ctx, "meeting", args, [sent], None)]

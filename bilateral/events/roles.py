@@ -1,0 +1,190 @@
+"""Shared role linking: who gives and who receives, from the parse around a trigger.
+
+The direction logic of every two-sided event lives here. A verb of giving (sell, supply, lend,
+extend, invest) has the giver as subject or passive agent and the receiver after "to"/"for"; a
+verb of taking (buy, order, borrow, receive, sign) has the receiver as subject and the giver after
+"from"/"with". A trigger noun is linked through the verb that governs it ("signed a loan with X"),
+through a possessive or adjectival state ("Russian loan") and through "from X" on the noun itself.
+One state never fills both sides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from .context import Ment
+
+GIVE = {
+    "sell", "supply", "deliver", "export", "transfer", "ship", "lend", "extend", "provide", "grant", "give",
+    "offer", "pledge", "approve", "issue", "finance", "fund", "disburse", "invest", "loan", "hand",
+}  # fmt: skip
+TAKE = {
+    "buy", "order", "purchase", "acquire", "procure", "receive", "obtain", "borrow", "take", "secure",
+    "get", "seek", "sign", "import", "induct", "accept", "raise", "repay", "conclude", "ink",
+}  # fmt: skip
+STATE_MODS = ("amod", "poss", "compound", "nmod")
+# Verbs that only carry a trigger noun: their subject does what the noun says.
+LIGHT = {
+    "start",
+    "begin",
+    "complete",
+    "finalize",
+    "finalise",
+    "resume",
+    "continue",
+    "announce",
+    "confirm",
+    "make",
+}
+TAKE_NOUNS = {"order", "purchase", "acquisition", "procurement", "import", "buy", "borrowing", "induction"}
+# Common nouns that stand for their state when a state qualifies them ("the Serbian government").
+QUALIFIED = {"government", "state", "authority", "side", "consortium", "investor", "firm", "company", "fund"}
+
+
+@dataclass
+class Sides:
+    giver: str | None = None
+    receiver: str | None = None
+
+
+def filler(token: Token, ms: list[Ment], plural_np: bool = False) -> str | None:
+    """The actor a noun token names: a state's code, an organisation's name or, for a plural common
+    noun qualified by a state ("French banks"), that phrase when `plural_np`."""
+    for x in ms:
+        if x.span.start <= token.i < x.span.end and not x.in_name:
+            if x.state:
+                return x.state
+            if x.m.type == "organisation":
+                return x.m.text
+    if plural_np and token.pos_ == "NOUN" and token.tag_ == "NNS":
+        mods = [c for c in token.children if c.dep_ in STATE_MODS and state_of(c, ms)]
+        if mods:
+            return token.doc[mods[0].i : token.i + 1].text
+    if token.pos_ == "NOUN":
+        for child in token.children:  # "a consortium led by ADQ"
+            if child.dep_ == "acl" and child.lemma_ == "lead":
+                led = prep_object(child, ms, {"by"})
+                if led:
+                    return led
+        for child in token.children:  # "the Italian shipbuilder Fincantieri": the name beside the noun
+            if child.dep_ in ("appos", "compound") and child.pos_ == "PROPN" and (who := filler(child, ms)):
+                return who
+        if token.lemma_ in QUALIFIED or (plural_np and token.tag_ == "NNS"):
+            return modifier_state(token, ms)  # "the Egyptian government", "Chinese investors"
+    return None
+
+
+def state_of(token: Token, ms: list[Ment]) -> str | None:
+    return next((x.state for x in ms if x.state and x.span.start <= token.i < x.span.end), None)
+
+
+def modifier_state(noun: Token, ms: list[Ment]) -> str | None:
+    """A state qualifying a noun: "Russian loan", "India's line of credit"."""
+    return next((s for c in noun.children if c.dep_ in STATE_MODS and (s := state_of(c, ms))), None)
+
+
+def prep_object(token: Token, ms: list[Ment], preps: set[str], plural_np: bool = False) -> str | None:
+    """The actor after one of `preps` under `token` ("to Bangladesh", "from French banks")."""
+    for child in token.children:
+        if child.dep_ in ("prep", "dative", "agent") and child.lower_ in preps:
+            for grand in child.children:
+                if grand.dep_ == "pobj" and (who := filler(grand, ms, plural_np)):
+                    return who
+                for conj in grand.conjuncts if grand.dep_ == "pobj" else ():
+                    if who := filler(conj, ms, plural_np):
+                        return who
+        if child.dep_ == "dative" and (who := filler(child, ms, plural_np)):
+            return who
+    return None
+
+
+def subject(verb: Token, ms: list[Ment], passive: bool = False) -> str | None:
+    """The actor that is the subject (or, with `passive`, the agent) of a verb."""
+    deps = ("agent",) if passive else ("nsubj",)
+    node = verb
+    for _ in range(3):
+        for child in node.children:
+            if child.dep_ not in deps:
+                continue
+            target = next((g for g in child.children if g.dep_ == "pobj"), None) if passive else child
+            if target is not None and (who := filler(target, ms, True)):
+                return who
+        if node.dep_ == "relcl" and not passive:
+            return filler(node.head, ms, True)  # "companies that received loans"
+        if node.dep_ in ("conj", "xcomp", "advcl") and not any(c.dep_ in deps for c in node.children):
+            node = node.head
+            continue
+        if node.dep_ == "acl" and node.head.dep_ in ("dobj", "pobj"):  # "signed a deal ... to invest"
+            node = node.head.head if node.head.dep_ == "dobj" else node.head.head.head
+            continue
+        break
+    return None
+
+
+def partner(verb: Token, ms: list[Ment]) -> str | None:
+    """The other side of a signing: "signed with X" or "signed an agreement with X"."""
+    found = prep_object(verb, ms, {"with"}, True)
+    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+        for prep in (t for t in obj.subtree if t.dep_ == "prep" and t.lower_ == "with"):
+            found = found or prep_object(prep.head, ms, {"with"}, True)
+    return found
+
+
+def governing_verb(token: Token) -> Token | None:
+    """The verb whose object (or object's preposition) a trigger noun is."""
+    for a in [token, *token.ancestors]:
+        if a.pos_ in ("VERB", "AUX") and a is not token:
+            return a
+    return None
+
+
+def sides(trigger: Token, ms: list[Ment]) -> Sides:
+    """Giver and receiver of the thing a trigger names (a loan, a delivery, an investment)."""
+    out = Sides()
+    noun = trigger if trigger.pos_ in ("NOUN", "PROPN") else None
+    verb = trigger if trigger.pos_ == "VERB" else governing_verb(trigger)
+    if noun is not None:
+        out.giver = prep_object(noun, ms, {"from", "by"}, True)
+        out.receiver = prep_object(noun, ms, {"to", "for"})
+        owner = modifier_state(noun, ms)  # "Indonesia's order" is the buyer's, "Russian loan" the lender's
+        if noun.lemma_ in TAKE_NOUNS:
+            out.receiver = out.receiver or owner
+        else:
+            out.giver = out.giver or owner
+    if verb is not None:
+        passive = any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in verb.children)
+        if passive and verb.lemma_ in TAKE:  # "purchased by X": the buyer takes
+            out.receiver = out.receiver or subject(verb, ms, passive=True)
+            out.giver = out.giver or prep_object(verb, ms, {"from"}, True)
+        elif passive:
+            out.giver = out.giver or subject(verb, ms, passive=True)
+            out.receiver = out.receiver or prep_object(verb, ms, {"to", "for"})
+        elif verb.lemma_ in GIVE:
+            out.giver = out.giver or subject(verb, ms)
+            out.receiver = out.receiver or prep_object(verb, ms, {"to", "for"})
+        elif verb.lemma_ in TAKE:
+            out.receiver = out.receiver or subject(verb, ms)
+            out.giver = out.giver or prep_object(verb, ms, {"from", "with"}, True)
+            out.giver = out.giver or partner(verb, ms)
+    if noun is not None and verb is not None and verb.lemma_ in LIGHT and noun.dep_ in ("dobj", "nsubjpass"):
+        doer = subject(verb, ms)  # "India has started the supply of X to Armenia"
+        if noun.lemma_ in TAKE_NOUNS:
+            out.receiver = out.receiver or doer
+        else:
+            out.giver = out.giver or doer
+    if noun is not None and out.receiver is None:  # "the supply of X to Armenia", "to" under X
+        out.receiver = next(
+            (
+                w
+                for t in noun.subtree
+                if t.dep_ == "prep" and t.lower_ == "to"
+                for g in t.children
+                if (w := filler(g, ms))
+            ),
+            None,
+        )
+    if out.giver == out.receiver:
+        out.receiver = None
+    return out

@@ -1,0 +1,202 @@
+"""Statements: quotations with their speaker, and reported speech."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from ..models import Event
+from ..nlp.mentions import strip_titles
+from .context import (
+    PRONOUNS,
+    ROLE_NOUNS,
+    DocContext,
+    dates_in,
+    governs,
+    make_event,
+)
+from .ontology import triggers
+
+# Verbs whose bare object is an attitude, not a claim ("praised the relationship").
+ATTITUDE_VERBS = {"praise", "criticize", "criticise", "welcome", "hail", "condemn", "laud"}
+
+
+def quoted(ctx: DocContext) -> list[Event]:
+    events: list[Event] = []
+    speech = set(triggers()["statement"])
+    prev: Event | None = None
+    prev_verb: Token | None = None
+    prev_end = -1
+    for qs, qe in ctx.quotes:
+        quote = ctx.text[qs + 1 : qe - 1].strip(" ,.")
+        sents = ctx.sentences_between(qs, qe)
+        if not sents or not quote:
+            continue
+        speaker = _speaker_for_quote(ctx, sents, qs, qe, speech)
+        between = ctx.text[prev_end:qs]
+        if speaker is None:
+            same_sentence = prev is not None and any(qs < e.end and prev_end > e.start for e in sents)
+            # "“A,” X said on Monday. “B.”": the attribution between two parts of one quotation
+            interrupted = prev_verb is not None and prev_end <= prev_verb.idx < qs
+            if (
+                prev is not None
+                and (same_sentence or interrupted)
+                and "\n" not in between
+                and len(between) < 200
+            ):
+                prev.args["quote"] += " " + quote
+                prev.evidence.extend(
+                    ctx.cite(s.start_char, s.end_char)
+                    for s in sents
+                    if ctx.cite(s.start_char, s.end_char) not in prev.evidence
+                )
+                prev_end = qe
+            continue
+        person, verb = speaker
+        if verb is not None:
+            ctx.quote_verbs.add(verb.i)
+        if len(quote.split()) < 4 and verb is None:
+            continue
+        date = None
+        if verb is not None:
+            dated = [
+                d
+                for d in dates_in(ctx, verb.sent)
+                if governs(verb, d[0].span.root) and not qs <= d[0].m.start < qe
+            ]
+            date = dated[0][1] if dated else None
+        prev = make_event(ctx, "statement", {"speaker": person, "quote": quote, "date": date}, sents, verb)
+        prev.role_spans["quote"] = ctx.cite(qs + 1, qe - 1)
+        prev_verb = verb
+        events.append(prev)
+        prev_end = qe
+    return events
+
+
+def _speaker_for_quote(
+    ctx: DocContext, sents: list[Span], qs: int, qe: int, speech: set[str]
+) -> tuple[str, Token | None] | None:
+    for sent in sents:
+        for token in sent:
+            if qs <= token.idx < qe:
+                continue
+            if token.lemma_ in speech and token.pos_ == "VERB":
+                who = _person_subject(ctx, token)
+                if who:
+                    return who, token
+            if token.lower_ == "according" and token.nbor(1).lower_ == "to":
+                for x in ctx.sentence_mentions(sent):
+                    if x.m.type == "person" and x.m.start > token.idx:
+                        return x.m.text, None
+        # "He said:" or "X remarked: “...”" — the colon introduces the quotation.
+        before = ctx.text[sent.start_char : qs].rstrip()
+        if before.endswith(":"):
+            who = _person_subject(ctx, sent.root)
+            if who:
+                return who, sent.root
+    return None
+
+
+def _person_subject(ctx: DocContext, verb: Token) -> str | None:
+    """The person speaking as the subject of a speech verb, however the text names them.
+
+    A named person; a person in apposition to the subject ("the commander ..., General X, said");
+    a pronoun or a role noun ("he", "the minister") for the last person named before; a
+    title-case name the recogniser missed. Never a place, a newspaper, a document or a building.
+    """
+    if verb.dep_ in ("advcl", "conj", "xcomp") and not any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in verb.children
+    ):
+        verb = verb.head  # "X visited Y, describing ...": the participle shares X as subject
+    for child in verb.children:
+        if child.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        ms = ctx.sentence_mentions(verb.sent)
+        for node in [child, *(a for a in child.children if a.dep_ == "appos")]:
+            for x in ms:
+                if x.m.type == "person" and x.span.start <= node.i < x.span.end:
+                    return x.m.text
+            if name := _unrecognised_name(node):
+                return name
+        if child.lower_ in PRONOUNS or (child.pos_ == "NOUN" and child.lemma_.lower() in ROLE_NOUNS):
+            before = ctx.person_before(child.idx)
+            return before.m.text if before else None
+    return None
+
+
+def _unrecognised_name(token: Token) -> str | None:
+    """ "Major General Alexei Naumets": title-case proper nouns with no entity type, titles dropped."""
+    if token.pos_ != "PROPN" or token.ent_type_ or not token.is_title:
+        return None
+    parts = [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN" and c.is_title]
+    if not parts or any(c.ent_type_ for c in parts):
+        return None
+    span = strip_titles(token.doc[parts[0].i : token.i + 1])
+    return span.text if len(span) >= 2 else None
+
+
+def reported(ctx: DocContext, sent: Span) -> list[Event]:
+    """'X said that ...', 'X described Y as ...', '..., he notes, ...', '... according to X'."""
+    speech = set(triggers()["statement"])
+    out = []
+    for token in sent:
+        if token.pos_ != "VERB" or token.lemma_ not in speech:
+            continue
+        if (
+            token.dep_ in ("advcl", "conj")
+            and token.head.lemma_ in speech
+            and not (token.dep_ == "conj" and any(c.dep_ == "ccomp" for c in token.children))
+        ):
+            continue  # "described X as Y, emphasizing Z": one statement; "called X and said Y": two
+        who = _person_subject(ctx, token)
+        if who is None or token.i in ctx.quote_verbs:
+            continue  # a quotation's verb: the quotation is the statement
+        comp = [c for c in token.children if c.dep_ == "ccomp"]
+        if comp:
+            quote = token.doc[comp[0].left_edge.i : comp[0].right_edge.i + 1].text
+        elif token.dep_ == "parataxis":
+            quote = " ".join(
+                t.text_with_ws.strip()
+                for t in sent
+                if (t.i not in {s.i for s in token.subtree} and not t.is_punct) or t.lower_ == ","
+            )
+        else:
+            # What was said is the object; the verb's adverbials (when, amid what) are not part of it.
+            rest = [
+                t
+                for t in token.rights
+                if t.dep_ in ("dobj", "xcomp", "oprd", "attr")
+                or (t.dep_ == "prep" and t.lower_ in ("as", "for"))
+            ] or [t for t in token.rights if t.dep_ == "prep"]
+            if not rest or (token.lemma_ in ATTITUDE_VERBS and all(t.dep_ == "dobj" for t in rest)):
+                continue  # "praised the relationship": an attitude, not a claim
+            quote = token.doc[token.i + 1 : max(t.right_edge.i for t in rest) + 1].text
+        quote = re.sub(r"^(that|:)\s+", "", quote.strip(" ,.;"))
+        if len(quote.split()) < 4:
+            continue
+        dated = [
+            d
+            for d in dates_in(ctx, sent)
+            if governs(token, d[0].span.root) and not any(governs(c, d[0].span.root) for c in comp)
+        ]
+        out.append(
+            make_event(
+                ctx,
+                "statement",
+                {"speaker": who, "quote": quote, "date": dated[0][1] if dated else None},
+                [sent],
+                token,
+            )
+        )
+    for token in sent:
+        if token.lower_ == "according" and token.i + 1 < sent.end and token.nbor(1).lower_ == "to":
+            people = [
+                x for x in ctx.sentence_mentions(sent) if x.m.type == "person" and x.m.start > token.idx
+            ]
+            quote = ctx.text[sent.start_char : token.idx].strip(" ,")
+            if people and len(quote.split()) >= 4:
+                out.append(
+                    make_event(ctx, "statement", {"speaker": people[0].m.text, "quote": quote}, [sent], None)
+                )
+    return out

@@ -1,0 +1,347 @@
+"""Per event type, sentences we composed -> the roles expected, run on the parsed text alone.
+
+Each table covers the error classes of issue 14: direction (buyer/seller, lender/borrower,
+investor/host), what is not an event (comparisons, totals, invitations, attitudes), speakers and
+reported speech, quantities however the parser attaches them, trade in its several forms.
+A row's expected roles must all appear in one event of the type; `None` means no event of the type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from bilateral.events.extract import extract
+from bilateral.models import Event
+from bilateral.nlp.markup import mask
+from bilateral.nlp.mentions import mentions, propagate_names
+from bilateral.nlp.pipeline import build
+from bilateral.nlp.resolve import vote_types
+
+Row = tuple[str, dict[str, Any] | None]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return build()
+
+
+def _events(nlp: Language, text: str, published: str | None = "2024-05-10") -> list[Event]:
+    doc = nlp(mask(text))
+    found = propagate_names(doc, mentions(doc, "t"))
+    vote_types(found)
+    return extract(doc, "t", found, published)
+
+
+def _check(nlp: Language, type_: str, text: str, expected: dict[str, Any] | None) -> None:
+    got = [e.args for e in _events(nlp, text) if e.type == type_]
+    if expected is None:
+        assert not got, f"{text!r}: expected no {type_}, got {got}"
+        return
+    assert any(all(args.get(k) == v for k, v in expected.items()) for args in got), (
+        f"{text!r}: expected {expected} among {got}"
+    )
+
+
+ARMS: list[Row] = [
+    (
+        "In 2021, Hungary purchased twelve Leopard tanks from Germany.",
+        {"recipient": "HUN", "supplier": "DEU"},
+    ),
+    ("Germany sold twelve Leopard tanks to Hungary in 2021.", {"recipient": "HUN", "supplier": "DEU"}),
+    ("Egypt received the S-400 system, which was delivered by Russia in 2024.", {"supplier": "RUS"}),
+    (
+        "The Kenyan army will soon take delivery of four Mi-171 helicopters from Russia.",
+        {"recipient": "KEN", "supplier": "RUS", "system": "Mi-171"},
+    ),
+    ("Chile ordered nine K9 howitzers from South Korea in 2023.", {"quantity": 9, "recipient": "CHL"}),
+    (
+        "Peru ordered 24 latest-generation Rafale jets from France in 2022.",
+        {"quantity": 24, "supplier": "FRA", "ordered": "2022"},
+    ),
+    (
+        "Indonesia's order for the Rafale was confirmed by France in 2022.",
+        {"recipient": "IDN", "supplier": "FRA"},
+    ),
+    (
+        "France has started the supply of the Caesar howitzers to Armenia.",
+        {"recipient": "ARM", "supplier": "FRA"},
+    ),
+    (
+        "Finland bought the Chinese Wing Loong drones last year, the ministry said.",
+        {"recipient": "FIN", "supplier": "CHN"},
+    ),
+    ("Ghana acquired Brazilian A-29 aircraft in 2015.", {"recipient": "GHA", "supplier": "BRA"}),
+    ("The Rafale is often compared to the Su-35, which Egypt never ordered.", None),
+    ("The weather in Ljubljana was warm all week.", None),
+]
+
+TRADE: list[Row] = [
+    (
+        "Chile's exports to Peru reached $3.1bn in 2022.",
+        {"exporter": "CHL", "importer": "PER", "period": "2022"},
+    ),
+    (
+        "Kenya's imports from Brazil were valued at $4.2 billion in 2021.",
+        {"exporter": "BRA", "importer": "KEN"},
+    ),
+    (
+        "Kenya's exports to Uganda stood at $1.2bn, whereas imports from Uganda were valued at $0.4bn.",
+        {"exporter": "UGA", "importer": "KEN"},
+    ),
+    (
+        "Exports from Brazil to China totalled US$91.4 billion in 2023.",
+        {"exporter": "BRA", "importer": "CHN"},
+    ),
+    (
+        "Norway's bilateral trade with Japan rose to $6.5 billion in 2023.",
+        {"exporter": "JPN", "importer": "NOR", "value": {"amount": 6500000000, "currency": "USD"}},
+    ),
+    (
+        "Germany has become Poland's largest source of imports (€70 billion in 2023).",
+        {"exporter": "DEU", "importer": "POL"},
+    ),
+    (
+        "Spain, Morocco's biggest trade partner, opened a new consulate.",
+        {"exporter": "ESP", "importer": "MAR"},
+    ),
+    (
+        "The UAE with $3.6bn was the third biggest trade partner to Kenya in 2022.",
+        {"exporter": "ARE", "importer": "KEN", "value": {"amount": 3600000000, "currency": "USD"}},
+    ),
+    ("Vietnam exported $2.5 billion of goods to Chile in 2020.", {"exporter": "VNM", "importer": "CHL"}),
+    ("Chile imported $1.1 billion from Vietnam in 2020.", {"exporter": "VNM", "importer": "CHL"}),
+    ("Kenya tripled its oil imports from Nigeria.", None),
+]
+
+LOANS: list[Row] = [
+    (
+        "India extends a $4.5-bn line of credit to Nepal.",
+        {"lender": "IND", "borrower": "NPL", "value": {"amount": 4500000000, "currency": "USD"}},
+    ),
+    (
+        "Nepal signed a $ 1.2-bn line of credit agreement with India for its road projects.",
+        {"lender": "IND", "borrower": "NPL"},
+    ),
+    (
+        "The new Indian line of credit, worth $2 billion, will fund 12 bridges in Nepal.",
+        {"lender": "IND", "borrower": "NPL"},
+    ),
+    (
+        "Laos took out loans from Japanese banks to build a railway.",
+        {"lender": "Japanese banks", "borrower": "LAO"},
+    ),
+    (
+        "The China Development Bank granted Kenya a loan of US$1.4 billion in February.",
+        {"lender": "China Development Bank", "borrower": "KEN"},
+    ),
+    (
+        "In 2012, China provided a loan for the construction of the Pupin Bridge in Serbia.",
+        {"lender": "CHN", "borrower": "SRB"},
+    ),
+    (
+        "Earlier in the day, Nepal signed two LoCs with India, collectively worth 3.06 bn Nepalese rupees.",
+        {"lender": "IND", "borrower": "NPL"},
+    ),
+    (
+        "A Russian state-backed loan of $25 billion will pay for the plant in Egypt.",
+        {"lender": "RUS", "borrower": "EGY", "value": {"amount": 25000000000, "currency": "USD"}},
+    ),
+    (
+        "Japan lent Vietnam JPY50bn for a metro line.",
+        {"lender": "JPN", "borrower": "VNM", "value": {"amount": 50000000000, "currency": "JPY"}},
+    ),
+    ("The weather in Lima was mild, and the loan market was calm.", None),
+]
+
+INVESTMENTS: list[Row] = [
+    (
+        "In 2016, the Austrian Voestalpine Company acquired Serbia's only aluminium plant, Alumina Zvornik, "
+        "for €46 million.",
+        {"target": "Alumina Zvornik", "country": "SRB"},
+    ),
+    (
+        "Shares of Adriatic Port Operators were transferred to and purchased by Kuwaiti operator Gulf "
+        "Terminals Company.",
+        {"investor": "Gulf Terminals Company"},
+    ),
+    (
+        "A Saudi consortium led by Alinma Holding signed a deal with Morocco to invest $5 billion in Tanger "
+        "Med Park.",
+        {"investor": "Alinma Holding", "country": "MAR"},
+    ),
+    ("Japan is Vietnam's largest foreign investor.", {"investor": "JPN", "country": "VNM"}),
+    (
+        "In recent years, Turkey has invested billions of dollars in Georgia.",
+        {"investor": "TUR", "target": "Georgia"},
+    ),
+    ("The Kenyan government will retain a 35 per cent stake in the development.", {"stake": 35.0}),
+    ("Norway's Equinor acquired 40% of the Brazilian oil field Bacalhau in 2018.", {"stake": 40.0}),
+    ("India bought discounted oil from Russia.", None),
+    ("The ministers praised the investment climate.", None),
+    ("Serbian armed forces acquired Chinese drones.", None),
+]
+
+AGREEMENTS: list[Row] = [
+    (
+        "Pakistan and China signed a free trade agreement in Islamabad on 3 May 2019.",
+        {"kind": "free_trade", "signed": "2019-05-03"},
+    ),
+    (
+        "In December 2010, both countries signed a range of treaties on military assistance.",
+        {"kind": "military_cooperation", "signed": "2010-12"},
+    ),
+    (
+        "Fincantieri Group signed a memorandum of understanding with Vard Holdings in June 2023.",
+        {"parties": ["Fincantieri Group", "Vard Holdings"]},
+    ),
+    (
+        "Chilean President Gabriel Boric and Brazilian President Lula signed economic cooperation "
+        "agreements on "
+        "3 March 2024.",
+        {"kind": "other", "signed": "2024-03-03"},
+    ),
+    ("Chile and Peru established diplomatic relations in 1990.", {"kind": "diplomatic_relations"}),
+    ("Kenya and Ethiopia signed a loan agreement worth $300 million in 2019.", {"kind": "loan"}),
+    (
+        "47 documents worth $22 billion were signed during the visit of the Chilean president to Peru in "
+        "2023.",
+        {"parties": ["CHL", "PER"]},
+    ),
+    ("Argentina and Uruguay signed a joint statement in April 2022.", {"parties": ["ARG", "URY"]}),
+    ("The two countries have signed 43 agreements over the years, officials said.", None),
+    ("Experts believe a partnership could one day bring benefits.", None),
+]
+
+MEETINGS: list[Row] = [
+    (
+        "President Boric met President Lula in Brasilia on 3 March 2024.",
+        {"participants": ["Boric", "Lula"], "date": "2024-03-03"},
+    ),
+    ("Prime Minister Kishida held talks with President Yoon in Seoul on 7 May 2023.", {"date": "2023-05-07"}),
+    (
+        "Chilean President Gabriel Boric paid a state visit to Peru in May 2023.",
+        {"occasion": "state visit", "date": "2023-05"},
+    ),
+    ("Egypt's president, Abdel Fattah el-Sisi, has invited Vladimir Putin to visit Cairo.", None),
+    ("The weather in Oslo was cold on Monday.", None),
+    (
+        "Arun Mehta and Kamal Rai signed the agreement in Kathmandu on 5 June 2019.",
+        {"participants": ["Arun Mehta", "Kamal Rai"]},
+    ),
+    ("Chilean President Gabriel Boric visited Peru in May 2023.", {"date": "2023-05"}),
+    ("President Boric and President Lula held talks in Brasilia in March 2024.", {"location": "Brasilia"}),
+    ("Viktor Orbán hosted Recep Tayyip Erdoğan in Budapest on 5 May 2024.", {"date": "2024-05-05"}),
+    ("Li Qiang received Kenyan President William Ruto in Beijing on 12 April 2024.", None),
+]
+
+STATEMENTS: list[Row] = [
+    (
+        "“We will not give up our friendship with Chile,” Boric said on Monday.",
+        {"speaker": "Boric", "quote": "We will not give up our friendship with Chile"},
+    ),
+    (
+        "Peruvian Foreign Minister Javier González-Olaechea said the talks had been very productive for "
+        "both sides.",
+        {"speaker": "Javier González-Olaechea"},
+    ),
+    (
+        "In response, the chief of staff of the Kenyan Army, Major General Peter Njiru, said: “The drills "
+        "will make "
+        "our units stronger.”",
+        {"speaker": "Peter Njiru"},
+    ),
+    (
+        "Kenyan President William Ruto called the deal a “breakthrough” and said ties with Ethiopia would "
+        "remain a "
+        "model for the region.",
+        {"speaker": "William Ruto", "quote": "ties with Ethiopia would remain a model for the region"},
+    ),
+    (
+        "Chilean President Gabriel Boric met reporters in Santiago. “The relationship is very strong,” he "
+        "said.",
+        {"speaker": "Gabriel Boric"},
+    ),
+    (
+        "Prime Minister Viktor Orbán spoke in Budapest. “Let us not be naive about the risks,” Orbán said "
+        "on 6 May. "
+        "“We know that the region is changing fast.”",
+        {
+            "speaker": "Orbán",
+            "quote": "Let us not be naive about the risks We know that the region is changing fast",
+        },
+    ),
+    ("The ministry said the exercise would start next week.", None),
+    ("Orbán praised the relationship in a tweet following the meeting.", None),
+    (
+        "The investment could reach $10 billion, according to Kenyan President William Ruto.",
+        {"speaker": "William Ruto"},
+    ),
+    (
+        "Kenyan President William Ruto thanked Abiy Ahmed for the support of his government in all areas.",
+        {"speaker": "William Ruto"},
+    ),
+]
+
+EXERCISES: list[Row] = [
+    (
+        "Chinese and Pakistani naval forces held a joint exercise, named Sea Guardian 2024, near Karachi in "
+        "November 2024.",
+        {"name": "Sea Guardian 2024"},
+    ),
+    (
+        "Kenyan and Ugandan troops began the Lake Shield 2023 joint drills in Kampala in March 2023.",
+        {"participants": ["KEN", "UGA"]},
+    ),
+    ("The armies of Chile and Peru held joint military exercises in August 2022.", {"date": "2022-08"}),
+    ("Regular drills are important for any army.", None),
+    ("The parade in Lima will take place on Friday.", None),
+    (
+        "Greek and French naval forces conducted a joint exercise, named Argo 2022, in the Aegean in May "
+        "2022.",
+        {"name": "Argo 2022"},
+    ),
+    (
+        "Indian and Egyptian air forces held the Desert Warrior 2024 exercise in Jodhpur in January 2024.",
+        {"name": "Desert Warrior 2024"},
+    ),
+    (
+        "Morocco and Spain held a joint naval drill in the Alboran Sea on 19 March 2023.",
+        {"date": "2023-03-19"},
+    ),
+    (
+        "Brazilian and Argentine paratroopers held a joint exercise, named Southern Cross 2021, in Brazil "
+        "in May 2021.",
+        {"name": "Southern Cross 2021", "date": "2021-05"},
+    ),
+    (
+        "Thai and Malaysian armies held the Border Guard 2019 counter-terrorism exercise in Songkhla in "
+        "2019.",
+        {"name": "Border Guard 2019"},
+    ),
+]
+
+CASES = [
+    *(("arms_transfer", t, e) for t, e in ARMS),
+    *(("trade", t, e) for t, e in TRADE),
+    *(("loan", t, e) for t, e in LOANS),
+    *(("investment", t, e) for t, e in INVESTMENTS),
+    *(("agreement", t, e) for t, e in AGREEMENTS),
+    *(("meeting", t, e) for t, e in MEETINGS),
+    *(("statement", t, e) for t, e in STATEMENTS),
+    *(("exercise", t, e) for t, e in EXERCISES),
+]
+
+
+@pytest.mark.parametrize(
+    ("type_", "text", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+)
+def test_sentence_table(nlp: Language, type_: str, text: str, expected: dict[str, Any] | None) -> None:
+    _check(nlp, type_, text, expected)
+
+
+def test_every_type_has_ten_sentences() -> None:
+    for table in (ARMS, TRADE, LOANS, INVESTMENTS, AGREEMENTS, MEETINGS, STATEMENTS, EXERCISES):
+        assert len(table) >= 10
