@@ -36,7 +36,7 @@ from .nlp.resolve import vote_types
 BATCH = 16
 PACKAGE = Path(__file__).parent
 # What the per-document results depend on: a change to any of these makes stored results stale.
-STAGES = ("analysis.py", "models.py", "nlp", "events", "values")
+STAGES = ("analysis.py", "models.py", "nlp", "events", "values", "ontology")
 
 
 @cache

@@ -73,7 +73,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             continue
         diplomatic = (
             t.lemma_ in ("tie", "relation")
-            and any(c.lower_ == "diplomatic" for c in t.children)
+            and any(c.lower_ in tr["diplomatic"] for c in t.children)
             and t.head.lemma_ == "establish"
         )
         node = _through_quantities(t)

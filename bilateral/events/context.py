@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..models import Event, Mention
 from ..models import Span as Cite
+from ..ontology import ontology
 from ..values.dates import resolve_date
 from .ontology import triggers
 
@@ -112,8 +113,7 @@ def make_event(
     trigger: Token | None,
     role_spans: dict[str, Cite] | None = None,
 ) -> Event:
-    date_role = {"arms_transfer": None, "agreement": "signed", "trade": "period"}.get(type_, "date")
-    date = args.get(date_role) if date_role else (args.get("delivered") or args.get("ordered"))
+    date = ontology()[type_].date(args)  # the first of its dating roles that has a value
     return Event(
         type=type_,
         args={k: v for k, v in args.items() if v not in (None, "", [])},
