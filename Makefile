@@ -46,6 +46,10 @@ demo: install
 	$(BIN)/bilateral report --db out/demo.db -o out/demo/briefing.html
 	@echo "exports in out/demo/, briefing in out/demo/briefing.html"
 
+# The extractor's scores on the development sets in ../shared: a table per set and combined.
+eval: install
+	$(BIN)/python bench/eval.py
+
 test: install-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -55,4 +59,4 @@ test: install-test system-deps
 	# Ray's workers stall (see the closing note of issue 7).
 	$(BIN)/python -m pytest -q tests/test_distributed.py
 
-.PHONY: install install-test build-deps system-deps demo test
+.PHONY: install install-test build-deps system-deps demo eval test
