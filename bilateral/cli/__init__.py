@@ -19,6 +19,7 @@ from .. import views
 from ..checks import KnowledgeBaseError
 from ..kb import DEFAULT_MAX_BYTES, EXPORT_FORMATS, IngestReport, KnowledgeBase
 from ..store import MARK_END, MARK_START, StoreError
+from ..values.display import shorten
 from ..views import Row
 from .common import (
     DEFAULT_DB,
@@ -195,12 +196,8 @@ EVENT_COLUMNS = ["type", "date", "roles", "sources", "conflicts", "modality", "i
 
 def _event_row(e: Any) -> Row:
     roles = "; ".join(
-        f"{k}={', '.join(map(str, v)) if isinstance(v, list) else v}"
-        for k, v in e.args.items()
-        if k != "quote"
+        f"{k}={', '.join(map(str, v)) if isinstance(v, list) else shorten(v, 80)}" for k, v in e.args.items()
     )
-    if "quote" in e.args:
-        roles += f'; quote="{e.args["quote"][:80]}"'
     conflicts = ", ".join(c["role"] for c in e.conflicts)
     return dict(
         zip(
