@@ -49,7 +49,12 @@ def measure(args: list[str], repeat: int) -> tuple[float, float, list[str]]:
     for _ in range(repeat):
         start = time.perf_counter()
         run = subprocess.run(
-            [sys.executable, "-X", "importtime", *args], capture_output=True, text=True, env=env, check=False
+            [sys.executable, "-X", "importtime", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            cwd=HERE.parent,
         )
         wall = time.perf_counter() - start
         found = [LINE.match(line) for line in run.stderr.splitlines()]

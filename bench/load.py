@@ -140,7 +140,11 @@ def serving(db: Path, workers: int = 1, cache: bool = True) -> Iterator[str]:
         command = ["-c", f"import uvicorn; from bilateral.web import create_app; {run}"]
     env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
     server = subprocess.Popen(
-        [sys.executable, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+        [sys.executable, *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=HERE.parent,
     )
     base = f"http://127.0.0.1:{port}"
     try:
