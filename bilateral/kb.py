@@ -283,7 +283,7 @@ class KnowledgeBase:
 
     def find_entities(self, name: str) -> list[Entity]:
         """Entities a name, alias, part of a name, or ISO code designates."""
-        from .nlp.mentions import key_for
+        from .values.names import key_for
 
         wanted = key_for("person", name)
         return [

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from ..models import Event, Mention
 from ..nlp.lexicon import fold
-from ..nlp.mentions import key_for
+from ..values.names import key_for
 from . import agreements, arms, exercises, investments, loans, meetings, statements, trade
 from .context import QUOTES, DocContext, Ment, np_text
 from .ontology import triggers

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from ..models import Event
-from ..nlp.mentions import key_for
+from ..values.names import key_for
 from .context import (
     DocContext,
     Ment,

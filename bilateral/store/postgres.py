@@ -22,7 +22,7 @@ from ..models import Document
 from ..nlp.lexicon import fold
 from .base import MARK_END, MARK_START, RANKED, Row, SearchHit, Store, StoreError
 
-CONFIG = "simple"  # no stemming: names and designations are searched as written (folded)
+CONFIG = "bilateral"  # English stems, no stop words (migration 007): "drones" finds "drone"
 
 
 class PostgresStore(Store):
