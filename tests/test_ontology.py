@@ -166,6 +166,25 @@ def test_a_ninth_type_flows_through_fusion_views_exports_and_report(
     assert "<h2>Sanctions</h2>" in html and "United States sanctions Russia" in html
 
 
+def test_a_ninth_type_is_in_the_web_app(
+    ninth: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    from .test_web_robust import serving
+
+    db, env = ninth
+    monkeypatch.setenv("BILATERAL_ONTOLOGY", env["BILATERAL_ONTOLOGY"])
+    with serving(db) as url, httpx.Client(base_url=url, timeout=30) as client:
+        page = client.get("/register/sanctions")
+        assert page.status_code == 200 and "United States" in page.text and "Russia" in page.text
+        assert 'href="/register/sanctions"' in client.get("/").text  # in the navigation
+        rows = client.get("/api/registers/sanctions").json()
+        assert [(r["imposer"], r["target"]) for r in rows] == [("United States", "Russia")]
+        timeline = client.get("/timeline", params={"type": "sanction"})
+        assert timeline.status_code == 200 and "United States sanctions Russia" in timeline.text
+
+
 def test_without_the_folder_the_type_is_unknown(ninth: tuple[Path, dict[str, str]]) -> None:
     db, env = ninth
     env = {k: v for k, v in env.items() if k != "BILATERAL_ONTOLOGY"}
