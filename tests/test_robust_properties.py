@@ -117,9 +117,10 @@ def test_collection_rows_are_documents_or_errors(
     path = tmp_path_factory.mktemp("rows") / "docs.jsonl"
     path.write_text("\n".join(lines), encoding="utf-8", errors="surrogatepass")
     for found in read_collection(path):
-        assert isinstance(found, Document | IngestError)
-        if isinstance(found, Document):
-            assert found.id.strip() and found.text.strip()
+        assert isinstance(found, tuple | IngestError)
+        if isinstance(found, tuple):
+            where, doc = found
+            assert where.startswith(str(path)) and doc.id.strip() and doc.text.strip()
 
 
 @settings(max_examples=40)
@@ -132,7 +133,7 @@ def test_manifest_is_metadata_or_one_error(
     try:
         found = read_manifest(folder)
     except IngestError as exc:
-        assert name in str(exc)
+        assert exc.where and exc.where.endswith(name) and str(exc).startswith("unreadable manifest")
         return
     assert all(isinstance(k, str) and isinstance(v, dict) for k, v in found.items())
 
