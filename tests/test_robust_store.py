@@ -127,6 +127,14 @@ def test_a_read_only_knowledge_base_says_so_and_reads(readonly_folder: Path) -> 
     )
     assert write.returncode == 0, write.stderr
     assert "StoreError:" in write.stdout and "read-only" in write.stdout
+    cli = _as_nobody(
+        "import sys\n"
+        "from bilateral.cli import app\n"
+        f"sys.argv = ['bilateral', 'ingest', {str(readonly_folder / 'new.txt')!r}, '--db', {str(db)!r}]\n"
+        "app()\n"
+    )
+    assert cli.returncode == 2 and "Traceback" not in cli.stderr, cli.stderr
+    assert cli.stderr.strip().startswith("error:") and "read-only" in cli.stderr
     read = _as_nobody(
         "from bilateral.store.sqlite import SQLiteStore\n"
         f"print(len(SQLiteStore({str(db)!r}, readonly=True).documents()))\n"
