@@ -84,6 +84,8 @@ class SQLiteStore(Store):
             )
         if "readonly" in text or "read-only" in text:
             return StoreError(f"{self.path}: the knowledge base is read-only here ({text}); use a copy")
+        if opening and "not a database" in text:  # no SQLite header: some other file
+            return StoreError(f"{self.path}: not a bilateral database ({text})")
         if "malformed" in text or "not a database" in text or "disk image" in text:
             return StoreError(
                 f"{self.path}: the database file is damaged ({text}); restore it from a backup or"
