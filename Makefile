@@ -50,9 +50,13 @@ test: install-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q --ignore=tests/test_distributed.py
+	$(BIN)/python -m pytest -q --durations=10 --ignore=tests/test_distributed.py
 	# Ray in a pytest process of its own: after the browser tests in the same process, a local
 	# Ray's workers stall (see the closing note of issue 7).
 	$(BIN)/python -m pytest -q tests/test_distributed.py
 
-.PHONY: install install-test build-deps system-deps demo test
+# The standing robustness suite of issue 17 (bad input, faults, kills, properties), also part of test.
+robust: install-test
+	$(BIN)/python -m pytest -q tests/test_robust_*.py
+
+.PHONY: install install-test build-deps system-deps demo test robust
