@@ -13,12 +13,14 @@ import datetime
 import json
 import os
 import re
+import tempfile
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from bilateral.analysis import analyse_documents
 from bilateral.ingest.collections import read_collection
@@ -31,6 +33,7 @@ from bilateral.values.dates import resolve_date
 from bilateral.values.money import format_money, parse_money
 from bilateral.values.numbers import parse_number, parse_percent, parse_quantity
 
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "bilateral-hypothesis")  # not in the repository
 settings.register_profile(
     "ci", derandomize=True, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
