@@ -6,18 +6,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# The runtime: wheels only, nothing to compile (FollowTheMoney, whose PyICU pip compiles from
-# source, is the `ftm` extra).
-$(VENV)/.runtime: pyproject.toml
+$(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+
+# The runtime: wheels only, nothing to compile (FollowTheMoney, whose PyICU pip compiles from
+# source, is the `ftm` extra).
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-# The test tools, Ray and FollowTheMoney (PyICU: g++, libicu-dev and pkg-config, see build-deps).
-$(VENV)/.test: $(VENV)/.runtime
+# The runtime with the test tools, Ray and FollowTheMoney (PyICU: g++, libicu-dev and pkg-config,
+# see build-deps), in one pip run: a fresh clone resolves and builds once.
+$(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
-	touch $@
+	touch $@ $(VENV)/.runtime
 
 install: $(VENV)/.runtime
 install-test: build-deps $(VENV)/.test
