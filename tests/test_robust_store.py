@@ -158,3 +158,22 @@ def test_waiting_is_not_a_timed_failure(tmp_path: Path) -> None:
     start = time.perf_counter()
     SQLiteStore(_kb(tmp_path / "kb.db", 1)).close()
     assert time.perf_counter() - start < BUSY_TIMEOUT
+
+
+def test_a_lost_postgresql_connection_is_a_store_error(postgres: str) -> None:
+    import psycopg
+
+    from bilateral.store import open_store
+
+    from .conftest import new_postgres_db
+
+    url = new_postgres_db(postgres)
+    store = open_store(url)
+    assert store.search("\x00Serbia") == []  # PostgreSQL text cannot hold a NUL: no error
+    pid = store._run("SELECT pg_backend_pid() AS pid")[0]["pid"]
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(StoreError) as caught:
+        store.documents()
+    assert "\n" not in str(caught.value) and str(caught.value).startswith("postgresql://")
+    store.close()
