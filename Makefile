@@ -6,18 +6,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# The runtime: wheels only, nothing to compile (FollowTheMoney, whose PyICU pip compiles from
-# source, is the `ftm` extra).
-$(VENV)/.runtime: pyproject.toml
+$(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+
+# The runtime: wheels only, nothing to compile (FollowTheMoney, whose PyICU pip compiles from
+# source, is the `ftm` extra).
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-# The test tools, Ray and FollowTheMoney (PyICU: g++, libicu-dev and pkg-config, see build-deps).
-$(VENV)/.test: $(VENV)/.runtime
+# The runtime with the test tools, Ray and FollowTheMoney (PyICU: g++, libicu-dev and pkg-config,
+# see build-deps), in one pip run: a fresh clone resolves and builds once.
+$(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
-	touch $@
+	touch $@ $(VENV)/.runtime
 
 install: $(VENV)/.runtime
 install-test: build-deps $(VENV)/.test
@@ -54,9 +57,13 @@ test: install-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q --ignore=tests/test_distributed.py
+	$(BIN)/python -m pytest -q --durations=10 --ignore=tests/test_distributed.py
 	# Ray in a pytest process of its own: after the browser tests in the same process, a local
 	# Ray's workers stall (see the closing note of issue 7).
 	$(BIN)/python -m pytest -q tests/test_distributed.py
 
-.PHONY: install install-test build-deps system-deps demo eval test
+# The standing robustness suite of issue 17 (bad input, faults, kills, properties), also part of test.
+robust: install-test
+	$(BIN)/python -m pytest -q tests/test_robust_*.py
+
+.PHONY: install install-test build-deps system-deps demo eval test robust

@@ -13,12 +13,14 @@ import datetime
 import json
 import os
 import re
+import tempfile
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from bilateral.analysis import analyse_documents
 from bilateral.ingest.collections import read_collection
@@ -31,6 +33,7 @@ from bilateral.values.dates import resolve_date
 from bilateral.values.money import format_money, parse_money
 from bilateral.values.numbers import parse_number, parse_percent, parse_quantity
 
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "bilateral-hypothesis")  # not in the repository
 settings.register_profile(
     "ci", derandomize=True, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -117,9 +120,10 @@ def test_collection_rows_are_documents_or_errors(
     path = tmp_path_factory.mktemp("rows") / "docs.jsonl"
     path.write_text("\n".join(lines), encoding="utf-8", errors="surrogatepass")
     for found in read_collection(path):
-        assert isinstance(found, Document | IngestError)
-        if isinstance(found, Document):
-            assert found.id.strip() and found.text.strip()
+        assert isinstance(found, tuple | IngestError)
+        if isinstance(found, tuple):
+            where, doc = found
+            assert where.startswith(str(path)) and doc.id.strip() and doc.text.strip()
 
 
 @settings(max_examples=40)
@@ -132,7 +136,7 @@ def test_manifest_is_metadata_or_one_error(
     try:
         found = read_manifest(folder)
     except IngestError as exc:
-        assert name in str(exc)
+        assert exc.where and exc.where.endswith(name) and str(exc).startswith("unreadable manifest")
         return
     assert all(isinstance(k, str) and isinstance(v, dict) for k, v in found.items())
 

@@ -127,6 +127,14 @@ def test_a_read_only_knowledge_base_says_so_and_reads(readonly_folder: Path) -> 
     )
     assert write.returncode == 0, write.stderr
     assert "StoreError:" in write.stdout and "read-only" in write.stdout
+    cli = _as_nobody(
+        "import sys\n"
+        "from bilateral.cli import app\n"
+        f"sys.argv = ['bilateral', 'ingest', {str(readonly_folder / 'new.txt')!r}, '--db', {str(db)!r}]\n"
+        "app()\n"
+    )
+    assert cli.returncode == 2 and "Traceback" not in cli.stderr, cli.stderr
+    assert cli.stderr.strip().startswith("error:") and "read-only" in cli.stderr
     read = _as_nobody(
         "from bilateral.store.sqlite import SQLiteStore\n"
         f"print(len(SQLiteStore({str(db)!r}, readonly=True).documents()))\n"
@@ -150,3 +158,22 @@ def test_waiting_is_not_a_timed_failure(tmp_path: Path) -> None:
     start = time.perf_counter()
     SQLiteStore(_kb(tmp_path / "kb.db", 1)).close()
     assert time.perf_counter() - start < BUSY_TIMEOUT
+
+
+def test_a_lost_postgresql_connection_is_a_store_error(postgres: str) -> None:
+    import psycopg
+
+    from bilateral.store import open_store
+
+    from .conftest import new_postgres_db
+
+    url = new_postgres_db(postgres)
+    store = open_store(url)
+    assert store.search("\x00Serbia") == []  # PostgreSQL text cannot hold a NUL: no error
+    pid = store._run("SELECT pg_backend_pid() AS pid")[0]["pid"]
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(StoreError) as caught:
+        store.documents()
+    assert "\n" not in str(caught.value) and str(caught.value).startswith("postgresql://")
+    store.close()

@@ -45,8 +45,9 @@ def document_from_row(row: dict[str, Any], where: str) -> Document:
     )
 
 
-def read_collection(path: Path) -> Iterator[Document | IngestError]:
-    """Every document of a .jsonl or .parquet file, or the error that spoils a row."""
+def read_collection(path: Path) -> Iterator[tuple[str, Document] | IngestError]:
+    """Every document of a .jsonl or .parquet file with its place ("docs.jsonl:12"), or the error
+    that spoils a row."""
     if path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq
 
@@ -63,7 +64,7 @@ def read_collection(path: Path) -> Iterator[Document | IngestError]:
                     for row in batch.to_pylist():
                         n += 1
                         try:
-                            yield _located(document_from_row(row, f"{path}:{n}"), path)
+                            yield f"{path}:{n}", _located(document_from_row(row, f"{path}:{n}"), path)
                         except IngestError as exc:
                             yield exc
             except Exception as exc:  # pyarrow raises OSError, ArrowInvalid and others
@@ -79,7 +80,7 @@ def read_collection(path: Path) -> Iterator[Document | IngestError]:
                 row = json.loads(line)
                 if not isinstance(row, dict):
                     raise ValueError("not an object")
-                yield _located(document_from_row(row, f"{path}:{n}"), path)
+                yield f"{path}:{n}", _located(document_from_row(row, f"{path}:{n}"), path)
             except IngestError as exc:
                 yield exc
             except ValueError as exc:

@@ -25,7 +25,7 @@ def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
                 rows = [json.loads(line) for line in fh if line.strip()]
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, csv.Error) as exc:
         bad = csv_path if csv_path.is_file() else jsonl_path
-        raise IngestError(f"unreadable manifest {bad}: {exc}") from exc
+        raise IngestError(f"unreadable manifest: {exc}", str(bad)) from exc
     out: dict[str, dict[str, str]] = {}
     for row in rows:
         doc = str(row.get("doc") or row.get("id") or "").strip()

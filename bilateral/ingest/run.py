@@ -122,15 +122,14 @@ def _collection(
             if isinstance(found, IngestError):
                 report.failed.append((found.where or str(path), str(found)))
             else:
-                _row(store, found, report, seen)
+                _row(store, *found, report, seen)
                 if progress:
-                    progress(found.path)
+                    progress(found[0])
     except OSError as exc:
         report.failed.append((str(path), f"unreadable: {exc.strerror or exc}"))
 
 
-def _row(store: Store, doc: Document, report: IngestReport, seen: set[str]) -> None:
-    where = doc.path.rsplit("#", 1)[0]
+def _row(store: Store, where: str, doc: Document, report: IngestReport, seen: set[str]) -> None:
     if doc.path in seen:
         report.failed.append((where, f"document {doc.id!r} appears twice in it; the later row is refused"))
         return

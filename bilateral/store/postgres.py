@@ -44,20 +44,35 @@ class PostgresStore(Store):
         except psycopg.Error as exc:
             raise StoreError(f"{self.path}: {str(exc).strip()}") from exc
 
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """A server error (connection lost, database dropped) as a StoreError: one line, no traceback."""
+        try:
+            yield
+        except psycopg.Error as exc:
+            raise StoreError(
+                f"{self.path}: {(str(exc).strip() or type(exc).__name__).splitlines()[0]}"
+            ) from exc
+
     def _run(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        with self._lock:
+        with self._lock, self._errors():
             cur = self.conn.execute(_pg(sql), tuple(params))
             return list(cur.fetchall()) if cur.description else []
 
     def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         rows = list(rows)
         if rows:
-            with self._lock, self.conn.cursor() as cur:
+            with self._lock, self._errors(), self.conn.cursor() as cur:
                 cur.executemany(_pg(sql), rows)
 
     def _iter(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
         # A server-side cursor: the server keeps the result and sends it 1000 rows at a time.
-        with self._lock, self.conn.transaction(), self.conn.cursor(name="bilateral_iter") as cur:
+        with (
+            self._lock,
+            self._errors(),
+            self.conn.transaction(),
+            self.conn.cursor(name="bilateral_iter") as cur,
+        ):
             cur.itersize = 1000
             cur.execute(_pg(sql), tuple(params))
             yield from cur
@@ -67,7 +82,7 @@ class PostgresStore(Store):
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        with self._lock, self.conn.transaction():
+        with self._lock, self._errors(), self.conn.transaction():
             yield
 
     def _script(self, sql: str) -> None:
@@ -88,7 +103,7 @@ class PostgresStore(Store):
         """Sentences go with their document (ON DELETE CASCADE)."""
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        folded = fold(query)
+        folded = fold(query.replace("\x00", " "))  # PostgreSQL text cannot hold a NUL
         if not folded:
             return []
         rows = self._run(

@@ -40,6 +40,7 @@ class SQLiteStore(Store):
                 return
             if self.path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
+                self._check_writable(Path(path))
             # Transactions are ours (BEGIN ... COMMIT in _tx), not the sqlite3 module's.
             self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self.conn.row_factory = sqlite3.Row
@@ -52,6 +53,16 @@ class SQLiteStore(Store):
             ) from exc
         except sqlite3.DatabaseError as exc:
             raise self._error(exc, opening=True) from exc
+
+    def _check_writable(self, path: Path) -> None:
+        """Say at once that a knowledge base cannot be written, not at its first write."""
+        if path.exists() and not os.access(path, os.W_OK):
+            raise StoreError(f"{self.path}: the knowledge base is read-only here (no write permission)")
+        if not os.access(path.parent, os.W_OK):
+            raise StoreError(
+                f"{self.path}: the knowledge base is read-only here (its folder cannot be written, and"
+                " SQLite keeps its journal beside it)"
+            )
 
     def _connect_readonly(self, path: Path) -> sqlite3.Connection:
         """Read-only; in a folder we cannot write, SQLite cannot make its shared-memory file, so
@@ -73,6 +84,8 @@ class SQLiteStore(Store):
             )
         if "readonly" in text or "read-only" in text:
             return StoreError(f"{self.path}: the knowledge base is read-only here ({text}); use a copy")
+        if opening and "not a database" in text:  # no SQLite header: some other file
+            return StoreError(f"{self.path}: not a bilateral database ({text})")
         if "malformed" in text or "not a database" in text or "disk image" in text:
             return StoreError(
                 f"{self.path}: the database file is damaged ({text}); restore it from a backup or"
