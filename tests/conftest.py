@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,3 +141,35 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return str(tmp_path / "kb.db")
     server: str = request.getfixturevalue("postgres")
     return new_postgres_db(server)
+
+
+_BEFORE = pytest.StashKey[set[str]]()
+# Caches and the environment, which tools keep in the repository by design.
+OWN_FILES = (".venv/", ".mypy_cache/", ".ruff_cache/", ".pytest_cache/", ".hypothesis/", "build/")
+
+
+def _untracked() -> set[str]:
+    """What is in the repository but not in git (ignored files included), but for caches."""
+    found = subprocess.run(
+        ["git", "ls-files", "--others", "--directory", "--no-empty-directory"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    paths = set(found.stdout.splitlines()) if found.returncode == 0 else set()
+    return {
+        p for p in paths if not p.startswith(OWN_FILES) and "__pycache__" not in p and ".egg-info" not in p
+    }
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_BEFORE] = _untracked()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A test run that leaves files in the repository fails (a test once left two SQLite databases
+    in a folder named 'postgresql:'): tests write under their temporary folders only."""
+    left = sorted(_untracked() - session.config.stash.get(_BEFORE, set()))
+    if left:
+        print(f"\nthe tests left files in the repository: {', '.join(left)}", file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

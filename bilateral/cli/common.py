@@ -24,7 +24,20 @@ from ..kb import KnowledgeBase, Selection
 from ..store import StoreError
 from ..views import Filters, Row
 
-app = typer.Typer(
+
+class App(typer.Typer):
+    """The command line, where a refusal that surfaces in the middle of a command (a database
+    locked, damaged or gone since it was opened) is one error line, not a traceback."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except (StoreError, KnowledgeBaseError) as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}")
+            sys.exit(2)
+
+
+app = App(
     help="Turn articles about relations between states into a cited record of events.",
     no_args_is_help=True,
     add_completion=False,
