@@ -154,6 +154,8 @@ def emit(rows: list[dict[str, Any]], columns: list[str], format: str) -> None:
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+    elif not out.is_terminal:
+        _plain(rows, [c for c in columns if c != "id"] or columns)
     else:
         columns = [c for c in columns if c != "id"] or columns  # ids are for csv, json and links
         table = Table(*columns)
@@ -162,6 +164,17 @@ def emit(rows: list[dict[str, Any]], columns: list[str], format: str) -> None:
         out.print(table)
         if not rows:
             err.print("no rows")
+
+
+def _plain(rows: list[dict[str, Any]], columns: list[str], widest: int = 60) -> None:
+    """A table for a pipe or a file: columns aligned by spaces, no box and no padding to a screen
+    width (a cell wider than `widest` only pushes its own line out of line)."""
+    cells = [[str(row.get(c, "")).replace("\n", " ") for c in columns] for row in rows]
+    widths = [min(widest, max(len(c), *(len(r[i]) for r in cells))) for i, c in enumerate(columns)]
+    for line in [columns, *cells]:
+        sys.stdout.write("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() + "\n")
+    if not rows:
+        err.print("no rows")
 
 
 def progress() -> Progress:

@@ -42,6 +42,7 @@ VIEW_COLUMNS: dict[str, list[str]] = {
         "confidence",
         "conflict",
         "modality",
+        "review",
         "id",
     ],
     "conflicts": ["event", "type", "summary", "role", "value", "documents"],
