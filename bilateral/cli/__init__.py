@@ -104,8 +104,12 @@ def extract(
         else:
             report = _ingest(kb, paths, max_bytes)
             with progress() as bar:
-                task = bar.add_task("analyse", total=kb.pending())
-                kb.analyse(progress=lambda _d: bar.advance(task), n_process=processes)
+                # Until the first document is done, the time goes into loading spaCy's model.
+                task = bar.add_task("loading the language model", total=kb.pending())
+                kb.analyse(
+                    progress=lambda _d: bar.update(task, advance=1, description="analyse"),
+                    n_process=processes,
+                )
             kb.export(out_dir)
         counts = kb.counts()
     err.print(
