@@ -8,21 +8,19 @@ two backends hold the same data and answer the same queries the same way.
 from __future__ import annotations
 
 import json
-from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
 
 from ..models import Document, Entity, Event, Mention, event_from_record, event_to_record
+from .events import EventStore
+from .sql import Row
 
 APP = "bilateral"
 MARK_START, MARK_END = "\x02", "\x03"  # around matched terms in search snippets
 # Search ranks the newest RANKED matching sentences, not all: a word in every document would
 # otherwise be ranked in every sentence that has it, at a cost that grows with the corpus.
 RANKED = 500
-Row = dict[str, Any]
 
 
 class StoreError(Exception):
@@ -48,72 +46,10 @@ def migrations(dialect: str) -> list[str]:
 
 
 SCHEMA_VERSION = len(migrations("sqlite"))
-JUDGEMENT_COLUMNS = ("id", "kind", "target", "role", "value", "other", "author", "at", "note")
 
 
-class Store(ABC):
+class Store(EventStore):
     """A bilateral knowledge base in one SQL database."""
-
-    path: str
-    dialect: str
-
-    # ------------------------------------------------------------ what a backend provides
-
-    @abstractmethod
-    def _run(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        """Run one statement (with `?` placeholders) and return its rows as dicts."""
-
-    @abstractmethod
-    def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        """Run one statement for each row of parameters."""
-
-    @abstractmethod
-    def _iter(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
-        """Run one query and yield its rows a batch at a time, for results too large to hold."""
-
-    @abstractmethod
-    def _tx(self) -> AbstractContextManager[Any]:
-        """A transaction: committed whole on success, rolled back on error."""
-
-    @abstractmethod
-    def _script(self, sql: str) -> None:
-        """Run a migration script (several statements) inside the current transaction."""
-
-    @abstractmethod
-    def _tables(self) -> set[str]: ...
-
-    @abstractmethod
-    def _put_search(self, doc: Document, sentences: list[tuple[int, int]]) -> None:
-        """Index a document's sentences for full-text search."""
-
-    @abstractmethod
-    def _delete_search(self, doc_id: str) -> None: ...
-
-    @abstractmethod
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        """Sentences matching `query`, best first among the newest RANKED; any text is a valid query."""
-
-    @abstractmethod
-    def close(self) -> None: ...
-
-    @contextmanager
-    def _write(self) -> Iterator[None]:
-        """A writing transaction; it moves the generation on, so readers know to reload."""
-        with self._tx():
-            yield
-            self._run(
-                "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT (key)"
-                " DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)"
-            )
-
-    def transaction(self) -> AbstractContextManager[None]:
-        """Several writes as one: readers see all of them or none (a whole consolidation)."""
-        return self._write()
-
-    def data_version(self) -> int:
-        """Changes when a writer commits: the signal to reload cached views."""
-        rows = self._run("SELECT value FROM meta WHERE key = 'generation'")
-        return int(rows[0]["value"]) if rows else 0
 
     # ------------------------------------------------------------ schema
 
@@ -318,33 +254,6 @@ class Store(ABC):
         )
         return [event_from_record(json.loads(r["data"])) for r in rows]
 
-    # ------------------------------------------------------------ fusion's scratch tables
-
-    @contextmanager
-    def scratch(self) -> Iterator[None]:
-        """Temporary tables for fusing more candidates than memory holds (inside a transaction)."""
-        self._run("CREATE TEMP TABLE fusion_input (ord INTEGER, block TEXT, data TEXT)")
-        self._run("CREATE TEMP TABLE fusion_root (block TEXT PRIMARY KEY, root INTEGER)")
-        yield  # on error the transaction's rollback drops them
-        self._run("DROP TABLE fusion_input")
-        self._run("DROP TABLE fusion_root")
-
-    def stage(self, rows: list[tuple[int, str, Event]]) -> None:
-        """Candidates to fuse: (order, a block key, candidate)."""
-        self._many(
-            "INSERT INTO fusion_input VALUES (?,?,?)",
-            [(o, b, json.dumps(event_to_record(e), ensure_ascii=False)) for o, b, e in rows],
-        )
-
-    def staged(self, roots: dict[str, int]) -> Iterator[tuple[int, Event]]:
-        """The staged candidates with the group (`roots` of their block) that may fuse them, by group."""
-        self._many("INSERT INTO fusion_root VALUES (?,?)", list(roots.items()))
-        for r in self._iter(
-            "SELECT r.root, i.data FROM fusion_input i JOIN fusion_root r ON r.block = i.block"
-            " ORDER BY r.root, i.ord"
-        ):
-            yield int(r["root"]), event_from_record(json.loads(r["data"]))
-
     # ------------------------------------------------------------ resolved entities and fused events
 
     def put_entities(self, entities: list[Entity]) -> None:
@@ -428,112 +337,6 @@ class Store(ABC):
         """
         rows = self._run("SELECT name, aliases, country FROM entities WHERE country IS NOT NULL")
         return {alias: r["country"] for r in rows for alias in (r["name"], *json.loads(r["aliases"]))}
-
-    def put_events(self, events: list[Event], actors: dict[str, list[tuple[str, str]]]) -> None:
-        """Replace the fused events, their evidence and their actor index."""
-        with self._write():
-            self.clear_events()
-            self.add_events(events, actors)
-
-    def clear_events(self) -> None:
-        with self._write():
-            self._run("DELETE FROM event_actors")
-            self._run("DELETE FROM evidence")
-            self._run("DELETE FROM events")
-
-    def add_events(self, events: list[Event], actors: dict[str, list[tuple[str, str]]]) -> None:
-        """Add fused events with their evidence and actor index (`actors` by event id)."""
-        with self._write():
-            self._many(
-                "INSERT INTO events VALUES (?,?,?,?,?,?)",
-                [
-                    (
-                        e.id,
-                        e.type,
-                        e.date,
-                        e.modality,
-                        len(e.docs),
-                        json.dumps(event_to_record(e), ensure_ascii=False),
-                    )
-                    for e in events
-                ],
-            )
-            self._many(
-                "INSERT INTO evidence VALUES (?,?,?,?,?)",
-                [(e.id, s.doc, s.start, s.end, s.text) for e in events for s in e.evidence],
-            )
-            self._many(
-                "INSERT INTO event_actors (event_id, role, value, type, date) VALUES (?,?,?,?,?)",
-                [(e.id, role, value, e.type, e.date) for e in events for role, value in actors.get(e.id, [])],
-            )
-
-    def timeline(self, actor: str | None = None, limit: int = 100, offset: int = 0) -> list[Event]:
-        """A page of events in date order (undated last), of one actor if given (a key as the actor
-        index holds it: an ISO code, or a folded name). Only the page's events are read."""
-        # The page's ids come in order from an index (the actor index carries type and date).
-        page = (
-            "SELECT event_id FROM event_actors WHERE value = ? ORDER BY date IS NULL, date, type, event_id"
-            if actor
-            else "SELECT id FROM events ORDER BY date IS NULL, date, type, id"
-        )
-        rows = self._run(
-            f"SELECT data FROM events WHERE id IN ({page} LIMIT ? OFFSET ?)"
-            " ORDER BY date IS NULL, date, type, id",
-            ((actor,) if actor else ()) + (limit, offset),
-        )
-        return [event_from_record(json.loads(r["data"])) for r in rows]
-
-    def events(self, type: str | None = None, actor: str | None = None) -> list[Event]:
-        sql = "SELECT e.data FROM events e WHERE 1 = 1"
-        params: list[Any] = []
-        if actor:
-            sql += " AND e.id IN (SELECT a.event_id FROM event_actors a WHERE a.value = ?)"
-            params.append(actor)
-        if type:
-            sql += " AND e.type = ?"
-            params.append(type)
-        sql += " ORDER BY e.type, e.date IS NULL, e.date, e.id"
-        return [event_from_record(json.loads(r["data"])) for r in self._run(sql, params)]
-
-    # ------------------------------------------------------------ judgements
-
-    def put_judgements(self, rows: list[dict[str, Any]]) -> int:
-        """Add judgements (dicts of the table's columns); one already stored (same id) is left as it
-        is, so that importing a file twice changes nothing. Returns how many were new."""
-        with self._write():
-            known = {r["id"] for r in self._run("SELECT id FROM judgements")}
-            new = [r for r in rows if r["id"] not in known]
-            self._many(
-                "INSERT INTO judgements (id, kind, target, role, value, other, author, at, note)"
-                " VALUES (?,?,?,?,?,?,?,?,?)",
-                [tuple(r[c] for c in JUDGEMENT_COLUMNS) for r in new],
-            )
-            return len(new)
-
-    def judgements(self) -> list[dict[str, Any]]:
-        """Every judgement, oldest first (they are applied in this order)."""
-        return self._run(f"SELECT {', '.join(JUDGEMENT_COLUMNS)} FROM judgements ORDER BY at, id")
-
-    def events_citing(self, doc: str, start: int, end: int) -> list[str]:
-        """The ids of the events whose evidence overlaps a span."""
-        rows = self._run(
-            'SELECT DISTINCT event_id FROM evidence WHERE doc = ? AND start < ? AND "end" > ?',
-            (doc, end, start),
-        )
-        return sorted(r["event_id"] for r in rows)
-
-    def event(self, event_id: str) -> Event | None:
-        rows = self._run("SELECT data FROM events WHERE id = ?", (event_id,))
-        return event_from_record(json.loads(rows[0]["data"])) if rows else None
-
-    def replace_events(
-        self, remove: list[str], events: list[Event], actors: dict[str, list[tuple[str, str]]]
-    ) -> None:
-        """Remove events by id and add others, in one transaction (a judgement's result)."""
-        with self._write():
-            for table, column in (("event_actors", "event_id"), ("evidence", "event_id"), ("events", "id")):
-                self._many(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in remove])
-            self.add_events(events, actors)
 
     def counts(self) -> dict[str, int]:
         tables = ("documents", "sentences", "mentions", "entities", "events", "evidence")

@@ -20,7 +20,8 @@ from psycopg.rows import dict_row
 
 from ..models import Document
 from ..nlp.lexicon import fold
-from .base import MARK_END, MARK_START, RANKED, Row, SearchHit, Store, StoreError
+from .base import MARK_END, MARK_START, RANKED, SearchHit, Store, StoreError
+from .sql import Row
 
 CONFIG = "bilateral"  # English stems, no stop words (migration 007): "drones" finds "drone"
 

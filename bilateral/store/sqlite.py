@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Document
-from .base import MARK_END, MARK_START, RANKED, Row, SearchHit, Store, StoreError
+from .base import MARK_END, MARK_START, RANKED, SearchHit, Store, StoreError
+from .sql import Row
 
 # Seconds a writer waits for another process's write transaction (a consolidation of a large
 # corpus holds one for minutes) before giving up with a message instead of "database is locked".
