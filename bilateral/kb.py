@@ -110,6 +110,19 @@ class KnowledgeBase:
 
         return consolidate(self.store)
 
+    def remove(self, doc_ids: Iterable[str]) -> list[str]:
+        """Remove documents and everything derived from them, then consolidate again (events
+        that only they reported are gone; judgements on those become orphans, kept). Returns the
+        ids removed; an unknown id is an error and nothing is removed."""
+        ids = list(doc_ids)
+        if unknown := [i for i in ids if not self.store.id_taken(i)]:
+            raise KnowledgeBaseError(f"no document {unknown[0]!r} (bilateral docs lists them)")
+        with self.store.transaction():
+            for doc_id in ids:
+                self.store.remove_document(doc_id)
+        self.consolidate()
+        return ids
+
     # ------------------------------------------------------------ review
 
     def judge(

@@ -123,3 +123,19 @@ def test_the_review_commands(sample_db: Path, tmp_path: Path) -> None:
     assert again.returncode == 0 and "0 new judgements of 1" in again.stderr
     register = json.loads(run("register", "arms", "--format", "json").stdout)
     assert next(r for r in register if r["designation"] == "FK-3")["number_ordered"] == 12
+
+
+def test_removing_a_document_removes_what_it_alone_reported(db: str, tmp_path: Path) -> None:
+    with bilateral.open(db) as kb:
+        kb.extract([EXAMPLES], tmp_path / "out")
+        drones = _arms(kb)["CH-92A"]
+        assert drones.docs == ["01_drones"]
+        kb.judge("set", drones.id, "quantity", "7")
+        with pytest.raises(KnowledgeBaseError, match="no document 'nope'"):
+            kb.remove(["01_drones", "nope"])
+        assert "01_drones" in {d.id for d in kb.documents()}  # nothing removed
+        assert kb.remove(["01_drones"]) == ["01_drones"]
+        assert "CH-92A" not in _arms(kb) and "01_drones" not in {d.id for d in kb.documents()}
+        assert not any(m.doc == "01_drones" for e in kb.entities() for m in e.mentions)
+        # The judgement on the removed event is kept and reported, not dropped.
+        assert [j.target["identity"]["system"] for j in kb.judgements(orphans=True)] == ["CH-92A"]

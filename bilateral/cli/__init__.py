@@ -120,6 +120,18 @@ def extract(
         raise typer.Exit(1)
 
 
+@app.command()
+def remove(
+    docs: Annotated[list[str], typer.Argument(help="Document ids, as `bilateral docs` lists them.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Remove documents and everything derived from them; the events are rebuilt without them."""
+    with opened(db, readonly=False) as kb:
+        removed = kb.remove(docs)
+        counts = kb.counts()
+    err.print(f"removed {len(removed)}; {counts['documents']} documents, {counts['events']} events left")
+
+
 # ---------------------------------------------------------------- reading commands
 
 

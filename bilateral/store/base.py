@@ -129,6 +129,16 @@ class Store(EventStore):
             )
             self._put_search(doc, sentences)
 
+    def remove_document(self, doc_id: str) -> bool:
+        """Delete a document and what was derived from it alone (its sentences, mentions and
+        candidates go with it); whether it was there. Consolidation then rebuilds the rest."""
+        with self._write():
+            if not self.id_taken(doc_id):
+                return False
+            self._delete_search(doc_id)
+            self._run("DELETE FROM documents WHERE id = ?", (doc_id,))
+            return True
+
     def documents(self, ids: Iterable[str] | None = None) -> list[Document]:
         if ids is None:
             return [_document(r) for r in self._run("SELECT * FROM documents ORDER BY id")]
