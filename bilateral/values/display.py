@@ -35,6 +35,11 @@ def year(value: Any) -> str:
     return str(value)[:4] if value else ""
 
 
+def number(value: Any) -> Any:
+    """A number as people write it: 63.0 is 63."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def shorten(value: Any, width: int) -> str:
     text = str(value)
     return text if len(text) <= width else text[: width - 3].rstrip() + "…"
@@ -47,4 +52,5 @@ FILTERS = {
     "blank": blank,
     "year": year,
     "shorten": shorten,
+    "number": number,
 }
