@@ -142,3 +142,6 @@ def test_ftm_statements_carry_their_origin(sample_db: Path, tmp_path: Path) -> N
     trips = {s.entity_id for s in statements if s.schema == "Trip"}
     states = {s.value for s in statements if s.prop == "wikidataId"}
     assert trips and {"Q148", "Q403"} <= states  # China, Serbia
+    projects = {s.entity_id for s in statements if s.schema == "Project"}
+    roles = {s.value for s in statements if s.schema == "ProjectParticipant" and s.prop == "role"}
+    assert projects and roles == {"lender", "borrower"}  # what loans finance, and who takes part

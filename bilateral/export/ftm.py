@@ -134,7 +134,29 @@ def _event(b: _Builder, e: Event) -> EntityProxy:
             for v in value if isinstance(value, list) else [value]:
                 proxy.add(prop, b.actor(v, spec.schema))
     proxy.id = _fid(e.id)
+    if type_.ftm_project and isinstance(project := e.args.get(type_.ftm_project), str):
+        _project(b, e, project)
     return proxy
+
+
+def _project(b: _Builder, e: Event, name: str) -> None:
+    """What an event finances or builds, as a Project with each actor of the event taking part."""
+    project = model.make_entity("Project")
+    project.id = _fid(e.id, "project")
+    project.add("name", name)
+    project.add("date", e.date)
+    project.add("summary", summary(e))
+    b.add(project)
+    for role in ontology()[e.type].actor_roles:
+        value = e.args.get(role)
+        for v in value if isinstance(value, list) else [value]:
+            if (actor := b.actor(v)) is not None:
+                link = model.make_entity("ProjectParticipant")
+                link.id = _fid(e.id, "project", role, actor.id or "")
+                link.add("project", project)
+                link.add("participant", actor)
+                link.add("role", role)
+                b.add(link)
 
 
 def check_mappings() -> None:

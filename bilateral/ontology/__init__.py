@@ -80,6 +80,7 @@ class EventType:
     register: Register | None
     ftm_schema: str
     ftm: dict[str, FtmProperty]
+    ftm_project: str | None  # a role naming what is built or financed: a FollowTheMoney Project
     path: str
     _same: Callable[..., Any] = field(repr=False)
     _block: Callable[..., Any] = field(repr=False)
@@ -215,6 +216,7 @@ def _build(name: str, path: Path, data: dict[str, Any]) -> EventType:
         register=_register(name, data["register"], roles, known) if data.get("register") else None,
         ftm_schema=str(ftm["schema"]),
         ftm={p: _ftm_property(spec, roles, known) for p, spec in ftm["properties"].items()},
+        ftm_project=known(ftm["project"], "ftm project")[0] if ftm.get("project") else None,
         path=str(path),
         _same=expression(str(data["same"]), roles, ["a", "b"]),
         _block=expression(str(data["block"]), roles, ["a"]),
