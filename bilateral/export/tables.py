@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import views
 from ..models import Document, Entity, Event
+from ..views.registers import CITED, cited
 from . import atomic
 
 
@@ -31,9 +32,11 @@ def write_tables(
         for kind in views.REGISTERS
     }
     counts["quotes"] = write_csv(folder / "quotes.csv", views.quotes(events, docs), views.COLUMNS["quotes"])
-    counts["timeline"] = write_csv(folder / "timeline.csv", views.timeline(events), views.COLUMNS["timeline"])
+    timeline, conflicts = cited(views.timeline(events), events, docs), views.conflicts(events)
+    counts["timeline"] = write_csv(folder / "timeline.csv", timeline, [*views.COLUMNS["timeline"], *CITED])
+    conflicts = cited(conflicts, events, docs, key="event")
     counts["conflicts"] = write_csv(
-        folder / "conflicts.csv", views.conflicts(events), views.COLUMNS["conflicts"]
+        folder / "conflicts.csv", conflicts, [*views.COLUMNS["conflicts"], *CITED]
     )
     counts["sources"] = write_csv(
         folder / "sources.csv", views.sources(events, docs), views.COLUMNS["sources"]
@@ -53,6 +56,6 @@ def write_tables(
         }
         for e in sorted(events, key=lambda e: e.id)
     ]
-    columns = ["id", "type", "date", "modality", "summary", "sources", "args", "conflicts"]
-    counts["events"] = write_csv(folder / "events.csv", event_rows, columns)
+    columns = ["id", "type", "date", "modality", "summary", "sources", "args", "conflicts", *CITED]
+    counts["events"] = write_csv(folder / "events.csv", cited(event_rows, events, docs), columns)
     return counts

@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import views
 from ..models import Document, Entity, Event
+from ..views.registers import CITED, cited
 from . import atomic
 
 DATE_COLUMNS = {"date", "signed", "effective", "published", "first", "last", "year_of_order"}
@@ -52,8 +53,10 @@ def write_xlsx(
         kind: (views.COLUMNS[kind], views.register(kind, events, docs)) for kind in views.REGISTERS
     }
     sheets["quotes"] = (views.COLUMNS["quotes"], views.quotes(events, docs))
-    sheets["timeline"] = (views.COLUMNS["timeline"], views.timeline(events))
-    sheets["conflicts"] = (views.COLUMNS["conflicts"], views.conflicts(events))
+    timeline = cited(views.timeline(events), events, docs)
+    sheets["timeline"] = ([*views.COLUMNS["timeline"], *CITED], timeline)
+    conflicts = cited(views.conflicts(events), events, docs, key="event")
+    sheets["conflicts"] = ([*views.COLUMNS["conflicts"], *CITED], conflicts)
     ordered = sorted(entities, key=lambda e: (e.type, e.name, e.id))
     sheets["entities"] = (views.COLUMNS["entities"], [views.entity_row(e) for e in ordered])
     sources = views.sources(events, docs)

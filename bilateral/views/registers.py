@@ -77,6 +77,19 @@ def review_note(event: Event) -> str:
     return "; ".join(p for p in parts if p)
 
 
+# What a table export adds to rows that cite one event each (the timeline's rows, the conflicts').
+CITED = ["source_titles", "source_outlets", "source_dates", "source_urls", "evidence"]
+
+
+def cited(
+    rows: list[Row], events: Iterable[Event], docs: Mapping[str, Document], key: str = "id"
+) -> list[Row]:
+    """Rows with their event's sources (titles, outlets, dates, URLs, cited spans) added, for the
+    CSV files and the workbook: every row of a table export says where it comes from."""
+    by_id = {e.id: e for e in events}
+    return [row | {c: provenance(by_id[row[key]], docs)[c] for c in CITED} for row in rows]
+
+
 def conflict_note(event: Event) -> str:
     parts = []
     for c in event.conflicts:
