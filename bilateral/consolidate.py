@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from itertools import groupby
 
-from . import review
+from . import changes, review
 from .events.actors import actor_key, actor_roles
 from .fusion import Components, blocks, fuse
 from .models import Entity, Event
@@ -25,13 +25,15 @@ from .store import Store
 BATCH = 500  # documents per pass step
 
 
-def consolidate(store: Store, batch: int = BATCH) -> list[Judgement]:
-    """Resolve entities across documents, fuse event candidates into events, then apply the
-    analysts' judgements; returns the judgements whose event is gone (orphans)."""
+def consolidate(store: Store, batch: int = BATCH, analysed: int = 0, analyser: str = "") -> list[Judgement]:
+    """Resolve entities across documents, fuse event candidates into events, apply the analysts'
+    judgements and record what the run changed; returns the judgements whose event is gone."""
     with store.transaction():
         entities = _resolve(store, batch)
         _fuse(store, batch, entities)
-        return review.apply(store, store.countries())
+        orphans = review.apply(store, store.countries())
+        changes.record(store, analysed, analyser)
+        return orphans
 
 
 def _resolve(store: Store, batch: int) -> list[Entity]:

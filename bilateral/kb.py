@@ -7,19 +7,18 @@ by the methods that need them, so that `bilateral timeline` starts at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import views
 from .checks import KnowledgeBaseError, check_actor, check_filters, check_query, location
 from .events.actors import actor_key
 from .ingest.run import IngestReport as IngestReport  # re-exported: the API returns it
 from .models import Document, Entity, Event, Mention
 from .store import SearchHit, Store, open_store
-from .views import Filters, Row
+from .views import Filters
+from .views.selection import Selection as Selection
 
 if TYPE_CHECKING:
     from .ingest.run import Progress
@@ -100,15 +99,24 @@ class KnowledgeBase:
                 self.store.put_analysis(doc, found, candidates, analyser())
                 if progress:
                     progress(doc.id)
-        self.consolidate()
+        self.consolidate(len(ids), analyser())
         return len(ids)
 
-    def consolidate(self) -> list[Judgement]:
+    def consolidate(self, analysed: int = 0, analyser: str = "") -> list[Judgement]:
         """The corpus-level stages: resolve entities across documents, fuse events, apply the
-        analysts' judgements; returns the judgements whose event is gone (orphans)."""
+        analysts' judgements, record what changed; returns the judgements whose event is gone."""
         from .consolidate import consolidate
 
-        return consolidate(self.store)
+        return consolidate(self.store, analysed=analysed, analyser=analyser)
+
+    def changes(self, since: int | str | None = None) -> list[dict[str, Any]]:
+        """What the runs after `since` changed: a run number, a date (the runs from that day), or
+        by default the last run alone."""
+        from .changes import after
+
+        if since is not None and not str(since).isdigit():
+            check_filters(Filters(since=str(since)))
+        return self.store.changes(after(self.store.runs(), since))
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:
         """Remove documents and everything derived from them, then consolidate again (events
@@ -341,55 +349,6 @@ class KnowledgeBase:
     def data_version(self) -> int:
         """Changes when a writer commits: the signal to reload what a reader keeps."""
         return self.store.data_version()
-
-
-@dataclass
-class Selection:
-    """Events chosen by one set of filters, with the views over them as rows (plain dicts whose
-    columns are `views.COLUMNS[view]`): what the CLI prints, the web app serves and exports write."""
-
-    events: list[Event]
-    countries: dict[str, str] = field(default_factory=dict)
-    documents: Callable[[], dict[str, Document]] = dict
-
-    @cached_property
-    def _documents(self) -> dict[str, Document]:
-        return self.documents()
-
-    def timeline(self) -> list[Row]:
-        return views.timeline(self.events)
-
-    def register(self, kind: str) -> list[Row]:
-        if kind not in views.REGISTERS:
-            raise KnowledgeBaseError(f"no register {kind!r}; choose from {', '.join(views.REGISTERS)}")
-        return views.register(kind, self.events, self._documents)
-
-    def conflicts(self) -> list[Row]:
-        return views.conflicts(self.events)
-
-    def quotes(self, speaker: str | None = None) -> list[Row]:
-        return views.quotes(self.events, self._documents, speaker)
-
-    def actors(self) -> list[Row]:
-        return views.actors(self.events)
-
-    def relationship(self, a: str, b: str) -> list[Row]:
-        return views.relationship(self.events, a, b, self.countries)
-
-    def sources(self) -> list[Row]:
-        """Each document that reports a selected event, once, with its metadata."""
-        return views.sources(self.events, self._documents)
-
-    def view(self, name: str, **options: Any) -> list[Row]:
-        """A view by name (`timeline`, a register's name, `conflicts`, `quotes`, `actors`, `sources`)."""
-        if name in views.REGISTERS:
-            return self.register(name)
-        if name in ("timeline", "conflicts", "actors", "sources"):
-            rows: list[Row] = getattr(self, name)()
-            return rows
-        if name == "quotes":
-            return self.quotes(options.get("speaker"))
-        raise KnowledgeBaseError(f"no view {name!r}")
 
 
 def open(db: str | Path = "bilateral.db", readonly: bool = False) -> KnowledgeBase:

@@ -120,6 +120,20 @@ def extract(
         raise typer.Exit(1)
 
 
+CHANGE_COLUMNS = ["run", "at", "kind", "type", "summary", "detail", "event_id"]
+
+
+@view_command(takes=())
+def changes(
+    ask: Ask,
+    runs_since: Annotated[
+        str | None, typer.Option("--since", help="A run number or a date (default: the last run).")
+    ] = None,
+) -> tuple[list[Row], list[str]]:
+    """What runs changed: new events, new evidence, changed values, new conflicts, events gone."""
+    return ask.kb.changes(runs_since), CHANGE_COLUMNS
+
+
 @app.command()
 def remove(
     docs: Annotated[list[str], typer.Argument(help="Document ids, as `bilateral docs` lists them.")],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -148,3 +148,33 @@ class EventStore(SQLStore):
             for table, column in (("event_actors", "event_id"), ("evidence", "event_id"), ("events", "id")):
                 self._many(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in remove])
             self.add_events(events, actors)
+
+    # ------------------------------------------------------------ runs and what they changed
+
+    def event_states(self) -> list[Event]:
+        """The events as the last run left them (what the next run is compared with)."""
+        return [event_from_record(json.loads(r["data"])) for r in self._run("SELECT data FROM event_states")]
+
+    def put_run(
+        self, at: str, documents: int, analysed: int, analyser: str, changes: Sequence[tuple[str, ...]]
+    ) -> int:
+        """Record a consolidation and what it changed; its events become the state to compare with."""
+        with self._write():
+            last = self._run("SELECT max(id) AS n FROM runs")[0]["n"]
+            run = int(last or 0) + 1
+            self._run("INSERT INTO runs VALUES (?,?,?,?,?)", (run, at, documents, analysed, analyser))
+            self._many("INSERT INTO changes VALUES (?,?,?,?,?,?)", [(run, *c) for c in changes])
+            self._run("DELETE FROM event_states")
+            self._run("INSERT INTO event_states (event_id, type, data) SELECT id, type, data FROM events")
+            return run
+
+    def runs(self) -> list[dict[str, Any]]:
+        return self._run("SELECT id, at, documents, analysed, analyser FROM runs ORDER BY id")
+
+    def changes(self, since: int) -> list[dict[str, Any]]:
+        """What the runs after `since` changed, oldest first."""
+        return self._run(
+            "SELECT c.run, r.at, c.kind, c.type, c.summary, c.detail, c.event_id FROM changes c"
+            " JOIN runs r ON r.id = c.run WHERE c.run > ? ORDER BY c.run, c.type, c.event_id, c.kind",
+            (since,),
+        )
