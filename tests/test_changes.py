@@ -30,6 +30,12 @@ def test_each_run_records_what_it_changed(db: str, tmp_path: Path) -> None:
         assert ("new evidence", "02_more") in second and ("new conflict", "quantity: 6, 9") in second
         assert all(c["run"] == 2 for c in kb.changes())
         assert len(kb.changes(since=0)) == len(first) + len(second)
+        from fastapi.testclient import TestClient
+
+        from bilateral.web.app import create_app
+
+        overview = TestClient(create_app(db)).get("/").text  # the overview's "new in the last run"
+        assert "New in the last run" in overview and "quantity: 6, 9" in overview
         kb.remove(["02_more"])
         # The drones event is the same event with one source fewer: neither new nor gone.
         assert not any(c["kind"] in ("new event", "gone") for c in kb.changes())

@@ -167,6 +167,11 @@ class Data:
         with self._lock:
             return self.kb.entity_documents(entity_id)
 
+    def changes(self) -> list[dict[str, Any]]:
+        """What the last run changed."""
+        with self._lock:
+            return self.kb.changes()
+
     def report(self, actors: list[str], format: str) -> str:
         with self._lock:
             return self.kb.report(actors, format)

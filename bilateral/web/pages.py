@@ -87,6 +87,8 @@ def overview(data: DataDep) -> Page:
             "recent": recent,
             "conflicts": conflicts,
             "shown_conflicts": OVERVIEW_CONFLICTS,
+            "changes": snap.memo("changes", data.changes),
+            "reviewed": sum(1 for e in events if e.review or e.corrections),
         }
 
     return Page(
