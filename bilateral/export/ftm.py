@@ -24,7 +24,7 @@ from ..nlp.lexicon import load
 from ..ontology import OntologyError, ontology
 from ..views import summary
 from ..views.registers import helpers
-from . import atomic
+from .jsonl import write_jsonl
 
 NS = "bilateral"
 # Our organisation sub-kinds to FtM schemata.
@@ -217,21 +217,15 @@ def ftm_statements(
                 yield sourced
 
 
+def _line(row: object) -> str:
+    return json.dumps(row, ensure_ascii=False, sort_keys=True)
+
+
 def write_statements(path: Path, statements: Iterable[Statement]) -> int:
     """FtM statements as JSON lines (`ftm` and nomenklatura read them)."""
-    count = 0
-    with atomic(path) as fh:
-        for statement in statements:
-            fh.write(json.dumps(statement.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
-            count += 1
-    return count
+    return write_jsonl(path, (_line(s.to_dict()) for s in statements))
 
 
 def write_ftm(path: Path, rows: Iterable[EntityProxy]) -> int:
     """One FtM entity per line (the format `ftm` and Aleph read)."""
-    count = 0
-    with atomic(path) as fh:
-        for proxy in rows:
-            fh.write(json.dumps(proxy.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
-            count += 1
-    return count
+    return write_jsonl(path, (_line(p.to_dict()) for p in rows))
