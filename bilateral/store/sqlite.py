@@ -32,6 +32,7 @@ class SQLiteStore(Store):
         """
         self.path = str(path)
         self.timeout = timeout
+        _check_header(Path(path))
         try:
             if readonly:
                 if not Path(path).is_file():
@@ -206,3 +207,14 @@ def _statements(script: str) -> list[str]:
     """The statements of a migration script (no semicolons inside our statements)."""
     lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def _check_header(path: Path) -> None:
+    """A file that is there but is not SQLite at all is some other file, not a damaged database."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return  # missing or unreadable: said when it is opened
+    if head and head != b"SQLite format 3\x00":
+        raise StoreError(f"{path}: not a bilateral database (not an SQLite file)")
