@@ -173,3 +173,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if left:
         print(f"\nthe tests left files in the repository: {', '.join(left)}", file=sys.stderr)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def conflict_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Our example articles and one more that gives the drones' number differently: a knowledge
+    base where sources disagree, whatever the extractor makes of the sample corpus."""
+    import bilateral
+
+    folder = tmp_path_factory.mktemp("conflict")
+    shutil.copytree(EXAMPLES, folder / "articles")
+    (folder / "articles" / "04_nine.txt").write_text(
+        "Nine drones, says the ministry\n\nSerbia received nine CH-92A combat drones from China last "
+        "week, the defence ministry said.\n",
+        encoding="utf-8",
+    )
+    with bilateral.open(folder / "kb.db") as kb:
+        kb.extract([folder / "articles"], folder / "out")
+    return folder / "kb.db"

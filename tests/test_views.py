@@ -85,9 +85,12 @@ def test_actor_includes_people_acting_for_the_state(sample_db: Path) -> None:
     assert any(r["date"] == "2023-10-17" for r in meetings)
 
 
-def test_conflicts_list_the_documents_behind_each_value(sample_db: Path) -> None:
-    rows = _json(sample_db, "conflicts")
-    assert rows, "the sample corpus dates Xi Jinping's 2024 visit to 7 and to 8 May"
+def test_conflicts_list_the_documents_behind_each_value(conflict_db: Path) -> None:
+    rows = _json(conflict_db, "conflicts")
+    assert {(r["role"], str(r["value"]), r["documents"]) for r in rows} == {
+        ("quantity", "6", "01_drones"),
+        ("quantity", "9", "04_nine"),
+    }
     for row in rows:
         assert row["documents"], row
     by_event: dict[str, set[str]] = {}
