@@ -147,7 +147,7 @@ def _stored(store: Store, event_id: str) -> Event:
     return event
 
 
-def _find(store: Store, target: dict[str, Any]) -> Event | None:
+def find(store: Store, target: dict[str, Any]) -> Event | None:
     """The stored event a key names: of its type, citing one of its spans with the same
     identifying values; else the one event with those values; else the one citing its spans
     (an extractor that now reads a value differently). None when that is not one event."""
@@ -181,8 +181,8 @@ def apply(store: Store, countries: dict[str, str]) -> list[Judgement]:
 
     orphans = []
     for judgement in map(Judgement.from_row, store.judgements()):
-        event = _find(store, judgement.target)
-        other = _find(store, judgement.other) if judgement.other else None
+        event = find(store, judgement.target)
+        other = find(store, judgement.other) if judgement.other else None
         if event is None or (judgement.kind == "merge" and other is None):
             orphans.append(judgement)
             continue
@@ -227,7 +227,7 @@ def orphans(store: Store) -> list[Judgement]:
     return [
         j
         for j in map(Judgement.from_row, store.judgements())
-        if _find(store, j.target) is None or (j.other is not None and _find(store, j.other) is None)
+        if find(store, j.target) is None or (j.other is not None and find(store, j.other) is None)
     ]
 
 

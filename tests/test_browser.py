@@ -118,3 +118,31 @@ def test_register_filter_and_csv_link(server: str, browser: WebDriver) -> None:
     assert download.startswith(server + "/timeline.csv?") and "actor=Serbia" in download
     browser.get(server + "/register/arms")
     assert "FK-3" in browser.find_element(By.CSS_SELECTOR, "table.data").text
+
+
+def test_review_in_the_browser(conflict_db: Path, tmp_path: Path, browser: WebDriver, shots: Path) -> None:
+    """`serve --review`: accept and correct an event from its page in Chromium; the guards let the
+    browser's own forms through (Sec-Fetch-Site: same-origin) and the changes show at once."""
+    import bilateral
+
+    db = tmp_path / "kb.db"
+    shutil.copy(conflict_db, db)
+    with bilateral.open(db, readonly=True) as kb:
+        event = next(e.id for e in kb.events("arms_transfer") if e.args["system"] == "CH-92A")
+    with serving(db, "--review") as url:
+        browser.get(f"{url}/event/{event}")
+        browser.find_element(By.XPATH, "//button[text()='Accept']").click()
+        WebDriverWait(browser, 10).until(
+            ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "accepted by")
+        )
+        form = browser.find_element(By.CSS_SELECTOR, "form.correct")
+        form.find_element(By.CSS_SELECTOR, "select[name=role] option[value=quantity]").click()
+        form.find_element(By.NAME, "value").send_keys("nine")
+        form.find_element(By.NAME, "note").send_keys("the ministry's release")
+        form.find_element(By.TAG_NAME, "button").click()
+        WebDriverWait(browser, 10).until(
+            ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "corrected; extracted: 6")
+        )
+        _shot(browser, shots, "review")
+    with bilateral.open(db, readonly=True) as kb:
+        assert [j.kind for j in kb.judgements()] == ["accept", "set"]

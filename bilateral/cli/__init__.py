@@ -319,14 +319,17 @@ def serve(
     ),
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option("--workers", help="Server processes (each keeps a snapshot).")] = 1,
+    reviewing: Annotated[
+        bool, typer.Option("--review", help="Let analysts accept, reject, correct and annotate events.")
+    ] = False,
 ) -> None:
-    """Browse and search the knowledge base in a local web app (read-only)."""
+    """Browse and search the knowledge base in a local web app (read-only unless --review)."""
     with opened(db):  # refuses a missing or foreign knowledge base before the server starts
         pass
     from ..web import serve as run
 
     try:
-        run(db, host, port, workers)
+        run(db, host, port, workers, reviewing)
     except (StoreError, KnowledgeBaseError) as exc:
         raise fail(str(exc)) from exc
 

@@ -7,16 +7,23 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from ..checks import KnowledgeBaseError
 from .app import create_app
 
 __all__ = ["create_app", "from_environment", "serve"]
 DB_VARIABLE = "BILATERAL_SERVE_DB"
 
 
-def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+def serve(
+    db: str | Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 1, review: bool = False
+) -> None:
     """Run the app on a real ASGI server until interrupted; `workers` > 1 starts that many server
-    processes (each with its own snapshot), which uvicorn imports by name."""
+    processes (each with its own snapshot), which uvicorn imports by name; `review` lets analysts
+    judge events (one process: its forms' token is the process's)."""
     import uvicorn
+
+    if review and workers > 1:
+        raise KnowledgeBaseError("review mode runs one server process: drop --workers")
 
     if workers > 1:
         os.environ[DB_VARIABLE] = str(db)
@@ -29,7 +36,7 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, workers: in
             log_level="info",
         )
     else:
-        uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(db, review=review), host=host, port=port, log_level="info")
 
 
 def from_environment() -> FastAPI:

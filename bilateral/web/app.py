@@ -45,9 +45,10 @@ ROUTES: list[tuple[Callable[..., Page], dict[str, str]]] = [
 ]
 
 
-def create_app(db: str | Path, cache_entries: int = CACHE_ENTRIES) -> FastAPI:
+def create_app(db: str | Path, cache_entries: int = CACHE_ENTRIES, review: bool = False) -> FastAPI:
     """The app over the knowledge base in `db` (opened read-only); `cache_entries` answers are kept
-    (0: none, to measure what the cache saves)."""
+    (0: none, to measure what the cache saves); `review` adds the review forms and their one
+    write route (see `web.review`)."""
     data = Data(db)
     app = FastAPI(
         title="bilateral",
@@ -71,6 +72,11 @@ def create_app(db: str | Path, cache_entries: int = CACHE_ENTRIES) -> FastAPI:
                 description=view.__doc__,
                 response_class=HTMLResponse if fmt == "html" else Response,
             )
+
+    if review:
+        from .review import add_review
+
+        add_review(app, db, data)
 
     @app.get("/report", include_in_schema=False)
     def report(

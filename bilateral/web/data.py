@@ -140,6 +140,10 @@ class Data:
             self._checked = time.monotonic()
             return self._snapshot
 
+    def changed(self) -> None:
+        """This process wrote: look at the data version on the next request."""
+        self._checked = 0.0
+
     def fresh_version(self) -> int | None:
         """The data version if it was looked at within the last second (no I/O), else None."""
         snap = self._snapshot

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from .. import views
 from ..models import Document, Entity, Event
+from ..ontology import ontology
 from ..views import Row
 from .data import Data, Snapshot
 from .markup import in_context, reading_view, snippet, url_id
@@ -222,7 +223,8 @@ def event(data: DataDep, event_id: str) -> Page:
     def html() -> dict[str, Any]:
         docs = {d: data.document(d) for d in dict.fromkeys(s.doc for s in found.evidence)}
         evidence = [(s, doc, in_context(doc.text, s)) for s in found.evidence if (doc := docs[s.doc])]
-        return {"event": found, "evidence": evidence, "summary": views.summary(found)}
+        roles = list(ontology()[found.type].roles)  # what review mode's correction form offers
+        return {"event": found, "evidence": evidence, "summary": views.summary(found), "roles": roles}
 
     return Page("event.html.j2", html, lambda: {**found.export(), "summary": views.summary(found)})
 

@@ -1,0 +1,69 @@
+"""Review mode in the web app: off by default; with it, judgements from the event page, each write
+a POST with the page's token from this server's own pages."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+import bilateral
+from bilateral.web.app import create_app
+
+SAME = {"Sec-Fetch-Site": "same-origin"}
+
+
+@pytest.fixture()
+def kb_copy(conflict_db: Path, tmp_path: Path) -> Path:
+    shutil.copy(conflict_db, tmp_path / "kb.db")
+    return tmp_path / "kb.db"
+
+
+def _drones(db: Path) -> str:
+    with bilateral.open(db, readonly=True) as kb:
+        return next(e.id for e in kb.events("arms_transfer") if e.args["system"] == "CH-92A")
+
+
+def test_without_review_nothing_can_be_written(kb_copy: Path) -> None:
+    event = _drones(kb_copy)
+    with TestClient(create_app(kb_copy)) as client:
+        assert 'method="post"' not in client.get(f"/event/{event}").text
+        answer = client.post(f"/review/event/{event}", data={"kind": "reject"}, headers=SAME)
+        assert answer.status_code in (404, 405)
+    with bilateral.open(kb_copy, readonly=True) as kb:
+        assert kb.judgements() == []
+
+
+def test_review_accept_correct_and_the_guards(kb_copy: Path) -> None:
+    event = _drones(kb_copy)
+    with TestClient(create_app(kb_copy, review=True)) as client:
+        page = client.get(f"/event/{event}").text
+        token = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert token and 'action="/review/event/' in page
+        form = {"csrf": token.group(1), "kind": "set", "role": "quantity", "value": "nine"}
+        url = f"/review/event/{event}"
+        # No token, a wrong token, another site: refused, nothing written.
+        assert client.post(url, data={**form, "csrf": ""}, headers=SAME).status_code == 403
+        assert client.post(url, data={**form, "csrf": "x" * 43}, headers=SAME).status_code == 403
+        assert client.post(url, data=form, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+        assert client.post(url, data=form, headers={"Origin": "http://evil.example"}).status_code == 403
+        assert client.post(url, data=form).status_code == 403  # neither header: not from a page of ours
+        bad = client.post(url, data={**form, "value": "many"}, headers=SAME)
+        assert bad.status_code == 400 and "is not a quantity" in bad.text
+        # From the page itself: a correction, then an acceptance.
+        done = client.post(url, data={**form, "note": "the ministry"}, headers=SAME, follow_redirects=False)
+        assert done.status_code == 303 and done.headers["location"].startswith("/event/")
+        shown = client.get(done.headers["location"]).text
+        assert "corrected; extracted: 6" in shown
+        accepted = {"csrf": token.group(1), "kind": "accept"}
+        own = {"Origin": "http://testserver"}
+        assert client.post(url, data=accepted, headers=own, follow_redirects=False).status_code == 303
+        assert "accepted by an analyst" in client.get(f"/event/{event}").text
+    with bilateral.open(kb_copy, readonly=True) as kb:
+        assert [(j.kind, j.author) for j in kb.judgements()] == [("set", "web"), ("accept", "web")]
+        assert (
+            next(e for e in kb.events("arms_transfer") if e.args["system"] == "CH-92A").args["quantity"] == 9
+        )
