@@ -101,7 +101,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         kind = "diplomatic_relations" if diplomatic else agreement_kind(window)
         if kind == "other":
             kind = agreement_kind(sent.text)
-        if kind == "other" and t.tag_ == "NN":  # "the agreement", "a pact": the sentence before says
+        bare = not any(c.dep_ in ("prep", "compound", "amod", "nmod") for c in t.children)
+        if kind == "other" and t.tag_ == "NN" and bare:  # "the agreement", "a pact": the sentence before says
             kind = next(
                 (k for n in _previous(ctx, sent) if (k := agreement_kind(n.text)) != "other"), "other"
             )

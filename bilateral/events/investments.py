@@ -80,7 +80,8 @@ def _target(trigger: Token, ms: list[Ment]) -> tuple[str | None, str | None]:
             continue
         if node.pos_ not in ("NOUN", "PROPN") or node.ent_type_ == "DATE":
             continue
-        if not any(t.pos_ == "PROPN" for t in node.subtree) and node.lemma_ not in ASSETS:
+        core = [node, *(c for c in node.children if c.dep_ in ("compound", "appos", "nmod"))]
+        if not any(t.pos_ == "PROPN" for t in core) and node.lemma_ not in ASSETS:
             continue  # "bought discounted oil", "investment in cooperation": no asset named
         appos = next((c for c in node.children if c.dep_ == "appos"), None)
         named = filler(appos, ms) if appos is not None else None

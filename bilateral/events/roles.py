@@ -126,9 +126,14 @@ def subject(verb: Token, ms: list[Ment], passive: bool = False) -> str | None:
 def partner(verb: Token, ms: list[Ment]) -> str | None:
     """The other side of a signing: "signed with X" or "signed an agreement with X"."""
     found = prep_object(verb, ms, {"with"}, True)
+    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"]
     for obj in (c for c in verb.children if c.dep_ == "dobj"):
-        for prep in (t for t in obj.subtree if t.dep_ == "prep" and t.lower_ == "with"):
-            found = found or prep_object(prep.head, ms, {"with"}, True)
+        preps += [t for t in obj.subtree if t.dep_ == "prep" and t.lower_ == "with"]
+    for prep in preps:
+        found = found or prep_object(prep.head, ms, {"with"}, True)
+    for pobj in (g for p in preps for g in p.children if g.dep_ == "pobj"):
+        if found is None and pobj.pos_ == "PROPN" and not pobj.ent_type_:  # a company the model missed
+            found = pobj.doc[pobj.left_edge.i : pobj.i + 1].text
     return found
 
 

@@ -119,6 +119,9 @@ def _person_subject(ctx: DocContext, verb: Token) -> str | None:
                     return x.m.text
             if name := _unrecognised_name(node):
                 return name
+        indefinite = any(c.lower_ in ("a", "an", "one", "some") for c in child.children)
+        if indefinite:
+            return None  # "a ministry official said": an unnamed speaker, not the last person named
         if child.lower_ in PRONOUNS or (child.pos_ == "NOUN" and child.lemma_.lower() in ROLE_NOUNS):
             before = ctx.person_before(child.idx)
             return before.m.text if before else None
