@@ -51,7 +51,10 @@ def _purpose(sent: Span, trigger: Token, ms: list[Ment]) -> str | None:
             continue
         if t.lower_ == "for" or (t.lemma_ in PURPOSE_VERBS and t.pos_ == "VERB"):
             for obj in (c for c in t.children if c.dep_ in ("pobj", "dobj")):
-                if obj.lemma_ in NOT_A_PURPOSE or filler(obj, ms) or obj.like_num:
+                share = any(
+                    c.ent_type_ == "PERCENT" or c.lower_ in ("%", "percent", "cent") for c in obj.subtree
+                )
+                if obj.lemma_ in NOT_A_PURPOSE or filler(obj, ms) or obj.like_num or share:
                     continue
                 return np_text(obj)
     return None
