@@ -30,7 +30,19 @@ def _signers(verb: Token, ms: list[Ment]) -> list[str]:
 
 COLLECTIVE = {"two", "both"}  # "the two countries", "both sides"
 # Nouns that count or package the instruments ("a range of treaties", "$50 billion of agreements").
-QUANTITY_NOUNS = {"range", "series", "number", "set", "package", "batch", "raft", "slew", "host", "total"}
+QUANTITY_NOUNS = {
+    "range",
+    "series",
+    "number",
+    "set",
+    "package",
+    "batch",
+    "raft",
+    "slew",
+    "host",
+    "total",
+    "exchange",
+}
 
 
 def _through_quantities(token: Token) -> Token:
@@ -39,7 +51,7 @@ def _through_quantities(token: Token) -> Token:
     while (
         node.dep_ == "pobj"
         and node.head.lower_ == "of"
-        and (node.head.head.lemma_ in QUANTITY_NOUNS or node.head.head.pos_ in ("NUM", "SYM"))
+        and (node.head.head.lower_ in QUANTITY_NOUNS or node.head.head.pos_ in ("NUM", "SYM"))
     ):
         node = node.head.head
     return node
@@ -60,7 +72,7 @@ def agreement_kind(text: str) -> str:
 
 def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     tr = triggers()["agreement"]
-    nouns, verbs = list(tr["nouns"]), set(tr["verbs"])
+    nouns, base_verbs = list(tr["nouns"]), set(tr["verbs"])
     out = []
     rank = {n: i for i, n in enumerate(nouns)}
     candidates = sorted(
@@ -71,6 +83,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     for t in candidates:
         if ctx.in_quote(t.idx, t.idx + 1):
             continue
+        verbs = base_verbs
         diplomatic = (
             t.lemma_ in ("tie", "relation")
             and any(c.lower_ == "diplomatic" for c in t.children)
@@ -78,6 +91,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         )
         node = _through_quantities(t)
         governor = node.head.head if node.dep_ == "pobj" else node.head
+        if t.lemma_ == "partnership":
+            verbs = verbs | set(tr["partnership_verbs"])  # "upgraded ties to a strategic partnership"
         signed_verb = (
             node.dep_ in ("dobj", "nsubjpass", "pobj", "conj", "appos")
             and any(
@@ -89,6 +104,12 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             continue
         if t.lemma_ == "statement" and not any(c.lower_ == "joint" for c in t.children):
             continue  # only a joint statement is an instrument
+        exchange = t.head.lower_ == "of" and t.head.head.lower_ == "exchange"
+        joint = any(c.lower_ in ("interpretive", "diplomatic", "joint") for c in t.children)
+        if t.lemma_.lower() in ("note", "notes") and not (exchange or joint):
+            continue  # an exchange of notes, a joint or interpretive note: not any note
+        if t.lemma_ == "swap" and not any(c.lower_ in ("currency", "swap") for c in t.lefts):
+            continue
         perfect = governor.pos_ in ("VERB", "AUX") and any(c.lemma_ == "have" for c in governor.children)
         if perfect and any(c.dep_ == "nummod" for c in node.children) and not dates_in(ctx, sent):
             continue  # "have signed 43 agreements": a running total, not a signing

@@ -76,6 +76,7 @@ class DocContext:
     sents: list[Span] = field(default_factory=list)
     quote_verbs: set[int] = field(default_factory=set)  # speech verbs that introduce a quotation
     trade_pair: tuple[str, str] | None = None
+    loan_pair: tuple[str, str] | None = None  # (lender, borrower) of the last loan stated in full
     arms_pair: tuple[str, str] | None = None  # (supplier, recipient) of the last full transfer
 
     def sentences_between(self, start: int, end: int) -> list[Span]:

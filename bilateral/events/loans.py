@@ -88,6 +88,8 @@ def _loan(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token, banks: li
     if borrower is None:  # "projects in Serbia": the host borrows
         borrower = next((x.state for x in ms if x.state and x.span.root.head.lower_ == "in"), None)
     states = states_of(ms)
+    if lender is None and borrower is None and ctx.loan_pair and set(ctx.loan_pair) <= set(states):
+        lender, borrower = ctx.loan_pair  # "A and B signed a loan": the direction the text gave before
     if lender is None and borrower is None and states:
         borrower = states[0]  # no side stated: the state named first borrows (the host of the project)
     lender = (
@@ -100,6 +102,8 @@ def _loan(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token, banks: li
     purpose = _purpose(sent, trigger, ms)
     if not lender or not borrower or lender == borrower or not (near or purpose or explicit):
         return None
+    if found.giver and found.receiver and len(found.giver) == 3 and len(found.receiver) == 3:
+        ctx.loan_pair = (found.giver, found.receiver)
     args = {
         "lender": lender,
         "borrower": borrower,

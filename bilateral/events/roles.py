@@ -109,6 +109,8 @@ def subject(verb: Token, ms: list[Ment], passive: bool = False) -> str | None:
             if child.dep_ not in deps:
                 continue
             target = next((g for g in child.children if g.dep_ == "pobj"), None) if passive else child
+            if target is not None and any(c.dep_ == "conj" for c in target.children):
+                return None  # "Japan and Laos signed": both sides, no direction
             if target is not None and (who := filler(target, ms, True)):
                 return who
         if node.dep_ == "relcl" and not passive:
