@@ -20,8 +20,12 @@ from .roles import partner, subject
 
 
 def _signers(verb: Token, ms: list[Ment]) -> list[str]:
-    """The people who are the subject of a signing verb ("X and Y signed ...")."""
-    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    """The people who sign: "X and Y signed", "signed by X and Y", "X signed for A while Y signed for B"."""
+    verbs = [verb] + [v for v in verb.sent if v is not verb and v.lemma_ == "sign" and v.pos_ == "VERB"]
+    subjects = [c for v in verbs for c in v.children if c.dep_ == "nsubj"]
+    subjects += [
+        g for v in verbs for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
+    ]
     # "X, Head of ..., and Y signed": the parser often hangs Y on X's appositive.
     appositives = [a for s in subjects for a in s.children if a.dep_ == "appos"]
     heads = {t.i for s in subjects + appositives for t in [s, *s.conjuncts]}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from ..models import Event
 from ..nlp.mentions import key_for
@@ -15,6 +15,7 @@ from .context import (
     states_of,
 )
 from .ontology import triggers
+from .roles import prep_object, subject
 
 DEMONSTRATIVES = {"this", "that", "these", "those"}
 DEFINITE = DEMONSTRATIVES | {"the"}  # "the meeting", "the FTA": one already reported
@@ -79,6 +80,17 @@ def _same_meeting(a: Event, b: Event) -> bool:
     return not da or not db or da.startswith(db) or db.startswith(da)
 
 
+def _talks_between(trigger: Token, ms: list[Ment]) -> list[str]:
+    """Two states as the subject and the "with" partner of talks ("A will hold talks with B")."""
+    verb = trigger if trigger.pos_ == "VERB" else trigger.head
+    if trigger.pos_ != "VERB" and trigger.dep_ != "dobj":
+        return []
+    who, other = subject(verb, ms), prep_object(trigger, ms, {"with"}) or prep_object(verb, ms, {"with"})
+    if who and other and who != other and len(who) == 3 and len(other) == 3:
+        return [who, other]
+    return []
+
+
 def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     tr = triggers()["meeting"]
     nouns, verbs = set(tr["nouns"]), set(tr["verbs"])
@@ -129,7 +141,10 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         if len(participants) < 2:
             participants += [s for s in states_of(ms) if s not in participants]
     date = date_near(ctx, sent, trigger)
-    if len(participants) < 2 or (date is None and len(people) < 2):
+    sides_named = _talks_between(trigger, ms)
+    if not people and sides_named:
+        participants = sides_named  # "Sri Lanka is expected to hold talks with China"
+    if len(participants) < 2 or (date is None and len(people) < 2 and not sides_named):
         return []  # without a date or two named people it is a passing reference, not a report
     location = None
     for x in ms:

@@ -102,7 +102,7 @@ def prep_object(token: Token, ms: list[Ment], preps: set[str], plural_np: bool =
 
 def subject(verb: Token, ms: list[Ment], passive: bool = False) -> str | None:
     """The actor that is the subject (or, with `passive`, the agent) of a verb."""
-    deps = ("agent",) if passive else ("nsubj",)
+    deps: tuple[str, ...] = ("agent",) if passive else ("nsubj",)
     node = verb
     for _ in range(3):
         for child in node.children:
@@ -116,6 +116,8 @@ def subject(verb: Token, ms: list[Ment], passive: bool = False) -> str | None:
         if node.dep_ == "relcl" and not passive:
             return filler(node.head, ms, True)  # "companies that received loans"
         if node.dep_ in ("conj", "xcomp", "advcl") and not any(c.dep_ in deps for c in node.children):
+            if node.dep_ == "xcomp" and not passive:  # "A is expected to hold talks": A holds them
+                deps = ("nsubj", "nsubjpass")
             node = node.head
             continue
         if node.dep_ == "acl" and node.head.dep_ in ("dobj", "pobj"):  # "signed a deal ... to invest"
