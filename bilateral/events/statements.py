@@ -7,6 +7,7 @@ import re
 from spacy.tokens import Span, Token
 
 from ..models import Event
+from ..nlp.components import ORG_SUBTYPES
 from ..nlp.mentions import strip_titles
 from .context import (
     PRONOUNS,
@@ -136,7 +137,9 @@ def _unrecognised_name(token: Token) -> str | None:
     if not parts or any(c.ent_type_ for c in parts):
         return None
     span = strip_titles(token.doc[parts[0].i : token.i + 1])
-    return span.text if len(span) >= 2 else None
+    if len(span) < 2 or len(span) > 4 or any(t.text in ORG_SUBTYPES or t.is_upper for t in span):
+        return None  # "Hanwha Aerospace", "KAI": an organisation, not a person
+    return span.text
 
 
 def reported(ctx: DocContext, sent: Span) -> list[Event]:

@@ -171,6 +171,8 @@ def _looks_like_person(span: Span) -> bool:
         return True
     if root.dep_ == "pobj" and root.head.lower_ == "by" and root.head.head.lemma_ in SPEECH_VERBS | {"share"}:
         return True
+    if root.dep_ == "appos" and root.head.lemma_.lower() in ROLE_NOUNS:
+        return True  # "the commander of ..., Divisional General X"
     return any(c.dep_ == "appos" and c.lemma_.lower() in ROLE_NOUNS for c in root.children)
 
 
