@@ -182,6 +182,13 @@ INVESTMENTS: list[Row] = [
     ("India bought discounted oil from Russia.", None),
     ("The ministers praised the investment climate.", None),
     ("Serbian armed forces acquired Chinese drones.", None),
+    (
+        "Hutchison Ports took a 51 percent stake in the port of Valencia for 280.5 million euros "
+        "on Wednesday.",
+        {"investor": "Hutchison Ports", "stake": 51.0, "value": {"amount": 280500000, "currency": "EUR"}},
+    ),
+    ("DP World plans to build a $3 billion port in Peru.", {"investor": "DP World", "country": "PER"}),
+    ("China has invested $1 billion in Serbia, primarily in the form of loans.", None),
 ]
 
 AGREEMENTS: list[Row] = [
@@ -213,6 +220,12 @@ AGREEMENTS: list[Row] = [
     ("Argentina and Uruguay signed a joint statement in April 2022.", {"parties": ["ARG", "URY"]}),
     ("The two countries have signed 43 agreements over the years, officials said.", None),
     ("Experts believe a partnership could one day bring benefits.", None),
+    (
+        "Chile and Peru upgraded their ties to a comprehensive strategic partnership in March 2024.",
+        {"kind": "strategic_partnership", "signed": "2024-03"},
+    ),
+    ("Peru and Chile renewed their currency swap in June 2023.", {"kind": "other", "signed": "2023-06"}),
+    ("Japan and Laos signed an Exchange of Notes on a loan for a bridge on 13 May 2024.", {"kind": "loan"}),
 ]
 
 MEETINGS: list[Row] = [
@@ -234,7 +247,12 @@ MEETINGS: list[Row] = [
     ("Chilean President Gabriel Boric visited Peru in May 2023.", {"date": "2023-05"}),
     ("President Boric and President Lula held talks in Brasilia in March 2024.", {"location": "Brasilia"}),
     ("Viktor Orbán hosted Recep Tayyip Erdoğan in Budapest on 5 May 2024.", {"date": "2024-05-05"}),
-    ("Li Qiang received Kenyan President William Ruto in Beijing on 12 April 2024.", None),
+    (
+        "Premier Li Qiang received Kenyan President William Ruto in Beijing on 12 April 2024.",
+        {"participants": ["Li Qiang", "William Ruto"], "date": "2024-04-12"},
+    ),
+    ("Egypt received the S-400 system in 2024.", None),
+    ("Sri Lanka is also expected to hold talks with China.", {"participants": ["LKA", "CHN"]}),
 ]
 
 STATEMENTS: list[Row] = [

@@ -108,8 +108,12 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     if not trig:
         return _caption(ctx, sent, ms)
     trigger = trig[0]
-    if trigger.lemma_ == "receive" and not any("delegation" in c.text for c in trigger.subtree):
-        return []
+    guests = {x.span.root.i for x in ms if x.m.type == "person"}
+    received = any(c.dep_ == "dobj" and c.i in guests for c in trigger.children) or any(
+        "delegation" in c.text for c in trigger.subtree
+    )
+    if trigger.lemma_ == "receive" and not received:
+        return []  # "received a loan", "received the S-400": not a host receiving a guest
     if any(a.lemma_ == "invite" for a in list(trigger.ancestors)[:2]):
         return []  # "invited X to visit": an invitation, not a meeting
     people: list[str] = []
