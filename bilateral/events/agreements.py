@@ -115,7 +115,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         if t.lemma_ == "swap" and not any(c.lower_ in ("currency", "swap") for c in t.lefts):
             continue
         perfect = governor.pos_ in ("VERB", "AUX") and any(c.lemma_ == "have" for c in governor.children)
-        if perfect and any(c.dep_ == "nummod" for c in node.children) and not dates_in(ctx, sent):
+        counted = any(c.dep_ == "nummod" and c.like_num and c.ent_type_ != "MONEY" for c in node.children)
+        if perfect and counted and node.tag_ == "NNS" and not dates_in(ctx, sent):
             continue  # "have signed 43 agreements": a running total, not a signing
         phrase = np_text(t)
         window = (
@@ -126,7 +127,10 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         kind = "diplomatic_relations" if diplomatic else agreement_kind(window)
         if kind == "other":
             kind = agreement_kind(sent.text)
-        bare = not any(c.dep_ in ("prep", "compound", "amod", "nmod") for c in t.children)
+        bare = not any(
+            c.dep_ in ("compound", "amod", "nmod") or (c.dep_ == "prep" and c.lower_ in ("of", "on", "with"))
+            for c in t.children
+        )
         if kind == "other" and t.tag_ == "NN" and bare:  # "the agreement", "a pact": the sentence before says
             kind = next(
                 (k for n in _previous(ctx, sent) if (k := agreement_kind(n.text)) != "other"), "other"
