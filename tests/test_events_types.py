@@ -305,6 +305,10 @@ STATEMENTS: list[Row] = [
 
 EXERCISES: list[Row] = [
     (
+        "Chile and Peru began the Golden Condor 2023 exercise, which will run from March 23.",
+        {"name": "Golden Condor 2023", "date": "2023-03-23"},
+    ),
+    (
         "Chinese and Pakistani naval forces held a joint exercise, named Sea Guardian 2024, near Karachi in "
         "November 2024.",
         {"name": "Sea Guardian 2024"},

@@ -158,6 +158,9 @@ class BilateralEntities:
                 kept.remove(before[0])
                 w = Span(doc, before[0].start, w.end, label="WEAPON")
             merged.append(w)
+        # An exercise name wins over the model's place or organisation ("the Golden Condor 2023" as LOC).
+        names = [f for f in found if f.label_ == "EXERCISE"]
+        kept = [e for e in kept if not any(e.start < n.end and n.start < e.end for n in names)]
         # New spans win ties with the model's; the longest span wins overlaps.
         ents = filter_spans(merged + found + kept)
         doc.ents = [self._named_system(e) for e in ents]
