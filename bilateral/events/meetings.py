@@ -77,6 +77,9 @@ def _same_meeting(a: Event, b: Event) -> bool:
     if not (a.args.get("_visit") or b.args.get("_visit")) or not pa & pb or not (pa <= pb or pb <= pa):
         return False  # a visit joins its talks; talks with different counterparts stay apart
     da, db = str(a.args.get("date") or ""), str(b.args.get("date") or "")
+    visit, other = (a, b) if a.args.get("_visit") else (b, a)
+    if visit.args.get("date") and not other.args.get("date"):
+        return False  # a dated visit does not take in an undated meeting reported elsewhere
     return not da or not db or da.startswith(db) or db.startswith(da)
 
 
@@ -121,7 +124,9 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         if x.m.type == "person" and x.m.text not in people and not ctx.in_quote(x.m.start, x.m.end):
             people.append(x.m.text)
     if len(people) < 2 and any(
-        w.lower_ in ("two", "both") and w.head.lemma_ in PAIRED for w in sent if w.i < trigger.i + 3
+        w.lemma_ in PAIRED and w.tag_ == "NNS" and any(t.lower_ in ("two", "both") for t in w.subtree)
+        for w in sent
+        if w.i < trigger.i + 3
     ):
         people = _last_two_people(ctx, sent.start_char)  # "the two heads of state met"
     # Organisations visited or met ("visited two companies, X and Y") take part too.
