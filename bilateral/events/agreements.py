@@ -26,10 +26,9 @@ def _signers(verb: Token, ms: list[Ment]) -> list[str]:
     subjects += [
         g for v in verbs for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
     ]
-    # "X, Head of ..., and Y signed": the parser often hangs Y on X's appositive.
-    appositives = [a for s in subjects for a in s.children if a.dep_ == "appos"]
-    heads = {t.i for s in subjects + appositives for t in [s, *s.conjuncts]}
-    return list(dict.fromkeys(x.m.text for x in ms if x.m.type == "person" and x.span.root.i in heads))
+    # "The chairman of A, X, and Y, Head of B, signed": everyone named in the subject phrase signs.
+    inside = {t.i for s in subjects for t in s.subtree}
+    return list(dict.fromkeys(x.m.text for x in ms if x.m.type == "person" and x.span.root.i in inside))
 
 
 COLLECTIVE = {"two", "both"}  # "the two countries", "both sides"
@@ -47,6 +46,12 @@ QUANTITY_NOUNS = {
     "total",
     "exchange",
 }
+
+
+def _named_signing(token: Token, ms: list[Ment]) -> bool:
+    """ "“X, chairman of A, and Y signed the contract ...,” the company said": a report, not talk."""
+    verb = token.head if token.dep_ == "dobj" else None
+    return verb is not None and verb.lemma_ == "sign" and len(_signers(verb, ms)) >= 2
 
 
 def _through_quantities(token: Token) -> Token:
@@ -85,8 +90,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     )
     candidates += [t for t in sent if t.lemma_ in ("tie", "relation")]
     for t in candidates:
-        if ctx.in_quote(t.idx, t.idx + 1):
-            continue
+        if ctx.in_quote(t.idx, t.idx + 1) and not _named_signing(t, ms):
+            continue  # a quotation reports a signing only when it names who signed ("X and Y signed")
         verbs = base_verbs
         diplomatic = (
             t.lemma_ in ("tie", "relation")
