@@ -96,7 +96,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         diplomatic = (
             t.lemma_ in ("tie", "relation")
             and any(c.lower_ == "diplomatic" for c in t.children)
-            and t.head.lemma_ == "establish"
+            and t.head.lemma_ in ("establish", "normalize", "normalise", "restore", "resume")
         )
         node = _through_quantities(t)
         governor = node.head.head if node.dep_ == "pobj" else node.head

@@ -32,6 +32,14 @@ def _categories() -> set[str]:
     return {fold(c) for c in load().categories}
 
 
+def _as_state(actor: str | None) -> str | None:
+    """A state's code, or the state a company's name carries ("Turkish Aerospace Industry": TUR)."""
+    if actor is None or (len(actor) == 3 and actor.isupper()):
+        return actor
+    lex = load()
+    return next((s for w in actor.split() if (s := lex.state_for(w))), None)
+
+
 def _count_before(left: Span) -> int | None:
     """ "nine CH-92A drones", "42 latest-generation Rafale": a number however the parser hung it."""
     for t in reversed(list(left)):
@@ -139,8 +147,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         else:
             recipient = subj if subj != supplier else None
         linked_sides = sides(trigger, ms)  # the shared giver/receiver logic, where the parse gives it
-        given = linked_sides.giver if linked_sides.giver and len(linked_sides.giver) == 3 else None
-        taken = linked_sides.receiver if linked_sides.receiver and len(linked_sides.receiver) == 3 else None
+        given, taken = _as_state(linked_sides.giver), _as_state(linked_sides.receiver)
         if given or taken:
             supplier, recipient = given or (supplier if supplier != taken else None), taken or recipient
             if supplier == recipient:

@@ -113,6 +113,8 @@ def subject(verb: Token, ms: list[Ment], passive: bool = False) -> str | None:
                 return None  # "Japan and Laos signed": both sides, no direction
             if target is not None and (who := filler(target, ms, True)):
                 return who
+            if target is not None and target.lower_ in ("it", "they") and node.dep_ == "ccomp":
+                return subject(node.head, ms)  # "Hanwha announced it has signed": Hanwha
         if node.dep_ == "relcl" and not passive:
             return filler(node.head, ms, True)  # "companies that received loans"
         if node.dep_ in ("conj", "xcomp", "advcl") and not any(c.dep_ in deps for c in node.children):
@@ -170,6 +172,11 @@ def sides(trigger: Token, ms: list[Ment]) -> Sides:
         elif passive:
             out.giver = out.giver or subject(verb, ms, passive=True)
             out.receiver = out.receiver or prep_object(verb, ms, {"to", "for"})
+            if out.receiver is None and verb.lemma_ in GIVE and any(c.dep_ == "dobj" for c in verb.children):
+                # "Mali was handed over six warplanes": the passive subject of a double object receives
+                out.receiver = next(
+                    (w for c in verb.children if c.dep_ == "nsubjpass" if (w := filler(c, ms))), None
+                )
         elif verb.lemma_ in GIVE:
             out.giver = out.giver or subject(verb, ms)
             out.receiver = out.receiver or prep_object(verb, ms, {"to", "for"})

@@ -55,6 +55,8 @@ def quoted(ctx: DocContext) -> list[Event]:
                 prev_end = qe
             continue
         person, verb = speaker
+        if verb is not None and len(quote.split()) < 4 and any(c.dep_ == "ccomp" for c in verb.children):
+            continue  # "said X will create “favorable conditions”": the reported clause is the claim
         if verb is not None:
             ctx.quote_verbs.add(verb.i)
         if len(quote.split()) < 4 and verb is None:
