@@ -154,6 +154,12 @@ LOANS: list[Row] = [
         {"lender": "JPN", "borrower": "VNM", "value": {"amount": 50000000000, "currency": "JPY"}},
     ),
     ("The weather in Lima was mild, and the loan market was calm.", None),
+    (
+        "Ecuador reached agreements with the China Development Bank and the Export-Import Bank of China "
+        "for loans worth US$1.4 billion and US$1.8 billion respectively.",
+        {"lender": "Export-Import Bank of China", "value": {"amount": 1800000000, "currency": "USD"}},
+    ),
+    ("Since 1992, Japan has provided over JPY2.7 trillion in loans to Vietnam.", None),
 ]
 
 INVESTMENTS: list[Row] = [

@@ -24,20 +24,12 @@ from .context import (
     subject_state,
 )
 from .ontology import triggers
-from .roles import sides
+from .roles import actor_state, sides
 
 
 @cache
 def _categories() -> set[str]:
     return {fold(c) for c in load().categories}
-
-
-def _as_state(actor: str | None) -> str | None:
-    """A state's code, or the state a company's name carries ("Turkish Aerospace Industry": TUR)."""
-    if actor is None or (len(actor) == 3 and actor.isupper()):
-        return actor
-    lex = load()
-    return next((s for w in actor.split() if (s := lex.state_for(w))), None)
 
 
 def _count_before(left: Span) -> int | None:
@@ -147,7 +139,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         else:
             recipient = subj if subj != supplier else None
         linked_sides = sides(trigger, ms)  # the shared giver/receiver logic, where the parse gives it
-        given, taken = _as_state(linked_sides.giver), _as_state(linked_sides.receiver)
+        given, taken = actor_state(linked_sides.giver), actor_state(linked_sides.receiver)
         if given or taken:
             supplier, recipient = given or (supplier if supplier != taken else None), taken or recipient
             if supplier == recipient:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from ..nlp.lexicon import load
 from .context import Ment
 
 GIVE = {
@@ -74,6 +75,15 @@ def filler(token: Token, ms: list[Ment], plural_np: bool = False) -> str | None:
         if token.lemma_ in QUALIFIED or (plural_np and token.tag_ == "NNS"):
             return modifier_state(token, ms)  # "the Egyptian government", "Chinese investors"
     return None
+
+
+def actor_state(actor: str | None) -> str | None:
+    """A state's code, or the state an organisation's name carries ("Turkish Aerospace", "Bank of China")."""
+    if actor is None or (len(actor) == 3 and actor.isupper()):
+        return actor
+    lex = load()
+    words = actor.replace("-", " ").split()
+    return next((s for w in words if (s := lex.state_for(w))), None)
 
 
 def state_of(token: Token, ms: list[Ment]) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from typing import Any
 
@@ -51,6 +52,12 @@ EXERCISE_WORDS = {
 MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
           "oct", "nov", "dec"}  # fmt: skip
+# ISO 4217 codes of the currencies news about states' dealings uses, to tell "JPY61" from "J-20".
+CURRENCY_AMOUNT = re.compile(
+    r"^(?:USD|EUR|GBP|JPY|CNY|RMB|RUB|INR|KRW|VND|IDR|BRL|ARS|MXN|TRY|SAR|AED|QAR|KWD|EGP|NGN|ZAR|AOA|KZT|"
+    r"PKR|BDT|LKR|THB|MYR|PHP|SGD|HKD|TWD|AUD|NZD|CAD|CHF|SEK|NOK|DKK|PLN|HUF|CZK|RON|RSD|UAH|ILS|IRR|PEN|"
+    r"CLP|COP|KES|ETB|MAD|DZD)\s?[\d.,]+"
+)
 CONNECT = ["of", "for", "and", "on", "the", "'s", "’s", "&"]
 NAMING_VERBS = ["named", "dubbed", "codenamed", "code-named", "called", "titled", "entitled"]
 
@@ -130,7 +137,11 @@ class BilateralEntities:
             label = doc.vocab.strings[match_id]
             span = doc[start:end]
             if label == "WEAPON":
-                if span.text not in self.not_designation and any(c.isdigit() for c in span.text):
+                if (
+                    span.text not in self.not_designation
+                    and any(c.isdigit() for c in span.text)
+                    and not CURRENCY_AMOUNT.match(span.text)  # "JPY61", "VND829": money, not a weapon
+                ):
                     weapons.append(Span(doc, start, end, label="WEAPON"))
                 continue
             sentence = {t.lower_ for t in span.sent}
