@@ -22,6 +22,7 @@ from .roles import partner, subject
 def _signers(verb: Token, ms: list[Ment]) -> list[str]:
     """The people who sign: "X and Y signed", "signed by X and Y", "X signed for A while Y signed for B"."""
     verbs = [verb] + [v for v in verb.sent if v is not verb and v.lemma_ == "sign" and v.pos_ == "VERB"]
+    verbs += [v.head for v in verbs if v.dep_ == "conj"]  # "X and Y signed and exchanged notes"
     subjects = [c for v in verbs for c in v.children if c.dep_ == "nsubj"]
     subjects += [
         g for v in verbs for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
@@ -113,7 +114,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             continue
         if t.lemma_ == "statement" and not any(c.lower_ == "joint" for c in t.children):
             continue  # only a joint statement is an instrument
-        exchange = t.head.lower_ == "of" and t.head.head.lower_ == "exchange"
+        exchange = (t.head.lower_ == "of" and t.head.head.lower_ == "exchange") or t.head.lemma_ == "exchange"
         joint = any(c.lower_ in ("interpretive", "diplomatic", "joint") for c in t.children)
         if t.lemma_.lower() in ("note", "notes") and not (exchange or joint):
             continue  # an exchange of notes, a joint or interpretive note: not any note

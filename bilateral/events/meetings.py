@@ -129,6 +129,12 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         if w.i < trigger.i + 3
     ):
         people = _last_two_people(ctx, sent.start_char)  # "the two heads of state met"
+    host = trigger if trigger.pos_ == "VERB" else trigger.head
+    for child in (c for c in host.children if c.dep_ == "nsubj" and len(people) < 2):
+        if child.lower_ in ("he", "she"):
+            before = ctx.person_before(child.idx)  # "he held talks with his counterpart, X"
+            if before is not None and before.m.text not in people:
+                people.insert(0, before.m.text)
     # Organisations visited or met ("visited two companies, X and Y") take part too.
     visited = {
         d.i for t in trig if t.pos_ == "VERB" for c in t.children if c.dep_ == "dobj" for d in c.subtree

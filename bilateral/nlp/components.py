@@ -184,6 +184,8 @@ class BilateralEntities:
 
         if ent.label_ not in ("ORG", "PERSON", "GPE", "PRODUCT", "NORP") or ent.ent_id_ or len(ent) > 2:
             return ent
+        if not ent[0].text[:1].isupper():
+            return ent  # "navy frigates": a service, not a system's name
         doc = ent.doc
         for t in doc[ent.end : min(len(doc), ent.end + 5)]:
             if not (t.is_lower and (t.is_alpha or t.text == "-")) or t.pos_ not in ("NOUN", "ADJ", "PUNCT"):
