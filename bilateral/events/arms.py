@@ -69,7 +69,10 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         return []
     out = []
     seen: set[str] = set()
-    states = states_of(ms)
+    # A state named as a place ("are currently in Turkey") is neither side of a deal the sentence reports.
+    states = states_of(
+        [x for x in ms if not (x.m.type == "state" and x.span.root.head.lower_ in ("in", "at"))]
+    )
     not_transferred = set(triggers()["not_transferred"])
     for w in weapons:
         root = w.span.root

@@ -194,6 +194,9 @@ def sides(trigger: Token, ms: list[Ment]) -> Sides:
             out.receiver = out.receiver or subject(verb, ms)
             out.giver = out.giver or prep_object(verb, ms, {"from", "with"}, True)
             out.giver = out.giver or partner(verb, ms)
+    if out.receiver is None and verb is not None and verb.lemma_ in GIVE and verb.dep_ in ("acl", "xcomp"):
+        signing = verb.head.head if verb.dep_ == "acl" else verb.head  # "signed a contract with X to supply"
+        out.receiver = partner(signing, ms) if signing.pos_ == "VERB" else None
     if noun is not None and verb is not None and verb.lemma_ in LIGHT and noun.dep_ in ("dobj", "nsubjpass"):
         doer = subject(verb, ms)  # "India has started the supply of X to Armenia"
         if noun.lemma_ in TAKE_NOUNS:
