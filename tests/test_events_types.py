@@ -263,6 +263,11 @@ MEETINGS: list[Row] = [
 
 STATEMENTS: list[Row] = [
     (
+        "Edward Gabkwet made it known that the government had procured six helicopters from Turkey.",
+        {"speaker": "Edward Gabkwet", "quote": "the government had procured six helicopters from Turkey"},
+    ),
+    ("The Nigerian company announced it had signed a contract, a company statement said.", None),
+    (
         "“We will not give up our friendship with Chile,” Boric said on Monday.",
         {"speaker": "Boric", "quote": "We will not give up our friendship with Chile"},
     ),

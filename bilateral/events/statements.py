@@ -144,12 +144,38 @@ def _unrecognised_name(token: Token) -> str | None:
     return span.text
 
 
+def _phrasal_speech(verb: Token) -> bool:
+    """ "made it known that", "made known X", "paid tribute to X": speech in two words."""
+    words = {c.lower_ for c in verb.children}
+    return (verb.lemma_ == "make" and "known" in words) or (
+        verb.lemma_ == "pay" and bool(words & {"tribute", "homage"})
+    )
+
+
+def _citing(ctx: DocContext, sent: Span) -> list[Event]:
+    """ "..., the Khmer Times reported, citing Maj. Gen. X": the claim is X's, not the newspaper's."""
+    out = []
+    for token in sent:
+        if token.lemma_ != "cite" or token.pos_ != "VERB":
+            continue
+        people = [
+            x for x in ctx.sentence_mentions(sent) if x.m.type == "person" and x.span.root.head == token
+        ]
+        report = token.head if token.dep_ in ("advcl", "xcomp", "conj") else token
+        skip = {t.i for t in report.subtree}
+        quote = " ".join(t.text for t in sent if t.i not in skip and not t.is_punct).strip()
+        if people and len(quote.split()) >= 4:
+            args = {"speaker": people[0].m.text, "quote": quote}
+            out.append(make_event(ctx, "statement", args, [sent], token))
+    return out
+
+
 def reported(ctx: DocContext, sent: Span) -> list[Event]:
     """'X said that ...', 'X described Y as ...', '..., he notes, ...', '... according to X'."""
     speech = set(triggers()["statement"])
     out = []
     for token in sent:
-        if token.pos_ != "VERB" or token.lemma_ not in speech:
+        if token.pos_ != "VERB" or not (token.lemma_ in speech or _phrasal_speech(token)):
             continue
         if (
             token.dep_ in ("advcl", "conj")
@@ -180,7 +206,7 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
             if not rest or (token.lemma_ in ATTITUDE_VERBS and all(t.dep_ == "dobj" for t in rest)):
                 continue  # "praised the relationship": an attitude, not a claim
             quote = token.doc[token.i + 1 : max(t.right_edge.i for t in rest) + 1].text
-        quote = re.sub(r"^(that|:)\s+", "", quote.strip(" ,.;"))
+        quote = re.sub(r"^(?:it\s+)?(?:known\s+)?(?:that|:)\s+", "", quote.strip(" ,.;"))
         if len(quote.split()) < 4:
             continue
         dated = [
@@ -197,6 +223,7 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
                 token,
             )
         )
+    out.extend(_citing(ctx, sent))
     for token in sent:
         if token.lower_ == "according" and token.i + 1 < sent.end and token.nbor(1).lower_ == "to":
             people = [
