@@ -96,7 +96,10 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             and root.head.i > root.i
             else root
         )
-        trigger = min(linked, key=lambda t: abs(t.i - root.i))
+        # The trigger that governs the system ("signed a contract to supply 54 K9": supply), else the nearest.
+        trigger = next((a for a in root.ancestors if a in linked), None) or min(
+            linked, key=lambda t: abs(t.i - root.i)
+        )
         category = ctx.doc[w.span.end : head.i + 1].text.strip(" -") if head.i >= w.span.end else None
         quantity = None
         for node in (head, head.head if head.dep_ == "appos" else None, root):
