@@ -195,6 +195,10 @@ INVESTMENTS: list[Row] = [
     ),
     ("DP World plans to build a $3 billion port in Peru.", {"investor": "DP World", "country": "PER"}),
     ("China has invested $1 billion in Serbia, primarily in the form of loans.", None),
+    (
+        "HPH agreed to buy 51 percent of Valencia Port for 280.5 million euros.",
+        {"investor": "HPH", "target": "Valencia Port", "stake": 51.0},
+    ),
 ]
 
 AGREEMENTS: list[Row] = [

@@ -59,6 +59,8 @@ def filler(token: Token, ms: list[Ment], plural_np: bool = False) -> str | None:
                 return x.state
             if x.m.type == "organisation":
                 return x.m.text
+    if token.pos_ in ("PROPN", "NOUN") and token.is_upper and len(token.text) >= 3 and not token.ent_type_:
+        return token.text  # an acronym the model missed ("COSCO agreed to buy"): an organisation
     if plural_np and token.pos_ == "NOUN" and token.tag_ == "NNS":
         mods = [c for c in token.children if c.dep_ in STATE_MODS and state_of(c, ms)]
         if mods:

@@ -17,10 +17,23 @@ def newline_boundaries(doc: Doc) -> Doc:
 
     Runs before the parser, which keeps sentence starts that are already set.
     """
+    wrapped = _hard_wrapped(doc.text)
     for token in doc[:-1]:
-        if "\n" in token.text_with_ws:
+        if "\n" in token.text_with_ws and (not wrapped or "\n\n" in token.text_with_ws):
             doc[token.i + 1].is_sent_start = True
     return doc
+
+
+def _hard_wrapped(text: str) -> bool:
+    """A text whose lines are wrapped at a fixed width: most lines are long and end mid-sentence.
+
+    There a single line break is a space, and only a blank line ends a paragraph.
+    """
+    lines = [line.rstrip() for line in text.split("\n") if line.strip()]
+    if len(lines) < 8:
+        return False
+    open_ended = [line for line in lines if len(line) >= 40 and line[-1] not in '.!?:;"”’)]']
+    return len(open_ended) >= 0.5 * len(lines)
 
 
 def _heads() -> dict[str, Any]:
