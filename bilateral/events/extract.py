@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 
 from spacy.tokens import Doc, Span
 
@@ -80,6 +80,7 @@ def _repeats(event: Event, earlier: list[Event]) -> bool:
     return False
 
 
+@cache
 def _reference_nouns() -> dict[str, str]:
     """Trigger nouns by which a sentence can refer back to an event: "this agreement", "the drill"."""
     tr = triggers()
