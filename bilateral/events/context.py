@@ -78,9 +78,7 @@ class DocContext:
     trade_pair: tuple[str, str] | None = None
     loan_pair: tuple[str, str] | None = None  # (lender, borrower) of the last loan stated in full
     arms_pair: tuple[str, str] | None = None  # (supplier, recipient) of the last full transfer
-    _by_sentence: dict[tuple[int, int], list[Ment]] = field(
-        default_factory=dict
-    )  # (supplier, recipient) of the last full transfer
+    _by_sentence: dict[tuple[int, int], list[Ment]] = field(default_factory=dict)
 
     def sentences_between(self, start: int, end: int) -> list[Span]:
         return [s for s in self.sents if s.start_char < end and start < s.end_char]
