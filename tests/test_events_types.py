@@ -382,3 +382,12 @@ def test_sentence_table(nlp: Language, type_: str, text: str, expected: dict[str
 def test_every_type_has_ten_sentences() -> None:
     for table in (ARMS, TRADE, LOANS, INVESTMENTS, AGREEMENTS, MEETINGS, STATEMENTS, EXERCISES):
         assert len(table) >= 10
+
+
+def test_speech_patterns_are_valid_spacy_patterns(nlp: Language) -> None:
+    from bilateral.events.lang import matcher, patterns
+
+    assert {"MADE_KNOWN", "PAID_TRIBUTE", "ACCORDING_TO"} <= set(patterns("speech"))
+    doc = nlp("The minister made it known that talks had ended, according to the ministry.")
+    labels = {nlp.vocab.strings[m] for m, _, _ in matcher(nlp.vocab, "speech")(doc)}
+    assert labels == {"MADE_KNOWN", "ACCORDING_TO"}

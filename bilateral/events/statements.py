@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.matcher import Matcher
 from spacy.tokens import Span, Token
 
 from ..models import Event
@@ -17,6 +18,7 @@ from .context import (
     governs,
     make_event,
 )
+from .lang import matcher
 from .ontology import triggers
 
 # Verbs whose bare object is an attitude, not a claim ("praised the relationship").
@@ -81,6 +83,7 @@ def _speaker_for_quote(
     ctx: DocContext, sents: list[Span], qs: int, qe: int, speech: set[str]
 ) -> tuple[str, Token | None] | None:
     for sent in sents:
+        according = _phrases(sent).get("ACCORDING_TO", set())
         for token in sent:
             if qs <= token.idx < qe:
                 continue
@@ -88,7 +91,7 @@ def _speaker_for_quote(
                 who = _person_subject(ctx, token)
                 if who:
                     return who, token
-            if token.lower_ == "according" and token.nbor(1).lower_ == "to":
+            if token.i in according:
                 for x in ctx.sentence_mentions(sent):
                     if x.m.type == "person" and x.m.start > token.idx:
                         return x.m.text, None
@@ -144,12 +147,18 @@ def _unrecognised_name(token: Token) -> str | None:
     return span.text
 
 
-def _phrasal_speech(verb: Token) -> bool:
-    """ "made it known that", "made known X", "paid tribute to X": speech in two words."""
-    words = {c.lower_ for c in verb.children}
-    return (verb.lemma_ == "make" and "known" in words) or (
-        verb.lemma_ == "pay" and bool(words & {"tribute", "homage"})
-    )
+def _phrases(sent: Span) -> dict[str, set[int]]:
+    """Where the speech phrases of `lang/en/speech.json` start in a sentence, by label."""
+    vocab = sent.doc.vocab
+    found: dict[str, set[int]] = {}
+    if id(vocab) not in _MATCHERS:
+        _MATCHERS[id(vocab)] = matcher(vocab, "speech")
+    for match_id, start, _ in _MATCHERS[id(vocab)](sent):
+        found.setdefault(vocab.strings[match_id], set()).add(sent[start].i)
+    return found
+
+
+_MATCHERS: dict[int, Matcher] = {}
 
 
 def _citing(ctx: DocContext, sent: Span) -> list[Event]:
@@ -174,8 +183,10 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
     """'X said that ...', 'X described Y as ...', '..., he notes, ...', '... according to X'."""
     speech = set(triggers()["statement"])
     out = []
+    phrases = _phrases(sent)
+    phrasal = phrases.get("MADE_KNOWN", set()) | phrases.get("PAID_TRIBUTE", set())
     for token in sent:
-        if token.pos_ != "VERB" or not (token.lemma_ in speech or _phrasal_speech(token)):
+        if token.pos_ != "VERB" or not (token.lemma_ in speech or token.i in phrasal):
             continue
         if (
             token.dep_ in ("advcl", "conj")
@@ -225,7 +236,7 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
         )
     out.extend(_citing(ctx, sent))
     for token in sent:
-        if token.lower_ == "according" and token.i + 1 < sent.end and token.nbor(1).lower_ == "to":
+        if token.i in phrases.get("ACCORDING_TO", set()):
             people = [
                 x for x in ctx.sentence_mentions(sent) if x.m.type == "person" and x.m.start > token.idx
             ]
