@@ -64,8 +64,10 @@ def main() -> None:
             sys.exit(f"{SHARED / 'corpus' / name}: no such development set")
         if not args.no_extract:
             extract(name, args.out)
-        print(f"\n=== {name}")
         folder = args.out / name
+        if not (folder / "events.jsonl").is_file():
+            sys.exit(f"{folder}: no events.jsonl to score (run without --no-extract first)")
+        print(f"\n=== {name}")
         gold = SHARED / "gold" / f"{name}.events.jsonl"
         score(gold, folder / "events.jsonl", folder / "documents.jsonl", name in args.errors)
     if len(args.sets) > 1:

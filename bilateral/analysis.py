@@ -51,7 +51,7 @@ def analyser() -> str:
         root = PACKAGE / stage
         files = sorted(root.rglob("*")) if root.is_dir() else [root]
         for f in files:
-            if f.is_file() and f.suffix in (".py", ".yml", ".tsv", ".txt"):
+            if f.is_file() and f.suffix in (".py", ".yml", ".tsv", ".txt", ".json"):
                 digest.update(f.relative_to(PACKAGE).as_posix().encode() + b"\0" + f.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -89,3 +89,17 @@ def test_a_name_recognised_once_is_a_person_everywhere_in_the_document(tmp_path:
     starts = [text.find("Xi Jinping", i) for i in (0, 60, 120)]
     assert all((s, "Xi Jinping") in people for s in starts)
     assert all(text[m.start : m.end] == m.text for m in found)
+
+
+def test_currency_amounts_are_not_weapon_designations() -> None:
+    found = _mentions("JICA lent JPY61 billion to Vietnam, and the army bought two J-20 jets.")
+    assert found.get("J-20") == "weapon"
+    assert all(kind != "weapon" for text, kind in found.items() if text.startswith("JPY"))
+
+
+def test_hard_wrapped_lines_do_not_end_sentences() -> None:
+    line = "The shipping group agreed on Monday to buy a majority stake in the port of Valencia, the\n"
+    text = "Port deal\n\n" + line * 8 + "agency said.\n\nA new paragraph starts here.\n"
+    sents = [s.text for s in build()(text).sents]
+    assert any("the\nThe shipping group" in s for s in sents)  # a wrapped line continues its sentence
+    assert any(s.startswith("A new paragraph") for s in sents)

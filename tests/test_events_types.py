@@ -154,6 +154,12 @@ LOANS: list[Row] = [
         {"lender": "JPN", "borrower": "VNM", "value": {"amount": 50000000000, "currency": "JPY"}},
     ),
     ("The weather in Lima was mild, and the loan market was calm.", None),
+    (
+        "Ecuador reached agreements with the China Development Bank and the Export-Import Bank of China "
+        "for loans worth US$1.4 billion and US$1.8 billion respectively.",
+        {"lender": "Export-Import Bank of China", "value": {"amount": 1800000000, "currency": "USD"}},
+    ),
+    ("Since 1992, Japan has provided over JPY2.7 trillion in loans to Vietnam.", None),
 ]
 
 INVESTMENTS: list[Row] = [
@@ -182,6 +188,17 @@ INVESTMENTS: list[Row] = [
     ("India bought discounted oil from Russia.", None),
     ("The ministers praised the investment climate.", None),
     ("Serbian armed forces acquired Chinese drones.", None),
+    (
+        "Hutchison Ports took a 51 percent stake in the port of Valencia for 280.5 million euros "
+        "on Wednesday.",
+        {"investor": "Hutchison Ports", "stake": 51.0, "value": {"amount": 280500000, "currency": "EUR"}},
+    ),
+    ("DP World plans to build a $3 billion port in Peru.", {"investor": "DP World", "country": "PER"}),
+    ("China has invested $1 billion in Serbia, primarily in the form of loans.", None),
+    (
+        "HPH agreed to buy 51 percent of Valencia Port for 280.5 million euros.",
+        {"investor": "HPH", "target": "Valencia Port", "stake": 51.0},
+    ),
 ]
 
 AGREEMENTS: list[Row] = [
@@ -213,6 +230,12 @@ AGREEMENTS: list[Row] = [
     ("Argentina and Uruguay signed a joint statement in April 2022.", {"parties": ["ARG", "URY"]}),
     ("The two countries have signed 43 agreements over the years, officials said.", None),
     ("Experts believe a partnership could one day bring benefits.", None),
+    (
+        "Chile and Peru upgraded their ties to a comprehensive strategic partnership in March 2024.",
+        {"kind": "strategic_partnership", "signed": "2024-03"},
+    ),
+    ("Peru and Chile renewed their currency swap in June 2023.", {"kind": "other", "signed": "2023-06"}),
+    ("Japan and Laos signed an Exchange of Notes on a loan for a bridge on 13 May 2024.", {"kind": "loan"}),
 ]
 
 MEETINGS: list[Row] = [
@@ -234,10 +257,20 @@ MEETINGS: list[Row] = [
     ("Chilean President Gabriel Boric visited Peru in May 2023.", {"date": "2023-05"}),
     ("President Boric and President Lula held talks in Brasilia in March 2024.", {"location": "Brasilia"}),
     ("Viktor Orbán hosted Recep Tayyip Erdoğan in Budapest on 5 May 2024.", {"date": "2024-05-05"}),
-    ("Li Qiang received Kenyan President William Ruto in Beijing on 12 April 2024.", None),
+    (
+        "Premier Li Qiang received Kenyan President William Ruto in Beijing on 12 April 2024.",
+        {"participants": ["Li Qiang", "William Ruto"], "date": "2024-04-12"},
+    ),
+    ("Egypt received the S-400 system in 2024.", None),
+    ("Sri Lanka is also expected to hold talks with China.", {"participants": ["LKA", "CHN"]}),
 ]
 
 STATEMENTS: list[Row] = [
+    (
+        "Edward Gabkwet made it known that the government had procured six helicopters from Turkey.",
+        {"speaker": "Edward Gabkwet", "quote": "the government had procured six helicopters from Turkey"},
+    ),
+    ("The Nigerian company announced it had signed a contract, a company statement said.", None),
     (
         "“We will not give up our friendship with Chile,” Boric said on Monday.",
         {"speaker": "Boric", "quote": "We will not give up our friendship with Chile"},
@@ -286,6 +319,10 @@ STATEMENTS: list[Row] = [
 ]
 
 EXERCISES: list[Row] = [
+    (
+        "Chile and Peru began the Golden Condor 2023 exercise, which will run from March 23.",
+        {"name": "Golden Condor 2023", "date": "2023-03-23"},
+    ),
     (
         "Chinese and Pakistani naval forces held a joint exercise, named Sea Guardian 2024, near Karachi in "
         "November 2024.",
@@ -345,3 +382,12 @@ def test_sentence_table(nlp: Language, type_: str, text: str, expected: dict[str
 def test_every_type_has_ten_sentences() -> None:
     for table in (ARMS, TRADE, LOANS, INVESTMENTS, AGREEMENTS, MEETINGS, STATEMENTS, EXERCISES):
         assert len(table) >= 10
+
+
+def test_speech_patterns_are_valid_spacy_patterns(nlp: Language) -> None:
+    from bilateral.events.lang import matcher, patterns
+
+    assert {"MADE_KNOWN", "PAID_TRIBUTE", "ACCORDING_TO"} <= set(patterns("speech"))
+    doc = nlp("The minister made it known that talks had ended, according to the ministry.")
+    labels = {nlp.vocab.strings[m] for m, _, _ in matcher(nlp.vocab, "speech")(doc)}
+    assert labels == {"MADE_KNOWN", "ACCORDING_TO"}

@@ -20,17 +20,39 @@ from .roles import partner, subject
 
 
 def _signers(verb: Token, ms: list[Ment]) -> list[str]:
-    """The people who are the subject of a signing verb ("X and Y signed ...")."""
-    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
-    # "X, Head of ..., and Y signed": the parser often hangs Y on X's appositive.
-    appositives = [a for s in subjects for a in s.children if a.dep_ == "appos"]
-    heads = {t.i for s in subjects + appositives for t in [s, *s.conjuncts]}
-    return list(dict.fromkeys(x.m.text for x in ms if x.m.type == "person" and x.span.root.i in heads))
+    """The people who sign: "X and Y signed", "signed by X and Y", "X signed for A while Y signed for B"."""
+    verbs = [verb] + [v for v in verb.sent if v is not verb and v.lemma_ == "sign" and v.pos_ == "VERB"]
+    verbs += [v.head for v in verbs if v.dep_ == "conj"]  # "X and Y signed and exchanged notes"
+    subjects = [c for v in verbs for c in v.children if c.dep_ == "nsubj"]
+    subjects += [
+        g for v in verbs for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
+    ]
+    # "The chairman of A, X, and Y, Head of B, signed": everyone named in the subject phrase signs.
+    inside = {t.i for s in subjects for t in s.subtree}
+    return list(dict.fromkeys(x.m.text for x in ms if x.m.type == "person" and x.span.root.i in inside))
 
 
 COLLECTIVE = {"two", "both"}  # "the two countries", "both sides"
 # Nouns that count or package the instruments ("a range of treaties", "$50 billion of agreements").
-QUANTITY_NOUNS = {"range", "series", "number", "set", "package", "batch", "raft", "slew", "host", "total"}
+QUANTITY_NOUNS = {
+    "range",
+    "series",
+    "number",
+    "set",
+    "package",
+    "batch",
+    "raft",
+    "slew",
+    "host",
+    "total",
+    "exchange",
+}
+
+
+def _named_signing(token: Token, ms: list[Ment]) -> bool:
+    """ "“X, chairman of A, and Y signed the contract ...,” the company said": a report, not talk."""
+    verb = token.head if token.dep_ == "dobj" else None
+    return verb is not None and verb.lemma_ == "sign" and len(_signers(verb, ms)) >= 2
 
 
 def _through_quantities(token: Token) -> Token:
@@ -39,7 +61,7 @@ def _through_quantities(token: Token) -> Token:
     while (
         node.dep_ == "pobj"
         and node.head.lower_ == "of"
-        and (node.head.head.lemma_ in QUANTITY_NOUNS or node.head.head.pos_ in ("NUM", "SYM"))
+        and (node.head.head.lower_ in QUANTITY_NOUNS or node.head.head.pos_ in ("NUM", "SYM"))
     ):
         node = node.head.head
     return node
@@ -60,7 +82,7 @@ def agreement_kind(text: str) -> str:
 
 def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     tr = triggers()["agreement"]
-    nouns, verbs = list(tr["nouns"]), set(tr["verbs"])
+    nouns, base_verbs = list(tr["nouns"]), set(tr["verbs"])
     out = []
     rank = {n: i for i, n in enumerate(nouns)}
     candidates = sorted(
@@ -69,15 +91,18 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     )
     candidates += [t for t in sent if t.lemma_ in ("tie", "relation")]
     for t in candidates:
-        if ctx.in_quote(t.idx, t.idx + 1):
-            continue
+        if ctx.in_quote(t.idx, t.idx + 1) and not _named_signing(t, ms):
+            continue  # a quotation reports a signing only when it names who signed ("X and Y signed")
+        verbs = base_verbs
         diplomatic = (
             t.lemma_ in ("tie", "relation")
             and any(c.lower_ in tr["diplomatic"] for c in t.children)
-            and t.head.lemma_ == "establish"
+            and t.head.lemma_ in ("establish", "normalize", "normalise", "restore", "resume")
         )
         node = _through_quantities(t)
         governor = node.head.head if node.dep_ == "pobj" else node.head
+        if t.lemma_ == "partnership":
+            verbs = verbs | set(tr["partnership_verbs"])  # "upgraded ties to a strategic partnership"
         signed_verb = (
             node.dep_ in ("dobj", "nsubjpass", "pobj", "conj", "appos")
             and any(
@@ -89,8 +114,15 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             continue
         if t.lemma_ == "statement" and not any(c.lower_ == "joint" for c in t.children):
             continue  # only a joint statement is an instrument
+        exchange = (t.head.lower_ == "of" and t.head.head.lower_ == "exchange") or t.head.lemma_ == "exchange"
+        joint = any(c.lower_ in ("interpretive", "diplomatic", "joint") for c in t.children)
+        if t.lemma_.lower() in ("note", "notes") and not (exchange or joint):
+            continue  # an exchange of notes, a joint or interpretive note: not any note
+        if t.lemma_ == "swap" and not any(c.lower_ in ("currency", "swap") for c in t.lefts):
+            continue
         perfect = governor.pos_ in ("VERB", "AUX") and any(c.lemma_ == "have" for c in governor.children)
-        if perfect and any(c.dep_ == "nummod" for c in node.children) and not dates_in(ctx, sent):
+        counted = any(c.dep_ == "nummod" and c.like_num and c.ent_type_ != "MONEY" for c in node.children)
+        if perfect and counted and node.tag_ == "NNS" and not dates_in(ctx, sent):
             continue  # "have signed 43 agreements": a running total, not a signing
         phrase = np_text(t)
         window = (
@@ -101,7 +133,11 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         kind = "diplomatic_relations" if diplomatic else agreement_kind(window)
         if kind == "other":
             kind = agreement_kind(sent.text)
-        if kind == "other" and t.tag_ == "NN":  # "the agreement", "a pact": the sentence before says
+        bare = not any(
+            c.dep_ in ("compound", "amod", "nmod") or (c.dep_ == "prep" and c.lower_ in ("of", "on", "with"))
+            for c in t.children
+        )
+        if kind == "other" and t.tag_ == "NN" and bare:  # "the agreement", "a pact": the sentence before says
             kind = next(
                 (k for n in _previous(ctx, sent) if (k := agreement_kind(n.text)) != "other"), "other"
             )

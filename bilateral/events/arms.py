@@ -24,7 +24,7 @@ from .context import (
     subject_state,
 )
 from .ontology import triggers
-from .roles import sides
+from .roles import actor_state, sides
 
 
 @cache
@@ -69,7 +69,10 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         return []
     out = []
     seen: set[str] = set()
-    states = states_of(ms)
+    # A state named as a place ("are currently in Turkey") is neither side of a deal the sentence reports.
+    states = states_of(
+        [x for x in ms if not (x.m.type == "state" and x.span.root.head.lower_ in ("in", "at"))]
+    )
     not_transferred = set(triggers()["not_transferred"])
     for w in weapons:
         root = w.span.root
@@ -93,7 +96,10 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             and root.head.i > root.i
             else root
         )
-        trigger = min(linked, key=lambda t: abs(t.i - root.i))
+        # The trigger that governs the system ("signed a contract to supply 54 K9": supply), else the nearest.
+        trigger = next((a for a in root.ancestors if a in linked), None) or min(
+            linked, key=lambda t: abs(t.i - root.i)
+        )
         category = ctx.doc[w.span.end : head.i + 1].text.strip(" -") if head.i >= w.span.end else None
         quantity = None
         for node in (head, head.head if head.dep_ == "appos" else None, root):
@@ -139,8 +145,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         else:
             recipient = subj if subj != supplier else None
         linked_sides = sides(trigger, ms)  # the shared giver/receiver logic, where the parse gives it
-        given = linked_sides.giver if linked_sides.giver and len(linked_sides.giver) == 3 else None
-        taken = linked_sides.receiver if linked_sides.receiver and len(linked_sides.receiver) == 3 else None
+        given, taken = actor_state(linked_sides.giver), actor_state(linked_sides.receiver)
         if given or taken:
             supplier, recipient = given or (supplier if supplier != taken else None), taken or recipient
             if supplier == recipient:

@@ -77,7 +77,9 @@ class DocContext:
     sents: list[Span] = field(default_factory=list)
     quote_verbs: set[int] = field(default_factory=set)  # speech verbs that introduce a quotation
     trade_pair: tuple[str, str] | None = None
+    loan_pair: tuple[str, str] | None = None  # (lender, borrower) of the last loan stated in full
     arms_pair: tuple[str, str] | None = None  # (supplier, recipient) of the last full transfer
+    _by_sentence: dict[tuple[int, int], list[Ment]] = field(default_factory=dict)
 
     def sentences_between(self, start: int, end: int) -> list[Span]:
         return [s for s in self.sents if s.start_char < end and start < s.end_char]
@@ -86,7 +88,12 @@ class DocContext:
         return any(qs <= start and end <= qe for qs, qe in self.quotes)
 
     def sentence_mentions(self, sent: Span) -> list[Ment]:
-        return [x for x in self.mentions if sent.start_char <= x.m.start and x.m.end <= sent.end_char]
+        key = (sent.start_char, sent.end_char)
+        if key not in self._by_sentence:  # asked by every extractor for every sentence
+            self._by_sentence[key] = [
+                x for x in self.mentions if sent.start_char <= x.m.start and x.m.end <= sent.end_char
+            ]
+        return self._by_sentence[key]
 
     def person_before(self, char: int) -> Ment | None:
         """The last person named before `char` outside quotations: what "he" or "the minister" refers to."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Span
 
 from ..models import Event
@@ -61,6 +63,10 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         "forces": forces,
         "date": date_near(ctx, sent, trigger),
     }
+    year = re.search(r"(?:19|20)\d\d", str(args["name"] or ""))
+    if year and not str(args["date"] or "").startswith(year.group()):
+        # "Golden Dragon 2023 ... from March 23": the name's year wins over the publication year
+        args["date"] = year.group() + str(args["date"])[4:] if args["date"] else year.group()
     if len(participants) < 2 or not (args["name"] or args["date"]):
         return []  # a passing reference, not a report of one exercise
     return [make_event(ctx, "exercise", args, [sent], trigger)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 
 from spacy.tokens import Doc, Span
 
@@ -59,7 +59,17 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
 
 
 def _repeats(event: Event, earlier: list[Event]) -> bool:
-    """An investment in a target already reported in the document is that event again: cite it there."""
+    """An investment in a target already reported in the document, or a loan between the same sides
+    with no amount or purpose of its own ("the Russian loan will ..."), is that event again: cite it
+    there."""
+    if event.type == "loan" and "value" not in event.args and "purpose" not in event.args:
+        for e in earlier:
+            if e.type == "loan" and (e.args["lender"], e.args["borrower"]) == (
+                event.args["lender"],
+                event.args["borrower"],
+            ):
+                e.evidence.extend(c for c in event.evidence if c not in e.evidence)
+                return True
     if event.type != "investment":
         return False
     target = fold(str(event.args["target"]))
@@ -70,6 +80,7 @@ def _repeats(event: Event, earlier: list[Event]) -> bool:
     return False
 
 
+@cache
 def _reference_nouns() -> dict[str, str]:
     """Trigger nouns by which a sentence can refer back to an event: "this agreement", "the drill"."""
     tr = triggers()

@@ -80,7 +80,8 @@ def _target(trigger: Token, ms: list[Ment]) -> tuple[str | None, str | None]:
             continue
         if node.pos_ not in ("NOUN", "PROPN") or node.ent_type_ == "DATE":
             continue
-        if not any(t.pos_ == "PROPN" for t in node.subtree) and node.lemma_ not in ASSETS:
+        core = [node, *(c for c in node.children if c.dep_ in ("compound", "appos", "nmod"))]
+        if not any(t.pos_ == "PROPN" for t in core) and node.lemma_ not in ASSETS:
             continue  # "bought discounted oil", "investment in cooperation": no asset named
         appos = next((c for c in node.children if c.dep_ == "appos"), None)
         named = filler(appos, ms) if appos is not None else None
@@ -108,8 +109,8 @@ def _weapon_words() -> set[str]:
 
 def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     """At most one investment per sentence, from its first trigger with a target."""
-    if any(x.m.type == "weapon" for x in ms):
-        return []
+    if any(x.m.type == "weapon" for x in ms) or any(t.lemma_ in ("loan", "lend", "credit") for t in sent):
+        return []  # an arms deal, or money lent: "invested $1 billion, primarily in the form of loans"
     for trigger in (t for t in sent if _trigger_ok(t) and not ctx.in_quote(t.idx, t.idx + 1)):
         event = _investment(ctx, sent, ms, trigger)
         if event is not None:
@@ -140,9 +141,14 @@ def _investment(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token) -> 
     investor = found.receiver if takes else found.giver
     if investor is None and verb is not None and verb.lemma_ in ("retain", "hold", "take"):
         investor = subject(verb, ms)  # "the government will retain a 35 per cent stake"
+    if investor is None and verb is not None and verb.lemma_ in ("build", "open", "expand"):
+        builder = subject(verb, ms)  # "DP World plans to build a port": a company builds
+        investor = builder if builder and len(builder) != 3 else None
     if trigger.pos_ == "NOUN" and investor is None:
         investor = prep_object(trigger, ms, {"by"}, True)
     target, host = _target(trigger, ms)
+    for purpose in (c for c in trigger.children if c.dep_ in ("xcomp", "advcl") and target is None):
+        target, host = _target(purpose, ms)  # "invest 500 million euros to upgrade the port of X"
     if target is None:
         return None
     states = states_of(ms)

@@ -12,7 +12,7 @@ from spacy.tokens import Span, Token
 from ..models import Event
 from .amounts import money
 from .context import DocContext, Ment, date_near, make_event, np_text, others, states_of
-from .roles import filler, sides
+from .roles import actor_state, filler, sides
 
 LOAN_WORDS = {"loan", "loans", "borrow", "lend", "loc", "locs"}
 CREDIT_HEADS = {"line", "lines"}
@@ -51,7 +51,10 @@ def _purpose(sent: Span, trigger: Token, ms: list[Ment]) -> str | None:
             continue
         if t.lower_ == "for" or (t.lemma_ in PURPOSE_VERBS and t.pos_ == "VERB"):
             for obj in (c for c in t.children if c.dep_ in ("pobj", "dobj")):
-                if obj.lemma_ in NOT_A_PURPOSE or filler(obj, ms) or obj.like_num:
+                share = any(
+                    c.ent_type_ == "PERCENT" or c.lower_ in ("%", "percent", "cent") for c in obj.subtree
+                )
+                if obj.lemma_ in NOT_A_PURPOSE or filler(obj, ms) or obj.like_num or share:
                     continue
                 return np_text(obj)
     return None
@@ -66,8 +69,11 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     banks = [x.m.text for x in ms if x.m.type == "organisation" and x.m.subtype == "bank"]
     out: list[Event] = []
     seen: set[str] = set()
-    for trigger in _triggers(ctx, sent, banks):
-        event = _loan(ctx, sent, ms, trigger, banks)
+    triggers = _triggers(ctx, sent, banks)
+    if len(banks) >= 2 and any(t.lower_ == "respectively" for t in sent) and triggers:
+        triggers = triggers[:1] * len(banks)  # one loan per bank named, each with its own amount
+    for n, trigger in enumerate(triggers):
+        event = _loan(ctx, sent, ms, trigger, banks[n:] + banks[:n] if len(triggers) > 1 else banks)
         if event is None:
             continue
         key = f"{event.args['lender']}|{event.args['borrower']}"
@@ -85,18 +91,32 @@ def _loan(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token, banks: li
     if borrower is None:  # "projects in Serbia": the host borrows
         borrower = next((x.state for x in ms if x.state and x.span.root.head.lower_ == "in"), None)
     states = states_of(ms)
+    remembered = ctx.loan_pair
+    if lender is None and borrower is None and remembered and (not states or set(remembered) <= set(states)):
+        lender, borrower = remembered  # "the next loan is for ...": the sides the text gave before
     if lender is None and borrower is None and states:
         borrower = states[0]  # no side stated: the state named first borrows (the host of the project)
     lender = (
         lender or next(iter(others(states, borrower)), None) or next(iter(others(ctx.pair, borrower)), None)
     )
+    home = actor_state(lender)  # "China Development Bank" lends for China, to someone else
     if borrower is None or borrower == lender:
-        borrower = next(iter(others(states, lender)), None) or next(iter(others(ctx.pair, lender)), None)
+        borrower = next(iter(others(states, lender, home)), None) or next(
+            iter(others(ctx.pair, lender, home)), None
+        )
     amounts = money(sent.text)
     near = min(amounts, key=lambda a: abs(sent.start_char + a.start - trigger.idx), default=None)
+    if len(banks) >= 2 and len(amounts) >= len(banks) and any(t.lower_ == "respectively" for t in sent):
+        # "A and B ... $1bn and $2bn respectively": the banks in the order the text names them
+        order = [x.m.text for x in ms if x.m.type == "organisation" and x.m.subtype == "bank"]
+        near = amounts[order.index(lender)] if lender in order else near
+    if any(t.lower_ == "since" for t in sent) and any(t.lemma_ == "have" and t.dep_ == "aux" for t in sent):
+        return None  # "since 1992, Japan has provided ... in loans": a running total
     purpose = _purpose(sent, trigger, ms)
     if not lender or not borrower or lender == borrower or not (near or purpose or explicit):
         return None
+    if (found.giver or banks) and found.receiver:
+        ctx.loan_pair = (str(lender), str(borrower))
     args = {
         "lender": lender,
         "borrower": borrower,

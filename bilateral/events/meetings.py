@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from ..models import Event
 from ..values.names import key_for
@@ -15,6 +15,7 @@ from .context import (
     states_of,
 )
 from .ontology import triggers
+from .roles import prep_object, subject
 
 DEMONSTRATIVES = {"this", "that", "these", "those"}
 DEFINITE = DEMONSTRATIVES | {"the"}  # "the meeting", "the FTA": one already reported
@@ -76,7 +77,21 @@ def _same_meeting(a: Event, b: Event) -> bool:
     if not (a.args.get("_visit") or b.args.get("_visit")) or not pa & pb or not (pa <= pb or pb <= pa):
         return False  # a visit joins its talks; talks with different counterparts stay apart
     da, db = str(a.args.get("date") or ""), str(b.args.get("date") or "")
+    visit, other = (a, b) if a.args.get("_visit") else (b, a)
+    if visit.args.get("date") and not other.args.get("date"):
+        return False  # a dated visit does not take in an undated meeting reported elsewhere
     return not da or not db or da.startswith(db) or db.startswith(da)
+
+
+def _talks_between(trigger: Token, ms: list[Ment]) -> list[str]:
+    """Two states as the subject and the "with" partner of talks ("A will hold talks with B")."""
+    verb = trigger if trigger.pos_ == "VERB" else trigger.head
+    if trigger.pos_ != "VERB" and trigger.dep_ != "dobj":
+        return []
+    who, other = subject(verb, ms), prep_object(trigger, ms, {"with"}) or prep_object(verb, ms, {"with"})
+    if who and other and who != other and len(who) == 3 and len(other) == 3:
+        return [who, other]
+    return []
 
 
 def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
@@ -96,8 +111,12 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     if not trig:
         return _caption(ctx, sent, ms)
     trigger = trig[0]
-    if trigger.lemma_ == "receive" and not any("delegation" in c.text for c in trigger.subtree):
-        return []
+    guests = {x.span.root.i for x in ms if x.m.type == "person"}
+    received = any(c.dep_ == "dobj" and c.i in guests for c in trigger.children) or any(
+        "delegation" in c.text for c in trigger.subtree
+    )
+    if trigger.lemma_ == "receive" and not received:
+        return []  # "received a loan", "received the S-400": not a host receiving a guest
     if any(a.lemma_ == "invite" for a in list(trigger.ancestors)[:2]):
         return []  # "invited X to visit": an invitation, not a meeting
     people: list[str] = []
@@ -105,9 +124,17 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         if x.m.type == "person" and x.m.text not in people and not ctx.in_quote(x.m.start, x.m.end):
             people.append(x.m.text)
     if len(people) < 2 and any(
-        w.lower_ in ("two", "both") and w.head.lemma_ in PAIRED for w in sent if w.i < trigger.i + 3
+        w.lemma_ in PAIRED and w.tag_ == "NNS" and any(t.lower_ in ("two", "both") for t in w.subtree)
+        for w in sent
+        if w.i < trigger.i + 3
     ):
         people = _last_two_people(ctx, sent.start_char)  # "the two heads of state met"
+    host = trigger if trigger.pos_ == "VERB" else trigger.head
+    for child in (c for c in host.children if c.dep_ == "nsubj" and len(people) < 2):
+        if child.lower_ in ("he", "she"):
+            before = ctx.person_before(child.idx)  # "he held talks with his counterpart, X"
+            if before is not None and before.m.text not in people:
+                people.insert(0, before.m.text)
     # Organisations visited or met ("visited two companies, X and Y") take part too.
     visited = {
         d.i for t in trig if t.pos_ == "VERB" for c in t.children if c.dep_ == "dobj" for d in c.subtree
@@ -129,7 +156,10 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         if len(participants) < 2:
             participants += [s for s in states_of(ms) if s not in participants]
     date = date_near(ctx, sent, trigger)
-    if len(participants) < 2 or (date is None and len(people) < 2):
+    sides_named = _talks_between(trigger, ms)
+    if not people and sides_named:
+        participants = sides_named  # "Sri Lanka is expected to hold talks with China"
+    if len(participants) < 2 or (date is None and len(people) < 2 and not sides_named):
         return []  # without a date or two named people it is a passing reference, not a report
     location = None
     for x in ms:

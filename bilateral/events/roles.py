@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from ..nlp.lexicon import load
 from .context import Ment
 
 GIVE = {
@@ -58,6 +59,8 @@ def filler(token: Token, ms: list[Ment], plural_np: bool = False) -> str | None:
                 return x.state
             if x.m.type == "organisation":
                 return x.m.text
+    if token.pos_ in ("PROPN", "NOUN") and token.is_upper and len(token.text) >= 3 and not token.ent_type_:
+        return token.text  # an acronym the model missed ("COSCO agreed to buy"): an organisation
     if plural_np and token.pos_ == "NOUN" and token.tag_ == "NNS":
         mods = [c for c in token.children if c.dep_ in STATE_MODS and state_of(c, ms)]
         if mods:
@@ -74,6 +77,15 @@ def filler(token: Token, ms: list[Ment], plural_np: bool = False) -> str | None:
         if token.lemma_ in QUALIFIED or (plural_np and token.tag_ == "NNS"):
             return modifier_state(token, ms)  # "the Egyptian government", "Chinese investors"
     return None
+
+
+def actor_state(actor: str | None) -> str | None:
+    """A state's code, or the state an organisation's name carries ("Turkish Aerospace", "Bank of China")."""
+    if actor is None or (len(actor) == 3 and actor.isupper()):
+        return actor
+    lex = load()
+    words = actor.replace("-", " ").split()
+    return next((s for w in words if (s := lex.state_for(w))), None)
 
 
 def state_of(token: Token, ms: list[Ment]) -> str | None:
@@ -102,18 +114,24 @@ def prep_object(token: Token, ms: list[Ment], preps: set[str], plural_np: bool =
 
 def subject(verb: Token, ms: list[Ment], passive: bool = False) -> str | None:
     """The actor that is the subject (or, with `passive`, the agent) of a verb."""
-    deps = ("agent",) if passive else ("nsubj",)
+    deps: tuple[str, ...] = ("agent",) if passive else ("nsubj",)
     node = verb
     for _ in range(3):
         for child in node.children:
             if child.dep_ not in deps:
                 continue
             target = next((g for g in child.children if g.dep_ == "pobj"), None) if passive else child
+            if target is not None and any(c.dep_ == "conj" for c in target.children):
+                return None  # "Japan and Laos signed": both sides, no direction
             if target is not None and (who := filler(target, ms, True)):
                 return who
+            if target is not None and target.lower_ in ("it", "they") and node.dep_ == "ccomp":
+                return subject(node.head, ms)  # "Hanwha announced it has signed": Hanwha
         if node.dep_ == "relcl" and not passive:
             return filler(node.head, ms, True)  # "companies that received loans"
         if node.dep_ in ("conj", "xcomp", "advcl") and not any(c.dep_ in deps for c in node.children):
+            if node.dep_ == "xcomp" and not passive:  # "A is expected to hold talks": A holds them
+                deps = ("nsubj", "nsubjpass")
             node = node.head
             continue
         if node.dep_ == "acl" and node.head.dep_ in ("dobj", "pobj"):  # "signed a deal ... to invest"
@@ -126,9 +144,14 @@ def subject(verb: Token, ms: list[Ment], passive: bool = False) -> str | None:
 def partner(verb: Token, ms: list[Ment]) -> str | None:
     """The other side of a signing: "signed with X" or "signed an agreement with X"."""
     found = prep_object(verb, ms, {"with"}, True)
+    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"]
     for obj in (c for c in verb.children if c.dep_ == "dobj"):
-        for prep in (t for t in obj.subtree if t.dep_ == "prep" and t.lower_ == "with"):
-            found = found or prep_object(prep.head, ms, {"with"}, True)
+        preps += [t for t in obj.subtree if t.dep_ == "prep" and t.lower_ == "with"]
+    for prep in preps:
+        found = found or prep_object(prep.head, ms, {"with"}, True)
+    for pobj in (g for p in preps for g in p.children if g.dep_ == "pobj"):
+        if found is None and pobj.pos_ == "PROPN" and not pobj.ent_type_:  # a company the model missed
+            found = pobj.doc[pobj.left_edge.i : pobj.i + 1].text
     return found
 
 
@@ -161,6 +184,11 @@ def sides(trigger: Token, ms: list[Ment]) -> Sides:
         elif passive:
             out.giver = out.giver or subject(verb, ms, passive=True)
             out.receiver = out.receiver or prep_object(verb, ms, {"to", "for"})
+            if out.receiver is None and verb.lemma_ in GIVE and any(c.dep_ == "dobj" for c in verb.children):
+                # "Mali was handed over six warplanes": the passive subject of a double object receives
+                out.receiver = next(
+                    (w for c in verb.children if c.dep_ == "nsubjpass" if (w := filler(c, ms))), None
+                )
         elif verb.lemma_ in GIVE:
             out.giver = out.giver or subject(verb, ms)
             out.receiver = out.receiver or prep_object(verb, ms, {"to", "for"})
@@ -168,6 +196,9 @@ def sides(trigger: Token, ms: list[Ment]) -> Sides:
             out.receiver = out.receiver or subject(verb, ms)
             out.giver = out.giver or prep_object(verb, ms, {"from", "with"}, True)
             out.giver = out.giver or partner(verb, ms)
+    if out.receiver is None and verb is not None and verb.lemma_ in GIVE and verb.dep_ in ("acl", "xcomp"):
+        signing = verb.head.head if verb.dep_ == "acl" else verb.head  # "signed a contract with X to supply"
+        out.receiver = partner(signing, ms) if signing.pos_ == "VERB" else None
     if noun is not None and verb is not None and verb.lemma_ in LIGHT and noun.dep_ in ("dobj", "nsubjpass"):
         doer = subject(verb, ms)  # "India has started the supply of X to Armenia"
         if noun.lemma_ in TAKE_NOUNS:

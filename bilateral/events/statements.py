@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from spacy.matcher import Matcher
 from spacy.tokens import Span, Token
 
 from ..models import Event
+from ..nlp.components import ORG_SUBTYPES
 from ..nlp.mentions import strip_titles
 from .context import (
     PRONOUNS,
@@ -16,6 +18,7 @@ from .context import (
     governs,
     make_event,
 )
+from .lang import matcher
 from .ontology import triggers
 
 # Verbs whose bare object is an attitude, not a claim ("praised the relationship").
@@ -54,6 +57,8 @@ def quoted(ctx: DocContext) -> list[Event]:
                 prev_end = qe
             continue
         person, verb = speaker
+        if verb is not None and len(quote.split()) < 4 and any(c.dep_ == "ccomp" for c in verb.children):
+            continue  # "said X will create “favorable conditions”": the reported clause is the claim
         if verb is not None:
             ctx.quote_verbs.add(verb.i)
         if len(quote.split()) < 4 and verb is None:
@@ -78,6 +83,7 @@ def _speaker_for_quote(
     ctx: DocContext, sents: list[Span], qs: int, qe: int, speech: set[str]
 ) -> tuple[str, Token | None] | None:
     for sent in sents:
+        according = _phrases(sent).get("ACCORDING_TO", set())
         for token in sent:
             if qs <= token.idx < qe:
                 continue
@@ -85,7 +91,7 @@ def _speaker_for_quote(
                 who = _person_subject(ctx, token)
                 if who:
                     return who, token
-            if token.lower_ == "according" and token.nbor(1).lower_ == "to":
+            if token.i in according:
                 for x in ctx.sentence_mentions(sent):
                     if x.m.type == "person" and x.m.start > token.idx:
                         return x.m.text, None
@@ -119,6 +125,9 @@ def _person_subject(ctx: DocContext, verb: Token) -> str | None:
                     return x.m.text
             if name := _unrecognised_name(node):
                 return name
+        indefinite = any(c.lower_ in ("a", "an", "one", "some") for c in child.children)
+        if indefinite:
+            return None  # "a ministry official said": an unnamed speaker, not the last person named
         if child.lower_ in PRONOUNS or (child.pos_ == "NOUN" and child.lemma_.lower() in ROLE_NOUNS):
             before = ctx.person_before(child.idx)
             return before.m.text if before else None
@@ -133,15 +142,51 @@ def _unrecognised_name(token: Token) -> str | None:
     if not parts or any(c.ent_type_ for c in parts):
         return None
     span = strip_titles(token.doc[parts[0].i : token.i + 1])
-    return span.text if len(span) >= 2 else None
+    if len(span) < 2 or len(span) > 4 or any(t.text in ORG_SUBTYPES or t.is_upper for t in span):
+        return None  # "Hanwha Aerospace", "KAI": an organisation, not a person
+    return span.text
+
+
+def _phrases(sent: Span) -> dict[str, set[int]]:
+    """Where the speech phrases of `lang/en/speech.json` start in a sentence, by label."""
+    vocab = sent.doc.vocab
+    found: dict[str, set[int]] = {}
+    if id(vocab) not in _MATCHERS:
+        _MATCHERS[id(vocab)] = matcher(vocab, "speech")
+    for match_id, start, _ in _MATCHERS[id(vocab)](sent):
+        found.setdefault(vocab.strings[match_id], set()).add(sent[start].i)
+    return found
+
+
+_MATCHERS: dict[int, Matcher] = {}
+
+
+def _citing(ctx: DocContext, sent: Span) -> list[Event]:
+    """ "..., the Khmer Times reported, citing Maj. Gen. X": the claim is X's, not the newspaper's."""
+    out = []
+    for token in sent:
+        if token.lemma_ != "cite" or token.pos_ != "VERB":
+            continue
+        people = [
+            x for x in ctx.sentence_mentions(sent) if x.m.type == "person" and x.span.root.head == token
+        ]
+        report = token.head if token.dep_ in ("advcl", "xcomp", "conj") else token
+        skip = {t.i for t in report.subtree}
+        quote = " ".join(t.text for t in sent if t.i not in skip and not t.is_punct).strip()
+        if people and len(quote.split()) >= 4:
+            args = {"speaker": people[0].m.text, "quote": quote}
+            out.append(make_event(ctx, "statement", args, [sent], token))
+    return out
 
 
 def reported(ctx: DocContext, sent: Span) -> list[Event]:
     """'X said that ...', 'X described Y as ...', '..., he notes, ...', '... according to X'."""
     speech = set(triggers()["statement"])
     out = []
+    phrases = _phrases(sent)
+    phrasal = phrases.get("MADE_KNOWN", set()) | phrases.get("PAID_TRIBUTE", set())
     for token in sent:
-        if token.pos_ != "VERB" or token.lemma_ not in speech:
+        if token.pos_ != "VERB" or not (token.lemma_ in speech or token.i in phrasal):
             continue
         if (
             token.dep_ in ("advcl", "conj")
@@ -172,7 +217,7 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
             if not rest or (token.lemma_ in ATTITUDE_VERBS and all(t.dep_ == "dobj" for t in rest)):
                 continue  # "praised the relationship": an attitude, not a claim
             quote = token.doc[token.i + 1 : max(t.right_edge.i for t in rest) + 1].text
-        quote = re.sub(r"^(that|:)\s+", "", quote.strip(" ,.;"))
+        quote = re.sub(r"^(?:it\s+)?(?:known\s+)?(?:that|:)\s+", "", quote.strip(" ,.;"))
         if len(quote.split()) < 4:
             continue
         dated = [
@@ -189,8 +234,9 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
                 token,
             )
         )
+    out.extend(_citing(ctx, sent))
     for token in sent:
-        if token.lower_ == "according" and token.i + 1 < sent.end and token.nbor(1).lower_ == "to":
+        if token.i in phrases.get("ACCORDING_TO", set()):
             people = [
                 x for x in ctx.sentence_mentions(sent) if x.m.type == "person" and x.m.start > token.idx
             ]

@@ -180,8 +180,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         if not exporter or not importer or exporter == importer:
             continue
         period = next((v for x, v in dates if start <= x.m.start < stop), None)
-        if period is None and len(triggers) == 1 and dates:
-            period = dates[0][1]
+        if period is None and (len(triggers) == 1 or len(dates) == 1) and dates:
+            period = dates[0][1]  # one date for the sentence's flows
         out.append(_flow(ctx, sent, exporter, importer, value, period, None))
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from typing import Any
 
@@ -16,10 +17,23 @@ def newline_boundaries(doc: Doc) -> Doc:
 
     Runs before the parser, which keeps sentence starts that are already set.
     """
+    wrapped = _hard_wrapped(doc.text)
     for token in doc[:-1]:
-        if "\n" in token.text_with_ws:
+        if "\n" in token.text_with_ws and (not wrapped or "\n\n" in token.text_with_ws):
             doc[token.i + 1].is_sent_start = True
     return doc
+
+
+def _hard_wrapped(text: str) -> bool:
+    """A text whose lines are wrapped at a fixed width: most lines are long and end mid-sentence.
+
+    There a single line break is a space, and only a blank line ends a paragraph.
+    """
+    lines = [line.rstrip() for line in text.split("\n") if line.strip()]
+    if len(lines) < 8:
+        return False
+    open_ended = [line for line in lines if len(line) >= 40 and line[-1] not in '.!?:;"”’)]']
+    return len(open_ended) >= 0.5 * len(lines)
 
 
 def _heads() -> dict[str, Any]:
@@ -51,6 +65,12 @@ EXERCISE_WORDS = {
 MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
           "oct", "nov", "dec"}  # fmt: skip
+# ISO 4217 codes of the currencies news about states' dealings uses, to tell "JPY61" from "J-20".
+CURRENCY_AMOUNT = re.compile(
+    r"^(?:USD|EUR|GBP|JPY|CNY|RMB|RUB|INR|KRW|VND|IDR|BRL|ARS|MXN|TRY|SAR|AED|QAR|KWD|EGP|NGN|ZAR|AOA|KZT|"
+    r"PKR|BDT|LKR|THB|MYR|PHP|SGD|HKD|TWD|AUD|NZD|CAD|CHF|SEK|NOK|DKK|PLN|HUF|CZK|RON|RSD|UAH|ILS|IRR|PEN|"
+    r"CLP|COP|KES|ETB|MAD|DZD)\s?[\d.,]+"
+)
 CONNECT = ["of", "for", "and", "on", "the", "'s", "’s", "&"]
 NAMING_VERBS = ["named", "dubbed", "codenamed", "code-named", "called", "titled", "entitled"]
 
@@ -130,7 +150,11 @@ class BilateralEntities:
             label = doc.vocab.strings[match_id]
             span = doc[start:end]
             if label == "WEAPON":
-                if span.text not in self.not_designation and any(c.isdigit() for c in span.text):
+                if (
+                    span.text not in self.not_designation
+                    and any(c.isdigit() for c in span.text)
+                    and not CURRENCY_AMOUNT.match(span.text)  # "JPY61", "VND829": money, not a weapon
+                ):
                     weapons.append(Span(doc, start, end, label="WEAPON"))
                 continue
             sentence = {t.lower_ for t in span.sent}
@@ -158,6 +182,9 @@ class BilateralEntities:
                 kept.remove(before[0])
                 w = Span(doc, before[0].start, w.end, label="WEAPON")
             merged.append(w)
+        # An exercise name wins over the model's place or organisation ("the Golden Condor 2023" as LOC).
+        names = [f for f in found if f.label_ == "EXERCISE"]
+        kept = [e for e in kept if not any(e.start < n.end and n.start < e.end for n in names)]
         # New spans win ties with the model's; the longest span wins overlaps.
         ents = filter_spans(merged + found + kept)
         doc.ents = [self._named_system(e) for e in ents]
@@ -170,6 +197,8 @@ class BilateralEntities:
 
         if ent.label_ not in ("ORG", "PERSON", "GPE", "PRODUCT", "NORP") or ent.ent_id_ or len(ent) > 2:
             return ent
+        if not ent[0].text[:1].isupper():
+            return ent  # "navy frigates": a service, not a system's name
         doc = ent.doc
         for t in doc[ent.end : min(len(doc), ent.end + 5)]:
             if not (t.is_lower and (t.is_alpha or t.text == "-")) or t.pos_ not in ("NOUN", "ADJ", "PUNCT"):

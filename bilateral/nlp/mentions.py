@@ -102,7 +102,7 @@ def _titles() -> list[list[str]]:
 
 def strip_titles(span: Span) -> Span:
     """Drop leading titles and ranks ("Senior Colonel", "President") from a person's name."""
-    start = span.start
+    start = span.start + 1 if span[0].lower_ == "the" and len(span) > 2 else span.start
     changed = True
     while changed and start < span.end - 1:
         changed = False
@@ -134,6 +134,8 @@ def _looks_like_person(span: Span) -> bool:
     A name led or preceded by a title ("President Kassym-Jomart Tokayev", "Divisional General X"),
     the subject of a speech verb, the agent of "shared by", or a name with a role in apposition.
     """
+    if span[0].lower_ == "the" and len(span) > 1:
+        span = span[1:]  # "the Air Vice Marshal X"
     words = [t for t in span if not (t.is_punct and t.text in "-‐")]
     if not 1 <= len(words) <= 6 or {t.text for t in words} & (set(ORG_HEADS) | set(AGREEMENT_HEADS)):
         return False
@@ -152,6 +154,8 @@ def _looks_like_person(span: Span) -> bool:
         return True
     if root.dep_ == "pobj" and root.head.lower_ == "by" and root.head.head.lemma_ in SPEECH_VERBS | {"share"}:
         return True
+    if root.dep_ == "appos" and root.head.lemma_.lower() in ROLE_NOUNS:
+        return True  # "the commander of ..., Divisional General X"
     return any(c.dep_ == "appos" and c.lemma_.lower() in ROLE_NOUNS for c in root.children)
 
 
