@@ -79,3 +79,32 @@ def test_independent_sources_raise_confidence_and_disagreements_are_conflicts() 
     bare = _report("a", 6)
     del bare.args["quantity"], bare.args["supplier"]
     assert (fuse([bare])[0].confidence or 1) < (one[0].confidence or 0)
+
+
+def _event(type_: str, args: dict[str, object], doc: str = "a", start: int = 0) -> Event:
+    from bilateral.models import Span
+
+    return Event(type_, args, [Span(doc, start, start + 5, "words")])
+
+
+def test_what_the_ontology_files_say_is_one_event() -> None:
+    usd = lambda n: {"amount": n, "currency": "USD"}  # noqa: E731
+    flow = {"exporter": "CHN", "importer": "BGD", "period": "2022"}
+    assert len(fuse([_event("trade", flow | {"value": usd(13_120_000_000)}, "a"),
+                     _event("trade", flow | {"value": usd(13_100_000_000)}, "b")])) == 1  # fmt: skip
+    assert len(fuse([_event("trade", flow | {"value": usd(13_120_000_000)}, "a"),
+                     _event("trade", flow | {"value": usd(9_870_000_000)}, "b")])) == 2  # fmt: skip
+    loan = {"lender": "CHN", "borrower": "SRB", "value": usd(1_000_000_000)}
+    rail = _event("loan", loan | {"purpose": "the Belgrade-Budapest railway"}, "a")
+    power = _event("loan", loan | {"purpose": "a coal power plant in Kostolac"}, "b")
+    assert len(fuse([rail, power])) == 2 and len(fuse([rail, _event("loan", loan, "b")])) == 1
+    deal = {"recipient": "IND", "system": "Rafale", "supplier": "FRA"}
+    assert len(fuse([_event("arms_transfer", deal | {"ordered": "2015"}, "a"),
+                     _event("arms_transfer", deal | {"ordered": "2021"}, "b")])) == 2  # fmt: skip
+    short = _event("statement", {"speaker": "X Y", "quote": "breakthrough"}, "a")
+    long_ = _event("statement", {"speaker": "X Y", "quote": "a breakthrough for both"}, "b")
+    assert len(fuse([short, long_])) == 2
+    # Two loans one sentence reports between the same parties: two events, two ids.
+    two = fuse([_event("loan", {"lender": "JPN", "borrower": "BGD", "value": usd(1)}, "a"),
+                _event("loan", {"lender": "JPN", "borrower": "BGD", "value": usd(9)}, "a")])  # fmt: skip
+    assert len(two) == 2 and len({e.id for e in two}) == 2

@@ -194,4 +194,9 @@ def fuse(candidates: Iterable[Event]) -> list[Event]:
     for cluster in clusters:
         by_type[cluster[0].type].append(cluster)
     events = [_merge(c) for t in sorted(by_type) for c in by_type[t]]
+    seen: set[str] = set()
+    for e in events:  # two events one sentence reports with the same identifying values
+        if e.id in seen:
+            e.id = stable_id("evt", e.type, e.args, e.evidence[0].as_dict())
+        seen.add(e.id)
     return sorted(events, key=lambda e: (e.type, e.date or "9999", e.id))

@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, TemplateError, nodes
 
-from ..values import dates, names
+from ..values import dates, money, names
 from ..values.display import FILTERS
 
 # What `same` and `block` may call.
@@ -29,6 +29,7 @@ TESTS: dict[str, Callable[..., Any]] = {
     "surname": names.surname,
     "words": names.words,
     "agree": dates.agree,
+    "close": money.close,
     "precise": dates.precise,
 }
 # What register columns may call, given by the views when they evaluate a row.

@@ -129,6 +129,21 @@ def parse_money(text: str) -> dict[str, Any] | None:
     return found[0][2] if found else None
 
 
+def close(a: Any, b: Any, tolerance: float = 0.05) -> bool:
+    """Two amounts that can be one figure, rounded differently: same currency, within `tolerance`;
+    a missing amount is no evidence against."""
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return True
+    x, y = a.get("amount"), b.get("amount")
+    if (
+        a.get("currency") != b.get("currency")
+        or not isinstance(x, int | float)
+        or not isinstance(y, int | float)
+    ):
+        return a.get("currency") == b.get("currency")
+    return abs(x - y) <= tolerance * max(abs(x), abs(y))
+
+
 def format_money(value: dict[str, Any]) -> str:
     """How an amount reads in a table: "EUR 170 million", "USD 1.2 billion", "RSD 5,000"."""
     amount, currency = value.get("amount"), value.get("currency", "")

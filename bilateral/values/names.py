@@ -98,7 +98,7 @@ def same_person(a: Any, b: Any) -> bool:
 def quote_overlap(a: Any, b: Any) -> bool:
     """Two renderings of one quotation: most words of the shorter are in the longer."""
     ta, tb = set(fold(str(a or "")).split()), set(fold(str(b or "")).split())
-    if not ta or not tb:
+    if min(len(ta), len(tb)) < 3:  # a word or two ("breakthrough") is not a rendering of a long quote
         return False
     return len(ta & tb) / min(len(ta), len(tb)) >= 0.6
 
