@@ -51,7 +51,7 @@ class Judgement:
     value: Any = None
     other: dict[str, Any] | None = None  # merge: the second event
     author: str = ""
-    at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="microseconds"))
     note: str = ""
 
     @property
