@@ -139,3 +139,21 @@ def test_removing_a_document_removes_what_it_alone_reported(db: str, tmp_path: P
         assert not any(m.doc == "01_drones" for e in kb.entities() for m in e.mentions)
         # The judgement on the removed event is kept and reported, not dropped.
         assert [j.target["identity"]["system"] for j in kb.judgements(orphans=True)] == ["CH-92A"]
+
+
+def test_a_merge_of_two_events_holds_after_a_rebuild(tmp_path: Path) -> None:
+    with bilateral.open(tmp_path / "kb.db") as kb:
+        kb.extract([EXAMPLES], tmp_path / "out")
+        before = len(kb.events("arms_transfer"))
+        arms = _arms(kb)
+        kb.judge("merge", arms["CH-92A"].id, other=arms["FK-3"].id, note="one deal reported twice")
+        for _ in range(2):  # as made, then after a full rebuild of the events
+            merged = kb.events("arms_transfer")
+            assert len(merged) == before - 1
+            both = next(e for e in merged if e.args["system"] in ("CH-92A", "FK-3"))
+            assert {s.text for s in arms["CH-92A"].evidence + arms["FK-3"].evidence} <= {
+                s.text for s in both.evidence
+            }
+            kb.consolidate()
+        with pytest.raises(KnowledgeBaseError, match="merge two different events"):
+            kb.judge("merge", both.id, other=both.id)
