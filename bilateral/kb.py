@@ -242,27 +242,39 @@ class KnowledgeBase:
         """The events exports show: all but those analysts rejected."""
         return [e for e in self.events() if e.review != "rejected"]
 
-    def report(self, actors: Iterable[str] = (), format: str = "html") -> str:
-        """The briefing on events involving `actors` (all events if none), as `html` or `md`."""
+    def report(
+        self, actors: Iterable[str] = (), format: str = "html", changed_since: int | str | None = None
+    ) -> str:
+        """The briefing on events involving `actors` (all events if none), as `html` or `md`;
+        with `changed_since` (a run or a date, as `changes` takes), on what those runs changed."""
         from .report import ReportError, render
 
         if format not in ("html", "md"):
             raise KnowledgeBaseError(f"a report is html or md, not {format!r}")
         try:
-            return render(self._kept(), self.document_index(), list(actors), format, self.countries())
+            return render(
+                self._briefed(changed_since), self.document_index(), list(actors), format, self.countries()
+            )
         except ReportError as exc:
             raise KnowledgeBaseError(str(exc)) from exc
 
-    def write_report(self, output: str | Path, actors: Iterable[str] = ()) -> Path:
+    def write_report(
+        self, output: str | Path, actors: Iterable[str] = (), changed_since: int | str | None = None
+    ) -> Path:
         """Write the briefing to `output`; its suffix (.html or .md) sets the format."""
         from .report import ReportError, write_report
 
         try:
-            return write_report(
-                Path(output), self._kept(), self.document_index(), list(actors), self.countries()
-            )
+            events = self._briefed(changed_since)
+            return write_report(Path(output), events, self.document_index(), list(actors), self.countries())
         except ReportError as exc:
             raise KnowledgeBaseError(str(exc)) from exc
+
+    def _briefed(self, changed_since: int | str | None) -> list[Event]:
+        if changed_since is None:
+            return self._kept()
+        changed = {c["event_id"] for c in self.changes(changed_since) if c["kind"] != "gone"}
+        return [e for e in self._kept() if e.id in changed]
 
     # ------------------------------------------------------------ reading
 

@@ -36,6 +36,13 @@ def test_each_run_records_what_it_changed(db: str, tmp_path: Path) -> None:
 
         overview = TestClient(create_app(db)).get("/").text  # the overview's "new in the last run"
         assert "New in the last run" in overview and "quantity: 6, 9" in overview
+        # A briefing on what the second run changed: the drones deal, not the first run's statement.
+        brief = kb.report(format="md", changed_since=1)
+        assert (
+            "CH-92A" in brief
+            and "These drones make" not in brief
+            and "These drones make" in kb.report(format="md")
+        )
         kb.remove(["02_more"])
         # The drones event is the same event with one source fewer: neither new nor gone.
         assert not any(c["kind"] in ("new event", "gone") for c in kb.changes())

@@ -304,10 +304,14 @@ def report(
     actor: Annotated[
         list[str] | None, typer.Option("--actor", help="Brief on events involving this actor (repeatable).")
     ] = None,
+    changes: Annotated[
+        str | None,
+        typer.Option("--changes", help="Only what the runs since this run number or date changed."),
+    ] = None,
 ) -> None:
     """A self-contained briefing: counts, charts, timeline, registers, conflicts, quotes, footnotes."""
     with opened(db) as kb:
-        kb.write_report(output, actor or [])
+        kb.write_report(output, actor or [], changes)
     err.print(f"report written to {output}")
 
 

@@ -93,7 +93,8 @@ def per_year_chart(events: list[Event]) -> Figure:
             ax.bar(years, heights, bottom=bottom, color=type_.color, label=humanize(type_.name))
             bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     ax.set_title("Events per year, by type")
-    ax.legend(fontsize=7, ncols=4, frameon=False)
+    if any(counts.values()):  # no dated event: no bars, no legend
+        ax.legend(fontsize=7, ncols=4, frameon=False)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="y", alpha=0.3)
     return fig
