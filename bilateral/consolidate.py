@@ -29,9 +29,10 @@ def consolidate(store: Store, batch: int = BATCH, analysed: int = 0, analyser: s
     """Resolve entities across documents, fuse event candidates into events, apply the analysts'
     judgements and record what the run changed; returns the judgements whose event is gone."""
     with store.transaction():
-        entities = _resolve(store, batch)
-        _fuse(store, batch, entities)
-        orphans = review.apply(store, store.countries())
+        _resolve(store, batch)
+        orphans = review.apply_entities(store)
+        _fuse(store, batch, store.entities(with_mentions=False))
+        orphans += review.apply(store, store.countries())
         changes.record(store, analysed, analyser)
         return orphans
 

@@ -156,6 +156,19 @@ class KnowledgeBase:
             review.apply(self.store, self.countries())
         return judgement
 
+    def merge_entities(self, keep: str, other: str, author: str = "", note: str = "") -> Judgement:
+        """Record that two entities are one person or body (`other` becomes part of `keep`) and
+        consolidate again; re-applied after every later consolidation, like event judgements."""
+        from . import review
+
+        try:
+            judgement = review.merge_entities(self.store, keep, other, author, note)
+        except review.ReviewError as exc:
+            raise KnowledgeBaseError(str(exc)) from exc
+        self.store.put_judgements([judgement.row()])
+        self.consolidate()
+        return judgement
+
     def judgements(self, orphans: bool = False) -> list[Judgement]:
         """Every judgement, oldest first; or only those whose event no longer exists."""
         from . import review

@@ -19,14 +19,16 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from .fusion import _merge
-from .models import Event, stable_id
+from .models import Entity, Event, stable_id
+from .nlp.lexicon import fold
 from .ontology import UnknownType, ontology
 from .values import parse_value
 
 if TYPE_CHECKING:
     from .store import Store
 
-KINDS = ("accept", "reject", "set", "merge", "note")
+EVENT_KINDS = ("accept", "reject", "set", "merge", "note")
+KINDS = (*EVENT_KINDS, "merge_entities")
 
 
 class ReviewError(ValueError):
@@ -117,8 +119,8 @@ def make(
 ) -> Judgement:
     """A judgement on stored events, checked: the event exists, the role is its type's, the value
     is of the role's value type. Nothing is written here."""
-    if kind not in KINDS:
-        raise ReviewError(f"unknown judgement {kind!r}; choose from {', '.join(KINDS)}")
+    if kind not in EVENT_KINDS:
+        raise ReviewError(f"unknown judgement {kind!r}; choose from {', '.join(EVENT_KINDS)}")
     event = _stored(store, event_id)
     parsed: Any = None
     if kind == "set":
@@ -138,6 +140,45 @@ def make(
     if kind == "note" and not note:
         raise ReviewError("a note needs its text")
     return Judgement(kind, target_of(event), role, parsed, other, author, note=note)
+
+
+def merge_entities(store: Store, keep: str, other: str, author: str = "", note: str = "") -> Judgement:
+    """A judgement that two entities are one person or body (`other` becomes part of `keep`)."""
+    found = {e.id: e for e in store.entities(with_mentions=False)}
+    for entity_id in (keep, other):
+        if entity_id not in found:
+            raise ReviewError(f"no entity {entity_id!r}")
+    a, b = found[keep], found[other]
+    if a.id == b.id or a.type != b.type:
+        raise ReviewError("merge two different entities of one type")
+    return Judgement("merge_entities", _entity_key(a), other=_entity_key(b), author=author, note=note)
+
+
+def _entity_key(entity: Entity) -> dict[str, Any]:
+    return {"entity": entity.id, "type": entity.type, "name": entity.name}
+
+
+def _find_entity(found: dict[str, Entity], key: dict[str, Any]) -> Entity | None:
+    """An entity by its id (stable: from its type and name key), else by type and folded name."""
+    if key["entity"] in found:
+        return found[key["entity"]]
+    name = fold(key["name"])
+    return next((e for e in found.values() if e.type == key["type"] and fold(e.name) == name), None)
+
+
+def apply_entities(store: Store) -> list[Judgement]:
+    """Apply the entity judgements, oldest first, after resolution; returns the orphans."""
+    orphans = []
+    for judgement in map(Judgement.from_row, store.judgements()):
+        if judgement.kind != "merge_entities" or judgement.other is None:
+            continue
+        found = {e.id: e for e in store.entities(with_mentions=False)}
+        a, b = _find_entity(found, judgement.target), _find_entity(found, judgement.other)
+        if a is None or b is None:
+            orphans.append(judgement)
+        elif a.id != b.id:
+            store.merge_entities(a.id, b.id, sorted({*a.aliases, *b.aliases, b.name}))
+    return orphans
 
 
 def _stored(store: Store, event_id: str) -> Event:
@@ -181,6 +222,8 @@ def apply(store: Store, countries: dict[str, str]) -> list[Judgement]:
 
     orphans = []
     for judgement in map(Judgement.from_row, store.judgements()):
+        if judgement.kind not in EVENT_KINDS:
+            continue
         event = find(store, judgement.target)
         other = find(store, judgement.other) if judgement.other else None
         if event is None or (judgement.kind == "merge" and other is None):
@@ -223,12 +266,20 @@ def _judge(event: Event, other: Event | None, judgement: Judgement) -> Event | N
 
 
 def orphans(store: Store) -> list[Judgement]:
-    """Judgements whose event no longer exists in the knowledge base."""
-    return [
-        j
-        for j in map(Judgement.from_row, store.judgements())
-        if find(store, j.target) is None or (j.other is not None and find(store, j.other) is None)
-    ]
+    """Judgements whose event or entity no longer exists in the knowledge base."""
+    entities = {e.id: e for e in store.entities(with_mentions=False)}
+
+    def gone(j: Judgement, key: dict[str, Any] | None) -> bool:
+        if key is None:
+            return False
+        if j.kind == "merge_entities":
+            # merged away: the entity it names is gone, its name now an alias of the other
+            return _find_entity(entities, key) is None and not any(
+                key["name"] in e.aliases for e in entities.values()
+            )
+        return find(store, key) is None
+
+    return [j for j in map(Judgement.from_row, store.judgements()) if gone(j, j.target) or gone(j, j.other)]
 
 
 def rows(judgements: Iterable[Judgement]) -> list[dict[str, Any]]:

@@ -157,3 +157,30 @@ def test_a_merge_of_two_events_holds_after_a_rebuild(tmp_path: Path) -> None:
             kb.consolidate()
         with pytest.raises(KnowledgeBaseError, match="merge two different events"):
             kb.judge("merge", both.id, other=both.id)
+
+
+def test_two_entities_that_are_one_person_merge_and_stay_merged(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Drones arrive\n\nSerbian Minister Ivan Petrovic said on Monday that the drones had arrived.\n",
+        encoding="utf-8",
+    )
+    (corpus / "b.txt").write_text(
+        "More to come\n\nPetrovic Ivan told reporters that more drones would come from China.\n",
+        encoding="utf-8",
+    )
+    with bilateral.open(tmp_path / "kb.db") as kb:
+        kb.extract([corpus], tmp_path / "out")
+        people = {e.name: e for e in kb.entity_summaries("person")}
+        keep, other = people["Ivan Petrovic"], people["Petrovic Ivan"]  # name order: two keys
+        with pytest.raises(KnowledgeBaseError, match="no entity 'ent_nope'"):
+            kb.merge_entities(keep.id, "ent_nope")
+        kb.merge_entities(keep.id, other.id, note="one minister")
+        for _ in range(2):  # as made, then after a full rebuild
+            merged = [e for e in kb.entity_summaries("person") if "Petrovic" in e.name]
+            assert [(e.id, e.n_mentions, e.n_documents) for e in merged] == [(keep.id, 2, 2)]
+            assert "Petrovic Ivan" in merged[0].aliases
+            assert {e.args["speaker"] for e in kb.events("statement")} == {"Ivan Petrovic"}
+            kb.consolidate()
+        assert not kb.judgements(orphans=True)

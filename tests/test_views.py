@@ -143,3 +143,9 @@ def test_views_read_the_same_knowledge_base_as_the_api(sample_db: Path) -> None:
     with bilateral.open(sample_db) as kb:
         events = kb.events()
     assert len(views.timeline(events)) == len(events) == len(_json(sample_db, "timeline"))
+
+
+def test_an_empty_view_to_a_pipe_is_its_header(sample_db: Path) -> None:
+    run = _cli("timeline", "--since", "2100", "--db", str(sample_db))
+    assert run.returncode == 0 and run.stdout.split() == [c for c in views.COLUMNS["timeline"] if c != "id"]
+    assert "no rows" in run.stderr

@@ -170,7 +170,7 @@ def _plain(rows: list[dict[str, Any]], columns: list[str], widest: int = 60) -> 
     """A table for a pipe or a file: columns aligned by spaces, no box and no padding to a screen
     width (a cell wider than `widest` only pushes its own line out of line)."""
     cells = [[str(row.get(c, "")).replace("\n", " ") for c in columns] for row in rows]
-    widths = [min(widest, max(len(c), *(len(r[i]) for r in cells))) for i, c in enumerate(columns)]
+    widths = [min(widest, max([len(c), *(len(r[i]) for r in cells)])) for i, c in enumerate(columns)]
     for line in [columns, *cells]:
         sys.stdout.write("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() + "\n")
     if not rows:

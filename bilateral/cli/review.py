@@ -86,6 +86,20 @@ def note(
     _judge(db, "note", event, author, text)
 
 
+@review.command("merge-entities")
+def merge_entities(
+    keep: Annotated[str, typer.Argument(help="The entity that stays (an id, as `entities` lists them).")],
+    other: Annotated[str, typer.Argument(help="The entity that is the same person or body.")],
+    db: DbOption = DEFAULT_DB,
+    author: AuthorOption = "",
+    note: NoteOption = "",
+) -> None:
+    """Make two entities that are one person or organisation one (names, mentions, events)."""
+    with opened(db, readonly=False) as kb:
+        made = kb.merge_entities(keep, other, author or getpass.getuser(), note)
+    err.print(f"merge recorded ({made.id}); it is re-applied after every run")
+
+
 @judgements.callback()
 def list_(
     ctx: typer.Context,
@@ -104,7 +118,7 @@ def list_(
         {
             **j.as_dict(),
             "type": j.target["type"],
-            "event": "; ".join(j.target["evidence"][:1]),
+            "event": "; ".join(j.target.get("evidence", [])[:1]) or j.target.get("name", ""),
             "role": j.role or "",
             "value": "" if j.value is None else j.value,
         }
