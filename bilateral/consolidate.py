@@ -15,7 +15,7 @@ from itertools import groupby
 
 from . import changes, review
 from .events.actors import actor_key, actor_roles
-from .fusion import Components, blocks, fuse
+from .fusion import Components, blocks, fuse, unique
 from .models import Entity, Event
 from .nlp.resolve import Resolver
 from .ontology import ontology
@@ -64,6 +64,7 @@ def _fuse(store: Store, batch: int, entities: list[Entity]) -> None:
     entity_names = {e.id: e.name for e in entities if e.type in ("person", "organisation")}
     countries = {a: e.country for e in entities if e.country for a in (e.name, *e.aliases)}
     components = Components()
+    seen: set[str] = set()  # event ids given so far: unique across groups
     with store.scratch():
         order = 0
         for first, last in store.document_ranges(batch):
@@ -79,11 +80,11 @@ def _fuse(store: Store, batch: int, entities: list[Entity]) -> None:
         current = -1
         for root, event in store.staged(components.roots()):
             if root != current and group:
-                _add(store, fuse(group), countries)
+                _add(store, unique(fuse(group), seen), countries)
                 group = []
             current = root
             group.append(event)
-        _add(store, fuse(group), countries)
+        _add(store, unique(fuse(group), seen), countries)
 
 
 def _add(store: Store, events: list[Event], countries: dict[str, str]) -> None:

@@ -125,10 +125,10 @@ class KnowledgeBase:
         ids = list(doc_ids)
         if unknown := [i for i in ids if not self.store.id_taken(i)]:
             raise KnowledgeBaseError(f"no document {unknown[0]!r} (bilateral docs lists them)")
-        with self.store.transaction():
+        with self.store.transaction():  # the documents go with their events, or neither
             for doc_id in ids:
                 self.store.remove_document(doc_id)
-        self.consolidate()
+            self.consolidate()
         return ids
 
     # ------------------------------------------------------------ review
@@ -154,6 +154,7 @@ class KnowledgeBase:
         with self.store.transaction():
             self.store.put_judgements([judgement.row()])
             review.apply(self.store, self.countries())
+            self.store.keep_states()
         return judgement
 
     def merge_entities(self, keep: str, other: str, author: str = "", note: str = "") -> Judgement:
@@ -165,8 +166,10 @@ class KnowledgeBase:
             judgement = review.merge_entities(self.store, keep, other, author, note)
         except review.ReviewError as exc:
             raise KnowledgeBaseError(str(exc)) from exc
-        self.store.put_judgements([judgement.row()])
-        self.consolidate()
+        with self.store.transaction():  # the judgement and its effect, or neither
+            self.store.put_judgements([judgement.row()])
+            self.consolidate()
+            self.store.keep_states()
         return judgement
 
     def judgements(self, orphans: bool = False) -> list[Judgement]:
@@ -183,12 +186,13 @@ class KnowledgeBase:
         from . import review
 
         try:
-            found = [review.Judgement.from_dict(r) for r in rows]
-        except (review.ReviewError, TypeError) as exc:
-            raise KnowledgeBaseError(str(exc)) from exc
+            found = [review.check(review.Judgement.from_dict(r)) for r in rows]
+        except (review.ReviewError, TypeError, KeyError, ValueError) as exc:
+            raise KnowledgeBaseError(f"not a judgement we can apply: {exc}") from exc
         with self.store.transaction():
             new = self.store.put_judgements([j.row() for j in found])
-            review.apply(self.store, self.countries())
+            self.consolidate()
+            self.store.keep_states()
         return new
 
     def extract(

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .fusion import _merge
 from .models import Entity, Event, stable_id
 from .nlp.lexicon import fold
-from .ontology import UnknownType, ontology
+from .ontology import Role, UnknownType, ontology
 from .values import parse_value
 
 if TYPE_CHECKING:
@@ -58,8 +58,9 @@ class Judgement:
 
     @property
     def id(self) -> str:
-        """The same judgement made twice (or imported twice) has one id."""
-        return stable_id("jdg", self.kind, self.target, self.role, self.value, self.other, self.note)
+        """One judgement, made at one time: imported twice it is one row; made again later (accept,
+        reject, accept) it is another, applied after the first."""
+        return stable_id("jdg", self.kind, self.target, self.role, self.value, self.other, self.note, self.at)
 
     def row(self) -> dict[str, Any]:
         return {
@@ -97,6 +98,47 @@ class Judgement:
             at=row.get("at") or "",
             note=row.get("note") or "",
         )
+
+
+def check(judgement: Judgement) -> Judgement:
+    """A judgement from elsewhere (`judgements import`), checked as one made here is: its type and
+    role exist, and a corrected value is of the role's value type."""
+    target = judgement.target
+    type_ = ontology()[str(target["type"])]
+    if judgement.kind == "merge_entities":
+        if not isinstance(judgement.other, dict) or not {"entity", "type", "name"} <= set(target):
+            raise ReviewError("an entity merge names its two entities")
+        return judgement
+    if not isinstance(target.get("identity"), dict) or not isinstance(target.get("evidence"), list):
+        raise ReviewError(f"{judgement.kind}: its event has no identity and evidence")
+    if judgement.kind == "merge" and not isinstance(judgement.other, dict):
+        raise ReviewError("a merge names its second event")
+    if judgement.kind == "set":
+        role = type_.roles.get(str(judgement.role))
+        if role is None:
+            raise ReviewError(f"{type_.name} has no role {judgement.role!r}")
+        if not _valid(role, judgement.value):
+            raise ReviewError(f"{role.name}: {judgement.value!r} is not a {role.type.name}")
+    return judgement
+
+
+def _valid(role: Role, value: Any) -> bool:
+    """Is `value` what correcting `role` would store (as `make` parses an analyst's text)?"""
+    kind = role.type
+    if kind.name == "money":
+        return (
+            isinstance(value, dict)
+            and isinstance(value.get("amount"), int | float)
+            and str(value.get("currency", "")).isupper()
+        )
+    if kind.name in ("quantity", "percent"):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind.many:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    try:
+        return isinstance(value, str) and parse_value(kind, value, role.values) == value
+    except ValueError:
+        return False
 
 
 def _dump(value: Any) -> str | None:
@@ -250,6 +292,8 @@ def _judge(event: Event, other: Event | None, judgement: Judgement) -> Event | N
         event.corrections.setdefault(judgement.role, event.args.get(judgement.role))
         event.args[judgement.role] = judgement.value
         event.date = ontology()[event.type].date(event.args)
+        if judgement.note and judgement.note not in event.notes:
+            event.notes.append(judgement.note)
     elif kind == "merge" and other is not None:
         if other.id == event.id:
             return None

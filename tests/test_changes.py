@@ -43,6 +43,11 @@ def test_each_run_records_what_it_changed(db: str, tmp_path: Path) -> None:
             and "These drones make" not in brief
             and "These drones make" in kb.report(format="md")
         )
+        # An analyst's correction is not a change the next run brought.
+        drones = next(e for e in kb.events("arms_transfer") if e.args["system"] == "CH-92A")
+        kb.judge("set", drones.id, "quantity", "7")
+        kb.consolidate()
+        assert kb.changes() == []
         kb.remove(["02_more"])
         # The drones event is the same event with one source fewer: neither new nor gone.
         assert not any(c["kind"] in ("new event", "gone") for c in kb.changes())

@@ -145,3 +145,20 @@ def test_ftm_statements_carry_their_origin(sample_db: Path, tmp_path: Path) -> N
     projects = {s.entity_id for s in statements if s.schema == "Project"}
     roles = {s.value for s in statements if s.schema == "ProjectParticipant" and s.prop == "role"}
     assert projects and roles == {"lender", "borrower"}  # what loans finance, and who takes part
+
+
+def test_the_workbook_holds_article_text_as_text(tmp_path: Path) -> None:
+    """Article text never becomes a formula, and control characters do not break the export."""
+    said = Event(
+        "statement",
+        {"speaker": "A B", "quote": '=HYPERLINK("http://evil.example","x")'},
+        [Span("d", 0, 20, "page one\x0cpage two")],
+        id="evt_x",
+    )
+    docs = {"d": Document(id="d", text="", title="-2+3")}
+    write_xlsx(tmp_path / "kb.xlsx", [said], [], docs)
+    quotes = load_workbook(tmp_path / "kb.xlsx")["Quotes"]
+    header = [c.value for c in quotes[1]]
+    row = dict(zip(header, quotes[2], strict=True))
+    assert row["quote"].data_type == "s" and row["quote"].value.startswith("=HYPERLINK")
+    assert "\x0c" not in row["evidence"].value and row["source_titles"].data_type == "s"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import bilateral
-from bilateral import KnowledgeBaseError, views
+from bilateral import KnowledgeBaseError, review, views
 from bilateral.models import Event
 
 from .conftest import EXAMPLES
@@ -40,7 +40,10 @@ def test_judgements_survive_re_runs_and_new_articles(db: str, tmp_path: Path) ->
         def check() -> None:
             arms = _arms(kb)
             assert arms["CH-92A"].args["quantity"] == 9 and arms["CH-92A"].corrections == {"quantity": 6}
-            assert arms["CH-92A"].notes == ["check the delivery date"]
+            assert arms["CH-92A"].notes == [
+                "the ministry's release",
+                "check the delivery date",
+            ]  # why, then a note
             assert arms["FK-3"].args["delivered"] == "2022-05" and arms["FK-3"].review == "accepted"
             assert arms["FK-3"].date == "2022-05"
             shown = kb.select().events
@@ -184,3 +187,19 @@ def test_two_entities_that_are_one_person_merge_and_stay_merged(tmp_path: Path) 
             assert {e.args["speaker"] for e in kb.events("statement")} == {"Ivan Petrovic"}
             kb.consolidate()
         assert not kb.judgements(orphans=True)
+
+
+def test_an_imported_judgement_is_checked_like_one_made_here(sample_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "kb.db"
+    shutil.copy(sample_db, db)
+    with bilateral.open(db) as kb:
+        loan = kb.events("loan")[0]
+        made = review.Judgement(
+            "set", review.target_of(loan), "value", {"amount": 5, "currency": "EUR"}
+        ).as_dict()
+        for bad in ({**made, "value": "5 million euros"}, {**made, "role": "colour"}, {**made, "target": {}}):
+            with pytest.raises(KnowledgeBaseError):
+                kb.import_judgements([bad])
+        assert kb.judgements() == []
+        assert kb.import_judgements([made]) == 1
+        assert kb.events("loan")[0].args["value"] == {"amount": 5, "currency": "EUR"}

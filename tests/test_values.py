@@ -84,3 +84,11 @@ def test_find_money_gives_every_amount_with_its_span() -> None:
         ("JPY50bn", 50_000_000_000, "JPY"),
         ("3.06 bn Bangladeshi taka", 3_060_000_000, "BDT"),
     ]
+
+
+def test_a_verb_before_a_number_is_no_currency() -> None:
+    from bilateral.values.money import find_money
+
+    assert [v for _, _, v in find_money("Serbia won 5 million euros in grants")] == [
+        {"amount": 5_000_000, "currency": "EUR"}
+    ]

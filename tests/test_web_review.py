@@ -39,7 +39,7 @@ def test_without_review_nothing_can_be_written(kb_copy: Path) -> None:
 
 def test_review_accept_correct_and_the_guards(kb_copy: Path) -> None:
     event = _drones(kb_copy)
-    with TestClient(create_app(kb_copy, review=True)) as client:
+    with TestClient(create_app(kb_copy, review=True, hosts=["testserver"])) as client:
         page = client.get(f"/event/{event}").text
         token = re.search(r'name="csrf" value="([^"]+)"', page)
         assert token and 'action="/review/event/' in page
@@ -51,6 +51,11 @@ def test_review_accept_correct_and_the_guards(kb_copy: Path) -> None:
         assert client.post(url, data=form, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
         assert client.post(url, data=form, headers={"Origin": "http://evil.example"}).status_code == 403
         assert client.post(url, data=form).status_code == 403  # neither header: not from a page of ours
+        # A page of another site whose name points here (DNS rebinding): the app does not answer it.
+        rebound = {"Host": "attacker.example:8000"}
+        assert client.get(f"/event/{event}", headers=rebound).status_code == 400
+        assert client.post(url, data=form, headers={**SAME, **rebound}).status_code == 400
+        assert client.post(url, data={**form, "csrf": "é"}, headers=SAME).status_code == 403
         bad = client.post(url, data={**form, "value": "many"}, headers=SAME)
         assert bad.status_code == 400 and "is not a quantity" in bad.text
         # From the page itself: a correction, then an acceptance.
@@ -62,8 +67,13 @@ def test_review_accept_correct_and_the_guards(kb_copy: Path) -> None:
         own = {"Origin": "http://testserver"}
         assert client.post(url, data=accepted, headers=own, follow_redirects=False).status_code == 303
         assert "accepted by an analyst" in client.get(f"/event/{event}").text
+        # The same judgement made again later counts again: accept, reject, accept is accepted.
+        for kind in ("reject", "accept"):
+            client.post(url, data={**accepted, "kind": kind}, headers=own)
+        assert "accepted by an analyst" in client.get(f"/event/{event}").text
     with bilateral.open(kb_copy, readonly=True) as kb:
-        assert [(j.kind, j.author) for j in kb.judgements()] == [("set", "web"), ("accept", "web")]
+        kinds = [(j.kind, j.author) for j in kb.judgements()]
+        assert kinds == [("set", "web"), ("accept", "web"), ("reject", "web"), ("accept", "web")]
         assert (
             next(e for e in kb.events("arms_transfer") if e.args["system"] == "CH-92A").args["quantity"] == 9
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,10 @@ ORG_SCHEMA = {
 
 
 def _fid(*parts: str) -> str:
-    """An FtM entity id from ours: FtM allows letters, digits, dots and dashes only."""
-    return "-".join([NS, *parts]).replace("_", "-")
+    """An FtM entity id from ours: FtM allows letters, digits, dots and dashes only, so an id with
+    anything else (a document named after a file with spaces) is hashed."""
+    fid = "-".join([NS, *parts]).replace("_", "-")
+    return fid if re.fullmatch(r"[A-Za-z0-9.-]+", fid) else f"{NS}-{hashlib.sha1(fid.encode()).hexdigest()}"
 
 
 class _Builder:

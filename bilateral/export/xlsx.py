@@ -23,6 +23,7 @@ DATE_COLUMNS = {"date", "signed", "effective", "published", "first", "last", "ye
 YEAR_COLUMNS = {"year", "year_of_order", "years_of_delivery", "commitment_year"}
 FORMATS = {4: "yyyy", 7: "yyyy-mm", 10: "yyyy-mm-dd"}
 MAX_WIDTH = 60
+FORMULA = ("=", "+", "-", "@")  # what a spreadsheet would run as a formula if the cell were one
 
 
 def _cell(column: str, value: Any) -> tuple[Any, str | None]:
@@ -45,6 +46,7 @@ def write_xlsx(
 ) -> dict[str, int]:
     """Write the workbook; returns the rows written per sheet."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.hyperlink import Hyperlink
@@ -76,7 +78,11 @@ def write_xlsx(
         for n, row in enumerate(rows, start=2):
             for i, column in enumerate(columns, start=1):
                 value, fmt = _cell(column, row.get(column, ""))
+                if isinstance(value, str):  # article text: no control characters, never a formula
+                    value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
                 cell = sheet.cell(row=n, column=i, value=value)
+                if isinstance(value, str) and value.startswith(FORMULA):
+                    cell.data_type = "s"
                 if fmt:
                     cell.number_format = fmt
                 widths[i - 1] = max(widths[i - 1], min(len(str(row.get(column, ""))), MAX_WIDTH))

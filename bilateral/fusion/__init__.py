@@ -193,10 +193,17 @@ def fuse(candidates: Iterable[Event]) -> list[Event]:
     by_type: dict[str, list[list[Event]]] = defaultdict(list)
     for cluster in clusters:
         by_type[cluster[0].type].append(cluster)
-    events = [_merge(c) for t in sorted(by_type) for c in by_type[t]]
-    seen: set[str] = set()
-    for e in events:  # two events one sentence reports with the same identifying values
-        if e.id in seen:
-            e.id = stable_id("evt", e.type, e.args, e.evidence[0].as_dict())
-        seen.add(e.id)
+    events = unique([_merge(c) for t in sorted(by_type) for c in by_type[t]], set())
     return sorted(events, key=lambda e: (e.type, e.date or "9999", e.id))
+
+
+def unique(events: list[Event], seen: set[str]) -> list[Event]:
+    """Events with ids not in `seen` (which they are added to): two events one sentence reports
+    with the same identifying values would otherwise share one id."""
+    for e in events:
+        n = 0
+        while e.id in seen:
+            n += 1
+            e.id = stable_id("evt", e.type, e.args, e.evidence[0].as_dict(), n)
+        seen.add(e.id)
+    return events

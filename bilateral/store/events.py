@@ -168,6 +168,14 @@ class EventStore(SQLStore):
             self._run("INSERT INTO event_states (event_id, type, data) SELECT id, type, data FROM events")
             return run
 
+    def keep_states(self) -> None:
+        """The events as they are now are what the next run is compared with (after an analyst's
+        judgement, so that the next run does not report it as a change the articles brought)."""
+        with self._write():
+            if self._run("SELECT id FROM runs LIMIT 1"):
+                self._run("DELETE FROM event_states")
+                self._run("INSERT INTO event_states (event_id, type, data) SELECT id, type, data FROM events")
+
     def runs(self) -> list[dict[str, Any]]:
         return self._run("SELECT id, at, documents, analysed, analyser FROM runs ORDER BY id")
 

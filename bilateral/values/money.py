@@ -57,7 +57,7 @@ SCALE_WORDS = r"trillion|billion|million|thousand|bn|mn|m|k|tn|mrd|mio"
 
 
 @cache
-def _currencies() -> tuple[dict[str, str], dict[str, str], re.Pattern[str], re.Pattern[str]]:
+def _currencies() -> tuple[dict[str, str], dict[str, str], dict[str, str], re.Pattern[str], re.Pattern[str]]:
     """ISO codes, signs and English names of every currency (CLDR, through babel), and the two
     patterns built from them: a sign or code before the number, a code or name after it."""
     from babel.numbers import get_currency_name, get_currency_symbol, list_currencies
@@ -84,7 +84,7 @@ def _currencies() -> tuple[dict[str, str], dict[str, str], re.Pattern[str], re.P
         + r"|\b[A-Z]{3}\b)",
         re.I,
     )
-    return codes, signs | names, before, after
+    return codes, signs, names, before, after
 
 
 def _amount(number: str) -> float:
@@ -101,12 +101,15 @@ def _amount(number: str) -> float:
 def find_money(text: str) -> list[tuple[int, int, dict[str, Any]]]:
     """Every money expression in `text` with its span: a currency (sign, code or name, before or
     after) and a number with its scale ("$ 4.5-bn", "JPY50bn", "3.06 bn Bangladeshi taka")."""
-    codes, known, before, after = _currencies()
+    codes, signs, names, before, after = _currencies()
     found = []
     for pattern, sign, number, scale in ((before, 1, 2, 3), (after, 3, 1, 2)):
         for m in pattern.finditer(text):
             word = m.group(sign)
-            currency = codes.get(word) or known.get(word) or known.get(word.lower())
+            # Before a number only a sign or an upper-case code ("won 5 million" is a verb).
+            currency = codes.get(word) or signs.get(word)
+            if pattern is after:
+                currency = currency or names.get(word.lower())
             if currency is None:
                 continue
             if pattern is after and not m.group(scale) and re.fullmatch(r"\d{4}", m.group(number)):

@@ -105,4 +105,5 @@ def quote_overlap(a: Any, b: Any) -> bool:
 
 def words(value: Any) -> list[str]:
     """The longer words of a name, for blocking names that fuzzy matching may pair."""
-    return [w for w in key_for("agreement", str(value if value is not None else "")).split() if len(w) > 2]
+    key = key_for("agreement", str(value if value is not None else ""))
+    return [w for w in key.split() if len(w) > 2] or ([key] if key else [])  # "BP", "EU": the name itself

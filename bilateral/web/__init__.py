@@ -36,7 +36,8 @@ def serve(
             log_level="info",
         )
     else:
-        uvicorn.run(create_app(db, review=review), host=host, port=port, log_level="info")
+        app = create_app(db, review=review, hosts=[host] if host not in ("0.0.0.0", "::") else [])
+        uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 def from_environment() -> FastAPI:

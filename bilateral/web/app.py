@@ -8,7 +8,7 @@ base, never a file path. Bad requests get a 4xx answer saying what is wrong, nev
 
 # No `from __future__ import annotations`: FastAPI reads the endpoints' annotations, which name
 # each route's data function, a local variable.
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -45,10 +45,12 @@ ROUTES: list[tuple[Callable[..., Page], dict[str, str]]] = [
 ]
 
 
-def create_app(db: str | Path, cache_entries: int = CACHE_ENTRIES, review: bool = False) -> FastAPI:
+def create_app(
+    db: str | Path, cache_entries: int = CACHE_ENTRIES, review: bool = False, hosts: Sequence[str] = ()
+) -> FastAPI:
     """The app over the knowledge base in `db` (opened read-only); `cache_entries` answers are kept
     (0: none, to measure what the cache saves); `review` adds the review forms and their one
-    write route (see `web.review`)."""
+    write route (see `web.review`), the app then answering to loopback names and `hosts` only."""
     data = Data(db)
     app = FastAPI(
         title="bilateral",
@@ -76,7 +78,7 @@ def create_app(db: str | Path, cache_entries: int = CACHE_ENTRIES, review: bool 
     if review:
         from .review import add_review
 
-        add_review(app, db, data)
+        add_review(app, db, data, hosts)
 
     @app.get("/report", include_in_schema=False)
     def report(
