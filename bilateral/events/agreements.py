@@ -15,8 +15,8 @@ from .context import (
     np_text,
     states_of,
 )
-from .ontology import triggers
 from .roles import partner, subject
+from .triggers import triggers
 
 
 def _signers(verb: Token, ms: list[Ment]) -> list[str]:

@@ -23,8 +23,8 @@ from .context import (
     states_of,
     subject_state,
 )
-from .ontology import triggers
 from .roles import actor_state, sides
+from .triggers import triggers
 
 
 @cache

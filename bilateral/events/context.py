@@ -17,7 +17,7 @@ from ..models import Event, Mention
 from ..models import Span as Cite
 from ..ontology import ontology
 from ..values.dates import resolve_date
-from .ontology import triggers
+from .triggers import triggers
 
 QUOTES = re.compile(r"“([^”]{2,1500})”|\"([^\"\n]{2,1500})\"|„([^“”]{2,1500})[“”]")
 PRONOUNS = {"he", "she"}

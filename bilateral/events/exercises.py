@@ -14,7 +14,7 @@ from .context import (
     make_event,
     states_of,
 )
-from .ontology import triggers
+from .triggers import triggers
 
 
 def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:

@@ -18,7 +18,7 @@ from ..nlp.lexicon import fold
 from ..values.names import key_for
 from . import agreements, arms, exercises, investments, loans, meetings, statements, trade
 from .context import QUOTES, DocContext, Ment, np_text
-from .ontology import triggers
+from .triggers import triggers
 
 INVESTMENT_NOUNS = {"acquisition", "investment", "takeover", "purchase", "stake", "sale"}
 SENTENCE_EXTRACTORS = (

@@ -14,8 +14,8 @@ from .context import (
     make_event,
     states_of,
 )
-from .ontology import triggers
 from .roles import prep_object, subject
+from .triggers import triggers
 
 DEMONSTRATIVES = {"this", "that", "these", "those"}
 DEFINITE = DEMONSTRATIVES | {"the"}  # "the meeting", "the FTA": one already reported

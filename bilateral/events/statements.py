@@ -19,7 +19,7 @@ from .context import (
     make_event,
 )
 from .lang import matcher
-from .ontology import triggers
+from .triggers import triggers
 
 # Verbs whose bare object is an attitude, not a claim ("praised the relationship").
 ATTITUDE_VERBS = {"praise", "criticize", "criticise", "welcome", "hail", "condemn", "laud"}
