@@ -246,23 +246,6 @@ class Store(EventStore):
         """Add (entity id, doc) -> number of mentions; `clear_entity_documents` first."""
         self._many("INSERT INTO entity_documents VALUES (?,?,?)", [(*k, n) for k, n in counts.items()])
 
-    def merge_entities(self, keep: str, into_it: str, aliases: list[str]) -> None:
-        """Make entity `into_it` part of `keep`: its mentions, document counts and names."""
-        with self._write():
-            self._run("UPDATE mentions SET entity_id = ? WHERE entity_id = ?", (keep, into_it))
-            self._run(
-                "INSERT INTO entity_documents (entity_id, doc, mentions) SELECT ?, doc, mentions"
-                " FROM entity_documents WHERE entity_id = ? ON CONFLICT (entity_id, doc)"
-                " DO UPDATE SET mentions = entity_documents.mentions + excluded.mentions",
-                (keep, into_it),
-            )
-            self._run("DELETE FROM entity_documents WHERE entity_id = ?", (into_it,))
-            self._run("DELETE FROM entities WHERE id = ?", (into_it,))
-            self._run(
-                "UPDATE entities SET aliases = ? WHERE id = ?",
-                (json.dumps(aliases, ensure_ascii=False), keep),
-            )
-
     def clear_entity_documents(self) -> None:
         self._run("DELETE FROM entity_documents")
 

@@ -151,6 +151,24 @@ class EventStore(SQLStore):
 
     # ------------------------------------------------------------ runs and what they changed
 
+    def merge_entities(self, keep: str, into_it: str, aliases: list[str]) -> None:
+        """Make entity `into_it` part of `keep` (an analyst's judgement): its mentions, document
+        counts and names."""
+        with self._write():
+            self._run("UPDATE mentions SET entity_id = ? WHERE entity_id = ?", (keep, into_it))
+            self._run(
+                "INSERT INTO entity_documents (entity_id, doc, mentions) SELECT ?, doc, mentions"
+                " FROM entity_documents WHERE entity_id = ? ON CONFLICT (entity_id, doc)"
+                " DO UPDATE SET mentions = entity_documents.mentions + excluded.mentions",
+                (keep, into_it),
+            )
+            self._run("DELETE FROM entity_documents WHERE entity_id = ?", (into_it,))
+            self._run("DELETE FROM entities WHERE id = ?", (into_it,))
+            self._run(
+                "UPDATE entities SET aliases = ? WHERE id = ?",
+                (json.dumps(aliases, ensure_ascii=False), keep),
+            )
+
     def event_states(self) -> list[Event]:
         """The events as the last run left them (what the next run is compared with)."""
         return [event_from_record(json.loads(r["data"])) for r in self._run("SELECT data FROM event_states")]
