@@ -8,6 +8,7 @@ implicit ("the two countries"). Every event cites its sentence; every value come
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -229,3 +230,25 @@ def np_text(token: Token) -> str:
             right = max(right, child.right_edge.i)
     span = token.doc[left : right + 1]
     return span.text.strip(" ,.;:–-")
+
+
+def merge_within(
+    events: list[Event],
+    type_: str,
+    same: Callable[[Event, Event], bool],
+    absorb: Callable[[Event, Event], None],
+) -> list[Event]:
+    """One document's reports of one event of `type_` become one: `same` pairs a report with an
+    earlier one, `absorb` folds it into that one; events of other types pass through."""
+    kept: list[Event] = []
+    for event in events:
+        first = (
+            next((k for k in kept if k.type == type_ and same(k, event)), None)
+            if event.type == type_
+            else None
+        )
+        if first is None:
+            kept.append(event)
+        else:
+            absorb(first, event)
+    return kept

@@ -12,6 +12,7 @@ from .context import (
     date_near,
     dates_in,
     make_event,
+    merge_within,
     states_of,
 )
 from .roles import prep_object, subject
@@ -45,26 +46,21 @@ def merge(events: list[Event]) -> list[Event]:
     agree (or one has none);
     the participants are united, and a state stands in only while fewer than two people are named.
     """
-    kept: list[Event] = []
-    for event in events:
-        if event.type != "meeting":
-            kept.append(event)
-            continue
-        same = next((k for k in kept if k.type == "meeting" and _same_meeting(k, event)), None)
-        if same is None:
-            kept.append(event)
-            continue
-        merged = list(dict.fromkeys([*same.args["participants"], *event.args["participants"]]))
-        people = [p for p in merged if not _is_code(p)]
-        same.args["participants"] = people if len(people) >= 2 else merged
-        for role in ("location", "occasion", "date"):
-            if event.args.get(role) and not same.args.get(role):
-                same.args[role] = event.args[role]
-        same.evidence.extend(c for c in event.evidence if c not in same.evidence)
-        same.args["_visit"] = same.args.get("_visit") and event.args.get("_visit")
+    kept = merge_within(events, "meeting", _same_meeting, _absorb)
     for event in kept:
         event.args.pop("_visit", None)
     return kept
+
+
+def _absorb(same: Event, event: Event) -> None:
+    merged = list(dict.fromkeys([*same.args["participants"], *event.args["participants"]]))
+    people = [p for p in merged if not _is_code(p)]
+    same.args["participants"] = people if len(people) >= 2 else merged
+    for role in ("location", "occasion", "date"):
+        if event.args.get(role) and not same.args.get(role):
+            same.args[role] = event.args[role]
+    same.evidence.extend(c for c in event.evidence if c not in same.evidence)
+    same.args["_visit"] = same.args.get("_visit") and event.args.get("_visit")
 
 
 def _is_code(value: str) -> bool:

@@ -15,8 +15,9 @@ from typing import Any
 from spacy.tokens import Span, Token
 
 from ..models import Event
+from ..values.money import close
 from .amounts import Amount, money
-from .context import DocContext, Ment, dates_in, make_event
+from .context import DocContext, Ment, dates_in, make_event, merge_within
 
 FLOW = {"export": "export", "exports": "export", "import": "import", "imports": "import", "trade": "trade"}
 PARTNER = {"partner", "partners"}
@@ -240,38 +241,28 @@ def merge(events: list[Event]) -> list[Event]:
     A rank with no value joins a valued flow in the same direction; two values within 5 % are the
     same figure (the lead's "over $18 billion", the body's "$18.2bn"), the exact one kept.
     """
-    kept: list[Event] = []
-    for event in events:
-        if event.type != "trade":
-            kept.append(event)
-            continue
-        same = next((k for k in kept if k.type == "trade" and _same_flow(k, event)), None)
-        if same is None:
-            kept.append(event)
-            continue
-        for cite in event.evidence:
-            if cite not in same.evidence:
-                same.evidence.append(cite)
-        rounder = "value" not in same.args or (same.args.get("_rounded") and not event.args.get("_rounded"))
-        if "value" in event.args and rounder:
-            for role in ("value", "period"):
-                if role in event.args:
-                    same.args[role] = event.args[role]
-            same.args["_rounded"] = event.args.get("_rounded", False)
-        for role in ("note", "period"):
-            if event.args.get(role):
-                same.args.setdefault(role, event.args[role])
+    kept = merge_within(events, "trade", _same_flow, _absorb)
     for event in kept:
         event.args.pop("_rounded", None)
     return kept
 
 
+def _absorb(same: Event, event: Event) -> None:
+    for cite in event.evidence:
+        if cite not in same.evidence:
+            same.evidence.append(cite)
+    rounder = "value" not in same.args or (same.args.get("_rounded") and not event.args.get("_rounded"))
+    if "value" in event.args and rounder:
+        for role in ("value", "period"):
+            if role in event.args:
+                same.args[role] = event.args[role]
+        same.args["_rounded"] = event.args.get("_rounded", False)
+    for role in ("note", "period"):
+        if event.args.get(role):
+            same.args.setdefault(role, event.args[role])
+
+
 def _same_flow(a: Event, b: Event) -> bool:
-    if (a.args["exporter"], a.args["importer"]) != (b.args["exporter"], b.args["importer"]):
-        return False
-    va, vb = a.args.get("value"), b.args.get("value")
-    if va is None or vb is None:
-        return True
-    if va["currency"] != vb["currency"]:
-        return False
-    return bool(abs(va["amount"] - vb["amount"]) <= 0.05 * max(va["amount"], vb["amount"]))
+    """One direction, and one figure within 5% (or a rank with no figure)."""
+    same_way = (a.args["exporter"], a.args["importer"]) == (b.args["exporter"], b.args["importer"])
+    return same_way and close(a.args.get("value"), b.args.get("value"))
