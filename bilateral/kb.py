@@ -7,7 +7,7 @@ by the methods that need them, so that `bilateral timeline` starts at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -138,13 +138,14 @@ class KnowledgeBase:
         kind: str,
         event_id: str,
         role: str | None = None,
-        value: str | None = None,
+        value: str | Sequence[str] | None = None,
         other: str | None = None,
         author: str = "",
         note: str = "",
     ) -> Judgement:
         """Record an analyst's judgement on an event (`accept`, `reject`, `set` ROLE VALUE, `merge`
-        with `other`, `note`) and apply it; it is re-applied after every later consolidation."""
+        with `other`, `split` off the reports VALUE names (spans or documents), `note`) and apply
+        it; it is re-applied after every later consolidation."""
         from . import review
 
         try:
@@ -157,13 +158,28 @@ class KnowledgeBase:
             self.store.keep_states()
         return judgement
 
-    def merge_entities(self, keep: str, other: str, author: str = "", note: str = "") -> Judgement:
-        """Record that two entities are one person or body (`other` becomes part of `keep`) and
+    def judge_entity(
+        self,
+        kind: str,
+        entity: str,
+        other: str = "",
+        parts: Sequence[str] = (),
+        author: str = "",
+        note: str = "",
+    ) -> Judgement:
+        """Record that two entities are one person or body (`merge`: `other` becomes part of
+        `entity`) or that its mentions reading one of the names in `parts`, or in one of the documents
+        in `parts`, are someone else (`split`: a wrong spelling, a namesake), and
         consolidate again; re-applied after every later consolidation, like event judgements."""
         from . import review
 
         try:
-            judgement = review.merge_entities(self.store, keep, other, author, note)
+            if kind == "merge":
+                judgement = review.entities.merge(self.store, entity, other, author, note)
+            elif kind == "split":
+                judgement = review.entities.split(self.store, entity, list(parts), author, note)
+            else:
+                raise review.ReviewError(f"unknown entity judgement {kind!r}; choose from merge, split")
         except review.ReviewError as exc:
             raise KnowledgeBaseError(str(exc)) from exc
         with self.store.transaction():  # the judgement and its effect, or neither

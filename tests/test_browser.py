@@ -144,5 +144,19 @@ def test_review_in_the_browser(conflict_db: Path, tmp_path: Path, browser: WebDr
             ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "corrected; extracted: 6")
         )
         _shot(browser, shots, "review")
+        # Two reports that are two deliveries: split the second off.
+        split = browser.find_element(By.CSS_SELECTOR, "form.split")
+        split.find_element(By.CSS_SELECTOR, "input[name=span][value^='04_nine:']").click()
+        split.find_element(By.TAG_NAME, "button").click()
+        WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "1 source"))
+        # Merge from a search: find the other arms transfer and merge it into this one.
+        search = browser.find_element(By.CSS_SELECTOR, "form[action^='/review/merge/event/']")
+        search.find_element(By.NAME, "q").send_keys("FK-3")
+        search.find_element(By.TAG_NAME, "button").click()
+        WebDriverWait(browser, 10).until(ec.url_contains("q=FK-3"))
+        browser.find_element(By.XPATH, "//button[starts-with(text(), 'Merge into')]").click()
+        WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "FK-3"))
     with bilateral.open(db, readonly=True) as kb:
-        assert [j.kind for j in kb.judgements()] == ["accept", "set"]
+        assert [j.kind for j in kb.judgements()] == ["accept", "set", "split", "merge"]
+        merged = [e for e in kb.events("arms_transfer") if "01_drones" in e.docs]  # CH-92A and FK-3
+        assert len(merged) == 1 and "04_nine" not in merged[0].docs

@@ -178,8 +178,8 @@ def test_two_entities_that_are_one_person_merge_and_stay_merged(tmp_path: Path) 
         people = {e.name: e for e in kb.entity_summaries("person")}
         keep, other = people["Ivan Petrovic"], people["Petrovic Ivan"]  # name order: two keys
         with pytest.raises(KnowledgeBaseError, match="no entity 'ent_nope'"):
-            kb.merge_entities(keep.id, "ent_nope")
-        kb.merge_entities(keep.id, other.id, note="one minister")
+            kb.judge_entity("merge", keep.id, "ent_nope")
+        kb.judge_entity("merge", keep.id, other.id, note="one minister")
         for _ in range(2):  # as made, then after a full rebuild
             merged = [e for e in kb.entity_summaries("person") if "Petrovic" in e.name]
             assert [(e.id, e.n_mentions, e.n_documents) for e in merged] == [(keep.id, 2, 2)]
@@ -203,3 +203,86 @@ def test_an_imported_judgement_is_checked_like_one_made_here(sample_db: Path, tm
         assert kb.judgements() == []
         assert kb.import_judgements([made]) == 1
         assert kb.events("loan")[0].args["value"] == {"amount": 5, "currency": "EUR"}
+
+
+def test_an_event_that_is_two_is_split_and_stays_split(conflict_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "kb.db"
+    shutil.copy(conflict_db, db)
+    with bilateral.open(db) as kb:
+        drones = _arms(kb)["CH-92A"]
+        assert sorted(drones.docs) == ["01_drones", "04_nine"] and drones.conflicts
+        for sources, message in [
+            (["nope"], "does not cite 'nope'"),
+            (["01_drones", "04_nine"], "keeps the rest"),
+        ]:
+            with pytest.raises(KnowledgeBaseError, match=message):
+                kb.judge("split", drones.id, value=sources)
+        kb.judge("split", drones.id, value=["04_nine"], note="a second delivery")
+
+        def check() -> None:
+            parts = sorted(
+                (e.docs, e.args["quantity"], e.conflicts)
+                for e in kb.events("arms_transfer")
+                if e.args["system"] == "CH-92A"
+            )
+            assert parts == [(["01_drones"], 6, []), (["04_nine"], 9, [])]
+
+        check()
+        kb.consolidate()  # fused again from the articles, split again by the judgement
+        check()
+        assert not kb.judgements(orphans=True)
+        kb.remove(["04_nine"])  # what it split off is gone: the judgement is an orphan, kept
+        assert [j.kind for j in kb.judgements(orphans=True)] == ["split"]
+
+
+def test_an_entity_that_is_two_people_is_split_and_stays_split(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Drones arrive\n\nSerbian Minister Ana Petrovic said on Monday that the drones had arrived.\n",
+        encoding="utf-8",
+    )
+    (corpus / "b.txt").write_text(  # a namesake: resolution cannot tell them apart
+        "A song for the drones\n\nSinger Ana Petrovic said on Tuesday that she had seen the drones fly "
+        "over Belgrade. Ana Petrovic sang at the ceremony.\n",
+        encoding="utf-8",
+    )
+    with bilateral.open(tmp_path / "kb.db") as kb:
+        kb.extract([corpus], tmp_path / "out")
+        (ana,) = [e for e in kb.entity_summaries("person") if e.name == "Ana Petrovic"]
+        assert ana.n_documents == 2
+        for parts, message in [(["Ivan"], "neither named 'Ivan'"), (["a", "b"], "every mention")]:
+            with pytest.raises(KnowledgeBaseError, match=message):
+                kb.judge_entity("split", ana.id, parts=parts)
+        kb.judge_entity("split", ana.id, parts=["b"], note="the singer")
+        for _ in range(2):  # as made, then after a full rebuild
+            people = sorted(
+                (e.n_documents, e.id == ana.id)
+                for e in kb.entity_summaries("person")
+                if e.name == "Ana Petrovic"
+            )
+            assert people == [(1, False), (1, True)]
+            assert not kb.judgements(orphans=True)
+            kb.consolidate()
+        with pytest.raises(KnowledgeBaseError, match="unknown entity judgement"):
+            kb.judge_entity("rename", ana.id)
+
+
+def test_split_commands(conflict_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "kb.db"
+    shutil.copy(conflict_db, db)
+    with bilateral.open(db, readonly=True) as kb:
+        drones = _arms(kb)["CH-92A"]
+    span = next(f"{s.doc}:{s.start}-{s.end}" for s in drones.evidence if s.doc == "04_nine")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bilateral", *args, "--db", str(db)], capture_output=True, text=True
+        )
+
+    bad = run("review", "split", drones.id, "04_nine:0-1")
+    assert bad.returncode == 2 and "does not cite" in bad.stderr and "Traceback" not in bad.stderr
+    assert run("review", "split", drones.id, span).returncode == 0
+    bad = run("review", "split-entity", "ent_nope", "x")
+    assert bad.returncode == 2 and "no entity 'ent_nope'" in bad.stderr
+    assert [j["kind"] for j in json.loads(run("judgements", "--format", "json").stdout)] == ["split"]

@@ -77,3 +77,55 @@ def test_review_accept_correct_and_the_guards(kb_copy: Path) -> None:
         assert (
             next(e for e in kb.events("arms_transfer") if e.args["system"] == "CH-92A").args["quantity"] == 9
         )
+
+
+def test_merge_from_a_search_and_split_events_and_entities(kb_copy: Path) -> None:
+    with bilateral.open(kb_copy, readonly=True) as kb:
+        arms = {e.args["system"]: e for e in kb.events("arms_transfer")}
+        drones, fk3 = arms["CH-92A"], arms["FK-3"]
+        china = next(e for e in kb.entity_summaries("organisation") if len(e.aliases) >= 1)
+    assert sorted(drones.docs) == ["01_drones", "04_nine"]
+    with TestClient(create_app(kb_copy, review=True, hosts=["testserver"])) as client:
+        page = client.get(f"/event/{drones.id}").text
+        token = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert token and 'name="span" value="04_nine:' in page  # two reports: they can be split
+        found = client.get(f"/review/merge/event/{drones.id}", params={"q": "FK-3"}).text
+        assert fk3.id in found and 'name="other"' in found
+        assert drones.id not in re.findall(r'name="other" value="([^"]+)"', found)  # not itself
+        assert "No other" in client.get(f"/review/merge/event/{drones.id}", params={"q": "zzz"}).text
+        assert client.get("/review/merge/event/evt_nope", params={"q": "x"}).status_code == 404
+        span = re.search(r'name="span" value="(04_nine:[^"]+)"', page)
+        assert span
+        split = {"csrf": token.group(1), "kind": "split", "span": span.group(1)}
+        done = client.post(f"/review/event/{drones.id}", data=split, headers=SAME, follow_redirects=False)
+        assert done.status_code == 303
+        with bilateral.open(kb_copy, readonly=True) as kb:
+            parts = sorted(
+                (e.docs, e.args.get("quantity"))
+                for e in kb.events("arms_transfer")
+                if e.args["system"] == "CH-92A"
+            )
+        assert parts == [(["01_drones"], 6), (["04_nine"], 9)]  # each side's own number, no conflict
+        merge = {"csrf": token.group(1), "kind": "merge", "other": fk3.id}
+        kept = next(
+            e for e in _events(kb_copy) if e.docs == ["01_drones"] and e.args.get("system") == "CH-92A"
+        )
+        assert client.post(f"/review/event/{kept.id}", data=merge, headers=SAME).status_code == 200
+        # An entity: merge from a search lists others of its type; a bad split is a 400 saying why.
+        listed = client.get(f"/review/merge/entity/{china.id}", params={"q": china.name[:3]}).text
+        assert china.name in listed
+        bad = {"csrf": token.group(1), "kind": "split", "part": "no such name"}
+        refused = client.post(f"/review/entity/{china.id}", data=bad, headers=SAME)
+        assert refused.status_code == 400 and "neither named" in refused.text
+        assert (
+            client.post(f"/review/entity/{china.id}", data={**bad, "csrf": ""}, headers=SAME).status_code
+            == 403
+        )
+    with bilateral.open(kb_copy, readonly=True) as kb:
+        assert [j.kind for j in kb.judgements()] == ["split", "merge"]
+        assert not kb.judgements(orphans=True)
+
+
+def _events(db: Path) -> list[bilateral.models.Event]:
+    with bilateral.open(db, readonly=True) as kb:
+        return kb.events("arms_transfer")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +16,9 @@ import typer
 
 from .common import DEFAULT_DB, FORMATS, DbOption, app, emit, err, fail, opened
 
-review = typer.Typer(help="Judge an event: accept, reject, set a role, merge two, add a note.")
+review = typer.Typer(
+    help="Judge an event (accept, reject, set a role, merge two, split one, add a note) or an entity."
+)
 judgements = typer.Typer(
     help="The judgements made: list (--orphans), export, import.", invoke_without_command=True
 )
@@ -28,9 +31,18 @@ EventArg = Annotated[str, typer.Argument(help="An event id (bilateral events, ti
 COLUMNS = ["at", "author", "kind", "type", "event", "role", "value", "note", "id"]
 
 
-def _judge(db: str, kind: str, event: str, author: str, note: str, **more: str | None) -> None:
+def _judge(
+    db: str,
+    kind: str,
+    event: str,
+    author: str,
+    note: str,
+    role: str | None = None,
+    value: str | list[str] | None = None,
+    other: str | None = None,
+) -> None:
     with opened(db, readonly=False) as kb:
-        made = kb.judge(kind, event, author=author or getpass.getuser(), note=note, **more)
+        made = kb.judge(kind, event, role, value, other, author=author or getpass.getuser(), note=note)
     err.print(f"{made.kind} recorded for {event} ({made.id}); it is re-applied after every run")
 
 
@@ -76,6 +88,23 @@ def merge(
 
 
 @review.command()
+def split(
+    event: EventArg,
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="What is another event: documents or spans (doc:start-end, as `show` cites them)."
+        ),
+    ],
+    db: DbOption = DEFAULT_DB,
+    author: AuthorOption = "",
+    note: NoteOption = "",
+) -> None:
+    """Make an event that is two events two: the reports citing SOURCES become one of their own."""
+    _judge(db, "split", event, author, note, value=sources)
+
+
+@review.command()
 def note(
     event: EventArg,
     text: Annotated[str, typer.Argument(help="The note.")],
@@ -86,18 +115,43 @@ def note(
     _judge(db, "note", event, author, text)
 
 
+EntityArg = Annotated[str, typer.Argument(help="An entity id, as `entities` lists them.")]
+
+
 @review.command("merge-entities")
 def merge_entities(
-    keep: Annotated[str, typer.Argument(help="The entity that stays (an id, as `entities` lists them).")],
+    keep: EntityArg,
     other: Annotated[str, typer.Argument(help="The entity that is the same person or body.")],
     db: DbOption = DEFAULT_DB,
     author: AuthorOption = "",
     note: NoteOption = "",
 ) -> None:
     """Make two entities that are one person or organisation one (names, mentions, events)."""
+    _judge_entity(db, "merge", keep, author, note, other=other)
+
+
+@review.command("split-entity")
+def split_entity(
+    entity: EntityArg,
+    parts: Annotated[
+        list[str],
+        typer.Argument(help="Names (a spelling that is someone else) or documents (a namesake's)."),
+    ],
+    db: DbOption = DEFAULT_DB,
+    author: AuthorOption = "",
+    note: NoteOption = "",
+) -> None:
+    """Make the mentions of an entity that read one of the names, or are in one of the documents,
+    an entity of their own."""
+    _judge_entity(db, "split", entity, author, note, parts=parts)
+
+
+def _judge_entity(
+    db: str, kind: str, entity: str, author: str, note: str, other: str = "", parts: Sequence[str] = ()
+) -> None:
     with opened(db, readonly=False) as kb:
-        made = kb.merge_entities(keep, other, author or getpass.getuser(), note)
-    err.print(f"merge recorded ({made.id}); it is re-applied after every run")
+        made = kb.judge_entity(kind, entity, other, parts, author=author or getpass.getuser(), note=note)
+    err.print(f"{made.kind} recorded ({made.id}); it is re-applied after every run")
 
 
 @judgements.callback()

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ..models import Event, event_from_record, event_to_record
+from ..models import Entity, Event, event_from_record, event_to_record
 from .sql import SQLStore
 
 JUDGEMENT_COLUMNS = ("id", "kind", "target", "role", "value", "other", "author", "at", "note")
@@ -167,6 +167,40 @@ class EventStore(SQLStore):
             self._run(
                 "UPDATE entities SET aliases = ? WHERE id = ?",
                 (json.dumps(aliases, ensure_ascii=False), keep),
+            )
+
+    def entity_mention_spans(self, entity_id: str) -> list[tuple[str, int, int, str]]:
+        """(doc, start, end, text) of an entity's mentions."""
+        rows = self._run(
+            'SELECT doc, start, "end", text FROM mentions WHERE entity_id = ? ORDER BY doc, start',
+            (entity_id,),
+        )
+        return [(r["doc"], r["start"], r["end"], r["text"]) for r in rows]
+
+    def split_entity(
+        self, old: str, new: Entity, moved: list[tuple[str, int, int]], aliases: list[str]
+    ) -> None:
+        """Move mentions (doc, start, end) of entity `old` to the entity `new` (an analyst's
+        judgement), with their document counts; `old` keeps `aliases`."""
+        with self._write():
+            self._run(
+                "INSERT INTO entities (id, type, name, subtype, iso3, aliases, country)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (new.id, new.type, new.name, new.subtype, new.iso3, json.dumps(new.aliases), new.country),
+            )
+            self._many(
+                "UPDATE mentions SET entity_id = ?"
+                ' WHERE entity_id = ? AND doc = ? AND start = ? AND "end" = ?',
+                [(new.id, old, *m) for m in moved],
+            )
+            self._run("DELETE FROM entity_documents WHERE entity_id IN (?, ?)", (old, new.id))
+            self._run(
+                "INSERT INTO entity_documents (entity_id, doc, mentions) SELECT entity_id, doc, count(*)"
+                " FROM mentions WHERE entity_id IN (?, ?) GROUP BY entity_id, doc",
+                (old, new.id),
+            )
+            self._run(
+                "UPDATE entities SET aliases = ? WHERE id = ?", (json.dumps(aliases, ensure_ascii=False), old)
             )
 
     def event_states(self) -> list[Event]:

@@ -78,7 +78,7 @@ def create_app(
     if review:
         from .review import add_review
 
-        add_review(app, db, data, hosts)
+        add_review(app, db, data, render, hosts)
 
     @app.get("/report", include_in_schema=False)
     def report(

@@ -1,70 +1,124 @@
-"""Review mode (`bilateral serve --review`): analysts accept, reject, correct and annotate events
-from the event page. Off by default; without it no route writes.
+"""Review mode (`bilateral serve --review`): analysts accept, reject, correct, annotate, merge and
+split events, and merge and split entities, from their pages. Off by default; without it no route
+writes.
 
 Every write is a POST carrying the form's token (made when the app starts, compared in constant
 time) from a page of this server (Sec-Fetch-Site: same-origin, or an Origin of this host): another
-site cannot make an analyst's browser write. A judgement goes through `KnowledgeBase.judge`, which
-checks it as the CLI's does; a refused one is a 400 page saying why.
+site cannot make an analyst's browser write. A judgement goes through `KnowledgeBase.judge` or
+`judge_entity`, which check it as the CLI's do; a refused one is a 400 page saying why. Merging
+starts from a search (`/review/merge/event/ID?q=…`): the events of the same type, or the
+entities of the same type, whose names match, each with a button.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import parse_qs, quote
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..kb import KnowledgeBase
-from ..models import Event
+from ..models import Entity, Event
 from ..review import find
 from .data import Data
+from .render import Renderer
 
-KINDS = ("accept", "reject", "set", "note")
-
-
+KINDS = ("accept", "reject", "set", "note", "merge", "split")
+ENTITY_KINDS = ("merge", "split")
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
 
 
-def add_review(app: FastAPI, db: str | Path, data: Data, hosts: Sequence[str] = ()) -> None:
-    """The review routes, and the token the event page puts in its forms. The app then answers
-    only to the names it is served under (loopback and `hosts`): a page of another site whose
-    name is made to point here (DNS rebinding) would otherwise count as this server's own."""
+def add_review(app: FastAPI, db: str | Path, data: Data, render: Renderer, hosts: Sequence[str] = ()) -> None:
+    """The review routes, and the token the pages put in their forms. The app then answers only to
+    the names it is served under (loopback and `hosts`): a page of another site whose name is made
+    to point here (DNS rebinding) would otherwise count as this server's own."""
     token = secrets.token_urlsafe(32)
     app.state.review_token = token
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=[*LOOPBACK, *hosts])
 
+    async def form_of(request: Request, kinds: Sequence[str]) -> dict[str, list[str]]:
+        _same_origin(request)
+        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        if not hmac.compare_digest((form.get("csrf") or [""])[0].encode(), token.encode()):
+            raise HTTPException(403, "the form's token is missing or stale: reload the page")
+        if (kind := _one(form, "kind")) not in kinds:
+            raise HTTPException(400, f"unknown judgement {kind!r}; choose from {', '.join(kinds)}")
+        return form
+
+    async def write(make: Callable[[KnowledgeBase], str | None]) -> Response:
+        found = await run_in_threadpool(_in_kb, db, make)  # a writer may wait for another's lock
+        data.changed()
+        return RedirectResponse(found or "/", status_code=303)
+
     @app.post("/review/event/{event_id:path}", include_in_schema=False)
     async def judge(request: Request, event_id: str) -> Response:
-        _same_origin(request)
-        form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
-        if not hmac.compare_digest(form.get("csrf", "").encode(), token.encode()):
-            raise HTTPException(403, "the form's token is missing or stale: reload the page")
-        kind = form.get("kind", "")
-        if kind not in KINDS:
-            raise HTTPException(400, f"unknown judgement {kind!r}; choose from {', '.join(KINDS)}")
+        form = await form_of(request, KINDS)
 
-        def write() -> Event | None:  # in a worker thread: a writer may wait for another's lock
-            with KnowledgeBase(db) as kb:
-                made = kb.judge(
-                    kind,
-                    event_id,
-                    role=form.get("role") or None,
-                    value=form.get("value"),
-                    author=form.get("author") or "web",
-                    note=form.get("note", ""),
-                )
-                return find(kb.store, made.target)
+        def make(kb: KnowledgeBase) -> str | None:
+            kind = _one(form, "kind")
+            made = kb.judge(
+                kind,
+                event_id,
+                role=_one(form, "role") or None,
+                value=form.get("span", []) if kind == "split" else _one(form, "value"),
+                other=_one(form, "other") or None,
+                author=_one(form, "author") or "web",
+                note=_one(form, "note"),
+            )
+            event = find(kb.store, made.target)
+            return f"/event/{quote(event.id, safe='')}" if event else None
 
-        found = await run_in_threadpool(write)
-        data.changed()
-        where = f"/event/{quote(found.id, safe='')}" if found else "/"
-        return RedirectResponse(where, status_code=303)
+        return await write(make)
+
+    @app.post("/review/entity/{entity_id:path}", include_in_schema=False)
+    async def judge_entity(request: Request, entity_id: str) -> Response:
+        form = await form_of(request, ENTITY_KINDS)
+
+        def make(kb: KnowledgeBase) -> str | None:
+            kb.judge_entity(
+                _one(form, "kind"),
+                entity_id,
+                other=_one(form, "other"),
+                parts=form.get("part", []),
+                author=_one(form, "author") or "web",
+                note=_one(form, "note"),
+            )
+            return f"/entity/{quote(entity_id, safe='')}"
+
+        return await write(make)
+
+    @app.get("/review/merge/{what}/{item_id:path}", include_in_schema=False)
+    def merge_search(
+        request: Request, what: str, item_id: str, q: Annotated[str, Query(max_length=500)] = ""
+    ) -> HTMLResponse:
+        snap = data.snapshot()
+        item: Event | Entity
+        hits: Sequence[Event | Entity]
+        if what == "event" and item_id in snap.events:
+            item = snap.events[item_id]
+            hits = [e for e in snap.find_events(q, 50) if e.type == item.type and e.id != item_id]
+        elif what == "entity" and item_id in snap.entities:
+            item = snap.entities[item_id]
+            hits = [e for e in snap.find_entities(q, 50) if e.type == item.type and e.id != item_id]
+        else:
+            raise HTTPException(404, f"no {what} {item_id!r}")
+        return render.page(request, "merge.html.j2", what=what, item=item, q=q, hits=hits[:20])
+
+
+def _one(form: dict[str, list[str]], key: str) -> str:
+    return (form.get(key) or [""])[0]
+
+
+def _in_kb(db: str | Path, make: Callable[[KnowledgeBase], str | None]) -> str | None:
+    with KnowledgeBase(db) as kb:
+        return make(kb)
 
 
 def _same_origin(request: Request) -> None:

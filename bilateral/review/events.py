@@ -1,38 +1,26 @@
-"""Analysts' judgements on events: kept apart from what extraction rebuilds, re-applied after every
-consolidation, so that re-runs, new articles and a new extractor never lose a correction.
+"""Judgements on events: made (checked against the stored event and the ontology), found again
+after a consolidation by their stable key, and applied.
 
 A judgement names its event by a stable key, not by the event's id (which changes when a new
 report becomes its first evidence): the type, the identifying values and the evidence spans. After
 a consolidation it finds its event again by an evidence span the event still cites, else by the
 type and identifying values; one that finds none is an orphan, reported and kept, never dropped.
-
-Kinds: `accept` and `reject` an event; `set` a role to a value (checked against the role's value
-type; the extracted value is kept beside it); `merge` two events that are one; `note`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .fusion import _merge
-from .models import Entity, Event, stable_id
-from .nlp.lexicon import fold
-from .ontology import Role, UnknownType, ontology
-from .values import parse_value
+from ..fusion import _merge
+from ..models import Event
+from ..ontology import Role, UnknownType, ontology
+from ..values import parse_value
+from .judgement import EVENT_KINDS, Judgement, ReviewError
+from .split import sources, split
 
 if TYPE_CHECKING:
-    from .store import Store
-
-EVENT_KINDS = ("accept", "reject", "set", "merge", "note")
-KINDS = (*EVENT_KINDS, "merge_entities")
-
-
-class ReviewError(ValueError):
-    """A judgement that cannot be made: unknown event, role or kind, or a value of the wrong type."""
+    from ..store import Store
 
 
 def target_of(event: Event) -> dict[str, Any]:
@@ -45,81 +33,26 @@ def target_of(event: Event) -> dict[str, Any]:
     }
 
 
-@dataclass
-class Judgement:
-    kind: str
-    target: dict[str, Any]
-    role: str | None = None
-    value: Any = None
-    other: dict[str, Any] | None = None  # merge: the second event
-    author: str = ""
-    at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="microseconds"))
-    note: str = ""
-
-    @property
-    def id(self) -> str:
-        """One judgement, made at one time: imported twice it is one row; made again later (accept,
-        reject, accept) it is another, applied after the first."""
-        return stable_id("jdg", self.kind, self.target, self.role, self.value, self.other, self.note, self.at)
-
-    def row(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "target": _dump(self.target),
-            "role": self.role,
-            "value": _dump(self.value),
-            "other": _dump(self.other),
-            "author": self.author,
-            "at": self.at,
-            "note": self.note,
-        }
-
-    def as_dict(self) -> dict[str, Any]:
-        """The exchange format (`bilateral judgements export`, one JSON object a line)."""
-        return {"id": self.id, **self.__dict__}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Judgement:
-        if data.get("kind") not in KINDS or not isinstance(data.get("target"), dict):
-            raise ReviewError(f"not a judgement: {json.dumps(data, ensure_ascii=False)[:80]}")
-        fields = ("kind", "target", "role", "value", "other", "author", "at", "note")
-        return cls(**{k: data[k] for k in fields if k in data})
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Judgement:
-        return cls(
-            kind=row["kind"],
-            target=json.loads(row["target"]),
-            role=row.get("role"),
-            value=_load(row.get("value")),
-            other=_load(row.get("other")),
-            author=row.get("author") or "",
-            at=row.get("at") or "",
-            note=row.get("note") or "",
-        )
-
-
-def check(judgement: Judgement) -> Judgement:
-    """A judgement from elsewhere (`judgements import`), checked as one made here is: its type and
-    role exist, and a corrected value is of the role's value type."""
+def check_event(judgement: Judgement) -> None:
+    """A judgement from elsewhere (`judgements import`) checked as one made here is."""
     target = judgement.target
     type_ = ontology()[str(target["type"])]
-    if judgement.kind == "merge_entities":
-        if not isinstance(judgement.other, dict) or not {"entity", "type", "name"} <= set(target):
-            raise ReviewError("an entity merge names its two entities")
-        return judgement
     if not isinstance(target.get("identity"), dict) or not isinstance(target.get("evidence"), list):
         raise ReviewError(f"{judgement.kind}: its event has no identity and evidence")
     if judgement.kind == "merge" and not isinstance(judgement.other, dict):
         raise ReviewError("a merge names its second event")
+    if judgement.kind == "split" and not (
+        isinstance(judgement.value, list)
+        and set(judgement.value) < set(target["evidence"])
+        and judgement.value
+    ):
+        raise ReviewError("a split names some of its event's evidence spans, not all")
     if judgement.kind == "set":
         role = type_.roles.get(str(judgement.role))
         if role is None:
             raise ReviewError(f"{type_.name} has no role {judgement.role!r}")
         if not _valid(role, judgement.value):
             raise ReviewError(f"{role.name}: {judgement.value!r} is not a {role.type.name}")
-    return judgement
 
 
 def _valid(role: Role, value: Any) -> bool:
@@ -141,26 +74,18 @@ def _valid(role: Role, value: Any) -> bool:
         return False
 
 
-def _dump(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _load(value: str | None) -> Any:
-    return None if value is None else json.loads(value)
-
-
 def make(
     store: Store,
     kind: str,
     event_id: str,
     role: str | None = None,
-    value: str | None = None,
+    value: str | Sequence[str] | None = None,
     other_id: str | None = None,
     author: str = "",
     note: str = "",
 ) -> Judgement:
     """A judgement on stored events, checked: the event exists, the role is its type's, the value
-    is of the role's value type. Nothing is written here."""
+    is of the role's value type, a split leaves reports on both sides. Nothing is written here."""
     if kind not in EVENT_KINDS:
         raise ReviewError(f"unknown judgement {kind!r}; choose from {', '.join(EVENT_KINDS)}")
     event = _stored(store, event_id)
@@ -170,9 +95,13 @@ def make(
         if role not in type_.roles:
             raise ReviewError(f"{event.type} has no role {role!r}; its roles are {', '.join(type_.roles)}")
         try:
-            parsed = parse_value(type_.roles[role].type, value or "", type_.roles[role].values)
+            parsed = parse_value(type_.roles[role].type, str(value or ""), type_.roles[role].values)
         except ValueError as exc:
             raise ReviewError(f"{role}: {exc}") from None
+    if kind == "split":
+        parsed = sources(event, [value] if isinstance(value, str) else list(value or []))
+        if split(store, event, parsed) is None:
+            raise ReviewError("those reports are fused with the others in one sentence; nothing to split")
     other = None
     if kind == "merge":
         second = _stored(store, other_id or "")
@@ -182,45 +111,6 @@ def make(
     if kind == "note" and not note:
         raise ReviewError("a note needs its text")
     return Judgement(kind, target_of(event), role, parsed, other, author, note=note)
-
-
-def merge_entities(store: Store, keep: str, other: str, author: str = "", note: str = "") -> Judgement:
-    """A judgement that two entities are one person or body (`other` becomes part of `keep`)."""
-    found = {e.id: e for e in store.entities(with_mentions=False)}
-    for entity_id in (keep, other):
-        if entity_id not in found:
-            raise ReviewError(f"no entity {entity_id!r}")
-    a, b = found[keep], found[other]
-    if a.id == b.id or a.type != b.type:
-        raise ReviewError("merge two different entities of one type")
-    return Judgement("merge_entities", _entity_key(a), other=_entity_key(b), author=author, note=note)
-
-
-def _entity_key(entity: Entity) -> dict[str, Any]:
-    return {"entity": entity.id, "type": entity.type, "name": entity.name}
-
-
-def _find_entity(found: dict[str, Entity], key: dict[str, Any]) -> Entity | None:
-    """An entity by its id (stable: from its type and name key), else by type and folded name."""
-    if key["entity"] in found:
-        return found[key["entity"]]
-    name = fold(key["name"])
-    return next((e for e in found.values() if e.type == key["type"] and fold(e.name) == name), None)
-
-
-def apply_entities(store: Store) -> list[Judgement]:
-    """Apply the entity judgements, oldest first, after resolution; returns the orphans."""
-    orphans = []
-    for judgement in map(Judgement.from_row, store.judgements()):
-        if judgement.kind != "merge_entities" or judgement.other is None:
-            continue
-        found = {e.id: e for e in store.entities(with_mentions=False)}
-        a, b = _find_entity(found, judgement.target), _find_entity(found, judgement.other)
-        if a is None or b is None:
-            orphans.append(judgement)
-        elif a.id != b.id:
-            store.merge_entities(a.id, b.id, sorted({*a.aliases, *b.aliases, b.name}))
-    return orphans
 
 
 def _stored(store: Store, event_id: str) -> Event:
@@ -260,7 +150,7 @@ def find(store: Store, target: dict[str, Any]) -> Event | None:
 
 def apply(store: Store, countries: dict[str, str]) -> list[Judgement]:
     """Apply every stored judgement, oldest first, to the stored events; returns the orphans."""
-    from .consolidate import actor_index
+    from ..consolidate import actor_index
 
     orphans = []
     for judgement in map(Judgement.from_row, store.judgements()):
@@ -270,6 +160,13 @@ def apply(store: Store, countries: dict[str, str]) -> list[Judgement]:
         other = find(store, judgement.other) if judgement.other else None
         if event is None or (judgement.kind == "merge" and other is None):
             orphans.append(judgement)
+            continue
+        if judgement.kind == "split":
+            parts = split(store, event, judgement.value)
+            if parts is None:  # the reports it moved out are no longer this event's
+                orphans.append(judgement)
+                continue
+            store.replace_events([event.id], parts, {e.id: actor_index(e, countries) for e in parts})
             continue
         changed = _judge(event, other, judgement)
         if changed is not None:
@@ -307,25 +204,3 @@ def _judge(event: Event, other: Event | None, judgement: Judgement) -> Event | N
             return None
         event.notes.append(judgement.note)
     return event
-
-
-def orphans(store: Store) -> list[Judgement]:
-    """Judgements whose event or entity no longer exists in the knowledge base."""
-    entities = {e.id: e for e in store.entities(with_mentions=False)}
-
-    def gone(j: Judgement, key: dict[str, Any] | None) -> bool:
-        if key is None:
-            return False
-        if j.kind == "merge_entities":
-            # merged away: the entity it names is gone, its name now an alias of the other
-            return _find_entity(entities, key) is None and not any(
-                key["name"] in e.aliases for e in entities.values()
-            )
-        return find(store, key) is None
-
-    return [j for j in map(Judgement.from_row, store.judgements()) if gone(j, j.target) or gone(j, j.other)]
-
-
-def rows(judgements: Iterable[Judgement]) -> list[dict[str, Any]]:
-    """Judgements as table rows (the CLI's list, JSON-lines export)."""
-    return [j.row() for j in judgements]
