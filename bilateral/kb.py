@@ -7,7 +7,7 @@ by the methods that need them, so that `bilateral timeline` starts at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +16,7 @@ from .checks import KnowledgeBaseError, check_actor, check_filters, check_query,
 from .events.actors import actor_key
 from .ingest.run import IngestReport as IngestReport  # re-exported: the API returns it
 from .models import Document, Entity, Event, Mention
+from .review.api import Reviewing
 from .store import SearchHit, Store, open_store
 from .views import Filters
 from .views.selection import Selection as Selection
@@ -30,7 +31,7 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # the largest file ingest reads (as bilate
 EXPORT_FORMATS = ("documents", "entities", "events", "ftm", "statements", "graphml", "gexf", "csv", "xlsx")
 
 
-class KnowledgeBase:
+class KnowledgeBase(Reviewing):
     """A bilateral knowledge base stored in one database file or a PostgreSQL database.
 
     `readonly` opens an existing knowledge base for reading and never creates one: a missing
@@ -130,86 +131,6 @@ class KnowledgeBase:
                 self.store.remove_document(doc_id)
             self.consolidate()
         return ids
-
-    # ------------------------------------------------------------ review
-
-    def judge(
-        self,
-        kind: str,
-        event_id: str,
-        role: str | None = None,
-        value: str | Sequence[str] | None = None,
-        other: str | None = None,
-        author: str = "",
-        note: str = "",
-    ) -> Judgement:
-        """Record an analyst's judgement on an event (`accept`, `reject`, `set` ROLE VALUE, `merge`
-        with `other`, `split` off the reports VALUE names (spans or documents), `note`) and apply
-        it; it is re-applied after every later consolidation."""
-        from . import review
-
-        try:
-            judgement = review.make(self.store, kind, event_id, role, value, other, author, note)
-        except review.ReviewError as exc:
-            raise KnowledgeBaseError(str(exc)) from exc
-        with self.store.transaction():
-            self.store.put_judgements([judgement.row()])
-            review.apply(self.store, self.countries())
-            self.store.keep_states()
-        return judgement
-
-    def judge_entity(
-        self,
-        kind: str,
-        entity: str,
-        other: str = "",
-        parts: Sequence[str] = (),
-        author: str = "",
-        note: str = "",
-    ) -> Judgement:
-        """Record that two entities are one person or body (`merge`: `other` becomes part of
-        `entity`) or that its mentions reading one of the names in `parts`, or in one of the documents
-        in `parts`, are someone else (`split`: a wrong spelling, a namesake), and
-        consolidate again; re-applied after every later consolidation, like event judgements."""
-        from . import review
-
-        try:
-            if kind == "merge":
-                judgement = review.entities.merge(self.store, entity, other, author, note)
-            elif kind == "split":
-                judgement = review.entities.split(self.store, entity, list(parts), author, note)
-            else:
-                raise review.ReviewError(f"unknown entity judgement {kind!r}; choose from merge, split")
-        except review.ReviewError as exc:
-            raise KnowledgeBaseError(str(exc)) from exc
-        with self.store.transaction():  # the judgement and its effect, or neither
-            self.store.put_judgements([judgement.row()])
-            self.consolidate()
-            self.store.keep_states()
-        return judgement
-
-    def judgements(self, orphans: bool = False) -> list[Judgement]:
-        """Every judgement, oldest first; or only those whose event no longer exists."""
-        from . import review
-
-        if orphans:
-            return review.orphans(self.store)
-        return [review.Judgement.from_row(r) for r in self.store.judgements()]
-
-    def import_judgements(self, rows: Iterable[dict[str, Any]]) -> int:
-        """Add judgements exported by `bilateral judgements export` (a team's shared review);
-        returns how many were new: importing a file twice changes nothing."""
-        from . import review
-
-        try:
-            found = [review.check(review.Judgement.from_dict(r)) for r in rows]
-        except (review.ReviewError, TypeError, KeyError, ValueError) as exc:
-            raise KnowledgeBaseError(f"not a judgement we can apply: {exc}") from exc
-        with self.store.transaction():
-            new = self.store.put_judgements([j.row() for j in found])
-            self.consolidate()
-            self.store.keep_states()
-        return new
 
     def extract(
         self,
