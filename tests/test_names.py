@@ -65,3 +65,14 @@ def test_states_agree_with_rigour() -> None:
     # The two Yugoslavias told apart where the text does.
     assert load().state_for("Socialist Federal Republic of Yugoslavia") == "YUG"
     assert load().state_for("Federal Republic of Yugoslavia") == "SCG"
+
+
+def test_two_quotes_are_one_only_when_they_share_their_words_not_their_grammar() -> None:
+    from bilateral.values.names import quote_overlap
+
+    assert quote_overlap(
+        "the partnership between our countries is unbreakable",
+        "partnership between our countries is unbreakable",
+    )
+    assert not quote_overlap("the drones had arrived", "she had seen the drones fly over the city")
+    assert not quote_overlap("breakthrough", "a breakthrough")

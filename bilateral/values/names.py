@@ -96,9 +96,10 @@ def same_person(a: Any, b: Any) -> bool:
 
 
 def quote_overlap(a: Any, b: Any) -> bool:
-    """Two renderings of one quotation: most words of the shorter are in the longer."""
-    ta, tb = set(fold(str(a or "")).split()), set(fold(str(b or "")).split())
-    if min(len(ta), len(tb)) < 3:  # a word or two ("breakthrough") is not a rendering of a long quote
+    """Two renderings of one quotation: most words of the shorter are in the longer. Only words of
+    four letters or more count: two different sentences share "the", "had" and "of" anyway."""
+    ta, tb = ({w for w in fold(str(q or "")).split() if len(w) > 3} for q in (a, b))
+    if min(len(ta), len(tb)) < 2:  # a word ("breakthrough") is not a rendering of a long quote
         return False
     return len(ta & tb) / min(len(ta), len(tb)) >= 0.6
 
