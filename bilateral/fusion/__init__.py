@@ -171,30 +171,36 @@ class Components:
 
 def fuse(candidates: Iterable[Event]) -> list[Event]:
     """Corpus-level events from per-document candidates, in a deterministic order."""
-    clusters: list[list[Event]] = []
+    return [event for event, _ in fuse_members(list(candidates))]
+
+
+def fuse_members(candidates: list[Event]) -> list[tuple[Event, list[int]]]:
+    """`fuse`, each event with the positions of the candidates it was fused from."""
+    clusters: list[list[int]] = []
     # `same_event` reads only types and arguments, so a candidate is compared with one member
     # per distinct set of arguments in a cluster: many reports of one event repeat its values.
     distinct: list[dict[str, Event]] = []
     by_block: dict[str, list[int]] = defaultdict(list)
-    for candidate in candidates:
+    for i, candidate in enumerate(candidates):
         keys = blocks(candidate)
         # The earliest cluster, among those sharing a block, that has a matching member.
-        near = sorted({i for k in keys for i in by_block[k]})
-        home = next((i for i in near if any(same_event(candidate, m) for m in distinct[i].values())), None)
+        near = sorted({c for k in keys for c in by_block[k]})
+        home = next((c for c in near if any(same_event(candidate, m) for m in distinct[c].values())), None)
         if home is None:
             home = len(clusters)
             clusters.append([])
             distinct.append({})
-        clusters[home].append(candidate)
+        clusters[home].append(i)
         distinct[home].setdefault(_key(candidate.args), candidate)
         for k in keys:
             if home not in by_block[k]:
                 by_block[k].append(home)
-    by_type: dict[str, list[list[Event]]] = defaultdict(list)
+    by_type: dict[str, list[list[int]]] = defaultdict(list)
     for cluster in clusters:
-        by_type[cluster[0].type].append(cluster)
-    events = unique([_merge(c) for t in sorted(by_type) for c in by_type[t]], set())
-    return sorted(events, key=lambda e: (e.type, e.date or "9999", e.id))
+        by_type[candidates[cluster[0]].type].append(cluster)
+    pairs = [(_merge([candidates[i] for i in c]), c) for t in sorted(by_type) for c in by_type[t]]
+    unique([e for e, _ in pairs], set())
+    return sorted(pairs, key=lambda p: (p[0].type, p[0].date or "9999", p[0].id))
 
 
 def unique(events: list[Event], seen: set[str]) -> list[Event]:
