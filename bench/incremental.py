@@ -73,9 +73,8 @@ def main() -> None:
         full = TIMES[-1]
         build = rate * documents + full
         print(f"documents: {documents} (extracted {args.extract} in {extract:.1f} s, {rate:.3f} s each)")
-        print(
-            f"build: {build:.1f} s = extraction at that rate {rate * documents:.1f} s + full consolidation {full:.1f} s"
-        )
+        print(f"build: {build:.1f} s = extraction at that rate {rate * documents:.1f} s", end="")
+        print(f" + full consolidation {full:.1f} s")
         start = time.perf_counter()
         kb.ingest([new])
         kb.analyse()
