@@ -34,7 +34,7 @@ from .events.actors import actor_key
 from .fusion import Components, blocks
 from .models import Entity, Event
 from .nlp.lexicon import fold
-from .nlp.resolve import Part, Resolver, changed_keys, entity, merge
+from .nlp.resolve import Resolver, changed_keys, entity, merge
 
 if TYPE_CHECKING:
     from .review import Judgement
@@ -120,7 +120,7 @@ def _resolve(
     old = {e.id: e for e in store.entities_by_id(remade)}
     new = {}
     for entity_id, parts in store.parts(remade):
-        whole = merge(Part.load(p) for p in parts)
+        whole = merge(parts)
         if whole is not None:
             new[entity_id] = entity(whole)
     _check_merges(merges, remade, [*old.values(), *new.values()])
@@ -220,9 +220,8 @@ def _keys(doc: str, seq: int, event: Event) -> list[str]:
 
 def _canonical(store: Store, candidates: list[Member]) -> list[Member]:
     """Candidates with actor names as their entities' names (as a full run writes them)."""
-    docs = {d for d, _, _ in candidates}
-    links = store.mention_links_of(docs)
-    names = names_by_doc(links, store.entity_names({i for _, _, i in links if i}))
+    links = store.actor_links_of({d for d, _, _ in candidates})
+    names = names_by_doc([(d, t, i) for d, t, i, _ in links], {i: n for _, _, i, n in links})
     for _, _, event in candidates:
         canonical(event, names.get(event.evidence[0].doc if event.evidence else "", {}))
     return candidates

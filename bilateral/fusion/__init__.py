@@ -181,17 +181,30 @@ def fuse_members(candidates: list[Event]) -> list[tuple[Event, list[int]]]:
     # per distinct set of arguments in a cluster: many reports of one event repeat its values.
     distinct: list[dict[str, Event]] = []
     by_block: dict[str, list[int]] = defaultdict(list)
+    # Both read only the arguments, which reports of one event repeat: each is worked out once
+    # per distinct set of arguments (or pair of them).
+    keyed: dict[str, set[str]] = {}
+    same: dict[tuple[str, str], bool] = {}
+
+    def matches(key: str, candidate: Event, other: str, member: Event) -> bool:
+        if (key, other) not in same:
+            same[(key, other)] = same_event(candidate, member)
+        return same[(key, other)]
+
     for i, candidate in enumerate(candidates):
-        keys = blocks(candidate)
+        key = _key([candidate.type, candidate.args])
+        keys = keyed[key] if key in keyed else keyed.setdefault(key, blocks(candidate))
         # The earliest cluster, among those sharing a block, that has a matching member.
         near = sorted({c for k in keys for c in by_block[k]})
-        home = next((c for c in near if any(same_event(candidate, m) for m in distinct[c].values())), None)
+        home = next(
+            (c for c in near if any(matches(key, candidate, o, m) for o, m in distinct[c].items())), None
+        )
         if home is None:
             home = len(clusters)
             clusters.append([])
             distinct.append({})
         clusters[home].append(i)
-        distinct[home].setdefault(_key(candidate.args), candidate)
+        distinct[home].setdefault(key, candidate)
         for k in keys:
             if home not in by_block[k]:
                 by_block[k].append(home)

@@ -88,19 +88,22 @@ class Part:
         fields = [self.type, self.key, self.forms, self.subtypes, self.iso3, self.countries, self.mentions]
         return json.dumps(fields, ensure_ascii=False)
 
-    @classmethod
-    def load(cls, data: str) -> Part:
-        type_, key, forms, subtypes, iso3, countries, mentions = json.loads(data)
-        return cls(type_, key, Counter(forms), Counter(subtypes), iso3, Counter(countries), mentions)
 
-
-def merge(parts: Iterable[Part]) -> Part | None:
-    """One entity's parts, in document order, as one (a copy: the parts are left as they are)."""
+def merge(parts: Iterable[str]) -> Part | None:
+    """One entity's stored parts (`Part.dump`), in document order, as one. Plain dicts keep the
+    order keys first occur in as counters do, at a fraction of the cost for a state's thousands."""
     whole: Part | None = None
-    for part in parts:
+    sums: tuple[dict[str, int], dict[str, int], dict[str, int]] = ({}, {}, {})
+    for data in parts:
+        type_, key, forms, subtypes, iso3, countries, mentions = json.loads(data)
         if whole is None:
-            whole = Part(part.type, part.key, iso3=part.iso3)
-        whole.add(part)
+            whole = Part(type_, key, iso3=iso3)
+        for total, counts in zip(sums, (forms, subtypes, countries), strict=True):
+            for k, n in counts.items():
+                total[k] = total.get(k, 0) + n
+        whole.mentions += mentions
+    if whole is not None:
+        whole.forms, whole.subtypes, whole.countries = (Counter(s) for s in sums)
     return whole
 
 

@@ -204,14 +204,17 @@ class StateStore(SQLStore):
         )
         return [(r["doc"], int(r["seq"]), event_from_record(json.loads(r["data"]))) for r in rows]
 
-    def mention_links_of(self, docs: Iterable[str]) -> list[tuple[str, str, str | None]]:
-        """(doc, text, entity id) of the mentions of `docs`, in text order."""
-        return [(m.doc, m.text, m.entity_id) for m in self.mentions_of(docs)]
-
-    def entity_names(self, ids: Iterable[str]) -> dict[str, str]:
-        """Names of the people and organisations among `ids`."""
-        rows = self._where_in("SELECT id, type, name FROM entities", "id", ids)
-        return {r["id"]: r["name"] for r in rows if r["type"] in ("person", "organisation")}
+    def actor_links_of(self, docs: Iterable[str]) -> list[tuple[str, str, str, str]]:
+        """(doc, text, entity id, entity name) of the mentions of people and organisations in
+        `docs`, in text order."""
+        rows = self._where_in(
+            'SELECT m.doc, m.start, m."end", m.type, m.text, m.entity_id, e.name FROM mentions m'
+            " JOIN entities e ON e.id = m.entity_id AND e.type IN ('person', 'organisation')",
+            "m.doc",
+            docs,
+        )
+        rows.sort(key=lambda r: (r["doc"], r["start"], r["end"], r["type"]))
+        return [(r["doc"], r["text"], r["entity_id"], r["name"]) for r in rows]
 
     def block_rows(self, column: str, values: Iterable[str]) -> list[tuple[str, int, str, str]]:
         """(doc, seq, block, event id) rows of candidate_blocks by doc or by block."""
