@@ -52,6 +52,8 @@ def consolidate(
 
 def full_consolidation(store: Store, batch: int = BATCH) -> list[Judgement]:
     """Resolve and fuse the whole corpus, and keep the state the next run starts from."""
+    from .incremental import fingerprint
+
     store.clear_consolidation_state()
     store.clear_events()
     _resolve(store, batch)
@@ -59,6 +61,7 @@ def full_consolidation(store: Store, batch: int = BATCH) -> list[Judgement]:
     _fuse(store, batch, store.entities(with_mentions=False))
     orphans += review.apply(store, store.countries())
     store.set_consolidation_meta("consolidated", "1")
+    store.set_consolidation_meta("consolidator", fingerprint())
     return orphans
 
 

@@ -23,9 +23,12 @@ FULL_FROM of the corpus (a new extractor version), where a full run is cheaper.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
+from functools import cache
 from itertools import groupby
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import review
@@ -45,6 +48,22 @@ FULL_MIN = 200  # documents: never fall back below this for their number alone
 CountKey = tuple[str, str | None, str | None, str]
 
 
+@cache
+def fingerprint() -> str:
+    """What the kept state depends on besides the documents: the per-document stages' code and data
+    (nlp, ontology, values: `analysis.analyser`), consolidation's code and the ontology folders
+    BILATERAL_ONTOLOGY adds."""
+    from .analysis import analyser
+    from .ontology import _folders
+
+    digest = hashlib.sha1(analyser().encode())
+    package = Path(__file__).parent
+    files = [package / "consolidate.py", package / "incremental.py", *(package / "fusion").glob("*.py")]
+    for f in sorted(files) + [p for folder in _folders()[1:] for p in sorted(folder.glob("*.yml"))]:
+        digest.update(f.name.encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 class Fallback(Exception):
     """This change is consolidated in full (the message says why)."""
 
@@ -62,10 +81,13 @@ def update(store: Store) -> tuple[list[Judgement], set[str]] | None:
         store.set_consolidation_meta("consolidation_mode", f"full: {reason}")
         return None
     store.set_consolidation_meta("consolidation_mode", "incremental")
+    store.set_consolidation_meta("consolidator", fingerprint())
     return done
 
 
 def _update(store: Store) -> tuple[list[Judgement], set[str]]:
+    if store.consolidation_meta("consolidator") != fingerprint():
+        raise Fallback("another version of consolidation or of the ontology")
     changed, removed = store.touched_documents()
     judgements = store.judgements()
     merges = [r for r in judgements if r["kind"] == "merge_entities"]
