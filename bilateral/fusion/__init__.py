@@ -28,9 +28,20 @@ def blocks(event: Event) -> set[str]:
 
     Fusion compares a candidate only with the clusters in its blocks, not with every cluster
     of its type: the same result as comparing all pairs, at a cost that grows with the size
-    of a block rather than of the corpus.
+    of a block rather than of the corpus. Worked out once per type and arguments (a recent few
+    hundred thousand kept): consolidation asks for a candidate's keys several times.
     """
-    return ontology()[event.type].blocks(event.args)
+    type_ = ontology()[event.type]
+    key = f"{id(type_)}|{_key(event.args)}"
+    found = _BLOCKS.get(key)
+    if found is None:
+        if len(_BLOCKS) >= 200_000:
+            _BLOCKS.clear()
+        found = _BLOCKS[key] = (type_, frozenset(type_.blocks(event.args)))  # the type kept: its id too
+    return set(found[1])
+
+
+_BLOCKS: dict[str, tuple[object, frozenset[str]]] = {}
 
 
 def _key(value: Any) -> str:
