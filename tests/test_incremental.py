@@ -311,3 +311,27 @@ def test_a_killed_consolidation_leaves_the_previous_state_and_judgements(
     if not finished:
         assert _child(db, gone).wait() == 0
     assert _state(db) == after
+
+
+def test_entity_merges_are_kept_and_run_in_full_when_touched(db: str) -> None:
+    store = open_store(db)
+    _composed(store, "a", "Ana Petrova spoke.", [("Ana Petrova", "person")])
+    _composed(store, "b", "A. Petrova replied.", [("A. Petrova", "person")])
+    _composed(store, "c", "Meridian signed it.", [("Meridian", "organisation")])
+    consolidate(store)
+    people = {e.name: e.id for e in store.entities() if e.type == "person"}
+    judgement = review.merge_entities(store, people["Ana Petrova"], people["A. Petrova"])
+    store.put_judgements([judgement.row()])
+    consolidate(store)
+    assert store.consolidation_meta("consolidation_mode") == "full: the entity merges judged changed"
+    assert [e.name for e in store.entities() if e.type == "person"] == ["Ana Petrova"]
+    _composed(store, "d", "Meridian officials left.", [("Meridian", "organisation")])
+    check(store)  # the merged people untouched: incremental, and the merge holds
+    assert [e.name for e in store.entities() if e.type == "person"] == ["Ana Petrova"]
+    _composed(store, "e", "A. Petrova again.", [("A. Petrova", "person")])
+    consolidate(store)
+    mode = store.consolidation_meta("consolidation_mode")
+    assert mode == "full: an entity merge judged names an entity the change touches"
+    assert [e.name for e in store.entities() if e.type == "person"] == ["Ana Petrova"]
+    assert dump(store) == full_dump(store)[0]
+    store.close()
