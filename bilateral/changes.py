@@ -65,8 +65,14 @@ def after(runs: list[dict[str, Any]], since: int | str | None) -> int:
     return max((int(r["id"]) for r in runs if r["at"] < since), default=0)
 
 
-def record(store: Store, analysed: int, analyser: str) -> int:
-    """Compare this run's events with the last run's and store the run; returns its number."""
-    found = compare(store.event_states(), store.events())
+def record(store: Store, analysed: int, analyser: str, touched: set[str] | None = None) -> int:
+    """Compare this run's events with the last run's and store the run; returns its number.
+
+    `touched`: the ids of the events an incremental run removed or added, the others being as
+    the last run left them; only those are compared and kept as the state to compare with."""
+    if touched is None:
+        found = compare(store.event_states(), store.events())
+    else:
+        found = compare(store.event_states(touched), store.events_by_id(touched))
     at = datetime.now(UTC).isoformat(timespec="seconds")
-    return store.put_run(at, store.counts()["documents"], analysed, analyser, found)
+    return store.put_run(at, store.counts()["documents"], analysed, analyser, found, touched)

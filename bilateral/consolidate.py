@@ -5,6 +5,9 @@ query (a row per distinct name), fusion after staging every candidate with a blo
 grouping blocks that share candidates, so that it fuses one group of possibly-same events at
 a time. Nothing holds every mention or candidate; the largest thing held is the largest group.
 The whole consolidation is one transaction, so readers never see half of it.
+
+A full consolidation also keeps what the next one needs to redo only what new, changed or
+removed documents touch (`bilateral.incremental`), which is the default once it exists.
 """
 
 from __future__ import annotations
@@ -15,38 +18,90 @@ from itertools import groupby
 
 from . import changes, review
 from .events.actors import actor_key, actor_roles
-from .fusion import Components, blocks, fuse, unique
-from .models import Entity, Event
-from .nlp.resolve import Resolver
+from .fusion import Components, blocks, fuse_members, unique
+from .models import Entity, Event, Mention
+from .nlp.resolve import Part, Resolver, entity
 from .ontology import ontology
 from .review import Judgement
 from .store import Store
 
 BATCH = 500  # documents per pass step
+Member = tuple[str, int, Event]  # a candidate: its document, its place in it, itself
 
 
-def consolidate(store: Store, batch: int = BATCH, analysed: int = 0, analyser: str = "") -> list[Judgement]:
+def consolidate(
+    store: Store, batch: int = BATCH, analysed: int = 0, analyser: str = "", full: bool = False
+) -> list[Judgement]:
     """Resolve entities across documents, fuse event candidates into events, apply the analysts'
-    judgements and record what the run changed; returns the judgements whose event is gone."""
+    judgements and record what the run changed; returns the judgements whose target is gone.
+
+    Incremental unless `full` (or no earlier run kept its state): only the entities and fusion
+    groups the documents added, changed or removed since the last run touch are redone, with
+    the same result as a full consolidation."""
+    from . import incremental
+
     with store.transaction():
-        _resolve(store, batch)
-        orphans = review.apply_entities(store)
-        _fuse(store, batch, store.entities(with_mentions=False))
-        orphans += review.apply(store, store.countries())
-        changes.record(store, analysed, analyser)
+        done = None if full else incremental.update(store)
+        if done is None:
+            orphans, touched = full_consolidation(store, batch), None
+        else:
+            orphans, touched = done
+        changes.record(store, analysed, analyser, touched)
         return orphans
 
 
-def _resolve(store: Store, batch: int) -> list[Entity]:
-    """Link every mention to its entity; returns the entities."""
-    resolver = Resolver(store.mention_counts())
+def full_consolidation(store: Store, batch: int = BATCH) -> list[Judgement]:
+    """Resolve and fuse the whole corpus, and keep the state the next run starts from."""
+    from .incremental import fingerprint
+
+    store.clear_consolidation_state()
+    store.clear_events()
+    _resolve(store, batch)
+    orphans = entity_judgements(store)
+    _fuse(store, batch, store.entities(with_mentions=False))
+    orphans += review.apply(store, store.countries())
+    store.set_consolidation_meta("consolidated", "1")
+    store.set_consolidation_meta("consolidator", fingerprint())
+    return orphans
+
+
+def entity_judgements(store: Store) -> list[Judgement]:
+    """Apply the entity merges; remember which were applied and which found no entity (an
+    incremental run that touches none of their entities reports the same)."""
+    orphans = review.apply_entities(store)
+    merges = sorted(r["id"] for r in store.judgements() if r["kind"] in review.ENTITY_KINDS)
+    store.set_consolidation_meta("entity_judgements", " ".join(merges))
+    store.set_consolidation_meta("entity_orphans", " ".join(j.id for j in orphans))
+    return orphans
+
+
+def key_counts(mentions: Iterable[Mention]) -> list[tuple[str, str | None, str | None, str, int]]:
+    """(type, subtype, iso3, key, number) of mentions as stored (before resolution changes them)."""
+    counted = Counter((m.type, m.subtype, m.iso3, m.key) for m in mentions)
+    return [(*k, n) for k, n in sorted(counted.items(), key=lambda kv: (kv[0][0], kv[0][3]))]
+
+
+def _resolve(store: Store, batch: int) -> None:
+    """Link every mention to its entity, keep each document's parts of the entities."""
+    counts = store.mention_counts()
+    resolver = Resolver(counts)
     store.clear_entity_documents()
+    wholes: dict[str, Part] = {}
     for first, last in store.document_ranges(batch):
         texts = store.texts(first, last)
         mentions = store.mentions(first, last)
         stored = [(m.type, m.entity_id) for m in mentions]
+        keys, rows = {}, []
         for doc, of_doc in groupby(mentions, key=lambda m: m.doc):  # in document order
-            resolver.link(list(of_doc), texts.get(doc, ""))
+            found = list(of_doc)
+            keys[doc] = key_counts(found)
+            for entity_id, part in resolver.link(found, texts.get(doc, "")).items():
+                rows.append((entity_id, doc, part.dump()))
+                if entity_id in wholes:
+                    wholes[entity_id].add(part)
+                else:
+                    wholes[entity_id] = Part(part.type, part.key, iso3=part.iso3)
+                    wholes[entity_id].add(part)
         store.link_mentions(
             [
                 (m.entity_id, m.doc, m.start, m.end, type_)
@@ -55,9 +110,10 @@ def _resolve(store: Store, batch: int) -> list[Entity]:
             ]
         )
         store.count_entity_documents(Counter((m.entity_id, m.doc) for m in mentions if m.entity_id))
-    entities = resolver.entities()
-    store.put_entities(entities)
-    return entities
+        store.put_parts(rows)
+        store.put_consolidated(texts, keys)
+    store.put_entities([entity(w) for w in sorted(wholes.values(), key=lambda w: (w.type, w.key))])
+    store.put_resolution_counts({(t, s, i, k): n for t, s, i, k, n in counts})
 
 
 def _fuse(store: Store, batch: int, entities: list[Entity]) -> None:
@@ -65,30 +121,65 @@ def _fuse(store: Store, batch: int, entities: list[Entity]) -> None:
     countries = {a: e.country for e in entities if e.country for a in (e.name, *e.aliases)}
     components = Components()
     seen: set[str] = set()  # event ids given so far: unique across groups
+    suffixed: list[tuple[str, str]] = []
     with store.scratch():
         order = 0
         for first, last in store.document_ranges(batch):
             names = names_by_doc(store.mention_links(first, last), entity_names)
             staged = []
-            for event in store.candidates(first, last):
+            for doc, seq, event in store.candidate_range(first, last):
                 canonical(event, names.get(event.evidence[0].doc if event.evidence else "", {}))
-                staged.append((order, components.add(blocks(event), order), event))
+                staged.append((order, components.add(blocks(event), order), doc, seq, event))
                 order += 1
             store.stage(staged)
-        store.clear_events()
-        group: list[Event] = []
+        group: list[Member] = []
         current = -1
-        for root, event in store.staged(components.roots()):
+        for root, doc, seq, event in store.staged(components.roots()):
             if root != current and group:
-                _add(store, unique(fuse(group), seen), countries)
+                add_group(store, group, seen, suffixed, countries)
                 group = []
             current = root
-            group.append(event)
-        _add(store, unique(fuse(group), seen), countries)
+            group.append((doc, seq, event))
+        add_group(store, group, seen, suffixed, countries)
+    store.put_suffixed(suffixed)
 
 
-def _add(store: Store, events: list[Event], countries: dict[str, str]) -> None:
+def block_keys(doc: str, seq: int, event: Event) -> list[str]:
+    """A candidate's block keys as kept between runs; one of its own when it has none."""
+    return sorted(blocks(event)) or [f"#{doc}#{seq}"]
+
+
+def add_group(
+    store: Store,
+    group: list[Member],
+    seen: set[str],
+    suffixed: list[tuple[str, str]],
+    countries: dict[str, str],
+) -> None:
+    """Fuse one group of candidates and store its events and which event each candidate went into."""
+    events, rows = fuse_group(group, seen, suffixed)
     store.add_events(events, {e.id: actor_index(e, countries) for e in events})
+    store.put_blocks(rows)
+
+
+def fuse_group(
+    group: list[Member], seen: set[str], suffixed: list[tuple[str, str]]
+) -> tuple[list[Event], list[tuple[str, int, str, str]]]:
+    """One group's events, with ids unique across groups (`seen`; an id that took a suffix is
+    added to `suffixed` with the one it would have had), and each candidate's (doc, seq, block
+    key, event id) rows."""
+    fused = fuse_members([event for _, _, event in group])
+    events = [event for event, _ in fused]
+    bases = [e.id for e in events]
+    unique(events, seen)
+    suffixed += [(e.id, base) for e, base in zip(events, bases, strict=True) if e.id != base]
+    rows = [
+        (doc, seq, key, event.id)
+        for event, members in fused
+        for doc, seq, candidate in (group[i] for i in members)
+        for key in block_keys(doc, seq, candidate)
+    ]
+    return events, rows
 
 
 def names_by_doc(

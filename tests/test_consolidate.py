@@ -24,7 +24,7 @@ def test_result_does_not_depend_on_the_batch(sample_db: Path, tmp_path: Path) ->
     shutil.copy(sample_db, copy)
     before = _exports(copy, tmp_path / "before")
     store = open_store(copy)
-    consolidate(store, batch=1)  # every document its own pass step, every group fused apart
+    consolidate(store, batch=1, full=True)  # every document its own pass step, every group fused apart
     store.close()
     assert _exports(copy, tmp_path / "after") == before
     assert len(before["events.jsonl"].splitlines()) > 50

@@ -28,9 +28,20 @@ def blocks(event: Event) -> set[str]:
 
     Fusion compares a candidate only with the clusters in its blocks, not with every cluster
     of its type: the same result as comparing all pairs, at a cost that grows with the size
-    of a block rather than of the corpus.
+    of a block rather than of the corpus. Worked out once per type and arguments (a recent few
+    hundred thousand kept): consolidation asks for a candidate's keys several times.
     """
-    return ontology()[event.type].blocks(event.args)
+    type_ = ontology()[event.type]
+    key = f"{id(type_)}|{_key(event.args)}"
+    found = _BLOCKS.get(key)
+    if found is None:
+        if len(_BLOCKS) >= 200_000:
+            _BLOCKS.clear()
+        found = _BLOCKS[key] = (type_, frozenset(type_.blocks(event.args)))  # the type kept: its id too
+    return set(found[1])
+
+
+_BLOCKS: dict[str, tuple[object, frozenset[str]]] = {}
 
 
 def _key(value: Any) -> str:
@@ -171,30 +182,49 @@ class Components:
 
 def fuse(candidates: Iterable[Event]) -> list[Event]:
     """Corpus-level events from per-document candidates, in a deterministic order."""
-    clusters: list[list[Event]] = []
+    return [event for event, _ in fuse_members(list(candidates))]
+
+
+def fuse_members(candidates: list[Event]) -> list[tuple[Event, list[int]]]:
+    """`fuse`, each event with the positions of the candidates it was fused from."""
+    clusters: list[list[int]] = []
     # `same_event` reads only types and arguments, so a candidate is compared with one member
     # per distinct set of arguments in a cluster: many reports of one event repeat its values.
     distinct: list[dict[str, Event]] = []
     by_block: dict[str, list[int]] = defaultdict(list)
-    for candidate in candidates:
-        keys = blocks(candidate)
+    # Both read only the arguments, which reports of one event repeat: each is worked out once
+    # per distinct set of arguments (or pair of them).
+    keyed: dict[str, set[str]] = {}
+    same: dict[tuple[str, str], bool] = {}
+
+    def matches(key: str, candidate: Event, other: str, member: Event) -> bool:
+        if (key, other) not in same:
+            same[(key, other)] = same_event(candidate, member)
+        return same[(key, other)]
+
+    for i, candidate in enumerate(candidates):
+        key = _key([candidate.type, candidate.args])
+        keys = keyed[key] if key in keyed else keyed.setdefault(key, blocks(candidate))
         # The earliest cluster, among those sharing a block, that has a matching member.
-        near = sorted({i for k in keys for i in by_block[k]})
-        home = next((i for i in near if any(same_event(candidate, m) for m in distinct[i].values())), None)
+        near = sorted({c for k in keys for c in by_block[k]})
+        home = next(
+            (c for c in near if any(matches(key, candidate, o, m) for o, m in distinct[c].items())), None
+        )
         if home is None:
             home = len(clusters)
             clusters.append([])
             distinct.append({})
-        clusters[home].append(candidate)
-        distinct[home].setdefault(_key(candidate.args), candidate)
+        clusters[home].append(i)
+        distinct[home].setdefault(key, candidate)
         for k in keys:
             if home not in by_block[k]:
                 by_block[k].append(home)
-    by_type: dict[str, list[list[Event]]] = defaultdict(list)
+    by_type: dict[str, list[list[int]]] = defaultdict(list)
     for cluster in clusters:
-        by_type[cluster[0].type].append(cluster)
-    events = unique([_merge(c) for t in sorted(by_type) for c in by_type[t]], set())
-    return sorted(events, key=lambda e: (e.type, e.date or "9999", e.id))
+        by_type[candidates[cluster[0]].type].append(cluster)
+    pairs = [(_merge([candidates[i] for i in c]), c) for t in sorted(by_type) for c in by_type[t]]
+    unique([e for e, _ in pairs], set())
+    return sorted(pairs, key=lambda p: (p[0].type, p[0].date or "9999", p[0].id))
 
 
 def unique(events: list[Event], seen: set[str]) -> list[Event]:

@@ -7,6 +7,7 @@ first names to full names, acronyms to their expansions. Ambiguous links are not
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -58,14 +59,52 @@ def vote_types(mentions: list[Mention]) -> None:
 
 
 @dataclass
-class _Group:
-    """What an entity gathers from its mentions, in corpus order."""
+class Part:
+    """What one document's mentions give one entity, in text order. The counters keep the order
+    their keys first occur in, which breaks ties as over the whole corpus when the parts are
+    merged in document order; stored per entity and document so that an entity is remade from
+    its parts without reading the documents again."""
 
-    id: str
+    type: str
+    key: str  # the group key's second member: a state's code or a folded name
     forms: Counter[str] = field(default_factory=Counter)
     subtypes: Counter[str] = field(default_factory=Counter)
     iso3: str | None = None  # the first mention's
     countries: Counter[str] = field(default_factory=Counter)
+    mentions: int = 0
+
+    @property
+    def id(self) -> str:
+        return stable_id("ent", self.type, self.key)
+
+    def add(self, other: Part) -> None:
+        """Append a later document's part (same entity)."""
+        self.forms.update(other.forms)
+        self.subtypes.update(other.subtypes)
+        self.countries.update(other.countries)
+        self.mentions += other.mentions
+
+    def dump(self) -> str:
+        fields = [self.type, self.key, self.forms, self.subtypes, self.iso3, self.countries, self.mentions]
+        return json.dumps(fields, ensure_ascii=False)
+
+
+def merge(parts: Iterable[str]) -> Part | None:
+    """One entity's stored parts (`Part.dump`), in document order, as one. Plain dicts keep the
+    order keys first occur in as counters do, at a fraction of the cost for a state's thousands."""
+    whole: Part | None = None
+    sums: tuple[dict[str, int], dict[str, int], dict[str, int]] = ({}, {}, {})
+    for data in parts:
+        type_, key, forms, subtypes, iso3, countries, mentions = json.loads(data)
+        if whole is None:
+            whole = Part(type_, key, iso3=iso3)
+        for total, counts in zip(sums, (forms, subtypes, countries), strict=True):
+            for k, n in counts.items():
+                total[k] = total.get(k, 0) + n
+        whole.mentions += mentions
+    if whole is not None:
+        whole.forms, whole.subtypes, whole.countries = (Counter(s) for s in sums)
+    return whole
 
 
 class Resolver:
@@ -73,8 +112,9 @@ class Resolver:
 
     First the corpus-wide counts (one row per distinct type, subtype, state and key) decide each
     name's type and which full names short names and acronyms may stand for; then each
-    document's mentions are linked in turn (document order, then text order) and counted
-    towards their entity. The result does not depend on how documents are batched.
+    document's mentions are linked in turn (document order, then text order), each document
+    giving a `Part` of each entity it mentions. The result does not depend on how documents are
+    batched, and an entity is its parts merged in document order.
     """
 
     def __init__(self, counts: Iterable[tuple[str, str | None, str | None, str, int]]) -> None:
@@ -89,10 +129,9 @@ class Resolver:
                     self.full_names[word].add(key)
             elif voted == "organisation" and len(key.split()) > 1:
                 self.by_initials[_initials(key)].add(key)
-        self.groups: dict[tuple[str, str], _Group] = {}
 
-    def link(self, mentions: list[Mention], text: str) -> None:
-        """Type, key and entity of one document's mentions (in text order); counted for the entities."""
+    def link(self, mentions: list[Mention], text: str) -> dict[str, Part]:
+        """Type, key and entity of one document's mentions (in text order); its parts by entity id."""
         for m in mentions:
             m.type = self.types.of(m.type, m.subtype, m.iso3, m.key)
         self._link_short_names(mentions)
@@ -103,22 +142,25 @@ class Resolver:
                 if len(found) == 1:
                     m.key = next(iter(found))
         states = sorted((m.end, m.iso3) for m in mentions if m.type == "state" and m.iso3)
+        parts: dict[tuple[str, str], Part] = {}
         for m in mentions:
             group_key = ("place", m.text) if m.type == "place" and m.subtype == "capital" else None
             group_key = group_key or (m.type, m.iso3 or m.key)
-            group = self.groups.get(group_key)
-            if group is None:
-                group = self.groups[group_key] = _Group(stable_id("ent", *group_key), iso3=m.iso3)
-            m.entity_id = group.id
-            group.forms[m.text] += 1
+            part = parts.get(group_key)
+            if part is None:
+                part = parts[group_key] = Part(*group_key, iso3=m.iso3)
+            m.entity_id = part.id
+            part.mentions += 1
+            part.forms[m.text] += 1
             if m.subtype:
-                group.subtypes[m.subtype] += 1
+                part.subtypes[m.subtype] += 1
             if m.type == "organisation" and (named := _named_for(m.text)):
-                group.countries[named] += 1  # "China Exim Bank", "Chinese Hebei Iron and Steel Company"
+                part.countries[named] += 1  # "China Exim Bank", "Chinese Hebei Iron and Steel Company"
             if m.type == "person" or (m.type == "organisation" and m.subtype != "intergovernmental"):
                 for end, iso3 in states:
                     if m.start - 60 <= end <= m.start and _INTRODUCES.fullmatch(text[end : m.start]):
-                        group.countries[iso3] += 1
+                        part.countries[iso3] += 1
+        return {p.id: p for p in parts.values()}
 
     def _link_short_names(self, mentions: list[Mention]) -> None:
         """Rewrite the key of a one-word person mention to the full name it stands for.
@@ -136,40 +178,54 @@ class Resolver:
                 if len(found) == 1:
                     m.key = next(iter(found))
 
-    def entities(self) -> list[Entity]:
-        """The entities of every linked mention (without their mentions: those are in the store).
 
-        A person's or organisation's country is how the text introduces them: a state's name or
-        demonym followed only by titles ("Serbian President Aleksandar Vučić", "his Chinese
-        counterpart Wei Fenghe") or by an appositive comma ("the Minister of Defence of Serbia,
-        Zoran Đorđević"); the majority over all mentions wins.
-        """
-        lex = load()
-        entities = []
-        for (type_, key), group in sorted(self.groups.items()):
-            forms = group.forms
-            if type_ == "state":
-                name = lex.states[key].name
-            else:
-                # The fullest form in Latin letters if there is one (the tool's readers read
-                # English): most words, then most frequent, then alphabetical.
-                name = sorted(forms, key=lambda f: (bool(CYRILLIC.search(f)), -len(f.split()), -forms[f], f))[
-                    0
-                ]
-            subtype = group.subtypes.most_common(1)
-            country = group.countries.most_common(1)
-            entities.append(
-                Entity(
-                    group.id,
-                    type_,
-                    name,
-                    sorted(forms),
-                    group.iso3 if type_ in ("state", "place") else None,
-                    subtype[0][0] if subtype else None,
-                    country=country[0][0] if country else None,
-                )
-            )
-        return entities
+def entity(whole: Part) -> Entity:
+    """The entity of all its mentions (without them: those are in the store).
+
+    A person's or organisation's country is how the text introduces them: a state's name or
+    demonym followed only by titles ("Serbian President Aleksandar Vučić", "his Chinese
+    counterpart Wei Fenghe") or by an appositive comma ("the Minister of Defence of Serbia,
+    Zoran Đorđević"); the majority over all mentions wins.
+    """
+    forms = whole.forms
+    if whole.type == "state":
+        name = load().states[whole.key].name
+    else:
+        # The fullest form in Latin letters if there is one (the tool's readers read English):
+        # most words, then most frequent, then alphabetical.
+        name = sorted(forms, key=lambda f: (bool(CYRILLIC.search(f)), -len(f.split()), -forms[f], f))[0]
+    subtype = whole.subtypes.most_common(1)
+    country = whole.countries.most_common(1)
+    return Entity(
+        whole.id,
+        whole.type,
+        name,
+        sorted(forms),
+        whole.iso3 if whole.type in ("state", "place") else None,
+        subtype[0][0] if subtype else None,
+        country=country[0][0] if country else None,
+    )
+
+
+def changed_keys(old: Resolver, new: Resolver, keys: Iterable[str]) -> set[str]:
+    """The mention keys, among `keys` (every key of either corpus), whose mentions the two
+    resolvers may link differently: a vote on the name's type, a surname, the full names a
+    word may stand for or the organisations an acronym may abbreviate that changed."""
+    found = set()
+    words = {w for w in (*old.full_names, *new.full_names) if old.full_names.get(w) != new.full_names.get(w)}
+    initials = {
+        i for i in (*old.by_initials, *new.by_initials) if old.by_initials.get(i) != new.by_initials.get(i)
+    }
+    surnames = old.types.surnames ^ new.types.surnames
+    for key in keys:
+        if (
+            old.types.best.get(key) != new.types.best.get(key)
+            or key in surnames
+            or key in words
+            or key.replace(" ", "") in initials
+        ):
+            found.add(key)
+    return found
 
 
 def _named_for(name: str) -> str | None:

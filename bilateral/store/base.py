@@ -199,6 +199,7 @@ class Store(EventStore):
         with self._write():
             self._run("DELETE FROM mentions WHERE doc = ?", (doc.id,))
             self._run("DELETE FROM candidates WHERE doc = ?", (doc.id,))
+            self._run("UPDATE consolidated SET analysed = '!' WHERE doc = ?", (doc.id,))  # read again
             self._many(
                 "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                 [
@@ -345,7 +346,7 @@ class Store(EventStore):
 
         Straight from the entities table: the views filter by it and need no mentions.
         """
-        rows = self._run("SELECT name, aliases, country FROM entities WHERE country IS NOT NULL")
+        rows = self._run("SELECT name, aliases, country FROM entities WHERE country IS NOT NULL ORDER BY id")
         return {alias: r["country"] for r in rows for alias in (r["name"], *json.loads(r["aliases"]))}
 
     def counts(self) -> dict[str, int]:

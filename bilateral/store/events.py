@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from ..models import Entity, Event, event_from_record, event_to_record
-from .sql import SQLStore
+from .state import StateStore
 
 JUDGEMENT_COLUMNS = ("id", "kind", "target", "role", "value", "other", "author", "at", "note")
 
 
-class EventStore(SQLStore):
+class EventStore(StateStore):
     """The events tables: what consolidation writes and the views, review and exports read."""
 
     # ------------------------------------------------------------ fusion's scratch tables
@@ -21,27 +21,30 @@ class EventStore(SQLStore):
     @contextmanager
     def scratch(self) -> Iterator[None]:
         """Temporary tables for fusing more candidates than memory holds (inside a transaction)."""
-        self._run("CREATE TEMP TABLE fusion_input (ord INTEGER, block TEXT, data TEXT)")
+        self._run(
+            "CREATE TEMP TABLE fusion_input (ord INTEGER, block TEXT, doc TEXT, seq INTEGER, data TEXT)"
+        )
         self._run("CREATE TEMP TABLE fusion_root (block TEXT PRIMARY KEY, root INTEGER)")
         yield  # on error the transaction's rollback drops them
         self._run("DROP TABLE fusion_input")
         self._run("DROP TABLE fusion_root")
 
-    def stage(self, rows: list[tuple[int, str, Event]]) -> None:
-        """Candidates to fuse: (order, a block key, candidate)."""
+    def stage(self, rows: list[tuple[int, str, str, int, Event]]) -> None:
+        """Candidates to fuse: (order, a block key, doc, seq, candidate)."""
         self._many(
-            "INSERT INTO fusion_input VALUES (?,?,?)",
-            [(o, b, json.dumps(event_to_record(e), ensure_ascii=False)) for o, b, e in rows],
+            "INSERT INTO fusion_input VALUES (?,?,?,?,?)",
+            [(o, b, d, s, json.dumps(event_to_record(e), ensure_ascii=False)) for o, b, d, s, e in rows],
         )
 
-    def staged(self, roots: dict[str, int]) -> Iterator[tuple[int, Event]]:
-        """The staged candidates with the group (`roots` of their block) that may fuse them, by group."""
+    def staged(self, roots: dict[str, int]) -> Iterator[tuple[int, str, int, Event]]:
+        """The staged candidates (root, doc, seq, candidate) with the group (`roots` of their
+        block) that may fuse them, by group."""
         self._many("INSERT INTO fusion_root VALUES (?,?)", list(roots.items()))
         for r in self._iter(
-            "SELECT r.root, i.data FROM fusion_input i JOIN fusion_root r ON r.block = i.block"
+            "SELECT r.root, i.doc, i.seq, i.data FROM fusion_input i JOIN fusion_root r ON r.block = i.block"
             " ORDER BY r.root, i.ord"
         ):
-            yield int(r["root"]), event_from_record(json.loads(r["data"]))
+            yield int(r["root"]), r["doc"], int(r["seq"]), event_from_record(json.loads(r["data"]))
 
     def put_events(self, events: list[Event], actors: dict[str, list[tuple[str, str]]]) -> None:
         """Replace the fused events, their evidence and their actor index."""
@@ -51,6 +54,7 @@ class EventStore(SQLStore):
 
     def clear_events(self) -> None:
         with self._write():
+            self.clear_judged()
             self._run("DELETE FROM event_actors")
             self._run("DELETE FROM evidence")
             self._run("DELETE FROM events")
@@ -145,6 +149,7 @@ class EventStore(SQLStore):
     ) -> None:
         """Remove events by id and add others, in one transaction (a judgement's result)."""
         with self._write():
+            self._note_judged(remove, [e.id for e in events])
             for table, column in (("event_actors", "event_id"), ("evidence", "event_id"), ("events", "id")):
                 self._many(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in remove])
             self.add_events(events, actors)
@@ -203,21 +208,41 @@ class EventStore(SQLStore):
                 "UPDATE entities SET aliases = ? WHERE id = ?", (json.dumps(aliases, ensure_ascii=False), old)
             )
 
-    def event_states(self) -> list[Event]:
-        """The events as the last run left them (what the next run is compared with)."""
-        return [event_from_record(json.loads(r["data"])) for r in self._run("SELECT data FROM event_states")]
+    def event_states(self, ids: Iterable[str] | None = None) -> list[Event]:
+        """The events as the last run left them (what the next run is compared with); or those of `ids`."""
+        if ids is None:
+            rows = self._run("SELECT data FROM event_states")
+        else:
+            rows = self._where_in("SELECT data FROM event_states", "event_id", ids)
+        return [event_from_record(json.loads(r["data"])) for r in rows]
 
     def put_run(
-        self, at: str, documents: int, analysed: int, analyser: str, changes: Sequence[tuple[str, ...]]
+        self,
+        at: str,
+        documents: int,
+        analysed: int,
+        analyser: str,
+        changes: Sequence[tuple[str, ...]],
+        touched: Iterable[str] | None = None,
     ) -> int:
-        """Record a consolidation and what it changed; its events become the state to compare with."""
+        """Record a consolidation and what it changed; its events become the state to compare with
+        (only the `touched` ones, when the run says which it changed)."""
         with self._write():
             last = self._run("SELECT max(id) AS n FROM runs")[0]["n"]
             run = int(last or 0) + 1
             self._run("INSERT INTO runs VALUES (?,?,?,?,?)", (run, at, documents, analysed, analyser))
             self._many("INSERT INTO changes VALUES (?,?,?,?,?,?)", [(run, *c) for c in changes])
-            self._run("DELETE FROM event_states")
-            self._run("INSERT INTO event_states (event_id, type, data) SELECT id, type, data FROM events")
+            if touched is None:
+                self._run("DELETE FROM event_states")
+                self._run("INSERT INTO event_states (event_id, type, data) SELECT id, type, data FROM events")
+                return run
+            ids = [(i,) for i in sorted(set(touched))]
+            self._many("DELETE FROM event_states WHERE event_id = ?", ids)
+            self._many(
+                "INSERT INTO event_states (event_id, type, data)"
+                " SELECT id, type, data FROM events WHERE id = ?",
+                ids,
+            )
             return run
 
     def keep_states(self) -> None:
