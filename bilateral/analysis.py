@@ -127,7 +127,7 @@ class Parses:
         except Exception as exc:  # a damaged parse is made again
             log.warning("%s: stored parse unreadable, parsing again (%s)", doc_id, exc)
             return None
-        if [len(d.text) for d in docs] != lengths:  # cut into other pieces (CHUNK changed)
+        if [d[-1].idx + len(d[-1].text_with_ws) if len(d) else 0 for d in docs] != lengths:  # CHUNK changed
             return None
         self.reused += 1
         return docs
