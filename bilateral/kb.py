@@ -89,8 +89,7 @@ class KnowledgeBase:
         ids = self.store.unanalysed(analyser())
         if ids:
             parses = Parses(build(), self.store.parse, self.store.put_parse)  # stored parses are reused
-            to_parse = len(set(ids) - self.store.parsed(parses.version))
-            procs = n_process or (2 if to_parse >= PARALLEL_FROM else 1)
+            procs = n_process or (2 if len(ids) >= PARALLEL_FROM else 1)
             # Read a batch of documents at a time, so that a large corpus streams through.
             docs = (
                 d

@@ -36,6 +36,13 @@ def test_a_stored_parse_gives_what_a_new_parse_gives(corpus: Path) -> None:
     again = Parses(nlp, first.made.get)
     assert _records(list(analyse_documents(nlp, docs, parses=again))) == plain
     assert again.reused == len(docs) and again.made == {}  # no document went through the model
+    # In two forked processes, from the stored parses and without them.
+    pooled = Parses(nlp, first.made.get)
+    assert _records(list(analyse_documents(nlp, docs, n_process=2, parses=pooled))) == plain
+    assert pooled.made == {}
+    fresh = Parses(nlp)
+    assert _records(list(analyse_documents(nlp, docs, n_process=2, parses=fresh))) == plain
+    assert {d: p.text_sha for d, p in fresh.made.items()} == {d: p.text_sha for d, p in first.made.items()}
 
 
 def test_a_parse_of_another_text_or_by_another_model_is_not_used(corpus: Path) -> None:
@@ -84,7 +91,7 @@ def test_reanalysis_reads_the_stored_parse_unless_another_model_made_it(
         stored = kb.store.parse(doc)
         tampered = _parse_without_entities(kb, doc)
         _stale(kb)
-        kb.analyse()
+        kb.analyse(n_process=2)  # in two forked processes
         assert _mentions(kb, doc) != before  # the names only the model found are gone: it did not run
         kb.store._run("UPDATE parses SET model = 'en_core_web_sm-3.0.0:0' WHERE doc = ?", (doc,))
         _stale(kb)
