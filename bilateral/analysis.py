@@ -285,8 +285,9 @@ _forker = [0]  # the process that last forked: a new worker's parent
 
 @cache
 def _workers_die_with_parent() -> None:
-    """spaCy's worker processes (forked by nlp.pipe) are killed by the kernel when this process
-    dies, even by SIGKILL: otherwise they outlive a killed `extract`, waiting on their queues."""
+    """Worker processes (spaCy's, forked by nlp.pipe, and `_pooled`'s) are killed by the kernel when
+    this process dies, even by SIGKILL: otherwise they outlive a killed `extract`, waiting on their
+    queues."""
     if sys.platform != "linux":
         return
     os.register_at_fork(before=_note_forker, after_in_child=_die_with_parent)
