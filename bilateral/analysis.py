@@ -11,27 +11,34 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import logging
+import multiprocessing
 import os
 import re
 import signal
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 from functools import cache
-from itertools import tee
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
+from itertools import islice, tee
 from pathlib import Path
+from typing import NamedTuple
 
 from spacy import about
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, DocBin
 
 from .events.extract import extract as extract_events
 from .models import Document, Event, Mention, Span
 from .nlp.markup import mask, restore
 from .nlp.mentions import mentions as find_mentions
 from .nlp.mentions import propagate_names
-from .nlp.pipeline import MODEL
+from .nlp.pipeline import MODEL, RULES, model_version
 from .nlp.resolve import vote_types
+from .store.parses import StoredParse
 
 BATCH = 16
 PACKAGE = Path(__file__).parent
@@ -46,7 +53,7 @@ def analyser() -> str:
     Stored with each document's results, so that a new version of bilateral re-analyses the
     documents an older one analysed, instead of fusing stale candidates.
     """
-    digest = hashlib.sha1(f"{about.__version__}|{MODEL}".encode())
+    digest = hashlib.sha1(f"{about.__version__}|{MODEL}|{_model_package()}".encode())
     for stage in STAGES:
         root = PACKAGE / stage
         files = sorted(root.rglob("*")) if root.is_dir() else [root]
@@ -54,6 +61,14 @@ def analyser() -> str:
             if f.is_file() and f.suffix in (".py", ".yml", ".tsv", ".txt", ".json"):
                 digest.update(f.relative_to(PACKAGE).as_posix().encode() + b"\0" + f.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _model_package() -> str:
+    """The installed model's version: a new one is a new analyser (and parses again)."""
+    try:
+        return package_version(MODEL)
+    except PackageNotFoundError:
+        return "?"
 
 
 Analysed = tuple[Document, list[Mention], list[Event]]
@@ -84,40 +99,118 @@ def chunks(text: str, size: int = CHUNK) -> list[tuple[int, int]]:
     return pieces
 
 
+class Parses:
+    """Stored parses that `analyse_documents` reuses, and the new ones it makes, for one pipeline.
+
+    `stored` gives a document's stored parse; it is reused when this pipeline's model made it
+    from the same text in the same pieces, else the document is parsed again. A new parse waits
+    in `made` until `save` hands it to `put`, in the transaction that stores the document's results.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        stored: Callable[[str], StoredParse | None] | None = None,
+        put: Callable[[str, StoredParse], None] | None = None,
+    ) -> None:
+        self.nlp = nlp
+        self.version = model_version(nlp)
+        self.stored = stored
+        self.put = put
+        self.made: dict[str, StoredParse] = {}
+        self.reused = 0
+
+    def restore(self, doc_id: str, text_sha: str, lengths: list[int]) -> list[Doc] | None:
+        """The document's pieces as stored, if they are what this pipeline's model would make."""
+        found = self.stored(doc_id) if self.stored else None
+        if found is None or found.model != self.version or found.text_sha != text_sha:
+            return None
+        try:
+            docs = list(DocBin().from_bytes(found.data).get_docs(self.nlp.vocab))
+        except Exception as exc:  # a damaged parse is made again
+            log.warning("%s: stored parse unreadable, parsing again (%s)", doc_id, exc)
+            return None
+        if [d[-1].idx + len(d[-1].text_with_ws) if len(d) else 0 for d in docs] != lengths:  # CHUNK changed
+            return None
+        self.reused += 1
+        return docs
+
+    def save(self, doc_id: str) -> None:
+        """Store the parse made for a document, if one was."""
+        made = self.made.pop(doc_id, None)
+        if made and self.put:
+            self.put(doc_id, made)
+
+
+# What a stored parse keeps: the model's annotations; the entities are the model's own (RULES
+# set theirs on the restored parse).
+PARSE_ATTRS = (
+    "ORTH",
+    "TAG",
+    "HEAD",
+    "DEP",
+    "ENT_IOB",
+    "ENT_TYPE",
+    "LEMMA",
+    "MORPH",
+    "POS",
+    "SENT_START",
+)
+
+
 def analyse_documents(
     nlp: Language,
     docs: Iterable[Document],
     n_process: int = 1,
     on_error: ErrorHandler | None = None,
+    parses: Parses | None = None,
 ) -> Iterator[Analysed]:
     """Each document with its typed mentions and event candidates, in input order.
 
     `docs` is read as the pipeline needs it: a generator of documents streams through. A text
     longer than CHUNK (or the pipeline's max_length) is parsed in pieces whose results are
     shifted to offsets in the whole text; names are propagated and types voted within a piece.
+    With `parses`, a document's stored parse is reused instead of running the model, and a new
+    one is kept in `parses.made`; with `n_process` > 1 too, whole batches of documents are analysed
+    in forked processes (`_pooled`), so that a re-analysis from stored parses runs in parallel.
     A document whose analysis fails is passed to `on_error` (else logged) and left out, so that
     the others go on; it stays unanalysed and is tried again by the next run.
     """
     if n_process > 1:
         _workers_die_with_parent()
+        if parses:
+            yield from _pooled(parses, docs, n_process, on_error)
+            return
     size = min(CHUNK, nlp.max_length)
-    pieces = _pieces(docs, size)
-    to_parse, to_pair = tee(pieces)  # the pair side lags the parser by a few batches at most
-    parsed = nlp.pipe((text for _, _, text, _ in to_parse), batch_size=BATCH, n_process=n_process)
+    to_parse, to_pair = tee(_pieces(docs, size, parses))  # the pair side lags by a few batches at most
+    # A restored piece goes to the model as an empty text, which keeps both sides in step.
+    texts = ("" if p.restored is not None else p.text for p in to_parse)
+    parsed = nlp.pipe(texts, batch_size=BATCH, n_process=n_process, disable=list(RULES))
+    rules = [proc for name, proc in nlp.pipeline if name in RULES]
     found: list[Mention] = []
     candidates: list[Event] = []
     failed: str | None = None
-    for (doc, offset, _, last), spacy_doc in zip(to_pair, parsed, strict=True):
+    made, words = DocBin(attrs=PARSE_ATTRS), 0
+    for piece, new in zip(to_pair, parsed, strict=True):
+        doc = piece.doc
         if failed is None:
             try:
+                spacy_doc = new if piece.restored is None else piece.restored
+                if parses and piece.restored is None:
+                    made.add(spacy_doc)
+                    words += len(spacy_doc)
+                for rule in rules:
+                    spacy_doc = rule(spacy_doc)
                 more, events = _analyse_piece(spacy_doc, doc)
-                found.extend(_shift_mention(m, offset) for m in more)
-                candidates.extend(_shift_event(e, offset) for e in events)
+                found.extend(_shift_mention(m, piece.offset) for m in more)
+                candidates.extend(_shift_event(e, piece.offset) for e in events)
             except Exception as exc:  # one document's failure must not stop the batch
                 failed = f"{type(exc).__name__}: {exc}"
-        if not last:
+        if not piece.last:
             continue
         if failed is None:
+            if parses and words:
+                parses.made[doc.id] = StoredParse(piece.sha, parses.version, words, made.to_bytes())
             restore(doc.text, found, candidates)
             yield doc, found, candidates
         elif on_error:
@@ -125,6 +218,66 @@ def analyse_documents(
         else:
             log.error("%s: could not be analysed (%s)", doc.id, failed)
         found, candidates, failed = [], [], None
+        made, words = DocBin(attrs=PARSE_ATTRS), 0
+
+
+_forked: list[Language] = []  # the pipeline that `_pooled`'s forked workers find in their memory
+
+
+def _pooled(
+    parses: Parses, docs: Iterable[Document], n_process: int, on_error: ErrorHandler | None
+) -> Iterator[Analysed]:
+    """`analyse_documents` in `n_process` forked processes, a batch of documents each at a time.
+
+    Each worker runs the whole per-document analysis on its batch (the model only for documents
+    without a stored parse); this process reads the stored parses and keeps the new ones. The
+    workers inherit the loaded pipeline (fork), and at most two batches per worker are queued.
+    """
+    _forked[:] = [parses.nlp]
+    pending: deque[tuple[list[Document], Future[list[_Pooled]]]] = deque()
+    with ProcessPoolExecutor(n_process, mp_context=multiprocessing.get_context("fork")) as pool:
+        source = iter(docs)
+        while batch := list(islice(source, BATCH)):
+            stored = [parses.stored(d.id) if parses.stored else None for d in batch]
+            pending.append((batch, pool.submit(_analyse_batch, list(zip(batch, stored, strict=True)))))
+            while len(pending) >= 2 * n_process or (pending and pending[0][1].done()):
+                yield from _collect(*pending.popleft(), parses, on_error)
+        while pending:
+            yield from _collect(*pending.popleft(), parses, on_error)
+
+
+# A document's results from a worker: (mentions, candidates) or None, its new parse, its error.
+_Pooled = tuple[tuple[list[Mention], list[Event]] | None, StoredParse | None, str]
+
+
+def _analyse_batch(jobs: list[tuple[Document, StoredParse | None]]) -> list[_Pooled]:
+    """In a worker: analyse a batch of documents with their stored parses."""
+    nlp = _forked[0]
+    parses = Parses(nlp, {d.id: p for d, p in jobs if p}.get)
+    errors: dict[str, str] = {}
+    docs = [d for d, _ in jobs]
+    results = {
+        d.id: (ms, es)
+        for d, ms, es in analyse_documents(
+            nlp, docs, on_error=lambda d, e: errors.update({d.id: e}), parses=parses
+        )
+    }
+    return [(results.get(d.id), parses.made.get(d.id), errors.get(d.id, "no result")) for d in docs]
+
+
+def _collect(
+    batch: list[Document], future: Future[list[_Pooled]], parses: Parses, on_error: ErrorHandler | None
+) -> Iterator[Analysed]:
+    for doc, (result, made, error) in zip(batch, future.result(), strict=True):
+        if result is None:
+            if on_error:
+                on_error(doc, error)
+            else:
+                log.error("%s: could not be analysed (%s)", doc.id, error)
+            continue
+        if made:
+            parses.made[doc.id] = made
+        yield doc, *result
 
 
 _forker = [0]  # the process that last forked: a new worker's parent
@@ -132,8 +285,9 @@ _forker = [0]  # the process that last forked: a new worker's parent
 
 @cache
 def _workers_die_with_parent() -> None:
-    """spaCy's worker processes (forked by nlp.pipe) are killed by the kernel when this process
-    dies, even by SIGKILL: otherwise they outlive a killed `extract`, waiting on their queues."""
+    """Worker processes (spaCy's, forked by nlp.pipe, and `_pooled`'s) are killed by the kernel when
+    this process dies, even by SIGKILL: otherwise they outlive a killed `extract`, waiting on their
+    queues."""
     if sys.platform != "linux":
         return
     os.register_at_fork(before=_note_forker, after_in_child=_die_with_parent)
@@ -152,13 +306,25 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _pieces(docs: Iterable[Document], size: int) -> Iterator[tuple[Document, int, str, bool]]:
-    """(document, offset, masked text, last piece?) for every piece of every document."""
+class _Piece(NamedTuple):
+    doc: Document
+    offset: int
+    text: str  # masked
+    last: bool  # the document's last piece?
+    sha: str  # of the document's masked text, when parses are kept
+    restored: Doc | None  # its stored parse
+
+
+def _pieces(docs: Iterable[Document], size: int, parses: Parses | None) -> Iterator[_Piece]:
+    """Every piece of every document, with its stored parse if there is one to reuse."""
     for doc in docs:
         masked = mask(doc.text).replace("\ufeff", " ")  # a byte-order mark kept from the file
         spans = chunks(masked, size)
+        sha = hashlib.sha256(masked.encode("utf-8", "surrogatepass")).hexdigest() if parses else ""
+        stored = parses.restore(doc.id, sha, [e - s for s, e in spans]) if parses else None
         for i, (start, end) in enumerate(spans):
-            yield doc, start, masked[start:end], i == len(spans) - 1
+            last = i == len(spans) - 1
+            yield _Piece(doc, start, masked[start:end], last, sha, stored[i] if stored else None)
 
 
 def _analyse_piece(spacy_doc: Doc, doc: Document) -> tuple[list[Mention], list[Event]]:

@@ -4,7 +4,9 @@ Ingest is the local engine's own (`bilateral.ingest.run`): the same ids, the sam
 same report. The driver then streams the documents that need analysis from the store in batches
 to a pool of Ray actors, one per CPU, that each load the spaCy pipeline once and run
 `analyse_documents`; it stores each batch's results as they arrive, so no process holds the whole
-corpus. Resolution and fusion then run as in the local engine, which is why both give the same
+corpus. Each document's stored parse goes to the actor with it and a new one comes back to be
+stored, so that after a change of the rules the actors run no model, as in the local engine.
+Resolution and fusion then run as in the local engine, which is why both give the same
 `events.jsonl` and `entities.jsonl`. Without an address Ray starts on this machine's cores; with
 one (`ray://host:10001` or `host:6379`) it joins that cluster.
 """
@@ -14,16 +16,17 @@ from __future__ import annotations
 import json
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .analysis import analyse_documents, analyser
+from .analysis import Parses, analyse_documents, analyser
 from .ingest import DEFAULT_MAX_BYTES
 from .ingest.run import IngestReport, Progress, ingest
 from .kb import READ_BATCH, KnowledgeBase
 from .models import Document, event_from_record, event_to_record
 from .models import Mention as MentionRecord
+from .store.parses import StoredParse
 
 BATCH = 16
 # Batches queued per actor: with two, an actor starts its next batch while the driver stores
@@ -43,13 +46,16 @@ class Analyser:
 
         self.nlp = build()
 
-    def __call__(self, batch: list[dict[str, Any]]) -> list[str]:
-        """For each document in order, its results as JSON, or `{"error": ...}`."""
+    def __call__(
+        self, batch: list[dict[str, Any]], stored: list[StoredParse | None]
+    ) -> list[tuple[str, StoredParse | None]]:
+        """For each document in order, its results as JSON (or `{"error": ...}`) and its new parse."""
         docs = [Document(**d) for d in batch]
         errors: dict[str, str] = {}
         results: dict[str, str] = {}
+        parses = Parses(self.nlp, dict(zip([d.id for d in docs], stored, strict=True)).get)
         analysed = analyse_documents(
-            self.nlp, docs, on_error=lambda d, problem: errors.update({d.id: problem})
+            self.nlp, docs, on_error=lambda d, problem: errors.update({d.id: problem}), parses=parses
         )
         for doc, mentions, candidates in analysed:
             results[doc.id] = json.dumps(
@@ -59,7 +65,10 @@ class Analyser:
                 },
                 ensure_ascii=False,
             )
-        return [results.get(d.id) or json.dumps({"error": errors.get(d.id, "no result")}) for d in docs]
+        return [
+            (results.get(d.id) or json.dumps({"error": errors.get(d.id, "no result")}), parses.made.get(d.id))
+            for d in docs
+        ]
 
 
 def _ray() -> Any:
@@ -115,15 +124,18 @@ def _analyse(kb: KnowledgeBase, ids: list[str], report: IngestReport, progress: 
     cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
     actor = ray.remote(num_cpus=1)(Analyser)
     pool = [actor.remote() for _ in range(cpus)]
-    for docs, results in _in_order(pool, _batches(kb, ids)):
-        for doc, result in zip(docs, results, strict=True):
+    for docs, results in _in_order(pool, _batches(kb, ids), kb.store.parse):
+        for doc, (result, parse) in zip(docs, results, strict=True):
             row = json.loads(result)
             if "error" in row:
                 report.failed.append((doc.id, f"could not be analysed: {row['error']}"))
                 continue
             mentions = [MentionRecord(**m) for m in row["mentions"]]
             candidates = [event_from_record(e) for e in row["candidates"]]
-            kb.store.put_analysis(doc, mentions, candidates, analyser())
+            with kb.store.transaction():  # a document's results with its parse, or neither
+                kb.store.put_analysis(doc, mentions, candidates, analyser())
+                if parse:
+                    kb.store.put_parse(doc.id, parse)
             if progress:
                 progress(doc.id)
 
@@ -136,14 +148,15 @@ def _batches(kb: KnowledgeBase, ids: list[str]) -> Iterator[list[Document]]:
 
 
 def _in_order(
-    pool: list[Any], batches: Iterator[list[Document]]
-) -> Iterator[tuple[list[Document], list[str]]]:
+    pool: list[Any], batches: Iterator[list[Document]], stored: Callable[[str], StoredParse | None]
+) -> Iterator[tuple[list[Document], list[tuple[str, StoredParse | None]]]]:
     """Each batch with its results in input order, with up to IN_FLIGHT batches queued per actor."""
     import ray
 
     pending: deque[tuple[list[Document], Any]] = deque()
     for n, docs in enumerate(batches):
-        pending.append((docs, pool[n % len(pool)].__call__.remote([d.__dict__ for d in docs])))
+        batch = [d.__dict__ for d in docs], [stored(d.id) for d in docs]
+        pending.append((docs, pool[n % len(pool)].__call__.remote(*batch)))
         if len(pending) >= IN_FLIGHT * len(pool):
             docs, future = pending.popleft()
             yield docs, ray.get(future)

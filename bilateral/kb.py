@@ -84,11 +84,12 @@ class KnowledgeBase(Reviewing):
         Returns the number of documents analysed. Each document's results are stored in its own
         transaction; resolution and fusion are recomputed over the whole corpus (cheap next to parsing).
         """
-        from .analysis import analyse_documents, analyser
+        from .analysis import Parses, analyse_documents, analyser
         from .nlp.pipeline import build
 
         ids = self.store.unanalysed(analyser())
         if ids:
+            parses = Parses(build(), self.store.parse, self.store.put_parse)  # stored parses are reused
             procs = n_process or (2 if len(ids) >= PARALLEL_FROM else 1)
             # Read a batch of documents at a time, so that a large corpus streams through.
             docs = (
@@ -96,8 +97,10 @@ class KnowledgeBase(Reviewing):
                 for i in range(0, len(ids), READ_BATCH)
                 for d in self.store.documents(ids[i : i + READ_BATCH])
             )
-            for doc, found, candidates in analyse_documents(build(), docs, procs):
-                self.store.put_analysis(doc, found, candidates, analyser())
+            for doc, found, candidates in analyse_documents(parses.nlp, docs, procs, parses=parses):
+                with self.store.transaction():  # a document's results with its parse, or neither
+                    self.store.put_analysis(doc, found, candidates, analyser())
+                    parses.save(doc.id)
                 if progress:
                     progress(doc.id)
         self.consolidate(len(ids), analyser())

@@ -14,6 +14,7 @@ from importlib import resources
 
 from ..models import Document, Entity, Event, Mention, event_from_record, event_to_record
 from .events import EventStore
+from .parses import ParseStore
 from .sql import Row
 
 APP = "bilateral"
@@ -48,7 +49,7 @@ def migrations(dialect: str) -> list[str]:
 SCHEMA_VERSION = len(migrations("sqlite"))
 
 
-class Store(EventStore):
+class Store(EventStore, ParseStore):
     """A bilateral knowledge base in one SQL database."""
 
     # ------------------------------------------------------------ schema

@@ -1,0 +1,157 @@
+"""Parse once (issue 18): each document's parse is stored, and an analysis with new rules reads it
+instead of running the model; a changed text, another model or a removed document does not."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import DocBin
+
+import bilateral
+from bilateral.analysis import PARSE_ATTRS, Analysed, Parses, analyse_documents
+from bilateral.models import Document, event_to_record
+from bilateral.nlp import components
+from bilateral.nlp.markup import mask
+from bilateral.nlp.pipeline import _source, build, model_version
+
+
+def _records(results: list[Analysed]) -> list[Any]:
+    return [(d.id, [vars(m) for m in ms], [event_to_record(e) for e in es]) for d, ms, es in results]
+
+
+def _documents(corpus: Path) -> list[Document]:
+    docs = [Document(id=p.stem, text=p.read_text(encoding="utf-8")) for p in sorted(corpus.glob("*.txt"))]
+    # One text longer than a piece (analysis.CHUNK): its parse is several spaCy documents.
+    return [*docs, Document(id="all", text="\n\n".join(d.text for d in docs))]
+
+
+def test_a_stored_parse_gives_what_a_new_parse_gives(corpus: Path) -> None:
+    nlp, docs = build(), _documents(corpus)
+    first = Parses(nlp)
+    plain = _records(list(analyse_documents(nlp, docs, parses=first)))
+    assert set(first.made) == {d.id for d in docs}
+    assert len(list(DocBin().from_bytes(first.made["all"].data).get_docs(nlp.vocab))) > 1
+    again = Parses(nlp, first.made.get)
+    assert _records(list(analyse_documents(nlp, docs, parses=again))) == plain
+    assert again.reused == len(docs) and again.made == {}  # no document went through the model
+    # In two forked processes, from the stored parses and without them.
+    pooled = Parses(nlp, first.made.get)
+    assert _records(list(analyse_documents(nlp, docs, n_process=2, parses=pooled))) == plain
+    assert pooled.made == {}
+    fresh = Parses(nlp)
+    assert _records(list(analyse_documents(nlp, docs, n_process=2, parses=fresh))) == plain
+    assert {d: p.text_sha for d, p in fresh.made.items()} == {d: p.text_sha for d, p in first.made.items()}
+
+
+def test_a_parse_of_another_text_or_by_another_model_is_not_used(corpus: Path) -> None:
+    nlp, doc = build(), _documents(corpus)[0]
+    first = Parses(nlp)
+    list(analyse_documents(nlp, [doc], parses=first))
+    stored = first.made[doc.id]
+    assert stored.model == model_version(nlp)
+    assert stored.text_sha == hashlib.sha256(mask(doc.text).encode("utf-8")).hexdigest()
+    # The same length of text with one word changed; the same text by an older model; a damaged parse.
+    changed = Document(doc.id, doc.text.replace("Serbia", "Servia", 1))
+    for text, parse in (
+        (changed, stored),
+        (doc, stored._replace(model="en_core_web_sm-3.0.0:0")),
+        (doc, stored._replace(data=b"not a DocBin")),
+    ):
+        parses = Parses(nlp, {doc.id: parse}.get)
+        list(analyse_documents(nlp, [text], parses=parses))
+        assert parses.reused == 0 and doc.id in parses.made
+
+
+def test_the_parse_version_covers_our_parse_time_code_and_not_the_rules() -> None:
+    source = _source(components.newline_boundaries)
+    assert "def _hard_wrapped" in source  # what it calls
+    assert "BilateralEntities" not in source  # a rule: runs on the stored parse
+
+
+def _stale(kb: bilateral.KnowledgeBase) -> None:
+    """What new rules do: every document is one this analyser has not seen."""
+    kb.store._run("UPDATE documents SET analysed_sha = NULL")
+
+
+def _mentions(kb: bilateral.KnowledgeBase, doc: str) -> list[tuple[int, int, str]]:
+    return [(m.start, m.end, m.type) for m in kb.store.mentions(doc, doc)]
+
+
+def test_reanalysis_reads_the_stored_parse_unless_another_model_made_it(
+    db: str, corpus_copy: Path, tmp_path: Path
+) -> None:
+    with bilateral.open(db) as kb:
+        kb.extract([corpus_copy], tmp_path / "out")
+        ids = [d.id for d in kb.store.document_summaries()]
+        assert kb.store.parse_size()[0] == len(ids)
+        doc = ids[0]
+        before = _mentions(kb, doc)
+        stored = kb.store.parse(doc)
+        tampered = _parse_without_entities(kb, doc)
+        _stale(kb)
+        kb.analyse(n_process=2)  # in two forked processes
+        assert _mentions(kb, doc) != before  # the names only the model found are gone: it did not run
+        kb.store._run("UPDATE parses SET model = 'en_core_web_sm-3.0.0:0' WHERE doc = ?", (doc,))
+        _stale(kb)
+        kb.analyse()
+        assert _mentions(kb, doc) == before  # another model's parse: parsed again
+        again = kb.store.parse(doc)
+        assert stored is not None and again is not None and again.data != tampered
+        assert again[:3] == (stored.text_sha, model_version(build()), stored.words)
+
+
+def _parse_without_entities(kb: bilateral.KnowledgeBase, doc: str) -> bytes:
+    """Store a document's parse as if the model had found no entities in it; returns it."""
+    stored = kb.store.parse(doc)
+    assert stored is not None
+    pieces = list(DocBin().from_bytes(stored.data).get_docs(build().vocab))
+    for piece in pieces:
+        piece.ents = []
+    data = DocBin(PARSE_ATTRS, docs=pieces).to_bytes()
+    kb.store.put_parse(doc, stored._replace(data=data))
+    return data
+
+
+def test_the_ray_engine_stores_parses_and_reads_them(corpus_copy: Path, tmp_path: Path) -> None:
+    import ray
+
+    from bilateral.distributed import extract as on_ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, object_store_memory=512 * 1024**2)
+    try:
+        with bilateral.open(tmp_path / "kb.db") as kb:
+            on_ray(kb, [corpus_copy], tmp_path / "out")
+            ids = [d.id for d in kb.store.document_summaries()]
+            assert kb.store.parsed(model_version(build())) == set(ids)
+            before = _mentions(kb, ids[0])
+            _parse_without_entities(kb, ids[0])
+            _stale(kb)
+            on_ray(kb, [corpus_copy], tmp_path / "out")
+            assert _mentions(kb, ids[0]) != before
+    finally:
+        ray.shutdown()
+
+
+def test_a_changed_text_is_parsed_again_and_a_removed_document_loses_its_parse(
+    db: str, corpus_copy: Path, tmp_path: Path
+) -> None:
+    with bilateral.open(db) as kb:
+        kb.extract([corpus_copy], tmp_path / "out")
+        path = sorted(corpus_copy.glob("*.txt"))[0]
+        doc = next(d.id for d in kb.store.document_summaries() if d.path.endswith(path.name))
+        old = kb.store.parse(doc)
+        path.write_text(
+            path.read_text(encoding="utf-8") + "\n\nSerbia and China signed a trade deal.\n", "utf-8"
+        )
+        kb.extract([corpus_copy], tmp_path / "out")
+        new, stored = kb.store.parse(doc), kb.store.document(doc)
+        assert stored is not None and "signed a trade deal." in stored.text
+        text = stored.text
+        assert old is not None and new is not None and new.text_sha != old.text_sha
+        assert new.text_sha == hashlib.sha256(mask(text).encode("utf-8")).hexdigest()
+        assert new.words > old.words
+        count = kb.store.parse_size()[0]
+        kb.remove([doc])
+        assert kb.store.parse(doc) is None and kb.store.parse_size()[0] == count - 1
