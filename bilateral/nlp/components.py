@@ -10,6 +10,10 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .lookup import replace_attribute_ruler
+
+__all__ = ["replace_attribute_ruler"]
+
 
 @Language.component("newline_boundaries")
 def newline_boundaries(doc: Doc) -> Doc:
