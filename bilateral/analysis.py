@@ -34,6 +34,7 @@ from .nlp.pipeline import MODEL
 from .nlp.resolve import vote_types
 
 BATCH = 16
+BATCH_CHARS = 100_000  # at most this many characters in a batch, where one process parses
 PACKAGE = Path(__file__).parent
 # What the per-document results depend on: a change to any of these makes stored results stale.
 STAGES = ("analysis.py", "models.py", "nlp", "events", "values", "ontology")
@@ -103,7 +104,11 @@ def analyse_documents(
     size = min(CHUNK, nlp.max_length)
     pieces = _pieces(docs, size)
     to_parse, to_pair = tee(pieces)  # the pair side lags the parser by a few batches at most
-    parsed = nlp.pipe((text for _, _, text, _ in to_parse), batch_size=BATCH, n_process=n_process)
+    texts = (text for _, _, text, _ in to_parse)
+    if n_process > 1:
+        parsed = nlp.pipe(texts, batch_size=BATCH, n_process=n_process)
+    else:  # batches bounded in characters too: spaCy's memory grows with a batch's tokens
+        parsed = (d for batch in _batches(texts) for d in nlp.pipe(batch, batch_size=len(batch)))
     found: list[Mention] = []
     candidates: list[Event] = []
     failed: str | None = None
@@ -125,6 +130,20 @@ def analyse_documents(
         else:
             log.error("%s: could not be analysed (%s)", doc.id, failed)
         found, candidates, failed = [], [], None
+
+
+def _batches(texts: Iterable[str], chars: int = BATCH_CHARS) -> Iterator[list[str]]:
+    """Up to BATCH texts at a time, fewer when they are long: 16 pieces of a long text took 1 GB."""
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        if batch and (len(batch) == BATCH or size + len(text) > chars):
+            yield batch
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    if batch:
+        yield batch
 
 
 _forker = [0]  # the process that last forked: a new worker's parent
