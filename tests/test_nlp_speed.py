@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import spacy
 from spacy.tokens import Doc
 
 from bilateral.analysis import BATCH, _batches
 from bilateral.nlp.components import _hard_wrapped, newline_boundaries
+from bilateral.nlp.mentions import Intervals
 
 WRAPPED = "\n".join(["A line wrapped at a fixed width that runs on into the next line and"] * 9)
 TEXTS = (
@@ -44,3 +47,18 @@ def test_batches_bounded_in_characters() -> None:
     assert [t for b in batches for t in b] == texts
     assert all(len(b) <= BATCH and (len(b) == 1 or sum(map(len, b)) <= 100_000) for b in batches)
     assert [len(b) for b in batches[:3]] == [3, 3, 16]
+
+
+def test_intervals_answer_as_a_scan_does() -> None:
+    rng = random.Random(7)
+    for _ in range(300):
+        ranges = [
+            (s, s + rng.randint(0, 12)) for s in (rng.randint(0, 60) for _ in range(rng.randint(0, 15)))
+        ]
+        index = Intervals(ranges)
+        for a in range(0, 70, 3):
+            for b in range(a + 1, a + 15, 2):
+                scan = [i for i, (x, y) in enumerate(ranges) if x < b and a < y]
+                assert index.overlapping(a, b) == scan
+                assert index.containing(a, b) == any(x <= a and b <= y for x, y in ranges)
+                assert index.within(a, b) == [i for i, (x, y) in enumerate(ranges) if a <= x and y <= b]
