@@ -1,4 +1,4 @@
-"""The tag lookup gives every token the POS, morph and lemma the model's attribute_ruler gives it."""
+"""The lookups give every token the POS, morph and lemma the attribute_ruler and lemmatizer give it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bilateral.nlp.lookup import TagLookup, replace_attribute_ruler
+from bilateral.nlp.lookup import TagLookup, use_lookups
 from bilateral.nlp.pipeline import MODEL, build
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -28,8 +28,9 @@ def _attributes(doc: Doc) -> list[tuple[str, ...]]:
 def pipelines() -> tuple[Language, Language]:
     stock = spacy.load(MODEL)
     ours = spacy.load(MODEL)
-    replace_attribute_ruler(ours)
-    assert "attribute_ruler" not in ours.pipe_names and "tag_lookup" in ours.pipe_names
+    use_lookups(ours)
+    assert "attribute_ruler" not in ours.pipe_names and "lemmatizer" not in ours.pipe_names
+    assert ours.pipe_names[-3:] == ["tag_lookup", "cached_lemmatizer", "ner"]
     return stock, ours
 
 

@@ -12,9 +12,9 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .lookup import replace_attribute_ruler
+from .lookup import use_lookups
 
-__all__ = ["replace_attribute_ruler"]
+__all__ = ["use_lookups"]
 
 
 @Language.component("newline_boundaries")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from spacy.attrs import IDS
+from spacy.attrs import IDS, LEMMA, MORPH, ORTH, POS
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -184,13 +184,44 @@ class TagLookup:
         return hits
 
 
+class CachedLemmatizer:
+    """The model's rule lemmatizer, asked once per (word, POS, morph): what its rules give depends on
+    those alone, and it otherwise costs a Token object and several look-ups for every token."""
+
+    def __init__(self, lemmatizer: Any) -> None:
+        self.lemmatizer = lemmatizer
+        self.overwrite: bool = lemmatizer.overwrite
+        self.cache: dict[tuple[int, int, int], int] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        rows = doc.to_array([ORTH, POS, MORPH, LEMMA])
+        lemmas = rows[:, 3].copy()
+        strings, cache = doc.vocab.strings, self.cache
+        for i, (orth, pos, morph, lemma) in enumerate(rows.tolist()):
+            if lemma and not self.overwrite:
+                continue
+            key = (orth, pos, morph)
+            if key not in cache:
+                cache[key] = strings.add(self.lemmatizer.lemmatize(doc[i])[0])
+            lemmas[i] = cache[key]
+        doc.from_array([LEMMA], lemmas)  # type: ignore[arg-type]
+        return doc
+
+
 @Language.factory("tag_lookup")
 def make_tag_lookup(nlp: Language, name: str) -> TagLookup:
     """The lookup built from the pipeline's attribute_ruler (which must still be in the pipeline)."""
     return TagLookup(nlp, nlp.get_pipe("attribute_ruler").patterns)  # type: ignore[attr-defined]
 
 
-def replace_attribute_ruler(nlp: Language) -> None:
-    """Put the lookup where the attribute_ruler was and remove the ruler."""
-    nlp.add_pipe("tag_lookup", before="attribute_ruler")
-    nlp.remove_pipe("attribute_ruler")
+@Language.factory("cached_lemmatizer")
+def make_cached_lemmatizer(nlp: Language, name: str) -> CachedLemmatizer:
+    """The pipeline's lemmatizer (which must still be in the pipeline), cached."""
+    return CachedLemmatizer(nlp.get_pipe("lemmatizer"))
+
+
+def use_lookups(nlp: Language) -> None:
+    """Put the lookups where the attribute_ruler and the lemmatizer were, and remove those two."""
+    for old, new in (("attribute_ruler", "tag_lookup"), ("lemmatizer", "cached_lemmatizer")):
+        nlp.add_pipe(new, before=old)
+        nlp.remove_pipe(old)

@@ -40,7 +40,7 @@ def ruler_patterns(lex: Lexicon) -> list[dict[str, Any]]:
 def build(parse: bool = True) -> Language:
     """The full pipeline: tagger, parser, NER with bilateral's entity rules in front and after."""
     nlp = spacy.load(MODEL, exclude=[] if parse else ["parser"])
-    components.replace_attribute_ruler(nlp)
+    components.use_lookups(nlp)
     nlp.add_pipe("newline_boundaries", before="parser" if parse else "tagger")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
     with nlp.select_pipes(enable=["entity_ruler"]):  # tokenize the phrases only, do not tag them
