@@ -227,14 +227,15 @@ def propagate_names(doc: Doc, found: list[Mention]) -> list[Mention]:
         return found
     matcher = PhraseMatcher(doc.vocab)
     spans = [s for s in (doc.char_span(m.start, m.end) for m in people.values()) if s is not None]
-    matcher.add("PERSON", [span.as_doc() for span in spans])
+    # Patterns as bare word sequences: the matcher compares words (ORTH) only; Span.as_doc copies much more.
+    matcher.add("PERSON", [Doc(doc.vocab, words=[t.text for t in span]) for span in spans])
     # A surname on its own ("Vulin said") once the full name is known, unless two people share it.
     surnames = Counter(span[-1].text for span in spans)
     for span in spans:
         last = span[-1]
         if surnames[last.text] == 1 and last.is_title and len(last.text) > 2:
             people.setdefault(last.text, people[span.text])
-            matcher.add("PERSON", [span[-1:].as_doc()])
+            matcher.add("PERSON", [Doc(doc.vocab, words=[last.text])])
     taken = Intervals([(m.start, m.end) for m in found if m.type == "person"])
     everything = Intervals([(m.start, m.end) for m in found])
     added: list[Mention] = []
