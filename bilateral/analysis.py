@@ -41,6 +41,7 @@ from .nlp.resolve import vote_types
 from .store.parses import StoredParse
 
 BATCH = 16
+BATCH_CHARS = 100_000  # at most this many characters in a batch, where one process parses
 PACKAGE = Path(__file__).parent
 # What the per-document results depend on: a change to any of these makes stored results stale.
 STAGES = ("analysis.py", "models.py", "nlp", "events", "values", "ontology")
@@ -185,7 +186,11 @@ def analyse_documents(
     to_parse, to_pair = tee(_pieces(docs, size, parses))  # the pair side lags by a few batches at most
     # A restored piece goes to the model as an empty text, which keeps both sides in step.
     texts = ("" if p.restored is not None else p.text for p in to_parse)
-    parsed = nlp.pipe(texts, batch_size=BATCH, n_process=n_process, disable=list(RULES))
+    off = list(RULES)
+    if n_process > 1:
+        parsed = nlp.pipe(texts, batch_size=BATCH, n_process=n_process, disable=off)
+    else:  # batches bounded in characters too: spaCy's memory grows with a batch's tokens
+        parsed = (d for batch in _batches(texts) for d in nlp.pipe(batch, batch_size=len(batch), disable=off))
     rules = [proc for name, proc in nlp.pipeline if name in RULES]
     found: list[Mention] = []
     candidates: list[Event] = []
@@ -278,6 +283,20 @@ def _collect(
         if made:
             parses.made[doc.id] = made
         yield doc, *result
+
+
+def _batches(texts: Iterable[str], chars: int = BATCH_CHARS) -> Iterator[list[str]]:
+    """Up to BATCH texts at a time, fewer when they are long: 16 pieces of a long text took 1 GB."""
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        if batch and (len(batch) == BATCH or size + len(text) > chars):
+            yield batch
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    if batch:
+        yield batch
 
 
 _forker = [0]  # the process that last forked: a new worker's parent

@@ -8,14 +8,17 @@ implicit ("the two countries"). Every event cites its sentence; every value come
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Event, Mention
 from ..models import Span as Cite
+from ..nlp.mentions import Intervals
 from ..ontology import ontology
 from ..values.dates import resolve_date
 from .triggers import triggers
@@ -81,6 +84,10 @@ class DocContext:
     loan_pair: tuple[str, str] | None = None  # (lender, borrower) of the last loan stated in full
     arms_pair: tuple[str, str] | None = None  # (supplier, recipient) of the last full transfer
     _by_sentence: dict[tuple[int, int], list[Ment]] = field(default_factory=dict)
+    # Indexes of `mentions`, built on first use (SPEED): scanning every mention for every sentence
+    # or pronoun made a long document quadratic.
+    _ranges: Intervals | None = None
+    _people: tuple[list[int], list[int]] | None = None  # persons' ends, sorted; last index so far
 
     def sentences_between(self, start: int, end: int) -> list[Span]:
         return [s for s in self.sents if s.start_char < end and start < s.end_char]
@@ -91,18 +98,23 @@ class DocContext:
     def sentence_mentions(self, sent: Span) -> list[Ment]:
         key = (sent.start_char, sent.end_char)
         if key not in self._by_sentence:  # asked by every extractor for every sentence
-            self._by_sentence[key] = [
-                x for x in self.mentions if sent.start_char <= x.m.start and x.m.end <= sent.end_char
-            ]
+            if self._ranges is None:
+                self._ranges = Intervals([(x.m.start, x.m.end) for x in self.mentions])
+            self._by_sentence[key] = [self.mentions[i] for i in self._ranges.within(*key)]
         return self._by_sentence[key]
 
     def person_before(self, char: int) -> Ment | None:
         """The last person named before `char` outside quotations: what "he" or "the minister" refers to."""
-        best = None
-        for x in self.mentions:
-            if x.m.type == "person" and x.m.end <= char and not self.in_quote(x.m.start, x.m.end):
-                best = x
-        return best
+        if self._people is None:
+            people = sorted(
+                (x.m.end, i)
+                for i, x in enumerate(self.mentions)
+                if x.m.type == "person" and not self.in_quote(x.m.start, x.m.end)
+            )
+            self._people = ([end for end, _ in people], list(accumulate((i for _, i in people), max)))
+        ends, last = self._people
+        n = bisect_right(ends, char)
+        return self.mentions[last[n - 1]] if n else None
 
     def cite(self, start: int, end: int) -> Cite:
         text = self.text

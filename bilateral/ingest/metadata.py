@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from dateutil import parser as dateparser
-
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
@@ -20,6 +18,8 @@ _DATELINE = re.compile(rf"^\s*(?:Published|Posted|Updated)?:?\s*(?P<date>{_DATE}
 
 def parse_date(text: str) -> str | None:
     """An ISO date from one date expression, or None."""
+    from dateutil import parser as dateparser  # imported by the commands that ingest only
+
     try:
         return dateparser.parse(text, default=datetime(1900, 1, 1)).date().isoformat()
     except (ValueError, OverflowError):

@@ -16,8 +16,6 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from charset_normalizer import from_bytes
-
 
 class IngestError(Exception):
     """A document that cannot be ingested; the message names the problem, `where` the file or
@@ -74,6 +72,8 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"  # a BOM is kept: offsets count it, as the file has it
     except UnicodeDecodeError as exc:
+        from charset_normalizer import from_bytes  # only for a text that is not UTF-8
+
         best = from_bytes(data).best()
         if best is None or best.encoding in (None, "utf_8"):
             raise IngestError(f"invalid UTF-8 at byte {exc.start} and no other encoding fits") from exc

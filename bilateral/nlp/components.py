@@ -6,21 +6,36 @@ import re
 from importlib import resources
 from typing import Any
 
+import numpy as np
 import yaml
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from .lookup import use_lookups
+
+__all__ = ["use_lookups"]
 
 
 @Language.component("newline_boundaries")
 def newline_boundaries(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines, captions and bylines are not run into the next line.
 
-    Runs before the parser, which keeps sentence starts that are already set.
+    Runs before the parser, which keeps sentence starts that are already set. All starts are set
+    in one array: setting `is_sent_start` token by token re-checks the whole Doc each time.
     """
-    wrapped = _hard_wrapped(doc.text)
-    for token in doc[:-1]:
-        if "\n" in token.text_with_ws and (not wrapped or "\n\n" in token.text_with_ws):
-            doc[token.i + 1].is_sent_start = True
+    text = doc.text
+    breaks = "\n\n" if _hard_wrapped(text) else "\n"
+    # A token and the white space after it run from its offset to the next token's.
+    offsets = doc.to_array(IDX)
+    # A break inside a token's text or trailing white space: the next token starts a sentence.
+    at = [m.start() for m in re.finditer(f"(?={breaks})", text)]
+    after = [int(i) for i in np.searchsorted(offsets, at, side="right")]
+    after = [i for i in after if i < len(doc) and text.find(breaks, offsets[i - 1], offsets[i]) >= 0]
+    if after:
+        starts = doc.to_array(SENT_START)
+        starts[after] = 1
+        doc.from_array([SENT_START], starts)  # type: ignore[arg-type]
     return doc
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from functools import cache
+from itertools import accumulate
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -224,23 +227,25 @@ def propagate_names(doc: Doc, found: list[Mention]) -> list[Mention]:
         return found
     matcher = PhraseMatcher(doc.vocab)
     spans = [s for s in (doc.char_span(m.start, m.end) for m in people.values()) if s is not None]
-    matcher.add("PERSON", [span.as_doc() for span in spans])
+    # Patterns as bare word sequences: the matcher compares words (ORTH) only; Span.as_doc copies much more.
+    matcher.add("PERSON", [Doc(doc.vocab, words=[t.text for t in span]) for span in spans])
     # A surname on its own ("Vulin said") once the full name is known, unless two people share it.
     surnames = Counter(span[-1].text for span in spans)
     for span in spans:
         last = span[-1]
         if surnames[last.text] == 1 and last.is_title and len(last.text) > 2:
             people.setdefault(last.text, people[span.text])
-            matcher.add("PERSON", [span[-1:].as_doc()])
-    taken = {(m.start, m.end) for m in found if m.type == "person"}
+            matcher.add("PERSON", [Doc(doc.vocab, words=[last.text])])
+    taken = Intervals([(m.start, m.end) for m in found if m.type == "person"])
+    everything = Intervals([(m.start, m.end) for m in found])
     added: list[Mention] = []
     drop: set[int] = set()
     for _, start, end in matcher(doc):
         span = doc[start:end]
         a, b = span.start_char, span.end_char
-        if any(x <= a and b <= y for x, y in taken):
+        if taken.containing(a, b):
             continue
-        overlapping = [i for i, m in enumerate(found) if m.start < b and a < m.end]
+        overlapping = everything.overlapping(a, b)
         if any(found[i].iso3 or not (a <= found[i].start and found[i].end <= b) for i in overlapping):
             continue  # a state, or a longer name that contains this one: leave it
         drop.update(overlapping)
@@ -248,6 +253,38 @@ def propagate_names(doc: Doc, found: list[Mention]) -> list[Mention]:
         added.append(Mention(like.doc, a, b, span.text, "person", None, None, like.key))
     kept = [m for i, m in enumerate(found) if i not in drop]
     return sorted(kept + added, key=lambda m: (m.start, m.end))
+
+
+class Intervals:
+    """Character ranges indexed by start, so that a question about one range reads only its neighbours:
+    scanning every mention for every name found made a long document quadratic."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        self.order = sorted(range(len(ranges)), key=lambda i: ranges[i])
+        self.ranges = [ranges[i] for i in self.order]
+        self.starts = [r[0] for r in self.ranges]
+        self.reach = list(accumulate((r[1] for r in self.ranges), max))  # furthest end so far
+
+    def _ending_after(self, below: int, after: int) -> Iterator[int]:
+        """Positions (in start order) of the ranges among the first `below` that end after `after`."""
+        k = below - 1
+        while k >= 0 and self.reach[k] > after:
+            if self.ranges[k][1] > after:
+                yield k
+            k -= 1
+
+    def overlapping(self, a: int, b: int) -> list[int]:
+        """Indices (in the given list) of the ranges that overlap [a, b), in ascending order."""
+        return sorted(self.order[k] for k in self._ending_after(bisect_left(self.starts, b), a))
+
+    def within(self, a: int, b: int) -> list[int]:
+        """Indices (in the given list) of the ranges inside [a, b], in ascending order."""
+        first, last = bisect_left(self.starts, a), bisect_right(self.starts, b)
+        return sorted(self.order[k] for k in range(first, last) if self.ranges[k][1] <= b)
+
+    def containing(self, a: int, b: int) -> bool:
+        """Whether a range contains [a, b)."""
+        return any(True for _ in self._ending_after(bisect_right(self.starts, a), b - 1))
 
 
 @cache

