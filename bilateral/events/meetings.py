@@ -157,6 +157,9 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         participants = sides_named  # "Sri Lanka is expected to hold talks with China"
     if len(participants) < 2 or (date is None and len(people) < 2 and not sides_named):
         return []  # without a date or two named people it is a passing reference, not a report
+    if people:
+        # "X visited Kazakhstan": the visitor alone takes part, the state he visited is the location
+        participants = [p for p in participants if not _is_code(p)]
     location = None
     for x in ms:
         if x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at"):

@@ -15,7 +15,6 @@ from .context import (
     ROLE_NOUNS,
     DocContext,
     dates_in,
-    governs,
     make_event,
 )
 from .lang import matcher
@@ -68,7 +67,7 @@ def quoted(ctx: DocContext) -> list[Event]:
             dated = [
                 d
                 for d in dates_in(ctx, verb.sent)
-                if governs(verb, d[0].span.root) and not qs <= d[0].m.start < qe
+                if _under(verb, d[0].span.root) and not qs <= d[0].m.start < qe
             ]
             date = dated[0][1] if dated else None
         prev = make_event(ctx, "statement", {"speaker": person, "quote": quote, "date": date}, sents, verb)
@@ -77,6 +76,20 @@ def quoted(ctx: DocContext) -> list[Event]:
         events.append(prev)
         prev_end = qe
     return events
+
+
+def _under(verb: Token, token: Token) -> bool:
+    """A date that says when `verb` happened: attached to it through prepositions only ("said in
+    March", "said on Tuesday"), not a date inside what was said or a clause below ("recalled an
+    exercise in 2019", "following a pact signed in March")."""
+    while token != verb:
+        if token.dep_ not in DATE_DEPS or token.pos_ in ("VERB", "AUX") or token.head == token:
+            return False
+        token = token.head
+    return True
+
+
+DATE_DEPS = {"pobj", "prep", "npadvmod", "nummod", "compound", "amod", "det", "nmod", "appos", "tmod"}
 
 
 def _speaker_for_quote(
@@ -223,7 +236,7 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
         dated = [
             d
             for d in dates_in(ctx, sent)
-            if governs(token, d[0].span.root) and not any(governs(c, d[0].span.root) for c in comp)
+            if _under(token, d[0].span.root) and not any(_under(c, d[0].span.root) for c in comp)
         ]
         out.append(
             make_event(
@@ -246,3 +259,41 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
                     make_event(ctx, "statement", {"speaker": people[0].m.text, "quote": quote}, [sent], None)
                 )
     return out
+
+
+# Nouns that name the occasion a remark was made at ("said at the signing ceremony", "on that occasion").
+OCCASION_NOUNS = {"occasion", "ceremony", "conference", "summit", "meeting", "talks", "visit", "roundtable"}
+OCCASION_NOUNS |= {"forum", "signing", "exercise", "drill", "drills", "opening", "briefing"}
+OCCASION_PREPS = {"at", "during", "following", "after", "on", "in", "addressing"}
+
+
+def dated_by_occasion(ctx: DocContext, events: list[Event]) -> None:
+    """A remark made at a meeting or exercise the document dates ("said at a joint press conference
+    following the meeting", "On that occasion X stated", "Addressing the participants in the joint
+    exercise, X said") takes that date; a bare "said" stays undated."""
+    dated = [e for e in events if e.type in ("meeting", "exercise") and e.args.get("date")]
+    for event in events:
+        if event.type != "statement" or event.args.get("date") or not event.evidence:
+            continue
+        first = event.evidence[0]
+        sents = ctx.sentences_between(first.start, first.end)
+        if not sents or not any(_at_occasion(ctx, t) for t in sents[0]):
+            continue
+        hosts = [e for e in dated if any(c.start <= first.start < c.end for c in e.evidence)]
+        dates = {str(e.args["date"]) for e in hosts}
+        if len(dates) == 1:
+            event.args["date"] = event.date = dates.pop()
+
+
+def _at_occasion(ctx: DocContext, token: Token) -> bool:
+    if token.pos_ not in ("NOUN", "PROPN") or token.lemma_.lower() not in OCCASION_NOUNS:
+        return False
+    if ctx.in_quote(token.idx, token.idx + 1):
+        return False
+    chain = [token.head, *token.head.ancestors][:3]
+    if any(t.lower_ in ("prior", "before", "ahead", "until") for t in chain):
+        return False  # "prior to this visit": not said at it
+    prep = next((t for t in chain if t.dep_ == "prep" or t.lower_ in OCCASION_PREPS), None)
+    return (prep is not None and prep.lower_ in OCCASION_PREPS) or any(
+        c.lower_ in ("that", "this") for c in token.children
+    )

@@ -1,0 +1,239 @@
+"""Within-document event coreference: the other sentences of a document that mention an event again.
+
+An article reports a deal once and then keeps talking about it: "the drones", "the loan, which has
+to be repaid in 20 years", a headline with the amount, "their meeting". After every type's
+extraction, a sentence that names an event's system, agreement title, exercise name, investment
+target or amount again, or refers back to it with a noun of its type ("the deal", "these weapons",
+"during a joint meeting"), is cited as that event's evidence. Nothing but evidence changes (fusion
+unites evidence, it never compares it), and a cue that fits two events of a type cites neither.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from spacy.tokens import Span, Token
+
+from ..models import Event
+from ..models import Span as Cite
+from ..nlp.lexicon import fold
+from ..values.names import key_for
+from . import statements
+from .amounts import money
+from .context import DocContext
+
+# Roles whose value names the event well enough to find it again in another sentence.
+NAME_ROLES = {"arms_transfer": "system", "agreement": "title", "exercise": "name", "investment": "target"}
+GENERIC = {"the", "a", "an", "agreement", "agreements", "deal", "deals", "contract", "pact", "exercise"}
+
+
+@cache
+def lexicon() -> dict[str, Any]:
+    """`lang/en/coref.json`: reference nouns per type, determiners, category families."""
+    text = resources.files("bilateral.events.lang").joinpath("en", "coref.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def attach(ctx: DocContext, events: list[Event]) -> list[Event]:
+    """Cite, for every event of the document, the other sentences that mention it again."""
+    cites = {id(e): set(e.evidence) for e in events}
+    for sent in ctx.sents:
+        cite = ctx.cite(sent.start_char, sent.end_char)
+        if not cite.text:
+            continue
+        for event in _mentioned(ctx, sent, cite, events, cites):
+            event.evidence.append(cite)
+            cites[id(event)].add(cite)
+    _statement_leads(ctx, events)
+    statements.dated_by_occasion(ctx, events)
+    return events
+
+
+def _reports(event: Event, cite: Cite) -> bool:
+    return any(c.start < cite.end and cite.start < c.end for c in event.evidence)
+
+
+def _mentioned(
+    ctx: DocContext, sent: Span, cite: Cite, events: list[Event], cites: dict[int, set[Cite]]
+) -> list[Event]:
+    low = f" {fold(sent.text)} "
+    amounts = [a.value for a in money(sent.text) if isinstance(a.value, dict)]
+    out: list[Event] = []
+    for type_ in dict.fromkeys(e.type for e in events):
+        pool = [e for e in events if e.type == type_]
+        own = [e for e in pool if _reports(e, cite)]
+        named = [e for e in pool if _named(e, low, amounts)]
+        # A name two events share ("Rafale" ordered twice) picks one only by its quantity.
+        named = [e for e in named if _unique(e, named, pool, low)]
+        if any(_same_name(e, o) for e in named for o in own if o is not e):
+            named = []  # the sentence reports another event of that name
+        out += [e for e in named if e not in own]
+        if not own and not named and type_ != "statement":
+            out += _referred(ctx, sent, type_, pool)
+    unique = {id(e): e for e in out}
+    return [e for e in unique.values() if not _reports(e, cite)]
+
+
+def _name(event: Event) -> str | None:
+    """The event's name as a comparison key, when it is a proper name and not a common noun."""
+    role = NAME_ROLES.get(event.type)
+    value = str(event.args.get(role, "")) if role else ""
+    words = value.split()
+    if not words or not any(w[:1].isupper() or any(c.isdigit() for c in w) for w in words):
+        return None
+    key = fold(value)
+    if not key or set(key.split()) <= GENERIC or len(key) < (2 if any(c.isdigit() for c in key) else 3):
+        return None
+    return key
+
+
+def _same_name(a: Event, b: Event) -> bool:
+    return a.type == b.type and _name(a) is not None and _name(a) == _name(b)
+
+
+def _named(event: Event, low: str, amounts: list[dict[str, Any]]) -> bool:
+    name = _name(event)
+    if name is not None:
+        # "Rafales", "the Yak-130s": a plural of the designation is still the designation
+        if re.search(rf" {re.escape(name)}(?:e?s)? ", low):
+            return True
+        stem = re.sub(r"\s*\d+$", "", name)  # "Peace Defender" for "Peace Defender 2025"
+        if event.type == "exercise" and stem != name and " " in stem and f" {stem} " in low:
+            return True
+    value = event.args.get("value")
+    if isinstance(value, dict) and event.type in ("loan", "investment", "agreement", "arms_transfer"):
+        return any(_same_money(value, a) for a in amounts)
+    return False
+
+
+def _same_money(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    try:
+        x, y = float(a["amount"]), float(b["amount"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    if a.get("currency") and b.get("currency") and a["currency"] != b["currency"]:
+        return False
+    return x > 0 and abs(x - y) <= 0.01 * x
+
+
+def _unique(event: Event, named: list[Event], pool: list[Event], low: str) -> bool:
+    twins = [e for e in pool if e is not event and _same_name(e, event)]
+    if not twins:
+        return True
+    quantity = event.args.get("quantity")
+    return (
+        quantity is not None
+        and f" {quantity} " in low
+        and all(e.args.get("quantity") != quantity for e in twins)
+    )
+
+
+# ------------------------------------------------------------------ references by a noun of the type
+
+
+def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> list[Event]:
+    """The event a noun of its type refers back to: the last one reported before the sentence, or the
+    document's only one; a category noun ("the drones") only to a transfer of that category."""
+    lex = lexicon()
+    nouns = set(lex["nouns"].get(type_, ()))
+    determiners = set(lex["determiners"])
+    families = _families()
+    for t in sent:
+        if t.pos_ not in ("NOUN", "PROPN") or ctx.in_quote(t.idx, t.idx + 1):
+            continue
+        word = t.lemma_.lower()
+        family = families.get(word) if type_ == "arms_transfer" else None
+        if word not in nouns and t.lower_ not in nouns and family is None:
+            continue
+        marked = any(c.dep_ in ("det", "poss") and c.lower_ in determiners for c in t.children)
+        around = t.head.dep_ == "prep" and t.dep_ == "pobj" and t.head.lower_ in lex["around"]
+        singular = type_ in lex["singular"] and len(pool) == 1 and t.tag_ in ("NN", "NNP")
+        if not (marked or singular or (around and type_ == "meeting" and len(pool) == 1)):
+            continue
+        found = _referent(ctx, sent, t, type_, pool, family)
+        if found is not None:
+            return [found]
+    return []
+
+
+def _referent(
+    ctx: DocContext, sent: Span, noun: Token, type_: str, pool: list[Event], family: str | None
+) -> Event | None:
+    if type_ == "arms_transfer":
+        if family is not None:
+            pool = [e for e in pool if _family(e) == family]
+        elif not noun.tag_.endswith("S") and noun.lemma_.lower() in ("weapon", "system"):
+            return None  # "the weapon system" of a comparison; "these weapons" refers back
+    if type_ == "meeting":
+        return _meeting(ctx, sent, pool)
+    if len(pool) == 1:
+        return pool[0]
+    before = [e for e in pool if e.evidence and min(c.start for c in e.evidence) < sent.start_char]
+    if not before:
+        return None
+    last = max(before, key=lambda e: max(c.start for c in e.evidence if c.start < sent.start_char))
+    return last
+
+
+def _meeting(ctx: DocContext, sent: Span, pool: list[Event]) -> Event | None:
+    """A meeting whose people or place the sentence names, or the document's only meeting."""
+    surnames = {
+        key_for("person", x.m.text).split()[-1] for x in ctx.sentence_mentions(sent) if x.m.type == "person"
+    }
+    places = {fold(x.m.text) for x in ctx.sentence_mentions(sent) if x.m.type in ("place", "state")}
+    fits = [
+        e
+        for e in pool
+        if surnames & {key_for("person", str(p)).split()[-1] for p in e.args["participants"]}
+        or (e.args.get("location") and fold(str(e.args["location"])) in places)
+    ]
+    if len(fits) == 1:
+        return fits[0]
+    return pool[0] if len(pool) == 1 and not surnames - _people(pool[0]) else None
+
+
+def _people(event: Event) -> set[str]:
+    return {key_for("person", str(p)).split()[-1] for p in event.args.get("participants", [])}
+
+
+@cache
+def _families() -> dict[str, str]:
+    return {w: fam for fam, words in lexicon()["families"].items() for w in words}
+
+
+def _family(event: Event) -> str | None:
+    families = _families()
+    words: Iterable[str] = fold(f"{event.args.get('category', '')} {event.args.get('system', '')}").split()
+    return next((families[w.rstrip("s")] for w in words if w.rstrip("s") in families), None)
+
+
+# ------------------------------------------------------------------ statements
+
+
+def _statement_leads(ctx: DocContext, events: list[Event]) -> None:
+    """ "X praised the ties in a tweet. “...,” he wrote.": the sentence that names the speaker a
+    pronoun stands for is part of the statement."""
+    for event in events:
+        if event.type != "statement" or len(event.evidence) != 1:
+            continue
+        surname = key_for("person", str(event.args.get("speaker", ""))).split()[-1:]
+        first = event.evidence[0]
+        if not surname or surname[0] in fold(first.text).split():
+            continue
+        sents = [s for s in ctx.sents if s.end_char <= first.start]
+        if not sents:
+            continue
+        lead = sents[-1]
+        subjects = {
+            fold(t.text)
+            for t in lead
+            if t.dep_ in ("nsubj", "nsubjpass") and not ctx.in_quote(t.idx, t.idx + 1)
+        }
+        if surname[0] in subjects:
+            event.evidence.insert(0, ctx.cite(lead.start_char, lead.end_char))
