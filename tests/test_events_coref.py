@@ -89,6 +89,20 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
         "Kenyan President William Ruto praised the ties with Ethiopia in a tweet.",
         None,
     ),
+    (
+        "agreement",
+        "Some 25 documents worth $9 billion were signed during the visit of Chilean President Gabriel "
+        "Boric to Peru on 4 April 2023. A number of documents was signed in energy and mining.",
+        "A number of documents was signed in energy and mining.",
+        None,
+    ),
+    (
+        "arms_transfer",
+        "In March, Egypt announced a deal to buy K9 howitzers from South Korea. Officials criticised "
+        "Libya's supply of drones to Sudan.",
+        "In March, Egypt announced a deal to buy K9 howitzers from South Korea.",
+        "Officials criticised Libya's supply of drones to Sudan.",
+    ),
 ]
 
 
@@ -124,6 +138,11 @@ MEETINGS: list[tuple[str, dict[str, Any]]] = [
     (
         "Greek Prime Minister Kyriakos Mitsotakis paid a state visit to France in June 2023.",
         {"participants": ["Kyriakos Mitsotakis"]},
+    ),
+    (
+        "In June 2017, Kenyan defence minister Peter Njiru received members of a delegation of the "
+        "Ethiopian National Defense Force led by General Abiy Mekonnen.",
+        {"participants": ["Peter Njiru", "Abiy Mekonnen"]},
     ),
 ]
 

@@ -150,16 +150,66 @@ def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> lis
         word = t.lemma_.lower()
         family = families.get(word) if type_ == "arms_transfer" else None
         if word not in nouns and t.lower_ not in nouns and family is None:
+            if type_ == "agreement" and (batch := _batch(sent, t, pool)) is not None:
+                return [batch]
             continue
         marked = any(c.dep_ in ("det", "poss") and c.lower_ in determiners for c in t.children)
         around = t.head.dep_ == "prep" and t.dep_ == "pobj" and t.head.lower_ in lex["around"]
         singular = type_ in lex["singular"] and len(pool) == 1 and t.tag_ in ("NN", "NNP")
         if not (marked or singular or (around and type_ == "meeting" and len(pool) == 1)):
             continue
-        found = _referent(ctx, sent, t, type_, pool, family)
+        if type_ == "arms_transfer":  # "its supply of drones": the category of the phrase decides
+            family = next(
+                (families[w.lemma_.lower()] for w in t.subtree if w.lemma_.lower() in families), None
+            )
+        candidates = [e for e in pool if _compatible(ctx, sent, t, e)]
+        found = _referent(ctx, sent, t, type_, candidates, family) if candidates else None
         if found is not None:
             return [found]
     return []
+
+
+def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
+    """A reference naming a state ("Iran's supply of drones to Russia") refers to an event of that
+    state only."""
+    if event.type == "meeting":
+        return True  # a meeting's people are not states: `_meeting` matches them
+    inside = {t.i for t in noun.subtree}
+    named = {
+        x.state
+        for x in ctx.sentence_mentions(sent)
+        if x.m.type == "state" and x.state and x.span.root.i in inside
+    }
+    if not named:
+        return True
+    values = [v for v in event.args.values() if isinstance(v, str)]
+    values += [
+        v for v in event.args.values() for v in (v if isinstance(v, list) else []) if isinstance(v, str)
+    ]
+    return named <= set(values)
+
+
+def _batch(sent: Span, noun: Token, pool: list[Event]) -> Event | None:
+    """ "Some 30 agreements were signed", "a number of documents was signed": a batch signed again
+    after one the document reported as a batch ("47 documents worth $22 billion") is that batch."""
+    if noun.tag_ != "NNS" or noun.lemma_.lower() not in BATCH_NOUNS:
+        return None
+    verb = next((a for a in noun.ancestors if a.pos_ == "VERB"), None)
+    if verb is None or verb.lemma_ not in SIGN_VERBS:
+        return None
+    batches = [
+        e
+        for e in pool
+        if e.evidence
+        and min(c.start for c in e.evidence) < sent.start_char
+        and BATCH_TITLES & set(fold(str(e.args.get("title", ""))).split())
+    ]
+    return max(batches, key=lambda e: min(c.start for c in e.evidence)) if batches else None
+
+
+BATCH_NOUNS = {"agreement", "document", "deal", "memorandum", "contract"}
+SIGN_VERBS = {"sign", "conclude", "ink", "seal", "exchange"}
+BATCH_TITLES = {"agreements", "documents", "deals", "memoranda", "memorandums", "contracts"}
 
 
 def _referent(

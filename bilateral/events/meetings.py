@@ -133,7 +133,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
                 people.insert(0, before.m.text)
     # Organisations visited or met ("visited two companies, X and Y") take part too.
     visited = {
-        d.i for t in trig if t.pos_ == "VERB" for c in t.children if c.dep_ == "dobj" for d in c.subtree
+        d.i for t in trig if t.pos_ == "VERB" for c in t.children if c.dep_ == "dobj" for d in _listed(c)
     }
     orgs = [x.m.text for x in ms if x.m.type == "organisation" and x.span.root.i in visited]
     participants = people + [o for o in orgs if o not in people]
@@ -173,6 +173,16 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     event = make_event(ctx, "meeting", args, [sent], trigger)
     event.args["_visit"] = trigger.lemma_ in ("visit", "trip", "travel") and len(people) == 1
     return [event]
+
+
+def _listed(token: Token) -> list[Token]:
+    """An object and the names listed with it ("two companies, X and Y"), not what hangs below it
+    ("members of a delegation of the People's Liberation Army": people, not the army)."""
+    found = [token]
+    for child in token.children:
+        if child.dep_ in ("appos", "conj", "compound", "flat"):
+            found += _listed(child)
+    return found
 
 
 def _caption(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
