@@ -103,6 +103,27 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
         "In March, Egypt announced a deal to buy K9 howitzers from South Korea.",
         "Officials criticised Libya's supply of drones to Sudan.",
     ),
+    (
+        "arms_transfer",
+        "Russia delivered two Mi-35P helicopters to Mali in March 2022. The new aircraft will strengthen "
+        "the air force.",
+        "The new aircraft will strengthen the air force.",
+        None,
+    ),
+    (
+        "agreement",
+        "Greece signed a deal with France on 24 March 2022 to buy three FDI frigates. The Greek parliament "
+        "ratified the deal in April.",
+        "The Greek parliament ratified the deal in April.",
+        None,
+    ),
+    (
+        "agreement",
+        "Chile and Peru signed a fisheries agreement in Lima on 4 April 2023. Chile and Peru hailed a new "
+        "fisheries agreement as a landmark.",
+        "Chile and Peru hailed a new fisheries agreement as a landmark.",
+        None,
+    ),
 ]
 
 
@@ -184,3 +205,13 @@ def test_statement_date(nlp: Language, text: str, date: str | None) -> None:
     got = [e.args for e in _events(nlp, text) if e.type == "statement"]
     assert got, f"{text!r}: no statement"
     assert got[-1].get("date") == date, got
+
+
+def test_present_at_signing_take_part(nlp: Language) -> None:
+    """People present at a signing reported before are participants of that meeting."""
+    text = (
+        "Kenyan minister Peter Njiru and Ethiopian minister Abiy Mekonnen signed the contract in Nairobi "
+        "on 3 May 2024. Kenyan President William Ruto flew in for the contract signing."
+    )
+    got = [e for e in _events(nlp, text) if e.type == "meeting"]
+    assert any("William Ruto" in e.args["participants"] for e in got), [e.args for e in got]

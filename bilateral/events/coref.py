@@ -67,7 +67,8 @@ def _mentioned(
     out: list[Event] = []
     for type_ in dict.fromkeys(e.type for e in events):
         pool = [e for e in events if e.type == type_]
-        own = [e for e in pool if _reports(e, cite)]
+        # "The parliament ratified the deal": an event whose title is only a reference is that reference
+        own = [e for e in pool if _reports(e, cite) and not _anaphoric(e)]
         named = [e for e in pool if _named(e, low, amounts)]
         # A name two events share ("Rafale" ordered twice) picks one only by its quantity.
         named = [e for e in named if _unique(e, named, pool, low)]
@@ -78,6 +79,17 @@ def _mentioned(
             out += _referred(ctx, sent, type_, pool)
     unique = {id(e): e for e in out}
     return [e for e in unique.values() if not _reports(e, cite)]
+
+
+def _anaphoric(event: Event) -> bool:
+    words = fold(str(event.args.get("title", ""))).split()
+    return (
+        event.type == "agreement"
+        and len(event.evidence) == 1
+        and len(words) == 2
+        and words[0] in lexicon()["determiners"]
+        and words[1].rstrip("s") in lexicon()["nouns"]["agreement"]
+    )
 
 
 def _name(event: Event) -> str | None:
@@ -157,6 +169,9 @@ def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> lis
         around = t.head.dep_ == "prep" and t.dep_ == "pobj" and t.head.lower_ in lex["around"]
         singular = type_ in lex["singular"] and len(pool) == 1 and t.tag_ in ("NN", "NNP")
         if not (marked or singular or (around and type_ == "meeting" and len(pool) == 1)):
+            sides = _between(ctx, sent, pool) if type_ in SIDES else None
+            if sides is not None:  # "Japan and Australia hailed a new defence agreement"
+                return [sides]
             continue
         if type_ == "arms_transfer":  # "its supply of drones": the category of the phrase decides
             family = next(
@@ -189,6 +204,26 @@ def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
     return named <= set(values)
 
 
+# The roles that hold the two sides of an event, for a sentence that names both sides.
+SIDES = {"agreement": ("parties",), "loan": ("lender", "borrower")}
+
+
+def _between(ctx: DocContext, sent: Span, pool: list[Event]) -> Event | None:
+    """The document's only event of the type between the states the sentence names (two at least)."""
+    states = {x.state for x in ctx.sentence_mentions(sent) if x.state and not x.in_name}
+    if len(states) < 2:
+        return None
+    fits = []
+    for event in pool:
+        sides: set[str] = set()
+        for role in SIDES[event.type]:
+            value = event.args.get(role)
+            sides |= {str(v) for v in (value if isinstance(value, list) else [value]) if v}
+        if len(sides) >= 2 and sides <= states:
+            fits.append(event)
+    return fits[0] if len(fits) == 1 else None
+
+
 def _batch(sent: Span, noun: Token, pool: list[Event]) -> Event | None:
     """ "Some 30 agreements were signed", "a number of documents was signed": a batch signed again
     after one the document reported as a batch ("47 documents worth $22 billion") is that batch."""
@@ -216,12 +251,12 @@ def _referent(
     ctx: DocContext, sent: Span, noun: Token, type_: str, pool: list[Event], family: str | None
 ) -> Event | None:
     if type_ == "arms_transfer":
-        if family is not None:
-            pool = [e for e in pool if _family(e) == family]
+        if family is not None:  # "the aircraft" are also the helicopters
+            pool = [e for e in pool if _family(e) in lexicon()["wider"].get(family, [family])]
         elif not noun.tag_.endswith("S") and noun.lemma_.lower() in ("weapon", "system"):
             return None  # "the weapon system" of a comparison; "these weapons" refers back
     if type_ == "meeting":
-        return _meeting(ctx, sent, pool)
+        return _meeting(ctx, sent, noun, pool)
     if len(pool) == 1:
         return pool[0]
     before = [e for e in pool if e.evidence and min(c.start for c in e.evidence) < sent.start_char]
@@ -231,21 +266,37 @@ def _referent(
     return last
 
 
-def _meeting(ctx: DocContext, sent: Span, pool: list[Event]) -> Event | None:
-    """A meeting whose people or place the sentence names, or the document's only meeting."""
-    surnames = {
-        key_for("person", x.m.text).split()[-1] for x in ctx.sentence_mentions(sent) if x.m.type == "person"
-    }
+def _meeting(ctx: DocContext, sent: Span, noun: Token, pool: list[Event]) -> Event | None:
+    """A meeting whose people, place or occasion ("the contract signing") the sentence names, or the
+    document's only meeting. People present at its signing or ceremony take part in it."""
+    people = [
+        x
+        for x in ctx.sentence_mentions(sent)
+        if x.m.type == "person" and not ctx.in_quote(x.m.start, x.m.end)
+    ]
+    surnames = {key_for("person", x.m.text).split()[-1] for x in people}
     places = {fold(x.m.text) for x in ctx.sentence_mentions(sent) if x.m.type in ("place", "state")}
+    word = noun.lemma_.lower()
+    at = [e for e in pool if word in OCCASION_HEADS and word in fold(str(e.args.get("occasion", ""))).split()]
+    if len(at) == 1:
+        for x in people:  # "Present at the signing were A and B", "X flew out for the signing"
+            if (
+                x.span.root.dep_ in ("nsubj", "nsubjpass", "attr", "conj", "appos")
+                and x.m.text not in (at[0].args["participants"])
+            ):
+                at[0].args["participants"].append(x.m.text)
+        return at[0]
     fits = [
         e
         for e in pool
-        if surnames & {key_for("person", str(p)).split()[-1] for p in e.args["participants"]}
-        or (e.args.get("location") and fold(str(e.args["location"])) in places)
+        if surnames & _people(e) or (e.args.get("location") and fold(str(e.args["location"])) in places)
     ]
     if len(fits) == 1:
         return fits[0]
     return pool[0] if len(pool) == 1 and not surnames - _people(pool[0]) else None
+
+
+OCCASION_HEADS = {"signing", "ceremony", "summit"}
 
 
 def _people(event: Event) -> set[str]:
