@@ -165,14 +165,44 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         if x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at"):
             location = x.m.text
             break
-    occasion = next((x.m.text for x in ms if x.m.type == "agreement"), None)
-    kinds = [c.lower_ for c in trigger.children if c.dep_ in ("amod", "compound")]
-    if trigger.lemma_ in ("visit", "summit") and kinds and kinds[-1] in OCCASIONS:
-        occasion = occasion or f"{kinds[-1]} {trigger.lower_}"  # "a state visit", "the BRICS summit"
+    occasion = _occasion(trigger, sent) or next((x.m.text for x in ms if x.m.type == "agreement"), None)
     args = {"participants": participants, "location": location, "date": date, "occasion": occasion}
     event = make_event(ctx, "meeting", args, [sent], trigger)
     event.args["_visit"] = trigger.lemma_ in ("visit", "trip", "travel") and len(people) == 1
     return [event]
+
+
+NAMED_OCCASIONS = {"summit", "forum", "ceremony", "roundtable", "conference"}
+
+
+def _occasion(trigger: Token, sent: Span) -> str | None:
+    """The summit, forum, ceremony or state visit the meeting took place at, as the text names it:
+    "the ninth BRICS summit", "a virtual summit", "an official visit to Chile"; a bare "summit" or
+    "visit" names none."""
+    for t in [trigger, *(w for w in sent if w != trigger)]:
+        if t.dep_ == "compound" and t.head.lemma_ in ("meeting", "talks"):
+            t = t.head  # "a roundtable meeting on ..."
+        if t != trigger and not (t.dep_ == "pobj" and t.head.lower_ in ("during", "at", "on", "of", "for")):
+            continue  # another noun of the sentence names the occasion only as where the meeting was
+        mods = [c for c in t.children if c.dep_ in ("amod", "compound", "nmod", "nummod")]
+        if any(m.lower_ in ("press", "news") for m in mods):
+            continue  # a press conference is not what the meeting was held at
+        lemma = t.lemma_.lower()
+        if lemma == "visit":
+            if not mods or mods[-1].lower_ not in OCCASIONS:
+                continue
+        elif not (
+            (lemma in NAMED_OCCASIONS or any(c.lemma_ in NAMED_OCCASIONS for c in mods))
+            and t.pos_ in ("NOUN", "PROPN")
+            and (mods or t.pos_ == "PROPN")
+        ):
+            continue
+        start = min([t.i, *(m.left_edge.i for m in mods)])
+        end = max(
+            [t.i, *(c.right_edge.i for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "to"))]
+        )
+        return t.doc[start : end + 1].text
+    return None
 
 
 def _listed(token: Token) -> list[Token]:
