@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 from ..models import Event
 from ..nlp.components import ORG_SUBTYPES
 from ..nlp.mentions import strip_titles
+from ..values.names import key_for
 from .context import (
     PRONOUNS,
     ROLE_NOUNS,
@@ -280,7 +281,24 @@ def dated_by_occasion(ctx: DocContext, events: list[Event]) -> None:
         if not sents or not any(_at_occasion(ctx, t) for t in sents[0]):
             continue
         hosts = [e for e in dated if any(c.start <= first.start < c.end for c in e.evidence)]
-        dates = {str(e.args["date"]) for e in hosts}
+        speaker = key_for("person", str(event.args.get("speaker", ""))).split()[-1:]
+        if not hosts:  # "On that occasion X stated": the last meeting X took part in
+            before = [
+                e
+                for e in dated
+                if e.type == "meeting"
+                and min(c.start for c in e.evidence) < first.start
+                and speaker
+                and speaker[0] in {key_for("person", str(p)).split()[-1] for p in e.args["participants"]}
+            ]
+            hosts = [max(before, key=lambda e: min(c.start for c in e.evidence))] if before else []
+        with_speaker = [
+            e
+            for e in hosts
+            if speaker
+            and speaker[0] in {key_for("person", str(p)).split()[-1] for p in e.args.get("participants", [])}
+        ]
+        dates = {str(e.args["date"]) for e in (with_speaker or hosts)}
         if len(dates) == 1:
             event.args["date"] = event.date = dates.pop()
 
@@ -290,6 +308,8 @@ def _at_occasion(ctx: DocContext, token: Token) -> bool:
         return False
     if ctx.in_quote(token.idx, token.idx + 1):
         return False
+    if token.dep_ == "dobj" and token.head.lemma_ in ("tell", "address"):
+        return True  # "X told the summit", "X addressed the ceremony"
     chain = [token.head, *token.head.ancestors][:3]
     if any(t.lower_ in ("prior", "before", "ahead", "until") for t in chain):
         return False  # "prior to this visit": not said at it
