@@ -161,6 +161,11 @@ MEETINGS: list[tuple[str, dict[str, Any]]] = [
         {"participants": ["Kyriakos Mitsotakis"]},
     ),
     (
+        "Kenyan President William Ruto spent a day in Uganda before flying to Ethiopia for talks on 3 May "
+        "2024.",
+        {"participants": ["William Ruto"], "location": "Ethiopia"},
+    ),
+    (
         "In June 2017, Kenyan defence minister Peter Njiru received members of a delegation of the "
         "Ethiopian National Defense Force led by General Abiy Mekonnen.",
         {"participants": ["Peter Njiru", "Abiy Mekonnen"]},

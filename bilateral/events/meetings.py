@@ -160,11 +160,11 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     if people:
         # "X visited Kazakhstan": the visitor alone takes part, the state he visited is the location
         participants = [p for p in participants if not _is_code(p)]
-    location = None
-    for x in ms:
-        if x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at"):
-            location = x.m.text
-            break
+    # The place nearest the trigger: "spent six hours in A before flying to B for meetings" met in B.
+    places = [
+        x for x in ms if x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at")
+    ]
+    location = min(places, key=lambda x: abs(x.span.root.i - trigger.i)).m.text if places else None
     occasion = _occasion(trigger, sent) or next((x.m.text for x in ms if x.m.type == "agreement"), None)
     args = {"participants": participants, "location": location, "date": date, "occasion": occasion}
     event = make_event(ctx, "meeting", args, [sent], trigger)
