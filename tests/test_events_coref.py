@@ -220,3 +220,23 @@ def test_present_at_signing_take_part(nlp: Language) -> None:
     )
     got = [e for e in _events(nlp, text) if e.type == "meeting"]
     assert any("William Ruto" in e.args["participants"] for e in got), [e.args for e in got]
+
+
+def test_meeting_place_from_reference(nlp: Language) -> None:
+    """A meeting reported without its place takes the place a later reference to it gives."""
+    text = (
+        "In the closed-door meeting between Kenyan President William Ruto and Ethiopian Prime Minister "
+        "Abiy Ahmed, the two leaders agreed to build a railway. Kenya and Ethiopia signed four deals "
+        "during a joint meeting at the State House in Nairobi."
+    )
+    got = [e.args for e in _events(nlp, text) if e.type == "meeting"]
+    assert any(a.get("location") == "Nairobi" for a in got), got
+
+
+def test_virtual_summit_has_no_place(nlp: Language) -> None:
+    text = (
+        "Kenyan President William Ruto and Ethiopian Prime Minister Abiy Ahmed held a virtual summit in "
+        "Nairobi on 3 May 2024."
+    )
+    got = [e.args for e in _events(nlp, text) if e.type == "meeting"]
+    assert got and all("location" not in a for a in got), got

@@ -23,7 +23,7 @@ from ..models import Event
 from ..models import Span as Cite
 from ..nlp.lexicon import fold
 from ..values.names import key_for
-from . import statements
+from . import meetings, statements
 from .amounts import money
 from .context import DocContext
 
@@ -291,9 +291,12 @@ def _meeting(ctx: DocContext, sent: Span, noun: Token, pool: list[Event]) -> Eve
         for e in pool
         if surnames & _people(e) or (e.args.get("location") and fold(str(e.args["location"])) in places)
     ]
-    if len(fits) == 1:
-        return fits[0]
-    return pool[0] if len(pool) == 1 and not surnames - _people(pool[0]) else None
+    found = fits[0] if len(fits) == 1 else None
+    if found is None and len(pool) == 1 and not surnames - _people(pool[0]):
+        found = pool[0]
+    if found is not None:
+        meetings.place_of(ctx, found, noun)
+    return found
 
 
 OCCASION_HEADS = {"signing", "ceremony", "summit"}

@@ -49,7 +49,28 @@ def merge(events: list[Event]) -> list[Event]:
     kept = merge_within(events, "meeting", _same_meeting, _absorb)
     for event in kept:
         event.args.pop("_visit", None)
+        if any(w in str(event.args.get("occasion", "")).lower() for w in REMOTE):
+            event.args.pop("location", None)  # a virtual summit has no place (the text may name a studio's)
     return kept
+
+
+REMOTE = ("virtual", "video", "online", "phone", "telephone")
+
+
+def place_of(ctx: DocContext, event: Event, noun: Token) -> None:
+    """A meeting reported without its place takes the one its reference gives ("during a joint
+    meeting at the Presidential Palace in Ankara")."""
+    if event.args.get("location") or any(w in str(event.args.get("occasion", "")).lower() for w in REMOTE):
+        return
+    inside = {t.i for t in noun.subtree}
+    for x in ctx.sentence_mentions(noun.sent):
+        if (
+            x.m.type in ("place", "state")
+            and x.span.root.i in inside
+            and x.span.root.head.lower_ in ("in", "at")
+        ):
+            event.args["location"] = x.m.text
+            return
 
 
 def _absorb(same: Event, event: Event) -> None:
@@ -59,6 +80,8 @@ def _absorb(same: Event, event: Event) -> None:
     for role in ("location", "occasion", "date"):
         if event.args.get(role) and not same.args.get(role):
             same.args[role] = event.args[role]
+    if str(same.args.get("occasion", "")).startswith("signing") and event.args.get("occasion"):
+        same.args["occasion"] = event.args["occasion"]  # the state visit a signing took place during
     same.evidence.extend(c for c in event.evidence if c not in same.evidence)
     same.args["_visit"] = same.args.get("_visit") and event.args.get("_visit")
 
