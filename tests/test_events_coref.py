@@ -124,6 +124,13 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
         "Chile and Peru hailed a new fisheries agreement as a landmark.",
         None,
     ),
+    (
+        "loan",
+        "Japan lent Vietnam $500 million in 2023 for a metro line. This is the third line of credit "
+        "Japan is extending to Vietnam.",
+        "This is the third line of credit Japan is extending to Vietnam.",
+        None,
+    ),
 ]
 
 

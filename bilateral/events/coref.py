@@ -160,6 +160,10 @@ def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> lis
         if t.pos_ not in ("NOUN", "PROPN") or ctx.in_quote(t.idx, t.idx + 1):
             continue
         word = t.lemma_.lower()
+        if word == "line" and any(
+            c.lower_ == "of" and any(g.lower_ == "credit" for g in c.subtree) for c in t.children
+        ):
+            word = "credit"  # "the third line of credit"
         family = families.get(word) if type_ == "arms_transfer" else None
         if word not in nouns and t.lower_ not in nouns and family is None:
             if type_ == "agreement" and (batch := _batch(sent, t, pool)) is not None:
