@@ -72,7 +72,7 @@ def _mentioned(
         named = [e for e in pool if _named(e, low, amounts)]
         # A name two events share ("Rafale" ordered twice) picks one only by its quantity.
         named = [e for e in named if _unique(e, named, pool, low)]
-        if any(_same_name(e, o) for e in named for o in own if o is not e):
+        if any(_same_name(e, o) and _differ(e, o) for e in named for o in own if o is not e):
             named = []  # the sentence reports another event of that name
         out += [e for e in named if e not in own]
         if not own and not named and type_ != "statement":
@@ -134,8 +134,17 @@ def _same_money(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return x > 0 and abs(x - y) <= 0.01 * x
 
 
+def _differ(a: Event, b: Event) -> bool:
+    for role in ("quantity", "ordered", "delivered", "date", "signed"):
+        x, y = a.args.get(role), b.args.get(role)
+        if x is not None and y is not None and not (str(x).startswith(str(y)) or str(y).startswith(str(x))):
+            return True
+    return a.args.get("recipient") != b.args.get("recipient")
+
+
 def _unique(event: Event, named: list[Event], pool: list[Event], low: str) -> bool:
-    twins = [e for e in pool if e is not event and _same_name(e, event)]
+    # Reports of one name that may be one deal (no quantity or date contradicts) are not twins.
+    twins = [e for e in pool if e is not event and _same_name(e, event) and _differ(e, event)]
     if not twins:
         return True
     quantity = event.args.get("quantity")
