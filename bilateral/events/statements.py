@@ -264,7 +264,7 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
 
 # Nouns that name the occasion a remark was made at ("said at the signing ceremony", "on that occasion").
 OCCASION_NOUNS = {"occasion", "ceremony", "conference", "summit", "meeting", "talks", "visit", "roundtable"}
-OCCASION_NOUNS |= {"forum", "signing", "exercise", "drill", "drills", "opening", "briefing"}
+OCCASION_NOUNS |= {"forum", "signing", "exercise", "drill", "drills", "opening"}  # a briefing relays remarks
 OCCASION_PREPS = {"at", "during", "following", "after", "on", "in", "addressing"}
 
 
