@@ -131,6 +131,20 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
         "This is the third line of credit Japan is extending to Vietnam.",
         None,
     ),
+    (
+        "arms_transfer",
+        "Chile ordered twelve K9 howitzers from South Korea in 2023. Analysts say twelve howitzers will "
+        "change the balance.",
+        "Analysts say twelve howitzers will change the balance.",
+        None,
+    ),
+    (
+        "agreement",
+        "Chile and Peru signed a fisheries agreement in Lima on 4 April 2023. “This agreement opens a new "
+        "chapter,” Chilean President Gabriel Boric said.",
+        "“This agreement opens a new chapter,” Chilean President Gabriel Boric said.",
+        None,
+    ),
 ]
 
 

@@ -23,12 +23,14 @@ from ..models import Event
 from ..models import Span as Cite
 from ..nlp.lexicon import fold
 from ..values.names import key_for
+from ..values.numbers import parse_quantity
 from . import meetings, statements
 from .amounts import money
 from .context import DocContext
 
 # Roles whose value names the event well enough to find it again in another sentence.
 NAME_ROLES = {"arms_transfer": "system", "agreement": "title", "exercise": "name", "investment": "target"}
+DEMONSTRATIVES = {"this", "that", "these", "those"}
 GENERIC = {"the", "a", "an", "agreement", "agreements", "deal", "deals", "contract", "pact", "exercise"}
 
 
@@ -69,7 +71,7 @@ def _mentioned(
         pool = [e for e in events if e.type == type_]
         # "The parliament ratified the deal": an event whose title is only a reference is that reference
         own = [e for e in pool if _reports(e, cite) and not _anaphoric(e)]
-        named = [e for e in pool if _named(e, low, amounts)]
+        named = [e for e in pool if _named(e, low, amounts) or _counted(e, sent)]
         # A name two events share ("Rafale" ordered twice) picks one only by its quantity.
         named = [e for e in named if _unique(e, named, pool, low)]
         if any(_same_name(e, o) and _differ(e, o) for e in named for o in own if o is not e):
@@ -124,6 +126,20 @@ def _named(event: Event, low: str, amounts: list[dict[str, Any]]) -> bool:
     return False
 
 
+def _counted(event: Event, sent: Span) -> bool:
+    """ "the 42 jets", "six helicopters": the transfer's quantity with a noun of its category."""
+    quantity, family = event.args.get("quantity"), _family(event) if event.type == "arms_transfer" else None
+    if quantity is None or family is None:
+        return False
+    families = _families()
+    return any(
+        t.dep_ == "nummod"
+        and parse_quantity(t.text) == quantity
+        and families.get(t.head.lemma_.lower()) in lexicon()["wider"].get(family, [family])
+        for t in sent
+    )
+
+
 def _same_money(a: dict[str, Any], b: dict[str, Any]) -> bool:
     try:
         x, y = float(a["amount"]), float(b["amount"])
@@ -166,8 +182,10 @@ def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> lis
     determiners = set(lex["determiners"])
     families = _families()
     for t in sent:
-        if t.pos_ not in ("NOUN", "PROPN") or ctx.in_quote(t.idx, t.idx + 1):
+        if t.pos_ not in ("NOUN", "PROPN"):
             continue
+        if ctx.in_quote(t.idx, t.idx + 1) and not any(c.lower_ in DEMONSTRATIVES for c in t.children):
+            continue  # a quotation refers back only with "this" or "that" ("This agreement is ...")
         word = t.lemma_.lower()
         if word == "line" and any(
             c.lower_ == "of" and any(g.lower_ == "credit" for g in c.subtree) for c in t.children
