@@ -145,6 +145,21 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
         "“This agreement opens a new chapter,” Chilean President Gabriel Boric said.",
         None,
     ),
+    (
+        "arms_transfer",
+        "Chile ordered twelve K9 howitzers from South Korea in 2023. Its arms purchases have grown in the "
+        "past decade. The howitzers will arrive in Arica.",
+        "Chile ordered twelve K9 howitzers from South Korea in 2023.",
+        "Its arms purchases have grown in the past decade.",
+    ),
+    (
+        "meeting",
+        "Chilean President Gabriel Boric and Peruvian President Dina Boluarte signed a fisheries agreement "
+        "in Lima on 4 April 2023. Relations improved after the signing of the trade agreement in 2010.",
+        "Chilean President Gabriel Boric and Peruvian President Dina Boluarte signed a fisheries agreement "
+        "in Lima on 4 April 2023.",
+        "Relations improved after the signing of the trade agreement in 2010.",
+    ),
 ]
 
 

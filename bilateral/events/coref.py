@@ -24,9 +24,9 @@ from ..models import Span as Cite
 from ..nlp.lexicon import fold
 from ..values.names import key_for
 from ..values.numbers import parse_quantity
-from . import meetings, statements
+from . import agreements, meetings, statements
 from .amounts import money
-from .context import DocContext
+from .context import DocContext, dates_in, np_text
 
 # Roles whose value names the event well enough to find it again in another sentence.
 NAME_ROLES = {"arms_transfer": "system", "agreement": "title", "exercise": "name", "investment": "target"}
@@ -44,15 +44,14 @@ def lexicon() -> dict[str, Any]:
 
 def attach(ctx: DocContext, events: list[Event]) -> list[Event]:
     """Cite, for every event of the document, the other sentences that mention it again."""
-    cites = {id(e): set(e.evidence) for e in events}
+    # A place's name ("Serbia" as an investment's target) names no one event.
+    places = {fold(x.m.text) for x in ctx.mentions if x.m.type in ("state", "place")}
     for sent in ctx.sents:
         cite = ctx.cite(sent.start_char, sent.end_char)
-        if not cite.text:
-            continue
-        for event in _mentioned(ctx, sent, cite, events, cites):
-            event.evidence.append(cite)
-            cites[id(event)].add(cite)
-    _statement_leads(ctx, events)
+        if cite.text:
+            for event in _mentioned(ctx, sent, cite, events, places):
+                event.evidence.append(cite)
+    statements.leads(ctx, events)
     statements.dated_by_occasion(ctx, events)
     return events
 
@@ -61,9 +60,7 @@ def _reports(event: Event, cite: Cite) -> bool:
     return any(c.start < cite.end and cite.start < c.end for c in event.evidence)
 
 
-def _mentioned(
-    ctx: DocContext, sent: Span, cite: Cite, events: list[Event], cites: dict[int, set[Cite]]
-) -> list[Event]:
+def _mentioned(ctx: DocContext, sent: Span, cite: Cite, events: list[Event], places: set[str]) -> list[Event]:
     low = f" {fold(sent.text)} "
     amounts = [a.value for a in money(sent.text) if isinstance(a.value, dict)]
     out: list[Event] = []
@@ -71,7 +68,7 @@ def _mentioned(
         pool = [e for e in events if e.type == type_]
         # "The parliament ratified the deal": an event whose title is only a reference is that reference
         own = [e for e in pool if _reports(e, cite) and not _anaphoric(e)]
-        named = [e for e in pool if _named(e, low, amounts) or _counted(e, sent)]
+        named = [e for e in pool if _named(e, low, amounts, places) or _counted(e, sent)]
         # A name two events share ("Rafale" ordered twice) picks one only by its quantity.
         named = [e for e in named if _unique(e, named, pool, low)]
         if any(_same_name(e, o) and _differ(e, o) for e in named for o in own if o is not e):
@@ -111,9 +108,9 @@ def _same_name(a: Event, b: Event) -> bool:
     return a.type == b.type and _name(a) is not None and _name(a) == _name(b)
 
 
-def _named(event: Event, low: str, amounts: list[dict[str, Any]]) -> bool:
+def _named(event: Event, low: str, amounts: list[dict[str, Any]], places: set[str]) -> bool:
     name = _name(event)
-    if name is not None:
+    if name is not None and name not in places:
         # "Rafales", "the Yak-130s": a plural of the designation is still the designation
         if re.search(rf" {re.escape(name)}(?:e?s)? ", low):
             return True
@@ -196,7 +193,13 @@ def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> lis
             if type_ == "agreement" and (batch := _batch(sent, t, pool)) is not None:
                 return [batch]
             continue
-        marked = any(c.dep_ in ("det", "poss") and c.lower_ in determiners for c in t.children)
+        marked = any(c.dep_ in ("det", "poss") and c.lower_ in determiners for c in t.children) and not any(
+            c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "PROPN" and c.ent_type_ != "STATE"
+            for c in t.children
+            if type_ != "meeting"
+        )  # "the Kostolac power plant" names a plant of its own
+        if type_ == "arms_transfer" and not any(c.dep_ == "det" for c in t.children):
+            marked = False  # "its arms purchases have grown": a country's purchases in general
         around = t.head.dep_ == "prep" and t.dep_ == "pobj" and t.head.lower_ in lex["around"]
         singular = type_ in lex["singular"] and len(pool) == 1 and t.tag_ in ("NN", "NNP")
         if not (marked or singular or (around and type_ == "meeting" and len(pool) == 1)):
@@ -217,7 +220,16 @@ def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> lis
 
 def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
     """A reference naming a state ("Iran's supply of drones to Russia") refers to an event of that
-    state only."""
+    state only; one dated in another year ("the agreement of 2010") to an event of that year only; an
+    agreement of another kind ("the trade agreement") to one of that kind only."""
+    years = {d[:4] for _, d in dates_in(ctx, sent)}
+    if event.date and years and str(event.date)[:4] not in years:
+        return False
+    if event.type == "agreement" and agreements.agreement_kind(np_text(noun)) not in (
+        "other",
+        event.args.get("kind"),
+    ):
+        return False
     if event.type == "meeting":
         return True  # a meeting's people are not states: `_meeting` matches them
     inside = {t.i for t in noun.subtree}
@@ -308,7 +320,20 @@ def _meeting(ctx: DocContext, sent: Span, noun: Token, pool: list[Event]) -> Eve
     surnames = {key_for("person", x.m.text).split()[-1] for x in people}
     places = {fold(x.m.text) for x in ctx.sentence_mentions(sent) if x.m.type in ("place", "state")}
     word = noun.lemma_.lower()
-    at = [e for e in pool if word in OCCASION_HEADS and word in fold(str(e.args.get("occasion", ""))).split()]
+    of = {
+        w.lemma_.lower()
+        for c in noun.children
+        if c.lower_ == "of"
+        for w in c.subtree
+        if w.pos_ in ("NOUN", "PROPN")
+    }
+    at = [
+        e
+        for e in pool
+        if word in OCCASION_HEADS and {word, *of} <= set(fold(str(e.args.get("occasion", ""))).split())
+    ]
+    if word in OCCASION_HEADS and len(at) != 1:
+        return None  # "the signing of the FTA": another signing than the meeting's
     if len(at) == 1:
         for x in people:  # "Present at the signing were A and B", "X flew out for the signing"
             if (
@@ -346,29 +371,3 @@ def _family(event: Event) -> str | None:
     families = _families()
     words: Iterable[str] = fold(f"{event.args.get('category', '')} {event.args.get('system', '')}").split()
     return next((families[w.rstrip("s")] for w in words if w.rstrip("s") in families), None)
-
-
-# ------------------------------------------------------------------ statements
-
-
-def _statement_leads(ctx: DocContext, events: list[Event]) -> None:
-    """ "X praised the ties in a tweet. “...,” he wrote.": the sentence that names the speaker a
-    pronoun stands for is part of the statement."""
-    for event in events:
-        if event.type != "statement" or len(event.evidence) != 1:
-            continue
-        surname = key_for("person", str(event.args.get("speaker", ""))).split()[-1:]
-        first = event.evidence[0]
-        if not surname or surname[0] in fold(first.text).split():
-            continue
-        sents = [s for s in ctx.sents if s.end_char <= first.start]
-        if not sents:
-            continue
-        lead = sents[-1]
-        subjects = {
-            fold(t.text)
-            for t in lead
-            if t.dep_ in ("nsubj", "nsubjpass") and not ctx.in_quote(t.idx, t.idx + 1)
-        }
-        if surname[0] in subjects:
-            event.evidence.insert(0, ctx.cite(lead.start_char, lead.end_char))

@@ -9,6 +9,7 @@ from spacy.tokens import Span, Token
 
 from ..models import Event
 from ..nlp.components import ORG_SUBTYPES
+from ..nlp.lexicon import fold
 from ..nlp.mentions import strip_titles
 from ..values.names import key_for
 from .context import (
@@ -317,3 +318,26 @@ def _at_occasion(ctx: DocContext, token: Token) -> bool:
     return (prep is not None and prep.lower_ in OCCASION_PREPS) or any(
         c.lower_ in ("that", "this") for c in token.children
     )
+
+
+def leads(ctx: DocContext, events: list[Event]) -> None:
+    """ "X praised the ties in a tweet. “...,” he wrote.": the sentence that names the speaker a
+    pronoun stands for is part of the statement."""
+    for event in events:
+        if event.type != "statement" or len(event.evidence) != 1:
+            continue
+        surname = key_for("person", str(event.args.get("speaker", ""))).split()[-1:]
+        first = event.evidence[0]
+        if not surname or surname[0] in fold(first.text).split():
+            continue
+        sents = [s for s in ctx.sents if s.end_char <= first.start]
+        if not sents:
+            continue
+        lead = sents[-1]
+        subjects = {
+            fold(t.text)
+            for t in lead
+            if t.dep_ in ("nsubj", "nsubjpass") and not ctx.in_quote(t.idx, t.idx + 1)
+        }
+        if surname[0] in subjects:
+            event.evidence.insert(0, ctx.cite(lead.start_char, lead.end_char))
