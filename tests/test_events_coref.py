@@ -238,6 +238,16 @@ STATEMENT_DATES: list[tuple[str, str | None]] = [
         "Prior to this visit, Kenyan minister Peter Njiru said that Ethiopia is a key partner of Kenya.",
         None,
     ),
+    (
+        "Kenyan President William Ruto met Ethiopian Prime Minister Abiy Ahmed in Nairobi on 3 May 2024. "
+        "Ruto said that Ethiopia is a key partner of Kenya.",
+        "2024-05-03",
+    ),
+    (
+        "Kenyan President William Ruto met Ethiopian Prime Minister Abiy Ahmed in Nairobi on 3 May 2024. "
+        "Ruto frequently says that Ethiopia is a key partner of Kenya.",
+        None,
+    ),
 ]
 
 

@@ -302,6 +302,36 @@ def dated_by_occasion(ctx: DocContext, events: list[Event]) -> None:
         dates = {str(e.args["date"]) for e in (with_speaker or hosts)}
         if len(dates) == 1:
             event.args["date"] = event.date = dates.pop()
+    for event in events:
+        if event.type == "statement" and not event.args.get("date") and event.evidence:
+            _dated_by_talks(ctx, event, [e for e in dated if e.type == "meeting"])
+
+
+HABITUAL = {"frequently", "often", "regularly", "always", "repeatedly", "routinely"}
+
+
+def _dated_by_talks(ctx: DocContext, event: Event, meetings: list[Event]) -> None:
+    """“The two leaders held talks. X emphasized that ... He said that ...”: what a participant says in
+    the paragraph right after the report of a dated meeting was said at it."""
+    first = event.evidence[0]
+    speaker = key_for("person", str(event.args.get("speaker", ""))).split()[-1:]
+    if set(fold(first.text).split()) & HABITUAL:
+        return  # "X frequently highlights ...": said again and again, on no one day
+    before = [s for s in ctx.sents if s.end_char <= first.start][-2:]
+    for sent in reversed(before):
+        if "\n" in ctx.text[sent.end_char : first.start]:
+            return  # another paragraph
+        cite = ctx.cite(sent.start_char, sent.end_char)
+        hosts = [
+            e
+            for e in meetings
+            if cite in e.evidence
+            and speaker
+            and speaker[0] in {key_for("person", str(p)).split()[-1] for p in e.args["participants"]}
+        ]
+        if len({str(e.args["date"]) for e in hosts}) == 1:
+            event.args["date"] = event.date = str(hosts[0].args["date"])
+            return
 
 
 def _at_occasion(ctx: DocContext, token: Token) -> bool:
