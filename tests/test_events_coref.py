@@ -286,3 +286,12 @@ def test_virtual_summit_has_no_place(nlp: Language) -> None:
     )
     got = [e.args for e in _events(nlp, text) if e.type == "meeting"]
     assert got and all("location" not in a for a in got), got
+
+
+def test_summit_takes_the_states_listed_as_taking_part(nlp: Language) -> None:
+    text = (
+        "In 2012, Brazil and 11 countries of South America held an energy summit in Lima. The countries "
+        "participating in the summit were Brazil, Peru, Chile, Bolivia and Ecuador."
+    )
+    got = [e.args for e in _events(nlp, text) if e.type == "meeting"]
+    assert any({"BRA", "PER", "CHL", "BOL", "ECU"} <= set(a["participants"]) for a in got), got

@@ -52,6 +52,9 @@ def attach(ctx: DocContext, events: list[Event]) -> list[Event]:
             for event in _mentioned(ctx, sent, cite, events, places):
                 event.evidence.append(cite)
     statements.leads(ctx, events)
+    for event in events:
+        if event.type == "meeting":
+            meetings.attending_states(ctx, event)
     statements.dated_by_occasion(ctx, events)
     return events
 

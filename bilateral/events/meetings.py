@@ -73,6 +73,22 @@ def place_of(ctx: DocContext, event: Event, noun: Token) -> None:
             return
 
 
+ATTEND = {"participate", "attend", "join", "participant", "participating", "attendee"}
+
+
+def attending_states(ctx: DocContext, event: Event) -> None:
+    """A summit of states takes the states a sentence citing it lists as taking part ("The countries
+    participating in the summit were A, B and C"); a meeting of named people keeps its people."""
+    if not all(_is_code(str(p)) for p in event.args["participants"]):
+        return
+    for cite in event.evidence:
+        for sent in ctx.sentences_between(cite.start, cite.end):
+            if any(t.lemma_.lower() in ATTEND or t.lower_ in ATTEND for t in sent):
+                listed = states_of(ctx.sentence_mentions(sent))
+                if len(listed) >= 2:
+                    event.args["participants"] = list(dict.fromkeys([*event.args["participants"], *listed]))
+
+
 def _absorb(same: Event, event: Event) -> None:
     merged = list(dict.fromkeys([*same.args["participants"], *event.args["participants"]]))
     people = [p for p in merged if not _is_code(p)]
