@@ -160,6 +160,20 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
         "in Lima on 4 April 2023.",
         "Relations improved after the signing of the trade agreement in 2010.",
     ),
+    (
+        "loan",
+        "Japan lent Vietnam JPY40bn in 2023 for a metro line. Japan also lent Vietnam JPY20bn in 2023 for "
+        "a port. The JPY60bn package was announced in Hanoi.",
+        "The JPY60bn package was announced in Hanoi.",
+        None,
+    ),
+    (
+        "agreement",
+        "Greece signed a deal with France on 24 March 2022 to buy three frigates. Greece's ratification "
+        "came in April.",
+        "Greece's ratification came in April.",
+        None,
+    ),
 ]
 
 

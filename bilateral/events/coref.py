@@ -26,7 +26,7 @@ from ..values.names import key_for
 from ..values.numbers import parse_quantity
 from . import agreements, meetings, statements
 from .amounts import money
-from .context import DocContext, dates_in, np_text
+from .context import DocContext, np_text
 
 # Roles whose value names the event well enough to find it again in another sentence.
 NAME_ROLES = {"arms_transfer": "system", "agreement": "title", "exercise": "name", "investment": "target"}
@@ -73,7 +73,7 @@ def _mentioned(ctx: DocContext, sent: Span, cite: Cite, events: list[Event], pla
         own = [e for e in pool if _reports(e, cite) and not _anaphoric(e)]
         named = [e for e in pool if _named(e, low, amounts, places) or _counted(e, sent)]
         # A name two events share ("Rafale" ordered twice) picks one only by its quantity.
-        named = [e for e in named if _unique(e, named, pool, low)]
+        named = [e for e in named if _unique(e, named, pool, low)] + _parts(pool, amounts)
         if any(_same_name(e, o) and _differ(e, o) for e in named for o in own if o is not e):
             named = []  # the sentence reports another event of that name
         out += [e for e in named if e not in own]
@@ -81,6 +81,23 @@ def _mentioned(ctx: DocContext, sent: Span, cite: Cite, events: list[Event], pla
             out += _referred(ctx, sent, type_, pool)
     unique = {id(e): e for e in out}
     return [e for e in unique.values() if not _reports(e, cite)]
+
+
+def _parts(pool: list[Event], amounts: list[dict[str, Any]]) -> list[Event]:
+    """A package whose amount is the sum of several loans or investments of one lender or investor
+    ("a JPY61bn package" of three loans) mentions each of them."""
+    groups: dict[str, list[Event]] = {}
+    for e in pool:
+        side = e.args.get("lender") or e.args.get("investor")
+        if isinstance(e.args.get("value"), dict) and side is not None:
+            groups.setdefault(f"{side}|{e.args['value'].get('currency')}", []).append(e)
+    out: list[Event] = []
+    for group in groups.values():
+        total = {"amount": sum(float(e.args["value"]["amount"]) for e in group)}
+        total["currency"] = group[0].args["value"].get("currency")
+        if len(group) >= 2 and any(_same_money(total, a) for a in amounts):
+            out += group
+    return out
 
 
 def _anaphoric(event: Event) -> bool:
@@ -196,7 +213,11 @@ def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> lis
             if type_ == "agreement" and (batch := _batch(sent, t, pool)) is not None:
                 return [batch]
             continue
-        marked = any(c.dep_ in ("det", "poss") and c.lower_ in determiners for c in t.children) and not any(
+        marked = any(
+            (c.dep_ == "det" and c.lower_ in determiners)
+            or (c.dep_ == "poss" and (c.lower_ in determiners or c.pos_ == "PROPN"))
+            for c in t.children
+        ) and not any(
             c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "PROPN" and c.ent_type_ != "STATE"
             for c in t.children
             if type_ != "meeting"
@@ -225,7 +246,7 @@ def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
     """A reference naming a state ("Iran's supply of drones to Russia") refers to an event of that
     state only; one dated in another year ("the agreement of 2010") to an event of that year only; an
     agreement of another kind ("the trade agreement") to one of that kind only."""
-    years = {d[:4] for _, d in dates_in(ctx, sent)}
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", sent.text))  # written years only: "in April" may be later
     if event.date and years and str(event.date)[:4] not in years:
         return False
     if event.type == "agreement" and agreements.agreement_kind(np_text(noun)) not in (
