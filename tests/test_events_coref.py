@@ -56,16 +56,16 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
     ),
     (
         "loan",
-        "Japan extends $500 million loan to Vietnam\nJapan signed a loan agreement with Vietnam on Monday "
-        "to fund a metro line in Hanoi, worth $500 million.",
-        "Japan extends $500 million loan to Vietnam",
+        "South Korea extends $300 million loan to Laos\nSouth Korea signed a loan agreement with Laos on "
+        "Monday to fund a hydropower plant in Vientiane, worth $300 million.",
+        "South Korea extends $300 million loan to Laos",
         None,
     ),
     (
         "exercise",
-        "Chile and Peru began the Golden Condor 2023 exercise on March 23. More than 800 troops take part "
-        "in Golden Condor, the organisers said.",
-        "More than 800 troops take part in Golden Condor, the organisers said.",
+        "Chile and Peru began the Andes Shield 2023 exercise on 12 June 2023. More than 800 troops take "
+        "part in Andes Shield, the organisers said.",
+        "More than 800 troops take part in Andes Shield, the organisers said.",
         None,
     ),
     (
@@ -84,51 +84,51 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
     ),
     (
         "statement",
-        "Kenyan President William Ruto praised the ties with Ethiopia in a tweet. “We will continue to "
-        "stand with the brotherly people of Ethiopia,” he wrote.",
-        "Kenyan President William Ruto praised the ties with Ethiopia in a tweet.",
+        "Kenyan President William Ruto hailed the ties with Ethiopia online. “Our two nations will keep "
+        "building roads together,” he wrote.",
+        "Kenyan President William Ruto hailed the ties with Ethiopia online.",
         None,
     ),
     (
         "agreement",
-        "Some 25 documents worth $9 billion were signed during the visit of Chilean President Gabriel "
-        "Boric to Peru on 4 April 2023. A number of documents was signed in energy and mining.",
-        "A number of documents was signed in energy and mining.",
+        "Chile and Peru signed 25 documents worth $9 billion on 4 April 2023. Further documents were signed "
+        "on energy and mining.",
+        "Further documents were signed on energy and mining.",
         None,
     ),
     (
         "arms_transfer",
-        "In March, Egypt announced a deal to buy K9 howitzers from South Korea. Officials criticised "
+        "Egypt agreed in March to buy K9 howitzers from South Korea. Officials criticised "
         "Libya's supply of drones to Sudan.",
-        "In March, Egypt announced a deal to buy K9 howitzers from South Korea.",
+        "Egypt agreed in March to buy K9 howitzers from South Korea.",
         "Officials criticised Libya's supply of drones to Sudan.",
     ),
     (
         "arms_transfer",
-        "Russia delivered two Mi-35P helicopters to Mali in March 2022. The new aircraft will strengthen "
+        "Russia delivered two Mi-35P helicopters to Niger in March 2022. The new aircraft will strengthen "
         "the air force.",
         "The new aircraft will strengthen the air force.",
         None,
     ),
     (
         "agreement",
-        "Greece signed a deal with France on 24 March 2022 to buy three FDI frigates. The Greek parliament "
-        "ratified the deal in April.",
-        "The Greek parliament ratified the deal in April.",
+        "Portugal signed a deal with Italy on 5 June 2021 to buy two Orizzonte frigates. The Portuguese "
+        "parliament ratified the deal in July.",
+        "The Portuguese parliament ratified the deal in July.",
         None,
     ),
     (
         "agreement",
-        "Chile and Peru signed a fisheries agreement in Lima on 4 April 2023. Chile and Peru hailed a new "
-        "fisheries agreement as a landmark.",
-        "Chile and Peru hailed a new fisheries agreement as a landmark.",
+        "Chile and Peru signed a fisheries agreement in Lima on 4 April 2023. Chile and Peru welcomed a new "
+        "fisheries agreement.",
+        "Chile and Peru welcomed a new fisheries agreement.",
         None,
     ),
     (
         "loan",
-        "Japan lent Vietnam $500 million in 2023 for a metro line. This is the third line of credit "
-        "Japan is extending to Vietnam.",
-        "This is the third line of credit Japan is extending to Vietnam.",
+        "India lent Nepal $500 million in 2023 for a metro line. Nepal has now received its third line of "
+        "credit from India.",
+        "Nepal has now received its third line of credit from India.",
         None,
     ),
     (
@@ -147,10 +147,10 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
     ),
     (
         "arms_transfer",
-        "Chile ordered twelve K9 howitzers from South Korea in 2023. Its arms purchases have grown in the "
-        "past decade. The howitzers will arrive in Arica.",
+        "Chile ordered twelve K9 howitzers from South Korea in 2023. Its arms purchases rose sharply. The "
+        "howitzers will arrive in Arica.",
         "Chile ordered twelve K9 howitzers from South Korea in 2023.",
-        "Its arms purchases have grown in the past decade.",
+        "Its arms purchases rose sharply.",
     ),
     (
         "meeting",
@@ -162,16 +162,16 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
     ),
     (
         "loan",
-        "Japan lent Vietnam JPY40bn in 2023 for a metro line. Japan also lent Vietnam JPY20bn in 2023 for "
-        "a port. The JPY60bn package was announced in Hanoi.",
-        "The JPY60bn package was announced in Hanoi.",
+        "South Korea lent Laos $600 million in 2023 for a dam. South Korea also lent Laos $300 million in "
+        "2023 for a road. The $900 million package was announced in Vientiane.",
+        "The $900 million package was announced in Vientiane.",
         None,
     ),
     (
         "agreement",
-        "Greece signed a deal with France on 24 March 2022 to buy three frigates. Greece's ratification "
-        "came in April.",
-        "Greece's ratification came in April.",
+        "Portugal signed a deal with Italy on 5 June 2021 to buy two frigates. Portugal's ratification "
+        "came in July.",
+        "Portugal's ratification came in July.",
         None,
     ),
 ]
@@ -189,11 +189,11 @@ def test_evidence(nlp: Language, type_: str, text: str, cited: str, not_cited: s
 def test_one_name_two_deals_cites_neither(nlp: Language) -> None:
     """Two transfers of one system: a later sentence naming only the system is not given to either."""
     text = (
-        "Greece ordered 18 Rafale jets from France in 2021. In 2022 Greece ordered six more Rafale jets "
-        "from France. The Rafale is a twin-engine fighter."
+        "Croatia ordered 12 Leopard tanks from Germany in 2021. In 2022 Croatia ordered six more Leopard "
+        "tanks from Germany. The Leopard is a heavy tank."
     )
     events = [e for e in _events(nlp, text) if e.type == "arms_transfer"]
-    assert all("The Rafale is a twin-engine fighter." not in {c.text for c in e.evidence} for e in events)
+    assert all("The Leopard is a heavy tank." not in {c.text for c in e.evidence} for e in events)
 
 
 MEETINGS: list[tuple[str, dict[str, Any]]] = [
@@ -237,19 +237,18 @@ STATEMENT_DATES: list[tuple[str, str | None]] = [
     ("Peter Njiru recalled a joint exercise held by the two armies in 2019.", None),
     ("Peter Njiru said that the two armies had held a joint exercise in 2019.", None),
     (
-        "Kenyan President William Ruto stressed the need for stronger forces following a pact signed in "
-        "March by Uganda and Tanzania.",
+        "Kenyan President William Ruto stressed the need for stronger forces after Uganda and Tanzania "
+        "signed a pact in March.",
         None,
     ),
     (
         "Kenyan President William Ruto met Ethiopian Prime Minister Abiy Ahmed in Nairobi on 3 May 2024. "
-        "“We are very satisfied with the level of this cooperation,” Ruto said during a joint press "
-        "conference following the meeting.",
+        "“Our cooperation keeps growing,” Ruto told reporters at a press conference after the meeting.",
         "2024-05-03",
     ),
     (
         "Kenyan President William Ruto met Ethiopian Prime Minister Abiy Ahmed in Nairobi on 3 May 2024. "
-        "Prior to this visit, Kenyan minister Peter Njiru said that Ethiopia is a key partner of Kenya.",
+        "Before the visit, Kenyan minister Peter Njiru said that Ethiopia is a key partner of Kenya.",
         None,
     ),
     (
@@ -259,7 +258,7 @@ STATEMENT_DATES: list[tuple[str, str | None]] = [
     ),
     (
         "Kenyan President William Ruto met Ethiopian Prime Minister Abiy Ahmed in Nairobi on 3 May 2024. "
-        "Ruto frequently says that Ethiopia is a key partner of Kenya.",
+        "Ruto often says that Ethiopia is a key partner of Kenya.",
         None,
     ),
 ]
@@ -276,7 +275,7 @@ def test_present_at_signing_take_part(nlp: Language) -> None:
     """People present at a signing reported before are participants of that meeting."""
     text = (
         "Kenyan minister Peter Njiru and Ethiopian minister Abiy Mekonnen signed the contract in Nairobi "
-        "on 3 May 2024. Kenyan President William Ruto flew in for the contract signing."
+        "on 3 May 2024. Kenyan President William Ruto attended the contract signing."
     )
     got = [e for e in _events(nlp, text) if e.type == "meeting"]
     assert any("William Ruto" in e.args["participants"] for e in got), [e.args for e in got]
@@ -285,9 +284,9 @@ def test_present_at_signing_take_part(nlp: Language) -> None:
 def test_meeting_place_from_reference(nlp: Language) -> None:
     """A meeting reported without its place takes the place a later reference to it gives."""
     text = (
-        "In the closed-door meeting between Kenyan President William Ruto and Ethiopian Prime Minister "
-        "Abiy Ahmed, the two leaders agreed to build a railway. Kenya and Ethiopia signed four deals "
-        "during a joint meeting at the State House in Nairobi."
+        "Kenyan President William Ruto and Ethiopian Prime Minister Abiy Ahmed agreed in their talks to "
+        "build a railway. The two sides signed four deals during their talks at the State House in "
+        "Nairobi."
     )
     got = [e.args for e in _events(nlp, text) if e.type == "meeting"]
     assert any(a.get("location") == "Nairobi" for a in got), got
@@ -304,8 +303,8 @@ def test_virtual_summit_has_no_place(nlp: Language) -> None:
 
 def test_summit_takes_the_states_listed_as_taking_part(nlp: Language) -> None:
     text = (
-        "In 2012, Brazil and 11 countries of South America held an energy summit in Lima. The countries "
-        "participating in the summit were Brazil, Peru, Chile, Bolivia and Ecuador."
+        "In 2012, Brazil and 11 countries of South America held an energy summit in Lima. Brazil, Peru, "
+        "Chile, Bolivia and Ecuador took part in the summit."
     )
     got = [e.args for e in _events(nlp, text) if e.type == "meeting"]
     assert any({"BRA", "PER", "CHL", "BOL", "ECU"} <= set(a["participants"]) for a in got), got

@@ -1,10 +1,10 @@
 """Within-document event coreference: the other sentences of a document that mention an event again.
 
-An article reports a deal once and then keeps talking about it: "the drones", "the loan, which has
-to be repaid in 20 years", a headline with the amount, "their meeting". After every type's
+An article reports a deal once and then keeps talking about it: "the drones", "the loan, repayable
+over ten years", a headline with the amount, "their meeting". After every type's
 extraction, a sentence that names an event's system, agreement title, exercise name, investment
 target or amount again, or refers back to it with a noun of its type ("the deal", "these weapons",
-"during a joint meeting"), is cited as that event's evidence. Nothing but evidence changes (fusion
+"during a meeting at the palace"), is cited as that event's evidence. Nothing but evidence changes (fusion
 unites evidence, it never compares it), and a cue that fits two events of a type cites neither.
 """
 
@@ -44,7 +44,7 @@ def lexicon() -> dict[str, Any]:
 
 def attach(ctx: DocContext, events: list[Event]) -> list[Event]:
     """Cite, for every event of the document, the other sentences that mention it again."""
-    # A place's name ("Serbia" as an investment's target) names no one event.
+    # A place's name ("Kenya" as an investment's target) names no one event.
     places = {fold(x.m.text) for x in ctx.mentions if x.m.type in ("state", "place")}
     for sent in ctx.sents:
         cite = ctx.cite(sent.start_char, sent.end_char)
@@ -69,10 +69,10 @@ def _mentioned(ctx: DocContext, sent: Span, cite: Cite, events: list[Event], pla
     out: list[Event] = []
     for type_ in dict.fromkeys(e.type for e in events):
         pool = [e for e in events if e.type == type_]
-        # "The parliament ratified the deal": an event whose title is only a reference is that reference
+        # "Parliament ratified the deal": an event whose title is only a reference is that reference
         own = [e for e in pool if _reports(e, cite) and not _anaphoric(e)]
         named = [e for e in pool if _named(e, low, amounts, places) or _counted(e, sent)]
-        # A name two events share ("Rafale" ordered twice) picks one only by its quantity.
+        # A name two events share ("Leopard" ordered twice) picks one only by its quantity.
         named = [e for e in named if _unique(e, named, pool, low)] + _parts(pool, amounts)
         if any(_same_name(e, o) and _differ(e, o) for e in named for o in own if o is not e):
             named = []  # the sentence reports another event of that name
@@ -85,7 +85,7 @@ def _mentioned(ctx: DocContext, sent: Span, cite: Cite, events: list[Event], pla
 
 def _parts(pool: list[Event], amounts: list[dict[str, Any]]) -> list[Event]:
     """A package whose amount is the sum of several loans or investments of one lender or investor
-    ("a JPY61bn package" of three loans) mentions each of them."""
+    ("a $900 million package" of two loans) mentions each of them."""
     groups: dict[str, list[Event]] = {}
     for e in pool:
         side = e.args.get("lender") or e.args.get("investor")
@@ -131,10 +131,10 @@ def _same_name(a: Event, b: Event) -> bool:
 def _named(event: Event, low: str, amounts: list[dict[str, Any]], places: set[str]) -> bool:
     name = _name(event)
     if name is not None and name not in places:
-        # "Rafales", "the Yak-130s": a plural of the designation is still the designation
+        # "the K9s", "Leopards": a plural of the designation is still the designation
         if re.search(rf" {re.escape(name)}(?:e?s)? ", low):
             return True
-        stem = re.sub(r"\s*\d+$", "", name)  # "Peace Defender" for "Peace Defender 2025"
+        stem = re.sub(r"\s*\d+$", "", name)  # "Golden Condor" for "Golden Condor 2023"
         if event.type == "exercise" and stem != name and " " in stem and f" {stem} " in low:
             return True
     value = event.args.get("value")
@@ -221,14 +221,14 @@ def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> lis
             c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "PROPN" and c.ent_type_ != "STATE"
             for c in t.children
             if type_ != "meeting"
-        )  # "the Kostolac power plant" names a plant of its own
+        )  # "the Mombasa power plant" names a plant of its own
         if type_ == "arms_transfer" and not any(c.dep_ == "det" for c in t.children):
-            marked = False  # "its arms purchases have grown": a country's purchases in general
+            marked = False  # "its arms purchases rose": a country's purchases in general
         around = t.head.dep_ == "prep" and t.dep_ == "pobj" and t.head.lower_ in lex["around"]
         singular = type_ in lex["singular"] and len(pool) == 1 and t.tag_ in ("NN", "NNP")
         if not (marked or singular or (around and type_ == "meeting" and len(pool) == 1)):
             sides = _between(ctx, sent, pool) if type_ in SIDES else None
-            if sides is not None:  # "Japan and Australia hailed a new defence agreement"
+            if sides is not None:  # "Chile and Peru hailed a new fisheries agreement"
                 return [sides]
             continue
         if type_ == "arms_transfer":  # "its supply of drones": the category of the phrase decides
@@ -243,7 +243,7 @@ def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> lis
 
 
 def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
-    """A reference naming a state ("Iran's supply of drones to Russia") refers to an event of that
+    """A reference naming a state ("Libya's supply of drones to Sudan") refers to an event of that
     state only; one dated in another year ("the agreement of 2010") to an event of that year only; an
     agreement of another kind ("the trade agreement") to one of that kind only."""
     years = set(re.findall(r"\b(?:19|20)\d\d\b", sent.text))  # written years only: "in April" may be later
@@ -292,8 +292,8 @@ def _between(ctx: DocContext, sent: Span, pool: list[Event]) -> Event | None:
 
 
 def _batch(sent: Span, noun: Token, pool: list[Event]) -> Event | None:
-    """ "Some 30 agreements were signed", "a number of documents was signed": a batch signed again
-    after one the document reported as a batch ("47 documents worth $22 billion") is that batch."""
+    """ "some 20 agreements were signed", "several documents were signed": a batch signed again
+    after one the document reported as a batch ("25 documents worth $9 billion") is that batch."""
     if noun.tag_ != "NNS" or noun.lemma_.lower() not in BATCH_NOUNS:
         return None
     verb = next((a for a in noun.ancestors if a.pos_ == "VERB"), None)
@@ -359,7 +359,7 @@ def _meeting(ctx: DocContext, sent: Span, noun: Token, pool: list[Event]) -> Eve
     if word in OCCASION_HEADS and len(at) != 1:
         return None  # "the signing of the FTA": another signing than the meeting's
     if len(at) == 1:
-        for x in people:  # "Present at the signing were A and B", "X flew out for the signing"
+        for x in people:  # "A and B attended the signing", "X came for the signing"
             if (
                 x.span.root.dep_ in ("nsubj", "nsubjpass", "attr", "conj", "appos")
                 and x.m.text not in (at[0].args["participants"])

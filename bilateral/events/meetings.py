@@ -58,8 +58,8 @@ REMOTE = ("virtual", "video", "online", "phone", "telephone")
 
 
 def place_of(ctx: DocContext, event: Event, noun: Token) -> None:
-    """A meeting reported without its place takes the one its reference gives ("during a joint
-    meeting at the Presidential Palace in Ankara")."""
+    """A meeting reported without its place takes the one its reference gives ("during a meeting at
+    the State House in Nairobi")."""
     if event.args.get("location") or any(w in str(event.args.get("occasion", "")).lower() for w in REMOTE):
         return
     inside = {t.i for t in noun.subtree}
@@ -77,13 +77,13 @@ ATTEND = {"participate", "attend", "join", "participant", "participating", "atte
 
 
 def attending_states(ctx: DocContext, event: Event) -> None:
-    """A summit of states takes the states a sentence citing it lists as taking part ("The countries
-    participating in the summit were A, B and C"); a meeting of named people keeps its people."""
+    """A summit of states takes the states a sentence citing it lists as taking part ("Taking part in
+    the summit were A, B and C"); a meeting of named people keeps its people."""
     if not all(_is_code(str(p)) for p in event.args["participants"]):
         return
     for cite in event.evidence:
         for sent in ctx.sentences_between(cite.start, cite.end):
-            if any(t.lemma_.lower() in ATTEND or t.lower_ in ATTEND for t in sent):
+            if any(t.lemma_ in ATTEND or (t.lower_ == "part" and t.head.lemma_ == "take") for t in sent):
                 listed = states_of(ctx.sentence_mentions(sent))
                 if len(listed) >= 2:
                     event.args["participants"] = list(dict.fromkeys([*event.args["participants"], *listed]))
@@ -199,7 +199,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     if people:
         # "X visited Kazakhstan": the visitor alone takes part, the state he visited is the location
         participants = [p for p in participants if not _is_code(p)]
-    # The place nearest the trigger: "spent six hours in A before flying to B for meetings" met in B.
+    # The place nearest the trigger: "a day in A before flying to B for talks" met in B.
     places = [
         x for x in ms if x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at")
     ]
@@ -216,7 +216,7 @@ NAMED_OCCASIONS = {"summit", "forum", "ceremony", "roundtable", "conference"}
 
 def _occasion(trigger: Token, sent: Span) -> str | None:
     """The summit, forum, ceremony or state visit the meeting took place at, as the text names it:
-    "the ninth BRICS summit", "a virtual summit", "an official visit to Chile"; a bare "summit" or
+    "the third G20 summit", "a virtual summit", "an official visit to Chile"; a bare "summit" or
     "visit" names none."""
     for t in [trigger, *(w for w in sent if w != trigger)]:
         if t.dep_ == "compound" and t.head.lemma_ in ("meeting", "talks"):
@@ -246,7 +246,7 @@ def _occasion(trigger: Token, sent: Span) -> str | None:
 
 def _listed(token: Token) -> list[Token]:
     """An object and the names listed with it ("two companies, X and Y"), not what hangs below it
-    ("members of a delegation of the People's Liberation Army": people, not the army)."""
+    ("members of a delegation of the national army": people, not the army)."""
     found = [token]
     for child in token.children:
         if child.dep_ in ("appos", "conj", "compound", "flat"):

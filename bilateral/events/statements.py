@@ -270,9 +270,9 @@ OCCASION_PREPS = {"at", "during", "following", "after", "on", "in", "addressing"
 
 
 def dated_by_occasion(ctx: DocContext, events: list[Event]) -> None:
-    """A remark made at a meeting or exercise the document dates ("said at a joint press conference
-    following the meeting", "On that occasion X stated", "Addressing the participants in the joint
-    exercise, X said") takes that date; a bare "said" stays undated."""
+    """A remark made at a meeting or exercise the document dates ("said at a press conference after
+    the meeting", "On that occasion X said", "Speaking to the troops in the exercise, X said") takes
+    that date; a bare "said" stays undated."""
     dated = [e for e in events if e.type in ("meeting", "exercise") and e.args.get("date")]
     for event in events:
         if event.type != "statement" or event.args.get("date") or not event.evidence:
@@ -283,7 +283,7 @@ def dated_by_occasion(ctx: DocContext, events: list[Event]) -> None:
             continue
         hosts = [e for e in dated if any(c.start <= first.start < c.end for c in e.evidence)]
         speaker = key_for("person", str(event.args.get("speaker", ""))).split()[-1:]
-        if not hosts:  # "On that occasion X stated": the last meeting X took part in
+        if not hosts:  # "On that occasion X said": the last meeting X took part in
             before = [
                 e
                 for e in dated
@@ -311,12 +311,12 @@ HABITUAL = {"frequently", "often", "regularly", "always", "repeatedly", "routine
 
 
 def _dated_by_talks(ctx: DocContext, event: Event, meetings: list[Event]) -> None:
-    """“The two leaders held talks. X emphasized that ... He said that ...”: what a participant says in
+    """“The two leaders met. X stressed that ... He added that ...”: what a participant says in
     the paragraph right after the report of a dated meeting was said at it."""
     first = event.evidence[0]
     speaker = key_for("person", str(event.args.get("speaker", ""))).split()[-1:]
     if set(fold(first.text).split()) & HABITUAL:
-        return  # "X frequently highlights ...": said again and again, on no one day
+        return  # "X often says ...": said again and again, on no one day
     before = [s for s in ctx.sents if s.end_char <= first.start][-2:]
     for sent in reversed(before):
         if "\n" in ctx.text[sent.end_char : first.start]:
@@ -343,7 +343,7 @@ def _at_occasion(ctx: DocContext, token: Token) -> bool:
         return True  # "X told the summit", "X addressed the ceremony"
     chain = [token.head, *token.head.ancestors][:3]
     if any(t.lower_ in ("prior", "before", "ahead", "until") for t in chain):
-        return False  # "prior to this visit": not said at it
+        return False  # "prior to the visit": not said at it
     prep = next((t for t in chain if t.dep_ == "prep" or t.lower_ in OCCASION_PREPS), None)
     return (prep is not None and prep.lower_ in OCCASION_PREPS) or any(
         c.lower_ in ("that", "this") for c in token.children
@@ -351,7 +351,7 @@ def _at_occasion(ctx: DocContext, token: Token) -> bool:
 
 
 def leads(ctx: DocContext, events: list[Event]) -> None:
-    """ "X praised the ties in a tweet. “...,” he wrote.": the sentence that names the speaker a
+    """ "X hailed the ties online. “...,” he wrote.": the sentence that names the speaker a
     pronoun stands for is part of the statement."""
     for event in events:
         if event.type != "statement" or len(event.evidence) != 1:
