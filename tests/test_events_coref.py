@@ -308,3 +308,15 @@ def test_summit_takes_the_states_listed_as_taking_part(nlp: Language) -> None:
     )
     got = [e.args for e in _events(nlp, text) if e.type == "meeting"]
     assert any({"BRA", "PER", "CHL", "BOL", "ECU"} <= set(a["participants"]) for a in got), got
+
+
+def test_one_amount_two_loans_cites_neither(nlp: Language) -> None:
+    """Two loans of one amount: a sentence giving only the amount is not given to either."""
+    text = (
+        "China lent Kenya $1 billion in 2014 for a railway. China lent Kenya $1 billion in 2019 for a "
+        "port. Kenya's budget counts $1 billion of interest."
+    )
+    events = [e for e in _events(nlp, text) if e.type == "loan"]
+    assert all(
+        "Kenya's budget counts $1 billion of interest." not in {c.text for c in e.evidence} for e in events
+    )

@@ -22,7 +22,6 @@ from spacy.tokens import Span, Token
 from ..models import Event
 from ..models import Span as Cite
 from ..nlp.lexicon import fold
-from ..values.names import key_for
 from ..values.numbers import parse_quantity
 from . import agreements, meetings, statements
 from .amounts import money
@@ -37,8 +36,9 @@ GENERIC = {"the", "a", "an", "agreement", "agreements", "deal", "deals", "contra
 @cache
 def lexicon() -> dict[str, Any]:
     """`lang/en/coref.json`: reference nouns per type, determiners, category families."""
-    text = resources.files("bilateral.events.lang").joinpath("en", "coref.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
+    data: dict[str, Any] = json.loads(
+        resources.files("bilateral.events.lang").joinpath("en", "coref.json").read_text()
+    )
     return data
 
 
@@ -72,8 +72,10 @@ def _mentioned(ctx: DocContext, sent: Span, cite: Cite, events: list[Event], pla
         # "Parliament ratified the deal": an event whose title is only a reference is that reference
         own = [e for e in pool if _reports(e, cite) and not _anaphoric(e)]
         named = [e for e in pool if _named(e, low, amounts, places) or _counted(e, sent)]
+        if sum(_priced(e, amounts) for e in pool) > 1:  # one amount, two loans: it names neither
+            named = [e for e in named if not _priced(e, amounts) or _named(e, low, [], places)]
         # A name two events share ("Leopard" ordered twice) picks one only by its quantity.
-        named = [e for e in named if _unique(e, named, pool, low)] + _parts(pool, amounts)
+        named = [e for e in named if _unique(e, pool, low)] + _parts(pool, amounts)
         if any(_same_name(e, o) and _differ(e, o) for e in named for o in own if o is not e):
             named = []  # the sentence reports another event of that name
         out += [e for e in named if e not in own]
@@ -137,10 +139,12 @@ def _named(event: Event, low: str, amounts: list[dict[str, Any]], places: set[st
         stem = re.sub(r"\s*\d+$", "", name)  # "Golden Condor" for "Golden Condor 2023"
         if event.type == "exercise" and stem != name and " " in stem and f" {stem} " in low:
             return True
+    return _priced(event, amounts)
+
+
+def _priced(event: Event, amounts: list[dict[str, Any]]) -> bool:
     value = event.args.get("value")
-    if isinstance(value, dict) and event.type in ("loan", "investment", "agreement", "arms_transfer"):
-        return any(_same_money(value, a) for a in amounts)
-    return False
+    return isinstance(value, dict) and any(_same_money(value, a) for a in amounts)
 
 
 def _counted(event: Event, sent: Span) -> bool:
@@ -175,7 +179,7 @@ def _differ(a: Event, b: Event) -> bool:
     return a.args.get("recipient") != b.args.get("recipient")
 
 
-def _unique(event: Event, named: list[Event], pool: list[Event], low: str) -> bool:
+def _unique(event: Event, pool: list[Event], low: str) -> bool:
     # Reports of one name that may be one deal (no quantity or date contradicts) are not twins.
     twins = [e for e in pool if e is not event and _same_name(e, event) and _differ(e, event)]
     if not twins:
@@ -323,7 +327,7 @@ def _referent(
         elif not noun.tag_.endswith("S") and noun.lemma_.lower() in ("weapon", "system"):
             return None  # "the weapon system" of a comparison; "these weapons" refers back
     if type_ == "meeting":
-        return _meeting(ctx, sent, noun, pool)
+        return meetings.referred(ctx, sent, noun, pool)
     if len(pool) == 1:
         return pool[0]
     before = [e for e in pool if e.evidence and min(c.start for c in e.evidence) < sent.start_char]
@@ -331,59 +335,6 @@ def _referent(
         return None
     last = max(before, key=lambda e: max(c.start for c in e.evidence if c.start < sent.start_char))
     return last
-
-
-def _meeting(ctx: DocContext, sent: Span, noun: Token, pool: list[Event]) -> Event | None:
-    """A meeting whose people, place or occasion ("the contract signing") the sentence names, or the
-    document's only meeting. People present at its signing or ceremony take part in it."""
-    people = [
-        x
-        for x in ctx.sentence_mentions(sent)
-        if x.m.type == "person" and not ctx.in_quote(x.m.start, x.m.end)
-    ]
-    surnames = {key_for("person", x.m.text).split()[-1] for x in people}
-    places = {fold(x.m.text) for x in ctx.sentence_mentions(sent) if x.m.type in ("place", "state")}
-    word = noun.lemma_.lower()
-    of = {
-        w.lemma_.lower()
-        for c in noun.children
-        if c.lower_ == "of"
-        for w in c.subtree
-        if w.pos_ in ("NOUN", "PROPN")
-    }
-    at = [
-        e
-        for e in pool
-        if word in OCCASION_HEADS and {word, *of} <= set(fold(str(e.args.get("occasion", ""))).split())
-    ]
-    if word in OCCASION_HEADS and len(at) != 1:
-        return None  # "the signing of the FTA": another signing than the meeting's
-    if len(at) == 1:
-        for x in people:  # "A and B attended the signing", "X came for the signing"
-            if (
-                x.span.root.dep_ in ("nsubj", "nsubjpass", "attr", "conj", "appos")
-                and x.m.text not in (at[0].args["participants"])
-            ):
-                at[0].args["participants"].append(x.m.text)
-        return at[0]
-    fits = [
-        e
-        for e in pool
-        if surnames & _people(e) or (e.args.get("location") and fold(str(e.args["location"])) in places)
-    ]
-    found = fits[0] if len(fits) == 1 else None
-    if found is None and len(pool) == 1 and not surnames - _people(pool[0]):
-        found = pool[0]
-    if found is not None:
-        meetings.place_of(ctx, found, noun)
-    return found
-
-
-OCCASION_HEADS = {"signing", "ceremony", "summit"}
-
-
-def _people(event: Event) -> set[str]:
-    return {key_for("person", str(p)).split()[-1] for p in event.args.get("participants", [])}
 
 
 @cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from ..models import Event
+from ..nlp.lexicon import fold
 from ..values.names import key_for
 from .context import (
     DocContext,
@@ -265,3 +266,56 @@ def _caption(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         return []
     args = {"participants": list(dict.fromkeys(people)), "location": places[0], "date": dates[0][1]}
     return [make_event(ctx, "meeting", args, [sent], None)]
+
+
+def referred(ctx: DocContext, sent: Span, noun: Token, pool: list[Event]) -> Event | None:
+    """A meeting whose people, place or occasion ("the contract signing") the sentence names, or the
+    document's only meeting. People present at its signing or ceremony take part in it."""
+    people = [
+        x
+        for x in ctx.sentence_mentions(sent)
+        if x.m.type == "person" and not ctx.in_quote(x.m.start, x.m.end)
+    ]
+    surnames = {key_for("person", x.m.text).split()[-1] for x in people}
+    places = {fold(x.m.text) for x in ctx.sentence_mentions(sent) if x.m.type in ("place", "state")}
+    word = noun.lemma_.lower()
+    of = {
+        w.lemma_.lower()
+        for c in noun.children
+        if c.lower_ == "of"
+        for w in c.subtree
+        if w.pos_ in ("NOUN", "PROPN")
+    }
+    at = [
+        e
+        for e in pool
+        if word in OCCASION_HEADS and {word, *of} <= set(fold(str(e.args.get("occasion", ""))).split())
+    ]
+    if word in OCCASION_HEADS and len(at) != 1:
+        return None  # "the signing of the FTA": another signing than the meeting's
+    if len(at) == 1:
+        for x in people:  # "A and B attended the signing", "X came for the signing"
+            if (
+                x.span.root.dep_ in ("nsubj", "nsubjpass", "attr", "conj", "appos")
+                and x.m.text not in (at[0].args["participants"])
+            ):
+                at[0].args["participants"].append(x.m.text)
+        return at[0]
+    fits = [
+        e
+        for e in pool
+        if surnames & people_of(e) or (e.args.get("location") and fold(str(e.args["location"])) in places)
+    ]
+    found = fits[0] if len(fits) == 1 else None
+    if found is None and len(pool) == 1 and not surnames - people_of(pool[0]):
+        found = pool[0]
+    if found is not None:
+        place_of(ctx, found, noun)
+    return found
+
+
+OCCASION_HEADS = {"signing", "ceremony", "summit"}
+
+
+def people_of(event: Event) -> set[str]:
+    return {key_for("person", str(p)).split()[-1] for p in event.args.get("participants", [])}
