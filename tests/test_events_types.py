@@ -246,7 +246,7 @@ MEETINGS: list[Row] = [
     ("Prime Minister Kishida held talks with President Yoon in Seoul on 7 May 2023.", {"date": "2023-05-07"}),
     (
         "Chilean President Gabriel Boric paid a state visit to Peru in May 2023.",
-        {"occasion": "state visit", "date": "2023-05"},
+        {"occasion": "state visit to Peru", "date": "2023-05"},
     ),
     ("Egypt's president, Abdel Fattah el-Sisi, has invited Vladimir Putin to visit Cairo.", None),
     ("The weather in Oslo was cold on Monday.", None),

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from ..models import Event, Mention
 from ..nlp.lexicon import fold
 from ..values.names import key_for
-from . import agreements, arms, exercises, investments, loans, meetings, statements, trade
+from . import agreements, arms, coref, exercises, investments, loans, meetings, statements, trade
 from .context import QUOTES, DocContext, Ment, np_text
 from .triggers import triggers
 
@@ -55,7 +55,7 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
         found = [e for e in found if not _repeats(e, events)]
         _attach_references(ctx, sent, events, {e.type for e in found})
         events.extend(found)
-    return meetings.merge(trade.merge(events))
+    return coref.attach(ctx, meetings.merge(trade.merge(events)))
 
 
 def _repeats(event: Event, earlier: list[Event]) -> bool:

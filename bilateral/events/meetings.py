@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from ..models import Event
+from ..nlp.lexicon import fold
 from ..values.names import key_for
 from .context import (
     DocContext,
@@ -49,7 +50,44 @@ def merge(events: list[Event]) -> list[Event]:
     kept = merge_within(events, "meeting", _same_meeting, _absorb)
     for event in kept:
         event.args.pop("_visit", None)
+        if any(w in str(event.args.get("occasion", "")).lower() for w in REMOTE):
+            event.args.pop("location", None)  # a virtual summit has no place (the text may name a studio's)
     return kept
+
+
+REMOTE = ("virtual", "video", "online", "phone", "telephone")
+
+
+def place_of(ctx: DocContext, event: Event, noun: Token) -> None:
+    """A meeting reported without its place takes the one its reference gives ("during a meeting at
+    the State House in Nairobi")."""
+    if event.args.get("location") or any(w in str(event.args.get("occasion", "")).lower() for w in REMOTE):
+        return
+    inside = {t.i for t in noun.subtree}
+    for x in ctx.sentence_mentions(noun.sent):
+        if (
+            x.m.type in ("place", "state")
+            and x.span.root.i in inside
+            and x.span.root.head.lower_ in ("in", "at")
+        ):
+            event.args["location"] = x.m.text
+            return
+
+
+ATTEND = {"participate", "attend", "join", "participant", "participating", "attendee"}
+
+
+def attending_states(ctx: DocContext, event: Event) -> None:
+    """A summit of states takes the states a sentence citing it lists as taking part ("Taking part in
+    the summit were A, B and C"); a meeting of named people keeps its people."""
+    if not all(_is_code(str(p)) for p in event.args["participants"]):
+        return
+    for cite in event.evidence:
+        for sent in ctx.sentences_between(cite.start, cite.end):
+            if any(t.lemma_ in ATTEND or (t.lower_ == "part" and t.head.lemma_ == "take") for t in sent):
+                listed = states_of(ctx.sentence_mentions(sent))
+                if len(listed) >= 2:
+                    event.args["participants"] = list(dict.fromkeys([*event.args["participants"], *listed]))
 
 
 def _absorb(same: Event, event: Event) -> None:
@@ -59,6 +97,8 @@ def _absorb(same: Event, event: Event) -> None:
     for role in ("location", "occasion", "date"):
         if event.args.get(role) and not same.args.get(role):
             same.args[role] = event.args[role]
+    if str(same.args.get("occasion", "")).startswith("signing") and event.args.get("occasion"):
+        same.args["occasion"] = event.args["occasion"]  # the state visit a signing took place during
     same.evidence.extend(c for c in event.evidence if c not in same.evidence)
     same.args["_visit"] = same.args.get("_visit") and event.args.get("_visit")
 
@@ -133,7 +173,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
                 people.insert(0, before.m.text)
     # Organisations visited or met ("visited two companies, X and Y") take part too.
     visited = {
-        d.i for t in trig if t.pos_ == "VERB" for c in t.children if c.dep_ == "dobj" for d in c.subtree
+        d.i for t in trig if t.pos_ == "VERB" for c in t.children if c.dep_ == "dobj" for d in _listed(c)
     }
     orgs = [x.m.text for x in ms if x.m.type == "organisation" and x.span.root.i in visited]
     participants = people + [o for o in orgs if o not in people]
@@ -157,19 +197,62 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         participants = sides_named  # "Sri Lanka is expected to hold talks with China"
     if len(participants) < 2 or (date is None and len(people) < 2 and not sides_named):
         return []  # without a date or two named people it is a passing reference, not a report
-    location = None
-    for x in ms:
-        if x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at"):
-            location = x.m.text
-            break
-    occasion = next((x.m.text for x in ms if x.m.type == "agreement"), None)
-    kinds = [c.lower_ for c in trigger.children if c.dep_ in ("amod", "compound")]
-    if trigger.lemma_ in ("visit", "summit") and kinds and kinds[-1] in OCCASIONS:
-        occasion = occasion or f"{kinds[-1]} {trigger.lower_}"  # "a state visit", "the BRICS summit"
+    if people:
+        # "X visited Kazakhstan": the visitor alone takes part, the state he visited is the location
+        participants = [p for p in participants if not _is_code(p)]
+    # The place nearest the trigger: "a day in A before flying to B for talks" met in B.
+    places = [
+        x for x in ms if x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at")
+    ]
+    location = min(places, key=lambda x: abs(x.span.root.i - trigger.i)).m.text if places else None
+    occasion = _occasion(trigger, sent) or next((x.m.text for x in ms if x.m.type == "agreement"), None)
     args = {"participants": participants, "location": location, "date": date, "occasion": occasion}
     event = make_event(ctx, "meeting", args, [sent], trigger)
     event.args["_visit"] = trigger.lemma_ in ("visit", "trip", "travel") and len(people) == 1
     return [event]
+
+
+NAMED_OCCASIONS = {"summit", "forum", "ceremony", "roundtable", "conference"}
+
+
+def _occasion(trigger: Token, sent: Span) -> str | None:
+    """The summit, forum, ceremony or state visit the meeting took place at, as the text names it:
+    "the third G20 summit", "a virtual summit", "an official visit to Chile"; a bare "summit" or
+    "visit" names none."""
+    for t in [trigger, *(w for w in sent if w != trigger)]:
+        if t.dep_ == "compound" and t.head.lemma_ in ("meeting", "talks"):
+            t = t.head  # "a roundtable meeting on ..."
+        if t != trigger and not (t.dep_ == "pobj" and t.head.lower_ in ("during", "at", "on", "of", "for")):
+            continue  # another noun of the sentence names the occasion only as where the meeting was
+        mods = [c for c in t.children if c.dep_ in ("amod", "compound", "nmod", "nummod")]
+        if any(m.lower_ in ("press", "news") for m in mods):
+            continue  # a press conference is not what the meeting was held at
+        lemma = t.lemma_.lower()
+        if lemma == "visit":
+            if not mods or mods[-1].lower_ not in OCCASIONS:
+                continue
+        elif not (
+            (lemma in NAMED_OCCASIONS or any(c.lemma_ in NAMED_OCCASIONS for c in mods))
+            and t.pos_ in ("NOUN", "PROPN")
+            and (mods or t.pos_ == "PROPN")
+        ):
+            continue
+        start = min([t.i, *(m.left_edge.i for m in mods)])
+        end = max(
+            [t.i, *(c.right_edge.i for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "to"))]
+        )
+        return t.doc[start : end + 1].text
+    return None
+
+
+def _listed(token: Token) -> list[Token]:
+    """An object and the names listed with it ("two companies, X and Y"), not what hangs below it
+    ("members of a delegation of the national army": people, not the army)."""
+    found = [token]
+    for child in token.children:
+        if child.dep_ in ("appos", "conj", "compound", "flat"):
+            found += _listed(child)
+    return found
 
 
 def _caption(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
@@ -183,3 +266,56 @@ def _caption(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         return []
     args = {"participants": list(dict.fromkeys(people)), "location": places[0], "date": dates[0][1]}
     return [make_event(ctx, "meeting", args, [sent], None)]
+
+
+def referred(ctx: DocContext, sent: Span, noun: Token, pool: list[Event]) -> Event | None:
+    """A meeting whose people, place or occasion ("the contract signing") the sentence names, or the
+    document's only meeting. People present at its signing or ceremony take part in it."""
+    people = [
+        x
+        for x in ctx.sentence_mentions(sent)
+        if x.m.type == "person" and not ctx.in_quote(x.m.start, x.m.end)
+    ]
+    surnames = {key_for("person", x.m.text).split()[-1] for x in people}
+    places = {fold(x.m.text) for x in ctx.sentence_mentions(sent) if x.m.type in ("place", "state")}
+    word = noun.lemma_.lower()
+    of = {
+        w.lemma_.lower()
+        for c in noun.children
+        if c.lower_ == "of"
+        for w in c.subtree
+        if w.pos_ in ("NOUN", "PROPN")
+    }
+    at = [
+        e
+        for e in pool
+        if word in OCCASION_HEADS and {word, *of} <= set(fold(str(e.args.get("occasion", ""))).split())
+    ]
+    if word in OCCASION_HEADS and len(at) != 1:
+        return None  # "the signing of the FTA": another signing than the meeting's
+    if len(at) == 1:
+        for x in people:  # "A and B attended the signing", "X came for the signing"
+            if (
+                x.span.root.dep_ in ("nsubj", "nsubjpass", "attr", "conj", "appos")
+                and x.m.text not in (at[0].args["participants"])
+            ):
+                at[0].args["participants"].append(x.m.text)
+        return at[0]
+    fits = [
+        e
+        for e in pool
+        if surnames & people_of(e) or (e.args.get("location") and fold(str(e.args["location"])) in places)
+    ]
+    found = fits[0] if len(fits) == 1 else None
+    if found is None and len(pool) == 1 and not surnames - people_of(pool[0]):
+        found = pool[0]
+    if found is not None:
+        place_of(ctx, found, noun)
+    return found
+
+
+OCCASION_HEADS = {"signing", "ceremony", "summit"}
+
+
+def people_of(event: Event) -> set[str]:
+    return {key_for("person", str(p)).split()[-1] for p in event.args.get("participants", [])}

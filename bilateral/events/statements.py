@@ -9,13 +9,14 @@ from spacy.tokens import Span, Token
 
 from ..models import Event
 from ..nlp.components import ORG_SUBTYPES
+from ..nlp.lexicon import fold
 from ..nlp.mentions import strip_titles
+from ..values.names import key_for
 from .context import (
     PRONOUNS,
     ROLE_NOUNS,
     DocContext,
     dates_in,
-    governs,
     make_event,
 )
 from .lang import matcher
@@ -68,7 +69,7 @@ def quoted(ctx: DocContext) -> list[Event]:
             dated = [
                 d
                 for d in dates_in(ctx, verb.sent)
-                if governs(verb, d[0].span.root) and not qs <= d[0].m.start < qe
+                if _under(verb, d[0].span.root) and not qs <= d[0].m.start < qe
             ]
             date = dated[0][1] if dated else None
         prev = make_event(ctx, "statement", {"speaker": person, "quote": quote, "date": date}, sents, verb)
@@ -77,6 +78,20 @@ def quoted(ctx: DocContext) -> list[Event]:
         events.append(prev)
         prev_end = qe
     return events
+
+
+def _under(verb: Token, token: Token) -> bool:
+    """A date that says when `verb` happened: attached to it through prepositions only ("said in
+    March", "said on Tuesday"), not a date inside what was said or a clause below ("recalled an
+    exercise in 2019", "following a pact signed in March")."""
+    while token != verb:
+        if token.dep_ not in DATE_DEPS or token.pos_ in ("VERB", "AUX") or token.head == token:
+            return False
+        token = token.head
+    return True
+
+
+DATE_DEPS = {"pobj", "prep", "npadvmod", "nummod", "compound", "amod", "det", "nmod", "appos", "tmod"}
 
 
 def _speaker_for_quote(
@@ -223,7 +238,7 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
         dated = [
             d
             for d in dates_in(ctx, sent)
-            if governs(token, d[0].span.root) and not any(governs(c, d[0].span.root) for c in comp)
+            if _under(token, d[0].span.root) and not any(_under(c, d[0].span.root) for c in comp)
         ]
         out.append(
             make_event(
@@ -246,3 +261,113 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
                     make_event(ctx, "statement", {"speaker": people[0].m.text, "quote": quote}, [sent], None)
                 )
     return out
+
+
+# Nouns that name the occasion a remark was made at ("said at the signing ceremony", "on that occasion").
+OCCASION_NOUNS = {"occasion", "ceremony", "conference", "summit", "meeting", "talks", "visit", "roundtable"}
+OCCASION_NOUNS |= {"forum", "signing", "exercise", "drill", "drills", "opening"}  # a briefing relays remarks
+OCCASION_PREPS = {"at", "during", "following", "after", "on", "in", "addressing"}
+
+
+def dated_by_occasion(ctx: DocContext, events: list[Event]) -> None:
+    """A remark made at a meeting or exercise the document dates ("said at a press conference after
+    the meeting", "On that occasion X said", "Speaking to the troops in the exercise, X said") takes
+    that date; a bare "said" stays undated."""
+    dated = [e for e in events if e.type in ("meeting", "exercise") and e.args.get("date")]
+    for event in events:
+        if event.type != "statement" or event.args.get("date") or not event.evidence:
+            continue
+        first = event.evidence[0]
+        sents = ctx.sentences_between(first.start, first.end)
+        if not sents or not any(_at_occasion(ctx, t) for t in sents[0]):
+            continue
+        hosts = [e for e in dated if any(c.start <= first.start < c.end for c in e.evidence)]
+        speaker = key_for("person", str(event.args.get("speaker", ""))).split()[-1:]
+        if not hosts:  # "On that occasion X said": the last meeting X took part in
+            before = [
+                e
+                for e in dated
+                if e.type == "meeting"
+                and min(c.start for c in e.evidence) < first.start
+                and speaker
+                and speaker[0] in {key_for("person", str(p)).split()[-1] for p in e.args["participants"]}
+            ]
+            hosts = [max(before, key=lambda e: min(c.start for c in e.evidence))] if before else []
+        with_speaker = [
+            e
+            for e in hosts
+            if speaker
+            and speaker[0] in {key_for("person", str(p)).split()[-1] for p in e.args.get("participants", [])}
+        ]
+        dates = {str(e.args["date"]) for e in (with_speaker or hosts)}
+        if len(dates) == 1:
+            event.args["date"] = event.date = dates.pop()
+    for event in events:
+        if event.type == "statement" and not event.args.get("date") and event.evidence:
+            _dated_by_talks(ctx, event, [e for e in dated if e.type == "meeting"])
+
+
+HABITUAL = {"frequently", "often", "regularly", "always", "repeatedly", "routinely"}
+
+
+def _dated_by_talks(ctx: DocContext, event: Event, meetings: list[Event]) -> None:
+    """“The two leaders met. X stressed that ... He added that ...”: what a participant says in
+    the paragraph right after the report of a dated meeting was said at it."""
+    first = event.evidence[0]
+    speaker = key_for("person", str(event.args.get("speaker", ""))).split()[-1:]
+    if set(fold(first.text).split()) & HABITUAL:
+        return  # "X often says ...": said again and again, on no one day
+    before = [s for s in ctx.sents if s.end_char <= first.start][-2:]
+    for sent in reversed(before):
+        if "\n" in ctx.text[sent.end_char : first.start]:
+            return  # another paragraph
+        cite = ctx.cite(sent.start_char, sent.end_char)
+        hosts = [
+            e
+            for e in meetings
+            if cite in e.evidence
+            and speaker
+            and speaker[0] in {key_for("person", str(p)).split()[-1] for p in e.args["participants"]}
+        ]
+        if len({str(e.args["date"]) for e in hosts}) == 1:
+            event.args["date"] = event.date = str(hosts[0].args["date"])
+            return
+
+
+def _at_occasion(ctx: DocContext, token: Token) -> bool:
+    if token.pos_ not in ("NOUN", "PROPN") or token.lemma_.lower() not in OCCASION_NOUNS:
+        return False
+    if ctx.in_quote(token.idx, token.idx + 1):
+        return False
+    if token.dep_ == "dobj" and token.head.lemma_ in ("tell", "address"):
+        return True  # "X told the summit", "X addressed the ceremony"
+    chain = [token.head, *token.head.ancestors][:3]
+    if any(t.lower_ in ("prior", "before", "ahead", "until") for t in chain):
+        return False  # "prior to the visit": not said at it
+    prep = next((t for t in chain if t.dep_ == "prep" or t.lower_ in OCCASION_PREPS), None)
+    return (prep is not None and prep.lower_ in OCCASION_PREPS) or any(
+        c.lower_ in ("that", "this") for c in token.children
+    )
+
+
+def leads(ctx: DocContext, events: list[Event]) -> None:
+    """ "X hailed the ties online. “...,” he wrote.": the sentence that names the speaker a
+    pronoun stands for is part of the statement."""
+    for event in events:
+        if event.type != "statement" or len(event.evidence) != 1:
+            continue
+        surname = key_for("person", str(event.args.get("speaker", ""))).split()[-1:]
+        first = event.evidence[0]
+        if not surname or surname[0] in fold(first.text).split():
+            continue
+        sents = [s for s in ctx.sents if s.end_char <= first.start]
+        if not sents:
+            continue
+        lead = sents[-1]
+        subjects = {
+            fold(t.text)
+            for t in lead
+            if t.dep_ in ("nsubj", "nsubjpass") and not ctx.in_quote(t.idx, t.idx + 1)
+        }
+        if surname[0] in subjects:
+            event.evidence.insert(0, ctx.cite(lead.start_char, lead.end_char))

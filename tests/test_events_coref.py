@@ -1,0 +1,322 @@
+"""Within-document event coreference, meeting participants and statement dates, on texts we composed.
+
+Each row is a short text and, for one event type, sentences that must (or must not) be cited as the
+evidence of the event the text reports; run on the parsed text alone, not through the store.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from bilateral.events.extract import extract
+from bilateral.models import Event
+from bilateral.nlp.markup import mask
+from bilateral.nlp.mentions import mentions, propagate_names
+from bilateral.nlp.pipeline import build
+from bilateral.nlp.resolve import vote_types
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return build()
+
+
+def _events(nlp: Language, text: str, published: str | None = "2024-05-10") -> list[Event]:
+    doc = nlp(mask(text))
+    found = propagate_names(doc, mentions(doc, "t"))
+    vote_types(found)
+    return extract(doc, "t", found, published)
+
+
+# (type, text, a sentence that must be cited, a sentence that must not be cited or None)
+EVIDENCE: list[tuple[str, str, str, str | None]] = [
+    (
+        "arms_transfer",
+        "Chile ordered twelve K9 howitzers from South Korea in 2023. The K9s will be based in the "
+        "north. Peru also bought trucks.",
+        "The K9s will be based in the north.",
+        "Peru also bought trucks.",
+    ),
+    (
+        "arms_transfer",
+        "Kenya bought six Bayraktar TB2 drones from Turkey in 2022. Officials said the drones would patrol "
+        "the border.",
+        "Officials said the drones would patrol the border.",
+        None,
+    ),
+    (
+        "loan",
+        "China lent Kenya $3.2 billion in 2014 to build a railway. The loan has to be repaid over 20 years. "
+        "Kenya's total debt is high.",
+        "The loan has to be repaid over 20 years.",
+        "Kenya's total debt is high.",
+    ),
+    (
+        "loan",
+        "South Korea extends $300 million loan to Laos\nSouth Korea signed a loan agreement with Laos on "
+        "Monday to fund a hydropower plant in Vientiane, worth $300 million.",
+        "South Korea extends $300 million loan to Laos",
+        None,
+    ),
+    (
+        "exercise",
+        "Chile and Peru began the Andes Shield 2023 exercise on 12 June 2023. More than 800 troops take "
+        "part in Andes Shield, the organisers said.",
+        "More than 800 troops take part in Andes Shield, the organisers said.",
+        None,
+    ),
+    (
+        "meeting",
+        "Kenyan President William Ruto met Ethiopian Prime Minister Abiy Ahmed in Nairobi on 3 May 2024. "
+        "Ruto thanked Abiy for their meeting. The weather was warm.",
+        "Ruto thanked Abiy for their meeting.",
+        "The weather was warm.",
+    ),
+    (
+        "agreement",
+        "Chile and Peru signed the Pacific Fisheries Agreement on 4 April 2023. Fishermen welcomed the "
+        "Pacific Fisheries Agreement.",
+        "Fishermen welcomed the Pacific Fisheries Agreement.",
+        None,
+    ),
+    (
+        "statement",
+        "Kenyan President William Ruto hailed the ties with Ethiopia online. “Our two nations will keep "
+        "building roads together,” he wrote.",
+        "Kenyan President William Ruto hailed the ties with Ethiopia online.",
+        None,
+    ),
+    (
+        "agreement",
+        "Chile and Peru signed 25 documents worth $9 billion on 4 April 2023. Further documents were signed "
+        "on energy and mining.",
+        "Further documents were signed on energy and mining.",
+        None,
+    ),
+    (
+        "arms_transfer",
+        "Egypt agreed in March to buy K9 howitzers from South Korea. Officials criticised "
+        "Libya's supply of drones to Sudan.",
+        "Egypt agreed in March to buy K9 howitzers from South Korea.",
+        "Officials criticised Libya's supply of drones to Sudan.",
+    ),
+    (
+        "arms_transfer",
+        "Russia delivered two Mi-35P helicopters to Niger in March 2022. The new aircraft will strengthen "
+        "the air force.",
+        "The new aircraft will strengthen the air force.",
+        None,
+    ),
+    (
+        "agreement",
+        "Portugal signed a deal with Italy on 5 June 2021 to buy two Orizzonte frigates. The Portuguese "
+        "parliament ratified the deal in July.",
+        "The Portuguese parliament ratified the deal in July.",
+        None,
+    ),
+    (
+        "agreement",
+        "Chile and Peru signed a fisheries agreement in Lima on 4 April 2023. Chile and Peru welcomed a new "
+        "fisheries agreement.",
+        "Chile and Peru welcomed a new fisheries agreement.",
+        None,
+    ),
+    (
+        "loan",
+        "India lent Nepal $500 million in 2023 for a metro line. Nepal has now received its third line of "
+        "credit from India.",
+        "Nepal has now received its third line of credit from India.",
+        None,
+    ),
+    (
+        "arms_transfer",
+        "Chile ordered twelve K9 howitzers from South Korea in 2023. Analysts say twelve howitzers will "
+        "change the balance.",
+        "Analysts say twelve howitzers will change the balance.",
+        None,
+    ),
+    (
+        "agreement",
+        "Chile and Peru signed a fisheries agreement in Lima on 4 April 2023. “This agreement opens a new "
+        "chapter,” Chilean President Gabriel Boric said.",
+        "“This agreement opens a new chapter,” Chilean President Gabriel Boric said.",
+        None,
+    ),
+    (
+        "arms_transfer",
+        "Chile ordered twelve K9 howitzers from South Korea in 2023. Its arms purchases rose sharply. The "
+        "howitzers will arrive in Arica.",
+        "Chile ordered twelve K9 howitzers from South Korea in 2023.",
+        "Its arms purchases rose sharply.",
+    ),
+    (
+        "meeting",
+        "Chilean President Gabriel Boric and Peruvian President Dina Boluarte signed a fisheries agreement "
+        "in Lima on 4 April 2023. Relations improved after the signing of the trade agreement in 2010.",
+        "Chilean President Gabriel Boric and Peruvian President Dina Boluarte signed a fisheries agreement "
+        "in Lima on 4 April 2023.",
+        "Relations improved after the signing of the trade agreement in 2010.",
+    ),
+    (
+        "loan",
+        "South Korea lent Laos $600 million in 2023 for a dam. South Korea also lent Laos $300 million in "
+        "2023 for a road. The $900 million package was announced in Vientiane.",
+        "The $900 million package was announced in Vientiane.",
+        None,
+    ),
+    (
+        "agreement",
+        "Portugal signed a deal with Italy on 5 June 2021 to buy two frigates. Portugal's ratification "
+        "came in July.",
+        "Portugal's ratification came in July.",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("type_", "text", "cited", "not_cited"), EVIDENCE)
+def test_evidence(nlp: Language, type_: str, text: str, cited: str, not_cited: str | None) -> None:
+    events = [e for e in _events(nlp, text) if e.type == type_]
+    assert events, f"{text!r}: no {type_}"
+    spans = {c.text for e in events for c in e.evidence}
+    assert cited in spans, f"{cited!r} not among {spans}"
+    assert not_cited is None or not_cited not in spans, f"{not_cited!r} cited"
+
+
+def test_one_name_two_deals_cites_neither(nlp: Language) -> None:
+    """Two transfers of one system: a later sentence naming only the system is not given to either."""
+    text = (
+        "Croatia ordered 12 Leopard tanks from Germany in 2021. In 2022 Croatia ordered six more Leopard "
+        "tanks from Germany. The Leopard is a heavy tank."
+    )
+    events = [e for e in _events(nlp, text) if e.type == "arms_transfer"]
+    assert all("The Leopard is a heavy tank." not in {c.text for c in e.evidence} for e in events)
+
+
+MEETINGS: list[tuple[str, dict[str, Any]]] = [
+    (
+        "Kenyan President William Ruto visited Ethiopia on 3 May 2024.",
+        {"participants": ["William Ruto"]},
+    ),
+    (
+        "Chilean President Gabriel Boric held talks with Peruvian President Dina Boluarte in Lima on "
+        "12 March 2024.",
+        {"participants": ["Gabriel Boric", "Dina Boluarte"]},
+    ),
+    (
+        "Greek Prime Minister Kyriakos Mitsotakis paid a state visit to France in June 2023.",
+        {"participants": ["Kyriakos Mitsotakis"]},
+    ),
+    (
+        "Kenyan President William Ruto spent a day in Uganda before flying to Ethiopia for talks on 3 May "
+        "2024.",
+        {"participants": ["William Ruto"], "location": "Ethiopia"},
+    ),
+    (
+        "In June 2017, Kenyan defence minister Peter Njiru received members of a delegation of the "
+        "Ethiopian National Defense Force led by General Abiy Mekonnen.",
+        {"participants": ["Peter Njiru", "Abiy Mekonnen"]},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MEETINGS)
+def test_meeting_participants(nlp: Language, text: str, expected: dict[str, Any]) -> None:
+    got = [e.args for e in _events(nlp, text) if e.type == "meeting"]
+    assert any(all(a.get(k) == v for k, v in expected.items()) for a in got), f"{expected} not in {got}"
+
+
+STATEMENT_DATES: list[tuple[str, str | None]] = [
+    (
+        "Kenyan official Peter Njiru said in March that the country would buy six helicopters.",
+        "2024-03",
+    ),
+    ("Peter Njiru recalled a joint exercise held by the two armies in 2019.", None),
+    ("Peter Njiru said that the two armies had held a joint exercise in 2019.", None),
+    (
+        "Kenyan President William Ruto stressed the need for stronger forces after Uganda and Tanzania "
+        "signed a pact in March.",
+        None,
+    ),
+    (
+        "Kenyan President William Ruto met Ethiopian Prime Minister Abiy Ahmed in Nairobi on 3 May 2024. "
+        "“Our cooperation keeps growing,” Ruto told reporters at a press conference after the meeting.",
+        "2024-05-03",
+    ),
+    (
+        "Kenyan President William Ruto met Ethiopian Prime Minister Abiy Ahmed in Nairobi on 3 May 2024. "
+        "Before the visit, Kenyan minister Peter Njiru said that Ethiopia is a key partner of Kenya.",
+        None,
+    ),
+    (
+        "Kenyan President William Ruto met Ethiopian Prime Minister Abiy Ahmed in Nairobi on 3 May 2024. "
+        "Ruto said that Ethiopia is a key partner of Kenya.",
+        "2024-05-03",
+    ),
+    (
+        "Kenyan President William Ruto met Ethiopian Prime Minister Abiy Ahmed in Nairobi on 3 May 2024. "
+        "Ruto often says that Ethiopia is a key partner of Kenya.",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "date"), STATEMENT_DATES)
+def test_statement_date(nlp: Language, text: str, date: str | None) -> None:
+    got = [e.args for e in _events(nlp, text) if e.type == "statement"]
+    assert got, f"{text!r}: no statement"
+    assert got[-1].get("date") == date, got
+
+
+def test_present_at_signing_take_part(nlp: Language) -> None:
+    """People present at a signing reported before are participants of that meeting."""
+    text = (
+        "Kenyan minister Peter Njiru and Ethiopian minister Abiy Mekonnen signed the contract in Nairobi "
+        "on 3 May 2024. Kenyan President William Ruto attended the contract signing."
+    )
+    got = [e for e in _events(nlp, text) if e.type == "meeting"]
+    assert any("William Ruto" in e.args["participants"] for e in got), [e.args for e in got]
+
+
+def test_meeting_place_from_reference(nlp: Language) -> None:
+    """A meeting reported without its place takes the place a later reference to it gives."""
+    text = (
+        "Kenyan President William Ruto and Ethiopian Prime Minister Abiy Ahmed agreed in their talks to "
+        "build a railway. The two sides signed four deals during their talks at the State House in "
+        "Nairobi."
+    )
+    got = [e.args for e in _events(nlp, text) if e.type == "meeting"]
+    assert any(a.get("location") == "Nairobi" for a in got), got
+
+
+def test_virtual_summit_has_no_place(nlp: Language) -> None:
+    text = (
+        "Kenyan President William Ruto and Ethiopian Prime Minister Abiy Ahmed held a virtual summit in "
+        "Nairobi on 3 May 2024."
+    )
+    got = [e.args for e in _events(nlp, text) if e.type == "meeting"]
+    assert got and all("location" not in a for a in got), got
+
+
+def test_summit_takes_the_states_listed_as_taking_part(nlp: Language) -> None:
+    text = (
+        "In 2012, Brazil and 11 countries of South America held an energy summit in Lima. Brazil, Peru, "
+        "Chile, Bolivia and Ecuador took part in the summit."
+    )
+    got = [e.args for e in _events(nlp, text) if e.type == "meeting"]
+    assert any({"BRA", "PER", "CHL", "BOL", "ECU"} <= set(a["participants"]) for a in got), got
+
+
+def test_one_amount_two_loans_cites_neither(nlp: Language) -> None:
+    """Two loans of one amount: a sentence giving only the amount is not given to either."""
+    text = (
+        "China lent Kenya $1 billion in 2014 for a railway. China lent Kenya $1 billion in 2019 for a "
+        "port. Kenya's budget counts $1 billion of interest."
+    )
+    events = [e for e in _events(nlp, text) if e.type == "loan"]
+    assert all(
+        "Kenya's budget counts $1 billion of interest." not in {c.text for c in e.evidence} for e in events
+    )
