@@ -23,6 +23,7 @@ from .context import (
     states_of,
     subject_state,
 )
+from .links import linked
 from .roles import actor_state, sides
 from .triggers import triggers
 
@@ -77,14 +78,14 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     for w in weapons:
         root = w.span.root
         # Parsed under a trigger, else (lists the small model misparses) the sentence's triggers.
-        linked = [t for t in trig if governs(t, root) or governs(root, t)]
-        parsed = bool(linked)
-        if not linked and not any(a.dep_ == "agent" or a.lower_ in INSTRUMENTAL for a in root.ancestors):
-            linked = trig
+        candidates = [t for t in trig if governs(t, root) or governs(root, t)]
+        parsed = bool(candidates)
+        if not candidates and not any(a.dep_ == "agent" or a.lower_ in INSTRUMENTAL for a in root.ancestors):
+            candidates = trig
         before = ctx.doc[max(sent.start, w.span.start - 5) : w.span.start]
         if (
             w.m.key in seen
-            or not linked
+            or not candidates
             or any(a.lemma_ in not_transferred for a in [*list(root.ancestors)[:3], *before])
         ):
             continue
@@ -97,8 +98,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             else root
         )
         # The trigger that governs the system ("signed a contract to supply 54 K9": supply), else the nearest.
-        trigger = next((a for a in root.ancestors if a in linked), None) or min(
-            linked, key=lambda t: abs(t.i - root.i)
+        trigger = next((a for a in root.ancestors if a in candidates), None) or min(
+            candidates, key=lambda t: abs(t.i - root.i)
         )
         category = ctx.doc[w.span.end : head.i + 1].text.strip(" -") if head.i >= w.span.end else None
         quantity = None
@@ -114,17 +115,14 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         # Supplier: a state modifying the system ("China's FK-3", "Chinese CH-95"), "from X", or the
         # subject of a supply verb; recipient: the subject of a buy verb or "to X"/"with" for supply.
         supplier = None
+        modifiers = {t.i for t in (*linked(head, "MODIFIER"), *linked(root, "MODIFIER"))}
         for x in ms:
-            if (
-                x.state
-                and x.span.root.head in (head, root)
-                and x.span.root.dep_ in ("poss", "amod", "compound", "nmod")
-            ):
+            if x.state and x.span.root.i in modifiers:
                 supplier = x.state
         supplier = prep_state(trigger, ms, {"from"}) or supplier
         recipient = None
         subj = subject_state(trigger, ms)
-        passive = any(c.dep_ in ("nsubjpass", "agent") for c in trigger.children)
+        passive = bool(linked(trigger, "PASSIVE_SUBJ", "AGENT"))
         if passive:
             supplier = subject_state(trigger, ms, ("agent",)) or supplier
             subj = None
@@ -134,13 +132,9 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             and not passive
         ):
             supplier = subj or supplier
+            objects = {t.i for t in linked(trigger, "OBJ", "DATIVE")}
             recipient = prep_state(trigger, ms, {"to", "with"}) or next(
-                (
-                    x.state
-                    for x in ms
-                    if x.state and x.span.root.head == trigger and x.span.root.dep_ in ("dobj", "dative")
-                ),
-                None,
+                (x.state for x in ms if x.state and x.span.root.i in objects), None
             )
         else:
             recipient = subj if subj != supplier else None
