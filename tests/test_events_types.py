@@ -236,6 +236,29 @@ AGREEMENTS: list[Row] = [
     ),
     ("Peru and Chile renewed their currency swap in June 2023.", {"kind": "other", "signed": "2023-06"}),
     ("Japan and Laos signed an Exchange of Notes on a loan for a bridge on 13 May 2024.", {"kind": "loan"}),
+    # "a line of credit agreement", however the parser hangs "agreement" under "line of credit"
+    (
+        "Kenya on Monday signed a $2-bn line of credit agreement with Japan for its railways.",
+        {"parties": ["KEN", "JPN"], "kind": "loan"},
+    ),
+    ("Chile and Peru signed two LoCs worth $40 million in May 2023.", {"kind": "loan", "signed": "2023-05"}),
+    # whatever the signed thing is called, when the other side is named
+    (
+        "Peru has signed a logistics park project with China Harbour Engineering Company.",
+        {"parties": ["PER", "China Harbour Engineering Company"]},
+    ),
+    # a company the model does not know, reported through "said it signed"
+    (
+        "National mining firm Chilean Codelco said it signed $20 billion of agreements with Chinese banks.",
+        {"parties": ["Chilean Codelco", "Chinese banks"]},
+    ),
+    # a party reports its own signing, in a quotation
+    (
+        '"We reached certain understandings and signed a joint statement," the Chilean president said '
+        "after meeting Peru's president.",
+        {"kind": "other", "title": "a joint statement"},
+    ),
+    ("Chile signed the guestbook with a smile.", None),
 ]
 
 MEETINGS: list[Row] = [

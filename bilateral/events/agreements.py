@@ -15,6 +15,7 @@ from .context import (
     np_text,
     states_of,
 )
+from .links import linked
 from .roles import partner, subject
 from .triggers import triggers
 
@@ -56,15 +57,45 @@ def _named_signing(token: Token, ms: list[Ment]) -> bool:
 
 
 def _through_quantities(token: Token) -> Token:
-    """The noun phrase a trigger sits in when it is counted or valued ("a range of treaties")."""
+    """The noun phrase a trigger sits in when it is counted or valued ("a range of treaties"), or when
+    it qualifies what was signed ("signed a line of credit agreement", as the parser often reads it)."""
     node = token
     while (
         node.dep_ == "pobj"
         and node.head.lower_ == "of"
-        and (node.head.head.lower_ in QUANTITY_NOUNS or node.head.head.pos_ in ("NUM", "SYM"))
+        and (
+            node.head.head.lower_ in QUANTITY_NOUNS
+            or node.head.head.pos_ in ("NUM", "SYM")
+            or (node.head.head.dep_ == "dobj" and node.head.head.head.lemma_ in SIGN)
+        )
     ):
         node = node.head.head
     return node
+
+
+SIGN = {"sign", "ink"}  # verbs whose object is an instrument whatever it is called
+
+
+def _signed_object(t: Token, ms: list[Ment]) -> bool:
+    """ "signed an industrial park project with X": the object of a signing with a named other side."""
+    return (
+        t.dep_ == "dobj"
+        and t.pos_ in ("NOUN", "PROPN")
+        and t.head.lemma_ in SIGN
+        and t.head.pos_ == "VERB"
+        and t.lower_ not in QUANTITY_NOUNS
+        and not t.ent_type_
+        and partner(t.head, ms) is not None
+    )
+
+
+def _we_signed(token: Token) -> bool:
+    """ "We ... signed a joint statement": a party reports its own signing, in a quotation too."""
+    verb = token.head if token.dep_ == "dobj" else None
+    if verb is None or verb.lemma_ not in SIGN:
+        return False
+    subjects = linked(verb, "SUBJ") or (linked(verb.head, "SUBJ") if verb.dep_ == "conj" else [])
+    return any(s.lower_ == "we" for s in subjects)
 
 
 def _previous(ctx: DocContext, sent: Span) -> list[Span]:
@@ -90,9 +121,10 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         key=lambda t: rank[t.lemma_.lower()],
     )
     candidates += [t for t in sent if t.lemma_ in ("tie", "relation")]
+    candidates += [t for t in sent if t.lemma_.lower() not in rank and _signed_object(t, ms)]
     for t in candidates:
-        if ctx.in_quote(t.idx, t.idx + 1) and not _named_signing(t, ms):
-            continue  # a quotation reports a signing only when it names who signed ("X and Y signed")
+        if ctx.in_quote(t.idx, t.idx + 1) and not (_named_signing(t, ms) or _we_signed(t)):
+            continue  # a quotation reports a signing when it names who signed ("X and Y signed", "we signed")
         verbs = base_verbs
         diplomatic = (
             t.lemma_ in ("tie", "relation")
@@ -110,7 +142,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
                 for v in (governor, node.head)
             )
         ) or any(c.dep_ == "acl" and c.lemma_ in verbs for c in t.children)
-        if not diplomatic and not (t.lemma_.lower() in rank and signed_verb):
+        if not diplomatic and not ((t.lemma_.lower() in rank or _signed_object(t, ms)) and signed_verb):
             continue
         if t.lemma_ == "statement" and not any(c.lower_ == "joint" for c in t.children):
             continue  # only a joint statement is an instrument
@@ -157,6 +189,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             )
             or any(c.lower_ == "bilateral" for c in t.children)
             or any(c.dep_ == "nsubj" and c.lower_ in ("they", "both") for c in governor.children)
+            or _we_signed(t)
         )
         if not parties and not orgs and not collective:
             continue  # nobody in the sentence is a party: a general remark, not a report

@@ -65,6 +65,15 @@ def filler(token: Token, ms: list[Ment], plural_np: bool = False) -> str | None:
                 return x.m.text
     if token.pos_ in ("PROPN", "NOUN") and token.is_upper and len(token.text) >= 3 and not token.ent_type_:
         return token.text  # an acronym the model missed ("COSCO agreed to buy"): an organisation
+    if (
+        token.pos_ == "PROPN"
+        and token.ent_type_ in ("", "ORG")
+        and not any(x.span.start <= token.i < x.span.end for x in ms)
+    ):
+        start, doc = token.i, token.doc
+        while start > 0 and doc[start - 1].pos_ == "PROPN" and token.i >= doc[start - 1].head.i >= start:
+            start -= 1
+        return doc[start : token.i + 1].text  # a company the model missed ("Saudi Aramco said it signed")
     if plural_np and token.pos_ == "NOUN" and token.tag_ == "NNS":
         mods = [c for c in linked(token, "MODIFIER") if state_of(c, ms)]
         if mods:
