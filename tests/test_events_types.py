@@ -76,6 +76,19 @@ ARMS: list[Row] = [
     ("Ghana acquired Brazilian A-29 aircraft in 2015.", {"recipient": "GHA", "supplier": "BRA"}),
     ("The Rafale is often compared to the Su-35, which Egypt never ordered.", None),
     ("The weather in Ljubljana was warm all week.", None),
+    # arms named by kind only: one transfer with a generic system when the parse gives both sides
+    (
+        "Armenia has signed a $2 billion deal to buy weapons and security equipment from India.",
+        {"recipient": "ARM", "supplier": "IND", "system": "weapons and security equipment"},
+    ),
+    (
+        "Peru bought military equipment from Spain in 2019.",
+        {"recipient": "PER", "supplier": "ESP", "system": "military equipment", "ordered": "2019"},
+    ),
+    ("Chile is buying weapons.", None),
+    ("Peru bought office equipment from Spain in 2019.", None),
+    # a designated system elsewhere in the text: the kind is only its package
+    ("Chile bought weapons from Spain, including eight Leopard tanks, in 2019.", {"system": "Leopard"}),
 ]
 
 TRADE: list[Row] = [

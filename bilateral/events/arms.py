@@ -23,7 +23,7 @@ from .context import (
     states_of,
     subject_state,
 )
-from .links import linked
+from .links import conjuncts, linked
 from .roles import actor_state, sides
 from .triggers import triggers
 
@@ -66,8 +66,10 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     order, delivery = set(tr["order"]), set(tr["delivery"])
     trig = [t for t in sent if t.lemma_ in order | delivery and not ctx.in_quote(t.idx, t.idx + 1)]
     weapons = [x for x in ms if x.m.type == "weapon"]
-    if not trig or not weapons:
+    if not trig:
         return []
+    if not weapons:  # arms named by kind only, in a text that names no system (else they are its package)
+        return [] if any(x.m.type == "weapon" for x in ctx.mentions) else _generic(ctx, sent, ms, trig)
     out = []
     seen: set[str] = set()
     # A state named as a place ("are currently in Turkey") is neither side of a deal the sentence reports.
@@ -207,3 +209,35 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
                 args[role] = date
         out.append(make_event(ctx, "arms_transfer", args, [sent], trigger))
     return out
+
+
+def _generic_head(t: Token) -> bool:
+    """ "weapons", "fighter jets", "military equipment": arms named by kind only."""
+    tr = triggers()["arms_transfer"]
+    pair = f"{t.nbor(-1).lower_} {t.lower_}" if t.i > 0 else ""
+    if t.lower_ in tr["generic"] or pair in tr["generic"]:
+        return True
+    return t.lower_ in tr["generic_qualified"] and any(c.lower_ in tr["military"] for c in t.lefts)
+
+
+def _generic(ctx: DocContext, sent: Span, ms: list[Ment], trig: list[Token]) -> list[Event]:
+    """Arms the text names only by kind ("a deal to buy weapons from X", "its supply of drones to Y"):
+    one transfer with a generic system, when the parse gives a supplier and a recipient state."""
+    not_transferred = set(triggers()["not_transferred"])
+    for trigger in trig:
+        objects = [*linked(trigger, "OBJ"), *(linked(trigger, "OF") if trigger.pos_ == "NOUN" else [])]
+        found = next((o for o in objects if _generic_head(o)), None)
+        if found is None or any(a.lemma_ in not_transferred for a in trigger.ancestors):
+            continue
+        linked_sides = sides(trigger, ms)
+        supplier, recipient = actor_state(linked_sides.giver), actor_state(linked_sides.receiver)
+        if not supplier or not recipient or supplier == recipient:
+            continue
+        last = max([found, *conjuncts(found)], key=lambda t: t.i)
+        system = ctx.doc[found.left_edge.i : last.right_edge.i + 1].text.strip(" ,.")
+        category = found.text if fold(found.text) in _categories() else None
+        args = {"recipient": recipient, "system": system, "supplier": supplier, "category": category}
+        role = "ordered" if trigger.lemma_ in triggers()["arms_transfer"]["order"] else "delivered"
+        args[role] = date_near(ctx, sent, trigger)
+        return [make_event(ctx, "arms_transfer", args, [sent], trigger)]
+    return []

@@ -130,6 +130,9 @@ def subject(verb: Token, ms: list[Ment], passive: bool = False) -> str | None:
             if target.lower_ in ("it", "they") and node.dep_ == "ccomp":
                 return subject(node.head, ms)  # "Hanwha announced it has signed": Hanwha
         if node.dep_ == "relcl" and not passive:
+            if node.head.dep_ == "dobj" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+                node = node.head.head  # "A signed a deal to buy": A buys
+                continue
             return filler(node.head, ms, True)  # "companies that received loans"
         if node.dep_ in ("conj", "xcomp", "advcl") and not linked(node, *labels):
             if node.dep_ == "xcomp" and not passive:  # "A is expected to hold talks": A holds them
