@@ -212,6 +212,21 @@ INVESTMENTS: list[Row] = [
         "HPH agreed to buy 51 percent of Valencia Port for 280.5 million euros.",
         {"investor": "HPH", "target": "Valencia Port", "stake": 51.0},
     ),
+    # two deals in one sentence: each its own target, the percentage only where it is said
+    (
+        "At the meeting of the Chilean and Peruvian presidents, the deals included the sale of 10 per cent "
+        "of shares in Peru's stock exchange and a transfer of shares of the Lima shopping mall Larcomar.",
+        {"target": "the Lima shopping mall Larcomar", "stake": None},
+    ),
+    (
+        "At the meeting of the Chilean and Peruvian presidents, the deals included the sale of 10 per cent "
+        "of shares in Peru's stock exchange and a transfer of shares of the Lima shopping mall Larcomar.",
+        {"target": "Peru's stock exchange", "stake": 10.0},
+    ),
+    # aggregates and arms are not investments
+    ("Chinese state firms now hold stakes in more than ten European ports.", None),
+    ("Critics point to Chinese acquisitions of critical European infrastructure.", None),
+    ("Chile will buy US arms worth $2 billion.", None),
 ]
 
 AGREEMENTS: list[Row] = [
