@@ -287,6 +287,18 @@ AGREEMENTS: list[Row] = [
         {"kind": "other", "title": "a joint statement"},
     ),
     ("Chile signed the guestbook with a smile.", None),
+    # the parties are whom the parse names as signing, not every state in the sentence
+    (
+        "Peru voiced concern after a trilateral defence pact signed in March by neighbouring Chile, Bolivia "
+        "and Ecuador.",
+        {"parties": ["CHL", "BOL", "ECU"], "kind": "military_cooperation"},
+    ),
+    # a bare "the agreement" is no title; a valued batch is titled by its value
+    ("Chile and Peru signed the agreement in May 2023.", {"title": None, "signed": "2023-05"}),
+    (
+        "Siemens said it had signed $15 billion of agreements with Peruvian organisations.",
+        {"title": "$15 billion of agreements with Peruvian organisations"},
+    ),
 ]
 
 MEETINGS: list[Row] = [

@@ -98,6 +98,25 @@ def _we_signed(token: Token) -> bool:
     return any(s.lower_ == "we" for s in subjects)
 
 
+def _title(t: Token, node: Token) -> str | None:
+    """What the instrument is called: "$15 billion of agreements", "a $1 billion loan agreement"; a bare
+    "the agreement" or "treaties" names nothing."""
+    if node is not t and node.pos_ in ("NUM", "SYM"):
+        return np_text(node)  # counted or valued: "$50 billion of agreements"
+    words = [w for w in t.doc[t.left_edge.i : t.i + 1] if w.pos_ not in ("DET", "PUNCT") and w.dep_ != "poss"]
+    return np_text(t) if len(words) > 1 or t.pos_ == "PROPN" else None
+
+
+def _parsed_parties(t: Token, clauses: list[Token], verbs: set[str], ms: list[Ment]) -> list[str]:
+    """The states the parse makes parties, when it names two: the signing's subject or agent and its
+    "with"/"between" objects ("a pact signed by A, B and C", not D the sentence also names)."""
+    signing = [v for v in clauses if v.pos_ in ("VERB", "AUX") and v.lemma_ in verbs]
+    heads = [p for v in signing for p in linked(v, "SUBJ", "AGENT", "WITH", "BETWEEN")]
+    inside = {w.i for p in [*heads, *linked(t, "WITH", "BETWEEN")] for w in p.subtree}
+    found = states_of([x for x in ms if x.span.root.i in inside])
+    return found if len(found) >= 2 else []
+
+
 def _previous(ctx: DocContext, sent: Span) -> list[Span]:
     i = next((n for n, s in enumerate(ctx.sents) if s.start == sent.start), 0)
     return ctx.sents[i - 1 : i] if i > 0 else []
@@ -156,7 +175,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         counted = any(c.dep_ == "nummod" and c.like_num and c.ent_type_ != "MONEY" for c in node.children)
         if perfect and counted and node.tag_ == "NNS" and not dates_in(ctx, sent):
             continue  # "have signed 43 agreements": a running total, not a signing
-        phrase = np_text(t)
+        phrase = _title(t, node)
         window = (
             " ".join(x.m.text for x in ms if x.m.type == "agreement")
             + " "
@@ -173,7 +192,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             kind = next(
                 (k for n in _previous(ctx, sent) if (k := agreement_kind(n.text)) != "other"), "other"
             )
-        parties = states_of(ms)
+        parties = _parsed_parties(t, [governor, *linked(t, "CLAUSE")], verbs, ms) or states_of(ms)
         orgs = [x.m.text for x in ms if x.m.type == "organisation" and x.span.root.head.lower_ == "with"]
         signer = subject(governor, ms) if governor.pos_ in ("VERB", "AUX") else None
         people = _signers(governor, ms) if governor.pos_ in ("VERB", "AUX") else []
@@ -218,7 +237,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         out.append(make_event(ctx, "agreement", args, [sent], t))
         signers = _signers(governor if governor.pos_ == "VERB" else t.head, ms)
         if len(signers) >= 2:  # two named people signing together met to do so
-            occasion = f"signing of {args['title']}"
+            occasion = f"signing of {args['title'] or np_text(t)}"
             meeting = {"participants": signers, "date": signed, "occasion": occasion}
             out.append(make_event(ctx, "meeting", meeting, [sent], governor))
         break
