@@ -86,6 +86,11 @@ ARMS: list[Row] = [
         {"recipient": "PER", "supplier": "ESP", "system": "military equipment", "ordered": "2019"},
     ),
     ("Chile is buying weapons.", None),
+    # a delivery still to come is not dated as delivered
+    (
+        "Eighteen Rafale jets ordered by Peru in 2022 should be delivered by France in 2026.",
+        {"system": "Rafale", "delivered": None},
+    ),
     ("Peru bought office equipment from Spain in 2019.", None),
     # a designated system elsewhere in the text: the kind is only its package
     ("Chile bought weapons from Spain, including eight Leopard tanks, in 2019.", {"system": "Leopard"}),
@@ -296,8 +301,17 @@ AGREEMENTS: list[Row] = [
     # a bare "the agreement" is no title; a valued batch is titled by its value
     ("Chile and Peru signed the agreement in May 2023.", {"title": None, "signed": "2023-05"}),
     (
+        "In 1992 Chile and Peru signed an agreement on military education.",
+        {"title": "an agreement on military education", "kind": "military_cooperation"},
+    ),
+    (
+        "Navantia signed a memorandum of understanding with Sima Peru, a state-owned shipbuilder, for "
+        "industrial cooperation.",
+        {"title": "a memorandum of understanding"},
+    ),
+    (
         "Siemens said it had signed $15 billion of agreements with Peruvian organisations.",
-        {"title": "$15 billion of agreements with Peruvian organisations"},
+        {"title": "$15 billion of agreements", "parties": ["Siemens", "Peruvian organisations"]},
     ),
 ]
 

@@ -99,12 +99,23 @@ def _we_signed(token: Token) -> bool:
 
 
 def _title(t: Token, node: Token) -> str | None:
-    """What the instrument is called: "$15 billion of agreements", "a $1 billion loan agreement"; a bare
-    "the agreement" or "treaties" names nothing."""
-    if node is not t and node.pos_ in ("NUM", "SYM"):
-        return np_text(node)  # counted or valued: "$50 billion of agreements"
-    words = [w for w in t.doc[t.left_edge.i : t.i + 1] if w.pos_ not in ("DET", "PUNCT") and w.dep_ != "poss"]
-    return np_text(t) if len(words) > 1 or t.pos_ == "PROPN" else None
+    """What the instrument is called, up to what it is of or on: "$15 billion of agreements",
+    "an agreement on military education", "a memorandum of understanding"; a bare "the agreement" or
+    "treaties" names nothing."""
+    head = node if node is not t and node.pos_ in ("NUM", "SYM") else t
+    end = head.i
+    for c in head.rights:
+        if c.dep_ in ("compound", "amod", "nummod", "appos"):
+            end = max(end, c.right_edge.i)
+        elif c.dep_ == "prep" and c.lower_ in ("of", "on") and (objs := linked(head, c.lower_.upper())):
+            obj = objs[0]
+            while more := linked(obj, "OF"):  # "on establishment of twin-city relations"
+                obj = more[0]
+            end = max(end, obj.i)
+            break
+    span = t.doc[head.left_edge.i : end + 1]
+    words = [w for w in span if w.pos_ not in ("DET", "PUNCT") and w.dep_ != "poss"]
+    return span.text.strip(" ,.;:–-") if len(words) > 1 or t.pos_ == "PROPN" else None
 
 
 def _parsed_parties(t: Token, clauses: list[Token], verbs: set[str], ms: list[Ment]) -> list[str]:

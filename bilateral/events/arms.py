@@ -18,6 +18,7 @@ from .context import (
     governs,
     is_modifier,
     make_event,
+    modality,
     others,
     prep_state,
     states_of,
@@ -205,6 +206,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             # Without a parse link, a date elsewhere in the list belongs to another system.
             date = own_date[0][1] if own_date else (date_near(ctx, sent, t) if parsed else None)
             role = "ordered" if t.lemma_ in order else "delivered"
+            if role == "delivered" and modality(t) != "reported":
+                continue  # "should be delivered in 2026", "will deliver in 2025": not yet
             if date and role not in args:
                 args[role] = date
         out.append(make_event(ctx, "arms_transfer", args, [sent], trigger))
