@@ -396,6 +396,21 @@ STATEMENTS: list[Row] = [
 ]
 
 EXERCISES: list[Row] = [
+    # held, with no "joint"; a state only named as where it is held is not a participant
+    (
+        "The first Andes Eagle drills of the Chilean and Peruvian armies were held in Chile in May 2016.",
+        {"participants": ["CHL", "PER"], "location": "Chile", "date": "2016-05"},
+    ),
+    (
+        "Chinese and Belarusian special forces held joint drills near the Poland-Ukraine border in July "
+        "2024.",
+        {"participants": ["CHN", "BLR"]},
+    ),
+    (
+        "Over 100 Russian paratroopers and Egyptian airborne troops began the joint exercise in Egypt on "
+        "17 October 2021.",
+        {"location": "Egypt", "forces": "airborne troops"},
+    ),
     (
         "Chile and Peru began the Golden Condor 2023 exercise, which will run from March 23.",
         {"name": "Golden Condor 2023", "date": "2023-03-23"},
