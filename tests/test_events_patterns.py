@@ -12,7 +12,7 @@ from bilateral.events.lang import PatternFileError, dependency_matcher, patterns
 from bilateral.events.links import conjuncts, linked
 from bilateral.nlp.pipeline import build
 
-ROLE_LABELS = {"SUBJ", "AGENT", "OBJ", "FROM", "TO", "FOR", "BY", "WITH", "MODIFIER", "APPOSITION", "CONJ"}
+ROLE_LABELS = {"SUBJ", "AGENT", "OBJ", "PREP_OBJECT", "MODIFIER", "APPOSITION", "CONJ"}
 
 
 @pytest.fixture(scope="module")
