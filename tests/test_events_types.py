@@ -180,6 +180,18 @@ LOANS: list[Row] = [
     ("Since 1992, Japan has provided over JPY2.7 trillion in loans to Vietnam.", None),
 ]
 
+LOANS += [
+    # a debt stock or a running total is not a loan
+    ("Kenya owes China $7 billion in loans.", None),
+    ("Chinese loans account for 20% of the external debt of Laos.", None),
+    ("Laos has borrowed heavily from China over the past decade.", None),
+    ("Between 2000 and 2020, China lent $10 billion to Angola.", None),
+    (
+        "In 2019 China lent $1 billion to Angola for a railway.",
+        {"lender": "CHN", "borrower": "AGO", "purpose": "a railway", "date": "2019"},
+    ),
+]
+
 INVESTMENTS: list[Row] = [
     (
         "In 2016, the Austrian Voestalpine Company acquired Serbia's only aluminium plant, Alumina Zvornik, "
