@@ -95,7 +95,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         seen.add(w.m.key)
         head = (
             root.head
-            if root.dep_ in ("compound", "nmod", "amod", "appos")
+            if root.dep_ in ("compound", "nmod", "amod", "appos", "dep", "nummod")  # however it is hung
             and root.head.pos_ == "NOUN"
             and root.head.i > root.i
             else root
