@@ -309,6 +309,16 @@ AGREEMENTS: list[Row] = [
         {"kind": "other", "title": "a joint statement"},
     ),
     ("Chile signed the guestbook with a smile.", None),
+    # instruments exchanged are signed; views exchanged are not
+    (
+        "Vietnam and Laos exchanged memoranda of understanding on trade in 2023.",
+        {"parties": ["VNM", "LAO"], "signed": "2023"},
+    ),
+    ("Vietnam and Laos exchanged views on trade in 2023.", None),
+    (
+        "Chile and Peru on Thursday signed a reciprocal access agreement.",
+        {"kind": "military_cooperation", "signed": "2024-05-09"},
+    ),
     # the parties are whom the parse names as signing, not every state in the sentence
     (
         "Peru voiced concern after a trilateral defence pact signed in March by neighbouring Chile, Bolivia "
