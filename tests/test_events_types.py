@@ -316,6 +316,20 @@ AGREEMENTS: list[Row] = [
     ),
     ("Vietnam and Laos exchanged views on trade in 2023.", None),
     (
+        "China and Laos issued a joint statement on deepening their partnership in May 2024.",
+        {"parties": ["CHN", "LAO"], "title": "a joint statement", "signed": "2024-05"},
+    ),
+    ("The ministry issued a statement on the plan.", None),
+    (
+        "India and Japan finalised a currency swap arrangement worth $75 billion in 2018.",
+        {"title": "a currency swap arrangement worth $75 billion", "signed": "2018"},
+    ),
+    ("The arrangements have been finalised for the delivery of the aircraft to Laos.", None),
+    (
+        "The framework agreement between Chile and the EU was signed in 2023.",
+        {"parties": ["CHL", "EU"], "signed": "2023"},
+    ),
+    (
         "Chile and Peru on Thursday signed a reciprocal access agreement.",
         {"kind": "military_cooperation", "signed": "2024-05-09"},
     ),

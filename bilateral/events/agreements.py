@@ -105,8 +105,9 @@ def _title(t: Token, node: Token) -> str | None:
     head = node if node is not t and node.pos_ in ("NUM", "SYM") else t
     end = head.i
     for c in head.rights:
-        if c.dep_ in ("compound", "amod", "nummod", "appos"):
-            end = max(end, c.right_edge.i)
+        if c.dep_ in ("compound", "amod", "nummod", "appos"):  # "worth $75 billion", not "... in 2018"
+            dated = {w.i for p in c.subtree if p.dep_ == "prep" for w in p.subtree}
+            end = max(end, *(w.i for w in c.subtree if w.i not in dated))
         elif c.dep_ == "prep" and c.lower_ in ("of", "on") and (objs := linked(head, c.lower_.upper())):
             obj = objs[0]
             while more := linked(obj, "OF"):  # "on establishment of twin-city relations"
@@ -180,6 +181,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         joint = any(c.lower_ in ("interpretive", "diplomatic", "joint") for c in t.children)
         if t.lemma_.lower() in ("note", "notes") and not (exchange or joint):
             continue  # an exchange of notes, a joint or interpretive note: not any note
+        if t.lemma_ == "arrangement" and not any(c.dep_ in ("compound", "amod") for c in t.children):
+            continue  # "a currency swap arrangement", not "the arrangements for the delivery"
         if t.lemma_ == "swap" and not any(c.lower_ in ("currency", "swap") for c in t.lefts):
             continue
         perfect = governor.pos_ in ("VERB", "AUX") and any(c.lemma_ == "have" for c in governor.children)
@@ -204,7 +207,15 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
                 (k for n in _previous(ctx, sent) if (k := agreement_kind(n.text)) != "other"), "other"
             )
         parties = _parsed_parties(t, [governor, *linked(t, "CLAUSE")], verbs, ms) or states_of(ms)
+        # Organisations the parse names as the other side: "with X", "between A and the EU".
+        sides_of = {w.i for h in (t, governor) for p in linked(h, "WITH", "BETWEEN") for w in p.subtree}
         orgs = [x.m.text for x in ms if x.m.type == "organisation" and x.span.root.head.lower_ == "with"]
+        if len(parties) + len(orgs) < 2:
+            orgs += [
+                x.m.text
+                for x in ms
+                if x.m.type == "organisation" and x.span.root.i in sides_of and x.m.text not in orgs
+            ]
         signer = subject(governor, ms) if governor.pos_ in ("VERB", "AUX") else None
         people = _signers(governor, ms) if governor.pos_ in ("VERB", "AUX") else []
         if signer and signer not in parties and (other := partner(governor, ms)):
