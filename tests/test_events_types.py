@@ -185,6 +185,18 @@ LOANS: list[Row] = [
     ("Since 1992, Japan has provided over JPY2.7 trillion in loans to Vietnam.", None),
 ]
 
+TRADE += [
+    # however the parser attaches "from", and a trade noun that qualifies another ("trade turnover")
+    (
+        "Vietnam imported goods worth $118 billion from China in 2022.",
+        {"exporter": "CHN", "importer": "VNM", "period": "2022"},
+    ),
+    (
+        "Trade turnover between Russia and Turkey amounted to $62 billion in 2022.",
+        {"value": {"amount": 62000000000, "currency": "USD"}, "period": "2022"},
+    ),
+]
+
 LOANS += [
     # a debt stock or a running total is not a loan
     ("Kenya owes China $7 billion in loans.", None),

@@ -86,10 +86,12 @@ def _direction(ctx: DocContext, token: Token, kind: str, ms: list[Ment]) -> tupl
     if token.pos_ == "VERB":  # "A exported $X to B", "A imported $X from B"
         subject = _subject(token, ms)
         if kind == "export":
-            return subject, _owner(token, ms, {"to"})
+            return subject, _owner(token, ms, {"to"}) or _clause_prep(token, ms, "to")
         if kind == "import":
-            return _owner(token, ms, {"from"}), subject
+            return _owner(token, ms, {"from"}) or _clause_prep(token, ms, "from"), subject
         return None, None
+    if kind == "trade" and token.dep_ == "compound" and token.head.pos_ == "NOUN":
+        token = token.head  # "trade turnover between A and B", "the trade volume with B"
     if kind == "export":
         exporter = _owner(token, ms) or _owner(token, ms, {"of", "from"}) or _subject(token, ms)
         importer = _owner(token, ms, {"to"})
@@ -112,6 +114,21 @@ def _direction(ctx: DocContext, token: Token, kind: str, ms: list[Ment]) -> tupl
     if owner is None and not partners and _two(token):
         return _described(ctx, [])
     return None, None
+
+
+def _clause_prep(verb: Token, ms: list[Ment], prep: str) -> str | None:
+    """The state after `prep` anywhere in the verb's clause, however the parser attached it
+    ("imported goods worth $X from B": "from" under "worth")."""
+    for t in verb.subtree:
+        if (
+            t.lower_ == prep
+            and t.dep_ == "prep"
+            and not any(a.pos_ == "VERB" for a in t.ancestors if a.i != verb.i and verb in a.ancestors)
+        ):
+            for g in t.children:
+                if g.dep_ == "pobj" and (state := _state_at(ms, g)):
+                    return state
+    return None
 
 
 def _two(token: Token) -> bool:
