@@ -333,6 +333,10 @@ AGREEMENTS: list[Row] = [
     ),
     ("The ministry issued a statement on the plan.", None),
     (
+        "Egypt struck a $2 billion deal with Russia for wheat in 2023.",
+        {"parties": ["EGY", "RUS"], "title": "a $2 billion deal", "signed": "2023"},
+    ),
+    (
         "India and Japan finalised a currency swap arrangement worth $75 billion in 2018.",
         {"title": "a currency swap arrangement worth $75 billion", "signed": "2018"},
     ),
