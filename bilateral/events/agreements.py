@@ -24,10 +24,7 @@ def _signers(verb: Token, ms: list[Ment]) -> list[str]:
     """The people who sign: "X and Y signed", "signed by X and Y", "X signed for A while Y signed for B"."""
     verbs = [verb] + [v for v in verb.sent if v is not verb and v.lemma_ == "sign" and v.pos_ == "VERB"]
     verbs += [v.head for v in verbs if v.dep_ == "conj"]  # "X and Y signed and exchanged notes"
-    subjects = [c for v in verbs for c in v.children if c.dep_ == "nsubj"]
-    subjects += [
-        g for v in verbs for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
-    ]
+    subjects = [s for v in verbs for s in linked(v, "SUBJ", "AGENT")]
     # "The chairman of A, X, and Y, Head of B, signed": everyone named in the subject phrase signs.
     inside = {t.i for s in subjects for t in s.subtree}
     return list(dict.fromkeys(x.m.text for x in ms if x.m.type == "person" and x.span.root.i in inside))

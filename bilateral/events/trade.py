@@ -18,6 +18,7 @@ from ..models import Event
 from ..values.money import close
 from .amounts import Amount, money
 from .context import DocContext, Ment, dates_in, make_event, merge_within
+from .links import linked
 
 FLOW = {"export": "export", "exports": "export", "import": "import", "imports": "import", "trade": "trade"}
 PARTNER = {"partner", "partners"}
@@ -34,17 +35,10 @@ def _state_at(ms: list[Ment], token: Token) -> str | None:
 def _owner(token: Token, ms: list[Ment], preps: set[str] | None = None) -> str | None:
     """The state a trade noun belongs to ("India's exports", "Indian imports") or, with `preps`, the
     state after one of them ("exports to Russia", "partner of Kazakhstan")."""
-    for child in token.children:
-        if (
-            preps is None
-            and child.dep_ in ("poss", "amod", "compound", "nmod")
-            and (state := _state_at(ms, child))
-        ):
+    labels = ("MODIFIER",) if preps is None else tuple(p.upper() for p in preps)
+    for child in linked(token, *labels):
+        if state := _state_at(ms, child):
             return state
-        if preps is not None and child.dep_ in ("prep", "agent") and child.lower_ in preps:
-            for grand in child.children:
-                if grand.dep_ == "pobj" and (state := _state_at(ms, grand)):
-                    return state
     if (
         preps is None
         and token.dep_ == "pobj"
@@ -58,12 +52,8 @@ def _owner(token: Token, ms: list[Ment], preps: set[str] | None = None) -> str |
 def _subject(token: Token, ms: list[Ment]) -> str | None:
     """The state that is the subject of the clause a trade noun sits in ("X was the biggest partner")."""
     for node in [token, *list(token.ancestors)[:3]]:
-        for child in node.children:
-            if (
-                child.dep_ in ("nsubj", "nsubjpass")
-                and child is not token
-                and (state := _state_at(ms, child))
-            ):
+        for child in linked(node, "SUBJ", "PASSIVE_SUBJ"):
+            if child is not token and (state := _state_at(ms, child)):
                 return state
         if node.dep_ == "appos" and (state := _state_at(ms, node.head)):
             return state  # "China, Bangladesh's biggest trade partner"
@@ -73,12 +63,11 @@ def _subject(token: Token, ms: list[Ment]) -> str | None:
 def _between(token: Token, ms: list[Ment]) -> list[str]:
     """The states after "between" or "with" under a trade noun."""
     out: list[str] = []
-    for child in token.children:
-        if child.dep_ == "prep" and child.lower_ in ("between", "with"):
-            for t in child.subtree:
-                state = _state_at(ms, t)
-                if state and state not in out:
-                    out.append(state)
+    for obj in linked(token, "BETWEEN", "WITH"):
+        for t in obj.subtree:
+            state = _state_at(ms, t)
+            if state and state not in out:
+                out.append(state)
     return out
 
 
