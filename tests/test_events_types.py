@@ -257,6 +257,15 @@ INVESTMENTS: list[Row] = [
         "of shares in Peru's stock exchange and a transfer of shares of the Lima shopping mall Larcomar.",
         {"target": "Peru's stock exchange", "stake": 10.0},
     ),
+    # the investor's own state is not the host; a hyphenated name is one target
+    (
+        "The Smederevo steel mill was bought by China's HBIS for 46 million euros in 2016.",
+        {"investor": "HBIS", "country": None, "value": {"amount": 46000000, "currency": "EUR"}},
+    ),
+    (
+        "Emirati fund ADQ will invest $35 billion in the Ras El-Hekma project in Egypt.",
+        {"investor": "ADQ", "target": "Ras El-Hekma", "country": "EGY"},
+    ),
     # aggregates and arms are not investments
     ("Chinese state firms now hold stakes in more than ten European ports.", None),
     ("Critics point to Chinese acquisitions of critical European infrastructure.", None),

@@ -16,6 +16,7 @@ from ..models import Event
 from ..nlp.lexicon import fold, load
 from .amounts import money, percents
 from .context import DocContext, Ment, date_near, make_event, np_text, others, states_of
+from .links import linked
 from .roles import TAKE, filler, governing_verb, modifier_state, prep_object, sides, state_of, subject
 from .triggers import triggers
 
@@ -165,9 +166,19 @@ def _investment(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token) -> 
         return None
     clauses = [verb, *list(verb.ancestors)[:3]] if verb is not None else []
     own = {modifier_state(c, ms) for v in clauses for c in v.children if c.dep_ == "nsubj"}
+    # The investor's own state is not the host: "China's HBIS bought ...", "the Emirati fund ADQ".
+    own |= {
+        x.state
+        for x in ms
+        if x.state
+        and x.span.root.dep_ in ("poss", "amod", "compound")
+        and any(h.text in str(investor) for h in (x.span.root.head, *linked(x.span.root.head, "APPOSITION")))
+    }
     partners = [s for s in states if s not in own]  # "a Saudi consortium ... with Morocco": Morocco hosts
     host = (
-        host or next(iter(others(partners, investor)), None) or next(iter(others(ctx.pair, investor)), None)
+        host
+        or next(iter(others(partners, investor)), None)
+        or next(iter(others(ctx.pair, investor, *own)), None)
     )
     amounts = money(sent.text)
     near = min(amounts, key=lambda a: abs(sent.start_char + a.start - trigger.idx), default=None)

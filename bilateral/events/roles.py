@@ -70,10 +70,7 @@ def filler(token: Token, ms: list[Ment], plural_np: bool = False) -> str | None:
         and token.ent_type_ in ("", "ORG")
         and not any(x.span.start <= token.i < x.span.end for x in ms)
     ):
-        start, doc = token.i, token.doc
-        while start > 0 and doc[start - 1].pos_ == "PROPN" and token.i >= doc[start - 1].head.i >= start:
-            start -= 1
-        return doc[start : token.i + 1].text  # a company the model missed ("Saudi Aramco said it signed")
+        return _proper_name(token)  # a company the model missed ("Saudi Aramco said it signed")
     if plural_np and token.pos_ == "NOUN" and token.tag_ == "NNS":
         mods = [c for c in linked(token, "MODIFIER") if state_of(c, ms)]
         if mods:
@@ -88,6 +85,18 @@ def filler(token: Token, ms: list[Ment], plural_np: bool = False) -> str | None:
         if token.lemma_ in QUALIFIED or (plural_np and token.tag_ == "NNS"):
             return modifier_state(token, ms)  # "the Egyptian government", "Chinese investors"
     return None
+
+
+def _proper_name(token: Token) -> str:
+    """The proper-noun phrase ending at `token`, hyphenated parts included ("Ras El-Hekma")."""
+    start, doc = token.i, token.doc
+    while start > 0:
+        prev = doc[start - 1]
+        joined = prev.pos_ == "PROPN" or (prev.text in ("-", "–") and not prev.whitespace_)
+        if not (joined and start - 1 <= prev.head.i <= token.i):
+            break
+        start -= 1
+    return doc[start : token.i + 1].text
 
 
 def actor_state(actor: str | None) -> str | None:
