@@ -341,6 +341,19 @@ AGREEMENTS: list[Row] = [
         {"parties": ["CHN", "LAO"], "title": "a joint statement", "signed": "2024-05"},
     ),
     ("The ministry issued a statement on the plan.", None),
+    # each instrument a sentence names is its own event: coordinated, or singled out of a batch
+    (
+        "Serbia and China signed a free trade agreement and a visa waiver agreement in 2023.",
+        {"kind": "visa_waiver", "title": "a visa waiver agreement", "signed": "2023"},
+    ),
+    (
+        "Laos and Vietnam signed 12 documents, including an agreement on border management, in 2023.",
+        {"title": "an agreement on border management", "parties": ["LAO", "VNM"]},
+    ),
+    (
+        "Laos and Vietnam signed 12 documents, including an agreement on border management, in 2023.",
+        {"title": "12 documents"},
+    ),
     (
         "Egypt struck a $2 billion deal with Russia for wheat in 2023.",
         {"parties": ["EGY", "RUS"], "title": "a $2 billion deal", "signed": "2023"},

@@ -15,7 +15,7 @@ from .context import (
     np_text,
     states_of,
 )
-from .links import linked
+from .links import conjuncts, linked
 from .roles import partner, subject
 from .triggers import triggers
 
@@ -114,6 +114,14 @@ def _title(t: Token, node: Token) -> str | None:
     span = t.doc[head.left_edge.i : end + 1]
     words = [w for w in span if w.pos_ not in ("DET", "PUNCT") and w.dep_ != "poss"]
     return span.text.strip(" ,.;:–-") if len(words) > 1 or t.pos_ == "PROPN" else None
+
+
+def _singled_out(t: Token, rank: dict[str, int]) -> list[Token]:
+    """Other instruments the sentence names beside the first: coordinated with it ("a free trade
+    agreement and a visa waiver agreement") or singled out of a batch ("12 documents, including X")."""
+    included = [o for p in t.children if p.lower_ == "including" for o in p.children if o.dep_ == "pobj"]
+    found = [*conjuncts(t), *included, *(c for o in included for c in conjuncts(o))]
+    return [c for c in dict.fromkeys(found) if c.lemma_.lower() in rank and c.pos_ in ("NOUN", "PROPN")]
 
 
 def _parsed_parties(t: Token, clauses: list[Token], verbs: set[str], ms: list[Ment]) -> list[str]:
@@ -254,6 +262,14 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             "effective": effective,
         }
         out.append(make_event(ctx, "agreement", args, [sent], t))
+        for other in _singled_out(t, rank):  # "an FTA and a visa agreement", "12 documents, including X"
+            kind_of = agreement_kind(np_text(other))
+            more = {
+                **args,
+                "kind": kind_of if kind_of != "other" else args["kind"],
+                "title": _title(other, other),
+            }
+            out.append(make_event(ctx, "agreement", more, [sent], other))
         signers = _signers(governor if governor.pos_ == "VERB" else t.head, ms)
         if len(signers) >= 2:  # two named people signing together met to do so
             occasion = f"signing of {args['title'] or np_text(t)}"
