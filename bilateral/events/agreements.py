@@ -262,14 +262,14 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             "effective": effective,
         }
         out.append(make_event(ctx, "agreement", args, [sent], t))
-        for other in _singled_out(t, rank):  # "an FTA and a visa agreement", "12 documents, including X"
-            kind_of = agreement_kind(np_text(other))
+        for named in _singled_out(t, rank):  # "an FTA and a visa agreement", "12 documents, including X"
+            kind_of = agreement_kind(np_text(named))
             more = {
                 **args,
                 "kind": kind_of if kind_of != "other" else args["kind"],
-                "title": _title(other, other),
+                "title": _title(named, named),
             }
-            out.append(make_event(ctx, "agreement", more, [sent], other))
+            out.append(make_event(ctx, "agreement", more, [sent], named))
         signers = _signers(governor if governor.pos_ == "VERB" else t.head, ms)
         if len(signers) >= 2:  # two named people signing together met to do so
             occasion = f"signing of {args['title'] or np_text(t)}"
