@@ -17,7 +17,7 @@ import bilateral
 
 from .conftest import SCORER, SHARED
 
-FLOORS = {"devset-a": 0.75, "devset-b": 0.60}
+FLOORS = {"devset-a": 0.80, "devset-b": 0.65}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))

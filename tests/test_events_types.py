@@ -76,6 +76,29 @@ ARMS: list[Row] = [
     ("Ghana acquired Brazilian A-29 aircraft in 2015.", {"recipient": "GHA", "supplier": "BRA"}),
     ("The Rafale is often compared to the Su-35, which Egypt never ordered.", None),
     ("The weather in Ljubljana was warm all week.", None),
+    # arms named by kind only: one transfer with a generic system when the parse gives both sides
+    (
+        "Armenia has signed a $2 billion deal to buy weapons and security equipment from India.",
+        {"recipient": "ARM", "supplier": "IND", "system": "weapons and security equipment"},
+    ),
+    (
+        "Peru bought military equipment from Spain in 2019.",
+        {"recipient": "PER", "supplier": "ESP", "system": "military equipment", "ordered": "2019"},
+    ),
+    ("Chile is buying weapons.", None),
+    # the category however the parser hangs the designation ("six CH-92A combat drones": a number)
+    (
+        "In 2020 Bolivia received six CH-92A combat drones from China.",
+        {"system": "CH-92A", "category": "combat drones", "quantity": 6, "supplier": "CHN"},
+    ),
+    # a delivery still to come is not dated as delivered
+    (
+        "Eighteen Rafale jets ordered by Peru in 2022 should be delivered by France in 2026.",
+        {"system": "Rafale", "delivered": None},
+    ),
+    ("Peru bought office equipment from Spain in 2019.", None),
+    # a designated system elsewhere in the text: the kind is only its package
+    ("Chile bought weapons from Spain, including eight Leopard tanks, in 2019.", {"system": "Leopard"}),
 ]
 
 TRADE: list[Row] = [
@@ -162,6 +185,30 @@ LOANS: list[Row] = [
     ("Since 1992, Japan has provided over JPY2.7 trillion in loans to Vietnam.", None),
 ]
 
+TRADE += [
+    # however the parser attaches "from", and a trade noun that qualifies another ("trade turnover")
+    (
+        "Vietnam imported goods worth $118 billion from China in 2022.",
+        {"exporter": "CHN", "importer": "VNM", "period": "2022"},
+    ),
+    (
+        "Trade turnover between Russia and Turkey amounted to $62 billion in 2022.",
+        {"value": {"amount": 62000000000, "currency": "USD"}, "period": "2022"},
+    ),
+]
+
+LOANS += [
+    # a debt stock or a running total is not a loan
+    ("Kenya owes China $7 billion in loans.", None),
+    ("Chinese loans account for 20% of the external debt of Laos.", None),
+    ("Laos has borrowed heavily from China over the past decade.", None),
+    ("Between 2000 and 2020, China lent $10 billion to Angola.", None),
+    (
+        "In 2019 China lent $1 billion to Angola for a railway.",
+        {"lender": "CHN", "borrower": "AGO", "purpose": "a railway", "date": "2019"},
+    ),
+]
+
 INVESTMENTS: list[Row] = [
     (
         "In 2016, the Austrian Voestalpine Company acquired Serbia's only aluminium plant, Alumina Zvornik, "
@@ -199,6 +246,30 @@ INVESTMENTS: list[Row] = [
         "HPH agreed to buy 51 percent of Valencia Port for 280.5 million euros.",
         {"investor": "HPH", "target": "Valencia Port", "stake": 51.0},
     ),
+    # two deals in one sentence: each its own target, the percentage only where it is said
+    (
+        "At the meeting of the Chilean and Peruvian presidents, the deals included the sale of 10 per cent "
+        "of shares in Peru's stock exchange and a transfer of shares of the Lima shopping mall Larcomar.",
+        {"target": "the Lima shopping mall Larcomar", "stake": None},
+    ),
+    (
+        "At the meeting of the Chilean and Peruvian presidents, the deals included the sale of 10 per cent "
+        "of shares in Peru's stock exchange and a transfer of shares of the Lima shopping mall Larcomar.",
+        {"target": "Peru's stock exchange", "stake": 10.0},
+    ),
+    # the investor's own state is not the host; a hyphenated name is one target
+    (
+        "The Smederevo steel mill was bought by China's HBIS for 46 million euros in 2016.",
+        {"investor": "HBIS", "country": None, "value": {"amount": 46000000, "currency": "EUR"}},
+    ),
+    (
+        "Emirati fund ADQ will invest $35 billion in the Ras El-Hekma project in Egypt.",
+        {"investor": "ADQ", "target": "Ras El-Hekma", "country": "EGY"},
+    ),
+    # aggregates and arms are not investments
+    ("Chinese state firms now hold stakes in more than ten European ports.", None),
+    ("Critics point to Chinese acquisitions of critical European infrastructure.", None),
+    ("Chile will buy US arms worth $2 billion.", None),
 ]
 
 AGREEMENTS: list[Row] = [
@@ -236,6 +307,91 @@ AGREEMENTS: list[Row] = [
     ),
     ("Peru and Chile renewed their currency swap in June 2023.", {"kind": "other", "signed": "2023-06"}),
     ("Japan and Laos signed an Exchange of Notes on a loan for a bridge on 13 May 2024.", {"kind": "loan"}),
+    # "a line of credit agreement", however the parser hangs "agreement" under "line of credit"
+    (
+        "Kenya on Monday signed a $2-bn line of credit agreement with Japan for its railways.",
+        {"parties": ["KEN", "JPN"], "kind": "loan"},
+    ),
+    ("Chile and Peru signed two LoCs worth $40 million in May 2023.", {"kind": "loan", "signed": "2023-05"}),
+    # whatever the signed thing is called, when the other side is named
+    (
+        "Peru has signed a logistics park project with China Harbour Engineering Company.",
+        {"parties": ["PER", "China Harbour Engineering Company"]},
+    ),
+    # a company the model does not know, reported through "said it signed"
+    (
+        "National mining firm Chilean Codelco said it signed $20 billion of agreements with Chinese banks.",
+        {"parties": ["Chilean Codelco", "Chinese banks"]},
+    ),
+    # a party reports its own signing, in a quotation
+    (
+        '"We reached certain understandings and signed a joint statement," the Chilean president said '
+        "after meeting Peru's president.",
+        {"kind": "other", "title": "a joint statement"},
+    ),
+    ("Chile signed the guestbook with a smile.", None),
+    # instruments exchanged are signed; views exchanged are not
+    (
+        "Vietnam and Laos exchanged memoranda of understanding on trade in 2023.",
+        {"parties": ["VNM", "LAO"], "signed": "2023"},
+    ),
+    ("Vietnam and Laos exchanged views on trade in 2023.", None),
+    (
+        "China and Laos issued a joint statement on deepening their partnership in May 2024.",
+        {"parties": ["CHN", "LAO"], "title": "a joint statement", "signed": "2024-05"},
+    ),
+    ("The ministry issued a statement on the plan.", None),
+    # each instrument a sentence names is its own event: coordinated, or singled out of a batch
+    (
+        "Serbia and China signed a free trade agreement and a visa waiver agreement in 2023.",
+        {"kind": "visa_waiver", "title": "a visa waiver agreement", "signed": "2023"},
+    ),
+    (
+        "Laos and Vietnam signed 12 documents, including an agreement on border management, in 2023.",
+        {"title": "an agreement on border management", "parties": ["LAO", "VNM"]},
+    ),
+    (
+        "Laos and Vietnam signed 12 documents, including an agreement on border management, in 2023.",
+        {"title": "12 documents"},
+    ),
+    (
+        "Egypt struck a $2 billion deal with Russia for wheat in 2023.",
+        {"parties": ["EGY", "RUS"], "title": "a $2 billion deal", "signed": "2023"},
+    ),
+    (
+        "India and Japan finalised a currency swap arrangement worth $75 billion in 2018.",
+        {"title": "a currency swap arrangement worth $75 billion", "signed": "2018"},
+    ),
+    ("The arrangements have been finalised for the delivery of the aircraft to Laos.", None),
+    (
+        "The framework agreement between Chile and the EU was signed in 2023.",
+        {"parties": ["CHL", "EU"], "signed": "2023"},
+    ),
+    (
+        "Chile and Peru on Thursday signed a reciprocal access agreement.",
+        {"kind": "military_cooperation", "signed": "2024-05-09"},
+    ),
+    # the parties are whom the parse names as signing, not every state in the sentence
+    (
+        "Peru voiced concern after a trilateral defence pact signed in March by neighbouring Chile, Bolivia "
+        "and Ecuador.",
+        {"parties": ["CHL", "BOL", "ECU"], "kind": "military_cooperation"},
+    ),
+    # a bare "the agreement" is no title; a valued batch is titled by its value
+    ("Chile and Peru signed the agreement in May 2023.", {"title": None, "signed": "2023-05"}),
+    (
+        "In 1992 Chile and Peru signed an agreement on military education.",
+        {"title": "an agreement on military education", "kind": "military_cooperation"},
+    ),
+    (
+        "Navantia signed a memorandum of understanding with Sima Peru, a state-owned shipbuilder, for "
+        "industrial cooperation.",
+        {"title": "a memorandum of understanding"},
+    ),
+    (
+        "Siemens said it had signed $15 billion of agreements with Peruvian organisations.",
+        {"title": "$15 billion of agreements", "parties": ["Siemens", "Peruvian organisations"]},
+    ),
 ]
 
 MEETINGS: list[Row] = [
@@ -319,6 +475,21 @@ STATEMENTS: list[Row] = [
 ]
 
 EXERCISES: list[Row] = [
+    # held, with no "joint"; a state only named as where it is held is not a participant
+    (
+        "The first Andes Eagle drills of the Chilean and Peruvian armies were held in Chile in May 2016.",
+        {"participants": ["CHL", "PER"], "location": "Chile", "date": "2016-05"},
+    ),
+    (
+        "Chinese and Belarusian special forces held joint drills near the Poland-Ukraine border in July "
+        "2024.",
+        {"participants": ["CHN", "BLR"]},
+    ),
+    (
+        "Over 100 Russian paratroopers and Egyptian airborne troops began the joint exercise in Egypt on "
+        "17 October 2021.",
+        {"location": "Egypt", "forces": "airborne troops"},
+    ),
     (
         "Chile and Peru began the Golden Condor 2023 exercise, which will run from March 23.",
         {"name": "Golden Condor 2023", "date": "2023-03-23"},

@@ -15,6 +15,7 @@ from .context import (
     np_text,
     states_of,
 )
+from .links import conjuncts, linked
 from .roles import partner, subject
 from .triggers import triggers
 
@@ -23,10 +24,7 @@ def _signers(verb: Token, ms: list[Ment]) -> list[str]:
     """The people who sign: "X and Y signed", "signed by X and Y", "X signed for A while Y signed for B"."""
     verbs = [verb] + [v for v in verb.sent if v is not verb and v.lemma_ == "sign" and v.pos_ == "VERB"]
     verbs += [v.head for v in verbs if v.dep_ == "conj"]  # "X and Y signed and exchanged notes"
-    subjects = [c for v in verbs for c in v.children if c.dep_ == "nsubj"]
-    subjects += [
-        g for v in verbs for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
-    ]
+    subjects = [s for v in verbs for s in linked(v, "SUBJ", "AGENT")]
     # "The chairman of A, X, and Y, Head of B, signed": everyone named in the subject phrase signs.
     inside = {t.i for s in subjects for t in s.subtree}
     return list(dict.fromkeys(x.m.text for x in ms if x.m.type == "person" and x.span.root.i in inside))
@@ -56,15 +54,84 @@ def _named_signing(token: Token, ms: list[Ment]) -> bool:
 
 
 def _through_quantities(token: Token) -> Token:
-    """The noun phrase a trigger sits in when it is counted or valued ("a range of treaties")."""
+    """The noun phrase a trigger sits in when it is counted or valued ("a range of treaties"), or when
+    it qualifies what was signed ("signed a line of credit agreement", as the parser often reads it)."""
     node = token
     while (
         node.dep_ == "pobj"
         and node.head.lower_ == "of"
-        and (node.head.head.lower_ in QUANTITY_NOUNS or node.head.head.pos_ in ("NUM", "SYM"))
+        and (
+            node.head.head.lower_ in QUANTITY_NOUNS
+            or node.head.head.pos_ in ("NUM", "SYM")
+            or (node.head.head.dep_ == "dobj" and node.head.head.head.lemma_ in SIGN)
+        )
     ):
         node = node.head.head
     return node
+
+
+SIGN = {"sign", "ink"}  # verbs whose object is an instrument whatever it is called
+
+
+def _signed_object(t: Token, ms: list[Ment]) -> bool:
+    """ "signed an industrial park project with X": the object of a signing with a named other side."""
+    return (
+        t.dep_ == "dobj"
+        and t.pos_ in ("NOUN", "PROPN")
+        and t.head.lemma_ in SIGN
+        and t.head.pos_ == "VERB"
+        and t.lower_ not in QUANTITY_NOUNS
+        and not t.ent_type_
+        and partner(t.head, ms) is not None
+    )
+
+
+def _we_signed(token: Token) -> bool:
+    """ "We ... signed a joint statement": a party reports its own signing, in a quotation too."""
+    verb = token.head if token.dep_ == "dobj" else None
+    if verb is None or verb.lemma_ not in SIGN:
+        return False
+    subjects = linked(verb, "SUBJ") or (linked(verb.head, "SUBJ") if verb.dep_ == "conj" else [])
+    return any(s.lower_ == "we" for s in subjects)
+
+
+def _title(t: Token, node: Token) -> str | None:
+    """What the instrument is called, up to what it is of or on: "$15 billion of agreements",
+    "an agreement on military education", "a memorandum of understanding"; a bare "the agreement" or
+    "treaties" names nothing."""
+    head = node if node is not t and node.pos_ in ("NUM", "SYM") else t
+    end = head.i
+    for c in head.rights:
+        if c.dep_ in ("compound", "amod", "nummod", "appos"):  # "worth $75 billion", not "... in 2018"
+            dated = {w.i for p in c.subtree if p.dep_ == "prep" for w in p.subtree}
+            end = max(end, *(w.i for w in c.subtree if w.i not in dated))
+        elif c.dep_ == "prep" and c.lower_ in ("of", "on") and (objs := linked(head, c.lower_.upper())):
+            obj = objs[0]
+            while more := linked(obj, "OF"):  # "on establishment of twin-city relations"
+                obj = more[0]
+            end = max(end, obj.i)
+            break
+    span = t.doc[head.left_edge.i : end + 1]
+    words = [w for w in span if w.pos_ not in ("DET", "PUNCT") and w.dep_ != "poss"]
+    return span.text.strip(" ,.;:–-") if len(words) > 1 or t.pos_ == "PROPN" else None
+
+
+def _singled_out(t: Token, rank: dict[str, int]) -> list[Token]:
+    """Other instruments the sentence names beside the first: coordinated with it ("a free trade
+    agreement and a visa waiver agreement") or singled out of a batch ("12 documents, including X")."""
+    included = [o for p in t.children if p.lower_ == "including" for o in p.children if o.dep_ == "pobj"]
+    found = [*conjuncts(t), *included, *(c for o in included for c in conjuncts(o))]
+    return [c for c in dict.fromkeys(found) if c.lemma_.lower() in rank and c.pos_ in ("NOUN", "PROPN")]
+
+
+def _parsed_parties(t: Token, clauses: list[Token], verbs: set[str], ms: list[Ment]) -> list[str]:
+    """The states the parse makes parties, when it names two: the signing's subject or agent and its
+    "with"/"between" objects ("a pact signed by A, B and C", not D the sentence also names)."""
+    signing = [v for v in clauses if v.pos_ in ("VERB", "AUX") and v.lemma_ in verbs]
+    heads = [p for v in signing for p in linked(v, "SUBJ", "AGENT", "WITH", "BETWEEN")]
+    inside = {w.i for p in [*heads, *linked(t, "WITH", "BETWEEN")] for w in p.subtree}
+    found = states_of([x for x in ms if x.span.root.i in inside])
+    return found if len(found) >= 2 else []
 
 
 def _previous(ctx: DocContext, sent: Span) -> list[Span]:
@@ -90,9 +157,10 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         key=lambda t: rank[t.lemma_.lower()],
     )
     candidates += [t for t in sent if t.lemma_ in ("tie", "relation")]
+    candidates += [t for t in sent if t.lemma_.lower() not in rank and _signed_object(t, ms)]
     for t in candidates:
-        if ctx.in_quote(t.idx, t.idx + 1) and not _named_signing(t, ms):
-            continue  # a quotation reports a signing only when it names who signed ("X and Y signed")
+        if ctx.in_quote(t.idx, t.idx + 1) and not (_named_signing(t, ms) or _we_signed(t)):
+            continue  # a quotation reports a signing when it names who signed ("X and Y signed", "we signed")
         verbs = base_verbs
         diplomatic = (
             t.lemma_ in ("tie", "relation")
@@ -110,7 +178,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
                 for v in (governor, node.head)
             )
         ) or any(c.dep_ == "acl" and c.lemma_ in verbs for c in t.children)
-        if not diplomatic and not (t.lemma_.lower() in rank and signed_verb):
+        if not diplomatic and not ((t.lemma_.lower() in rank or _signed_object(t, ms)) and signed_verb):
             continue
         if t.lemma_ == "statement" and not any(c.lower_ == "joint" for c in t.children):
             continue  # only a joint statement is an instrument
@@ -118,13 +186,15 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         joint = any(c.lower_ in ("interpretive", "diplomatic", "joint") for c in t.children)
         if t.lemma_.lower() in ("note", "notes") and not (exchange or joint):
             continue  # an exchange of notes, a joint or interpretive note: not any note
+        if t.lemma_ == "arrangement" and not any(c.dep_ in ("compound", "amod") for c in t.children):
+            continue  # "a currency swap arrangement", not "the arrangements for the delivery"
         if t.lemma_ == "swap" and not any(c.lower_ in ("currency", "swap") for c in t.lefts):
             continue
         perfect = governor.pos_ in ("VERB", "AUX") and any(c.lemma_ == "have" for c in governor.children)
         counted = any(c.dep_ == "nummod" and c.like_num and c.ent_type_ != "MONEY" for c in node.children)
         if perfect and counted and node.tag_ == "NNS" and not dates_in(ctx, sent):
             continue  # "have signed 43 agreements": a running total, not a signing
-        phrase = np_text(t)
+        phrase = _title(t, node)
         window = (
             " ".join(x.m.text for x in ms if x.m.type == "agreement")
             + " "
@@ -141,8 +211,16 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             kind = next(
                 (k for n in _previous(ctx, sent) if (k := agreement_kind(n.text)) != "other"), "other"
             )
-        parties = states_of(ms)
+        parties = _parsed_parties(t, [governor, *linked(t, "CLAUSE")], verbs, ms) or states_of(ms)
+        # Organisations the parse names as the other side: "with X", "between A and the EU".
+        sides_of = {w.i for h in (t, governor) for p in linked(h, "WITH", "BETWEEN") for w in p.subtree}
         orgs = [x.m.text for x in ms if x.m.type == "organisation" and x.span.root.head.lower_ == "with"]
+        if len(parties) + len(orgs) < 2:
+            orgs += [
+                x.m.text
+                for x in ms
+                if x.m.type == "organisation" and x.span.root.i in sides_of and x.m.text not in orgs
+            ]
         signer = subject(governor, ms) if governor.pos_ in ("VERB", "AUX") else None
         people = _signers(governor, ms) if governor.pos_ in ("VERB", "AUX") else []
         if signer and signer not in parties and (other := partner(governor, ms)):
@@ -157,6 +235,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             )
             or any(c.lower_ == "bilateral" for c in t.children)
             or any(c.dep_ == "nsubj" and c.lower_ in ("they", "both") for c in governor.children)
+            or _we_signed(t)
         )
         if not parties and not orgs and not collective:
             continue  # nobody in the sentence is a party: a general remark, not a report
@@ -183,9 +262,17 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             "effective": effective,
         }
         out.append(make_event(ctx, "agreement", args, [sent], t))
+        for named in _singled_out(t, rank):  # "an FTA and a visa agreement", "12 documents, including X"
+            kind_of = agreement_kind(np_text(named))
+            more = {
+                **args,
+                "kind": kind_of if kind_of != "other" else args["kind"],
+                "title": _title(named, named),
+            }
+            out.append(make_event(ctx, "agreement", more, [sent], named))
         signers = _signers(governor if governor.pos_ == "VERB" else t.head, ms)
         if len(signers) >= 2:  # two named people signing together met to do so
-            occasion = f"signing of {args['title']}"
+            occasion = f"signing of {args['title'] or np_text(t)}"
             meeting = {"participants": signers, "date": signed, "occasion": occasion}
             out.append(make_event(ctx, "meeting", meeting, [sent], governor))
         break

@@ -18,11 +18,13 @@ from .context import (
     governs,
     is_modifier,
     make_event,
+    modality,
     others,
     prep_state,
     states_of,
     subject_state,
 )
+from .links import conjuncts, linked
 from .roles import actor_state, sides
 from .triggers import triggers
 
@@ -65,8 +67,10 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     order, delivery = set(tr["order"]), set(tr["delivery"])
     trig = [t for t in sent if t.lemma_ in order | delivery and not ctx.in_quote(t.idx, t.idx + 1)]
     weapons = [x for x in ms if x.m.type == "weapon"]
-    if not trig or not weapons:
+    if not trig:
         return []
+    if not weapons:  # arms named by kind only, in a text that names no system (else they are its package)
+        return [] if any(x.m.type == "weapon" for x in ctx.mentions) else _generic(ctx, sent, ms, trig)
     out = []
     seen: set[str] = set()
     # A state named as a place ("are currently in Turkey") is neither side of a deal the sentence reports.
@@ -77,28 +81,28 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     for w in weapons:
         root = w.span.root
         # Parsed under a trigger, else (lists the small model misparses) the sentence's triggers.
-        linked = [t for t in trig if governs(t, root) or governs(root, t)]
-        parsed = bool(linked)
-        if not linked and not any(a.dep_ == "agent" or a.lower_ in INSTRUMENTAL for a in root.ancestors):
-            linked = trig
+        candidates = [t for t in trig if governs(t, root) or governs(root, t)]
+        parsed = bool(candidates)
+        if not candidates and not any(a.dep_ == "agent" or a.lower_ in INSTRUMENTAL for a in root.ancestors):
+            candidates = trig
         before = ctx.doc[max(sent.start, w.span.start - 5) : w.span.start]
         if (
             w.m.key in seen
-            or not linked
+            or not candidates
             or any(a.lemma_ in not_transferred for a in [*list(root.ancestors)[:3], *before])
         ):
             continue
         seen.add(w.m.key)
         head = (
             root.head
-            if root.dep_ in ("compound", "nmod", "amod", "appos")
+            if root.dep_ in ("compound", "nmod", "amod", "appos", "dep", "nummod")  # however it is hung
             and root.head.pos_ == "NOUN"
             and root.head.i > root.i
             else root
         )
         # The trigger that governs the system ("signed a contract to supply 54 K9": supply), else the nearest.
-        trigger = next((a for a in root.ancestors if a in linked), None) or min(
-            linked, key=lambda t: abs(t.i - root.i)
+        trigger = next((a for a in root.ancestors if a in candidates), None) or min(
+            candidates, key=lambda t: abs(t.i - root.i)
         )
         category = ctx.doc[w.span.end : head.i + 1].text.strip(" -") if head.i >= w.span.end else None
         quantity = None
@@ -114,17 +118,14 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         # Supplier: a state modifying the system ("China's FK-3", "Chinese CH-95"), "from X", or the
         # subject of a supply verb; recipient: the subject of a buy verb or "to X"/"with" for supply.
         supplier = None
+        modifiers = {t.i for t in (*linked(head, "MODIFIER"), *linked(root, "MODIFIER"))}
         for x in ms:
-            if (
-                x.state
-                and x.span.root.head in (head, root)
-                and x.span.root.dep_ in ("poss", "amod", "compound", "nmod")
-            ):
+            if x.state and x.span.root.i in modifiers:
                 supplier = x.state
         supplier = prep_state(trigger, ms, {"from"}) or supplier
         recipient = None
         subj = subject_state(trigger, ms)
-        passive = any(c.dep_ in ("nsubjpass", "agent") for c in trigger.children)
+        passive = bool(linked(trigger, "PASSIVE_SUBJ", "AGENT"))
         if passive:
             supplier = subject_state(trigger, ms, ("agent",)) or supplier
             subj = None
@@ -134,13 +135,9 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             and not passive
         ):
             supplier = subj or supplier
+            objects = {t.i for t in linked(trigger, "OBJ", "DATIVE")}
             recipient = prep_state(trigger, ms, {"to", "with"}) or next(
-                (
-                    x.state
-                    for x in ms
-                    if x.state and x.span.root.head == trigger and x.span.root.dep_ in ("dobj", "dative")
-                ),
-                None,
+                (x.state for x in ms if x.state and x.span.root.i in objects), None
             )
         else:
             recipient = subj if subj != supplier else None
@@ -209,7 +206,41 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             # Without a parse link, a date elsewhere in the list belongs to another system.
             date = own_date[0][1] if own_date else (date_near(ctx, sent, t) if parsed else None)
             role = "ordered" if t.lemma_ in order else "delivered"
+            if role == "delivered" and modality(t) != "reported":
+                continue  # "should be delivered in 2026", "will deliver in 2025": not yet
             if date and role not in args:
                 args[role] = date
         out.append(make_event(ctx, "arms_transfer", args, [sent], trigger))
     return out
+
+
+def _generic_head(t: Token) -> bool:
+    """ "weapons", "fighter jets", "military equipment": arms named by kind only."""
+    tr = triggers()["arms_transfer"]
+    pair = f"{t.nbor(-1).lower_} {t.lower_}" if t.i > 0 else ""
+    if t.lower_ in tr["generic"] or pair in tr["generic"]:
+        return True
+    return t.lower_ in tr["generic_qualified"] and any(c.lower_ in tr["military"] for c in t.lefts)
+
+
+def _generic(ctx: DocContext, sent: Span, ms: list[Ment], trig: list[Token]) -> list[Event]:
+    """Arms the text names only by kind ("a deal to buy weapons from X", "its supply of drones to Y"):
+    one transfer with a generic system, when the parse gives a supplier and a recipient state."""
+    not_transferred = set(triggers()["not_transferred"])
+    for trigger in trig:
+        objects = [*linked(trigger, "OBJ"), *(linked(trigger, "OF") if trigger.pos_ == "NOUN" else [])]
+        found = next((o for o in objects if _generic_head(o)), None)
+        if found is None or any(a.lemma_ in not_transferred for a in trigger.ancestors):
+            continue
+        linked_sides = sides(trigger, ms)
+        supplier, recipient = actor_state(linked_sides.giver), actor_state(linked_sides.receiver)
+        if not supplier or not recipient or supplier == recipient:
+            continue
+        last = max([found, *conjuncts(found)], key=lambda t: t.i)
+        system = ctx.doc[found.left_edge.i : last.right_edge.i + 1].text.strip(" ,.")
+        category = found.text if fold(found.text) in _categories() else None
+        args = {"recipient": recipient, "system": system, "supplier": supplier, "category": category}
+        role = "ordered" if trigger.lemma_ in triggers()["arms_transfer"]["order"] else "delivered"
+        args[role] = date_near(ctx, sent, trigger)
+        return [make_event(ctx, "arms_transfer", args, [sent], trigger)]
+    return []

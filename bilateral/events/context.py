@@ -21,6 +21,7 @@ from ..models import Span as Cite
 from ..nlp.mentions import Intervals
 from ..ontology import ontology
 from ..values.dates import resolve_date
+from .links import linked
 from .triggers import triggers
 
 QUOTES = re.compile(r"“([^”]{2,1500})”|\"([^\"\n]{2,1500})\"|„([^“”]{2,1500})[“”]")
@@ -197,16 +198,16 @@ def states_of(ms: list[Ment]) -> list[str]:
 
 def subject_state(token: Token, ms: list[Ment], deps: tuple[str, ...] = ("nsubj",)) -> str | None:
     """The state that is the subject of `token`, directly or as a modifier ("Serbian armed forces")."""
-    for child in token.children:
-        if child.dep_ in deps:
-            subtree = (
+    labels = {"nsubj": "SUBJ", "nsubjpass": "PASSIVE_SUBJ", "agent": "AGENT"}
+    for dep in deps:
+        for child in linked(token, labels[dep]):
+            inside = (
                 {t.i for t in child.subtree}
-                if child.dep_ == "agent"
-                else {child.i}
-                | {t.i for t in child.children if t.dep_ in ("amod", "compound", "poss", "nmod")}
+                if dep == "agent"
+                else {child.i} | {t.i for t in linked(child, "MODIFIER")}
             )
             for x in ms:
-                if x.state and x.span.root.i in subtree:
+                if x.state and x.span.root.i in inside:
                     return x.state
     if token.dep_ in ("conj", "xcomp") and token.head != token:
         return subject_state(token.head, ms, deps)
@@ -214,11 +215,10 @@ def subject_state(token: Token, ms: list[Ment], deps: tuple[str, ...] = ("nsubj"
 
 
 def prep_state(token: Token, ms: list[Ment], preps: set[str]) -> str | None:
-    for child in token.children:
-        if child.dep_ in ("prep", "dative") and child.lower_ in preps:
-            for x in ms:
-                if x.state and x.span.root.head == child:
-                    return x.state
+    for obj in linked(token, *(p.upper() for p in preps)):
+        for x in ms:
+            if x.state and x.span.root == obj:
+                return x.state
     return None
 
 

@@ -16,24 +16,39 @@ from .context import (
 )
 from .triggers import triggers
 
+HELD = {"conduct", "hold", "stage", "launch"}  # verbs of which an exercise is the object: "drills were held"
+LOCATING = ("in", "near", "at")
+
 
 def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     words = set(triggers()["exercise"])
-    trig = [t for t in sent if t.lemma_ in words and t.pos_ == "NOUN" and not ctx.in_quote(t.idx, t.idx + 1)]
+    trig = [
+        t
+        for t in sent
+        if (t.lemma_ in words or t.lower_ in words)
+        and (t.pos_ == "NOUN" or t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"))  # "drills" tagged a verb
+        and not ctx.in_quote(t.idx, t.idx + 1)
+    ]
     names = [x for x in ms if x.m.type == "exercise"]
     if not trig or (
         not names
         and not any(
-            c.lower_ in ("joint", "military", "counter-terrorism", "counterterrorism")
-            or c.lemma_ == "conduct"
+            c.lower_ in ("joint", "military", "counter-terrorism", "counterterrorism") or c.lemma_ in HELD
             for t in trig
             for c in [*t.children, t.head]
         )
     ):
         return []
     trigger = trig[0]
+    # A state in where it is held ("near the Poland-Ukraine border", "in Serbia") is not thereby a party.
+    where = {w.i for p in sent if p.lower_ in LOCATING and p.dep_ == "prep" for w in p.subtree}
     participants = states_of(
-        [x for x in ms if x.m.type == "state" or (x.state and x.span.root.dep_ != "pobj")]
+        [
+            x
+            for x in ms
+            if (x.m.type == "state" or (x.state and x.span.root.dep_ != "pobj"))
+            and x.span.root.i not in where
+        ]
     )
     low = sent.text.lower()
     if "both countries" in low or "two countries" in low or len(participants) < 2:
@@ -41,18 +56,24 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     for x in ms:
         if x.m.type == "organisation" and x.m.subtype == "alliance" and x.actor not in participants:
             participants.append(x.m.text)
-    locations = [
+    # Where it is held: a place "in/near/at", else a state "in" ("the drills in Egypt").
+    located = [
         x
         for x in ms
-        if x.m.type == "place"
-        and x.span.root.head.lower_ in ("in", "near", "at")
+        if x.m.type in ("place", "state")
+        and x.span.root.head.lower_ in LOCATING
         and x.span.root.head.head.i >= trigger.i - 12
     ]
+    locations = sorted(located, key=lambda x: x.m.type != "place")
     forces_words = set(triggers()["forces"])
     forces = None
     for t in sent:
         if t.lower_ in forces_words and t.pos_ == "NOUN":
-            mods = [c for c in t.lefts if c.dep_ in ("amod", "compound") and not c.ent_type_]
+            mods = [
+                c
+                for c in t.lefts
+                if c.dep_ in ("amod", "compound") and c.ent_type_ not in ("STATE", "GPE", "NORP", "DATE")
+            ]
             if mods:
                 forces = ctx.doc[mods[0].i : t.i + 1].text
                 break

@@ -16,7 +16,9 @@ from ..models import Event
 from ..nlp.lexicon import fold, load
 from .amounts import money, percents
 from .context import DocContext, Ment, date_near, make_event, np_text, others, states_of
+from .links import linked
 from .roles import TAKE, filler, governing_verb, modifier_state, prep_object, sides, state_of, subject
+from .triggers import triggers
 
 VERBS = {"invest", "acquire", "buy", "purchase", "retain", "hold", "take", "build", "open", "expand"}
 NOUNS = {"investment", "acquisition", "stake", "takeover", "sale", "transfer", "purchase", "investor"}
@@ -80,6 +82,8 @@ def _target(trigger: Token, ms: list[Ment]) -> tuple[str | None, str | None]:
             continue
         if node.pos_ not in ("NOUN", "PROPN") or node.ent_type_ == "DATE":
             continue
+        if node.lemma_ in _weapon_words() or node.lower_ in triggers()["arms_transfer"]["generic"]:
+            return None, None  # "acquired drones", "will buy US arms": an arms transfer
         core = [node, *(c for c in node.children if c.dep_ in ("compound", "appos", "nmod"))]
         if not any(t.pos_ == "PROPN" for t in core) and node.lemma_ not in ASSETS:
             continue  # "bought discounted oil", "investment in cooperation": no asset named
@@ -94,8 +98,8 @@ def _target(trigger: Token, ms: list[Ment]) -> tuple[str | None, str | None]:
         if state_of(node, ms):
             host_named = host_named or node.text  # "invested in Serbia": the host, the target if nothing else
             continue
-        if node.lemma_ in _weapon_words():
-            return None, None  # "acquired drones": an arms transfer
+        if node.tag_ == "NNS" and (trigger.tag_ == "NNS" or any(c.dep_ == "nummod" for c in node.children)):
+            return None, None  # "stakes in more than ten ports", "acquisitions of ports": an aggregate
         return np_text(node), host
     if host_named and trigger.lemma_ == "invest":
         return host_named, None
@@ -108,14 +112,15 @@ def _weapon_words() -> set[str]:
 
 
 def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
-    """At most one investment per sentence, from its first trigger with a target."""
+    """One investment per target a sentence reports ("the sale of X to A and a transfer of shares of Y")."""
     if any(x.m.type == "weapon" for x in ms) or any(t.lemma_ in ("loan", "lend", "credit") for t in sent):
         return []  # an arms deal, or money lent: "invested $1 billion, primarily in the form of loans"
+    found: dict[str, Event] = {}
     for trigger in (t for t in sent if _trigger_ok(t) and not ctx.in_quote(t.idx, t.idx + 1)):
         event = _investment(ctx, sent, ms, trigger)
         if event is not None:
-            return [event]
-    return []
+            found.setdefault(fold(str(event.args["target"])), event)
+    return list(found.values())
 
 
 def _ranked_investor(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token) -> Event | None:
@@ -161,13 +166,25 @@ def _investment(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token) -> 
         return None
     clauses = [verb, *list(verb.ancestors)[:3]] if verb is not None else []
     own = {modifier_state(c, ms) for v in clauses for c in v.children if c.dep_ == "nsubj"}
+    # The investor's own state is not the host: "China's HBIS bought ...", "the Emirati fund ADQ".
+    own |= {
+        x.state
+        for x in ms
+        if x.state
+        and x.span.root.dep_ in ("poss", "amod", "compound")
+        and any(h.text in str(investor) for h in (x.span.root.head, *linked(x.span.root.head, "APPOSITION")))
+    }
     partners = [s for s in states if s not in own]  # "a Saudi consortium ... with Morocco": Morocco hosts
     host = (
-        host or next(iter(others(partners, investor)), None) or next(iter(others(ctx.pair, investor)), None)
+        host
+        or next(iter(others(partners, investor)), None)
+        or next(iter(others(ctx.pair, investor, *own)), None)
     )
     amounts = money(sent.text)
     near = min(amounts, key=lambda a: abs(sent.start_char + a.start - trigger.idx), default=None)
-    stake = next((p.value for p in percents(sent.text)), None)
+    # a percentage within the trigger's phrase or clause: another deal's share is not this one's
+    lo, hi = trigger.left_edge.idx - sent.start_char, trigger.right_edge.idx - sent.start_char + 1
+    stake = next((p.value for p in percents(sent.text) if lo <= p.start < hi), None)
     args = {
         "investor": investor,
         "target": target,

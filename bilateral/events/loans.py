@@ -20,6 +20,28 @@ PURPOSE_HEADS = {"construction", "development", "building", "expansion", "upgrad
                  "modernization", "rehabilitation", "financing", "purchase"}  # fmt: skip
 PURPOSE_VERBS = {"finance", "fund", "build", "construct", "cover", "develop", "buy"}
 NOT_A_PURPOSE = {"nation", "country", "government", "state", "people"}
+# A debt stock or a running total, not a loan: "owes $7bn in loans", "loans account for 20% of its debt",
+# "has borrowed heavily over the past decade".
+STOCK_VERBS = {"owe", "account", "total", "amount", "represent", "constitute"}
+SPANS = ("since", "over the past", "over the last", "in recent years", "so far", "to date", "over the years")
+
+
+def _total(sent: Span, trigger: Token) -> bool:
+    """A debt stock or a running total: the amount is a country's debt, or the loans are summed over time."""
+    verb = (
+        trigger if trigger.pos_ == "VERB" else next((a for a in trigger.ancestors if a.pos_ == "VERB"), None)
+    )
+    if verb is not None and verb.lemma_ in STOCK_VERBS:
+        return True
+    if any(t.lemma_ == "debt" and t.pos_ == "NOUN" for t in sent) and any(
+        t.lemma_ in STOCK_VERBS | {"hold", "stand"} for t in sent
+    ):
+        return True
+    perfect = any(t.lemma_ == "have" and t.dep_ == "aux" for t in sent)
+    low = sent.text.lower()
+    years = [t for t in sent if t.like_num and len(t.text) == 4 and t.text.isdigit()]
+    ranged = len(years) >= 2 and any(t.lower_ in ("between", "from") for t in sent)
+    return (perfect and any(w in low for w in SPANS)) or ranged
 
 
 def _credit_line(token: Token) -> Token | None:
@@ -110,8 +132,8 @@ def _loan(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token, banks: li
         # "A and B ... $1bn and $2bn respectively": the banks in the order the text names them
         order = [x.m.text for x in ms if x.m.type == "organisation" and x.m.subtype == "bank"]
         near = amounts[order.index(lender)] if lender in order else near
-    if any(t.lower_ == "since" for t in sent) and any(t.lemma_ == "have" and t.dep_ == "aux" for t in sent):
-        return None  # "since 1992, Japan has provided ... in loans": a running total
+    if _total(sent, trigger):
+        return None  # "since 1992, Japan has provided ... in loans", "owes $7bn in loans": a total
     purpose = _purpose(sent, trigger, ms)
     if not lender or not borrower or lender == borrower or not (near or purpose or explicit):
         return None

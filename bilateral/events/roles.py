@@ -6,6 +6,10 @@ verb of taking (buy, order, borrow, receive, sign) has the receiver as subject a
 "from"/"with". A trigger noun is linked through the verb that governs it ("signed a loan with X"),
 through a possessive or adjectival state ("Russian loan") and through "from X" on the noun itself.
 One state never fills both sides.
+
+The grammatical links themselves (subject, agent, "from"/"to" objects, modifiers, apposition,
+coordination) are data: DependencyMatcher patterns in `lang/en/roles.json`, found by `links`. This
+module decides which link gives which side and in what order they are tried.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from spacy.tokens import Token
 
 from ..nlp.lexicon import load
 from .context import Ment
+from .links import conjuncts, linked
 
 GIVE = {
     "sell", "supply", "deliver", "export", "transfer", "ship", "lend", "extend", "provide", "grant", "give",
@@ -25,7 +30,6 @@ TAKE = {
     "buy", "order", "purchase", "acquire", "procure", "receive", "obtain", "borrow", "take", "secure",
     "get", "seek", "sign", "import", "induct", "accept", "raise", "repay", "conclude", "ink",
 }  # fmt: skip
-STATE_MODS = ("amod", "poss", "compound", "nmod")
 # Verbs that only carry a trigger noun: their subject does what the noun says.
 LIGHT = {
     "start",
@@ -61,22 +65,38 @@ def filler(token: Token, ms: list[Ment], plural_np: bool = False) -> str | None:
                 return x.m.text
     if token.pos_ in ("PROPN", "NOUN") and token.is_upper and len(token.text) >= 3 and not token.ent_type_:
         return token.text  # an acronym the model missed ("COSCO agreed to buy"): an organisation
+    if (
+        token.pos_ == "PROPN"
+        and token.ent_type_ in ("", "ORG")
+        and not any(x.span.start <= token.i < x.span.end for x in ms)
+    ):
+        return _proper_name(token)  # a company the model missed ("Saudi Aramco said it signed")
     if plural_np and token.pos_ == "NOUN" and token.tag_ == "NNS":
-        mods = [c for c in token.children if c.dep_ in STATE_MODS and state_of(c, ms)]
+        mods = [c for c in linked(token, "MODIFIER") if state_of(c, ms)]
         if mods:
             return token.doc[mods[0].i : token.i + 1].text
     if token.pos_ == "NOUN":
-        for child in token.children:  # "a consortium led by ADQ"
-            if child.dep_ == "acl" and child.lemma_ == "lead":
-                led = prep_object(child, ms, {"by"})
-                if led:
-                    return led
-        for child in token.children:  # "the Italian shipbuilder Fincantieri": the name beside the noun
-            if child.dep_ in ("appos", "compound") and child.pos_ == "PROPN" and (who := filler(child, ms)):
+        for led in linked(token, "LED_BY"):  # "a consortium led by ADQ"
+            if who := next((w for c in [led, *conjuncts(led)] if (w := filler(c, ms))), None):
+                return who
+        for child in linked(token, "APPOSITION"):  # "the Italian shipbuilder Fincantieri": the name beside it
+            if who := filler(child, ms):
                 return who
         if token.lemma_ in QUALIFIED or (plural_np and token.tag_ == "NNS"):
             return modifier_state(token, ms)  # "the Egyptian government", "Chinese investors"
     return None
+
+
+def _proper_name(token: Token) -> str:
+    """The proper-noun phrase ending at `token`, hyphenated parts included ("Ras El-Hekma")."""
+    start, doc = token.i, token.doc
+    while start > 0:
+        prev = doc[start - 1]
+        joined = prev.pos_ == "PROPN" or (prev.text in ("-", "–") and not prev.whitespace_)
+        if not (joined and start - 1 <= prev.head.i <= token.i):
+            break
+        start -= 1
+    return doc[start : token.i + 1].text
 
 
 def actor_state(actor: str | None) -> str | None:
@@ -94,44 +114,38 @@ def state_of(token: Token, ms: list[Ment]) -> str | None:
 
 def modifier_state(noun: Token, ms: list[Ment]) -> str | None:
     """A state qualifying a noun: "Russian loan", "India's line of credit"."""
-    return next((s for c in noun.children if c.dep_ in STATE_MODS and (s := state_of(c, ms))), None)
+    return next((s for c in linked(noun, "MODIFIER") if (s := state_of(c, ms))), None)
 
 
 def prep_object(token: Token, ms: list[Ment], preps: set[str], plural_np: bool = False) -> str | None:
     """The actor after one of `preps` under `token` ("to Bangladesh", "from French banks")."""
-    for child in token.children:
-        if child.dep_ in ("prep", "dative", "agent") and child.lower_ in preps:
-            for grand in child.children:
-                if grand.dep_ == "pobj" and (who := filler(grand, ms, plural_np)):
-                    return who
-                for conj in grand.conjuncts if grand.dep_ == "pobj" else ():
-                    if who := filler(conj, ms, plural_np):
-                        return who
-        if child.dep_ == "dative" and (who := filler(child, ms, plural_np)):
-            return who
+    for obj in linked(token, "DATIVE", *(p.upper() for p in preps)):
+        for each in [obj, *conjuncts(obj)] if obj.dep_ == "pobj" else [obj]:
+            if who := filler(each, ms, plural_np):
+                return who
     return None
 
 
 def subject(verb: Token, ms: list[Ment], passive: bool = False) -> str | None:
     """The actor that is the subject (or, with `passive`, the agent) of a verb."""
-    deps: tuple[str, ...] = ("agent",) if passive else ("nsubj",)
+    labels: tuple[str, ...] = ("AGENT",) if passive else ("SUBJ",)
     node = verb
     for _ in range(3):
-        for child in node.children:
-            if child.dep_ not in deps:
-                continue
-            target = next((g for g in child.children if g.dep_ == "pobj"), None) if passive else child
-            if target is not None and any(c.dep_ == "conj" for c in target.children):
+        for target in linked(node, *labels):
+            if linked(target, "CONJ"):
                 return None  # "Japan and Laos signed": both sides, no direction
-            if target is not None and (who := filler(target, ms, True)):
+            if who := filler(target, ms, True):
                 return who
-            if target is not None and target.lower_ in ("it", "they") and node.dep_ == "ccomp":
+            if target.lower_ in ("it", "they") and node.dep_ == "ccomp":
                 return subject(node.head, ms)  # "Hanwha announced it has signed": Hanwha
         if node.dep_ == "relcl" and not passive:
+            if node.head.dep_ == "dobj" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+                node = node.head.head  # "A signed a deal to buy": A buys
+                continue
             return filler(node.head, ms, True)  # "companies that received loans"
-        if node.dep_ in ("conj", "xcomp", "advcl") and not any(c.dep_ in deps for c in node.children):
+        if node.dep_ in ("conj", "xcomp", "advcl") and not linked(node, *labels):
             if node.dep_ == "xcomp" and not passive:  # "A is expected to hold talks": A holds them
-                deps = ("nsubj", "nsubjpass")
+                labels = ("SUBJ", "PASSIVE_SUBJ")
             node = node.head
             continue
         if node.dep_ == "acl" and node.head.dep_ in ("dobj", "pobj"):  # "signed a deal ... to invest"
@@ -144,12 +158,10 @@ def subject(verb: Token, ms: list[Ment], passive: bool = False) -> str | None:
 def partner(verb: Token, ms: list[Ment]) -> str | None:
     """The other side of a signing: "signed with X" or "signed an agreement with X"."""
     found = prep_object(verb, ms, {"with"}, True)
-    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"]
-    for obj in (c for c in verb.children if c.dep_ == "dobj"):
-        preps += [t for t in obj.subtree if t.dep_ == "prep" and t.lower_ == "with"]
-    for prep in preps:
-        found = found or prep_object(prep.head, ms, {"with"}, True)
-    for pobj in (g for p in preps for g in p.children if g.dep_ == "pobj"):
+    heads = [verb, *(t for obj in linked(verb, "OBJ") for t in obj.subtree)]
+    for head in heads:
+        found = found or prep_object(head, ms, {"with"}, True)
+    for pobj in (g for head in heads for g in linked(head, "WITH")):
         if found is None and pobj.pos_ == "PROPN" and not pobj.ent_type_:  # a company the model missed
             found = pobj.doc[pobj.left_edge.i : pobj.i + 1].text
     return found
@@ -177,18 +189,16 @@ def sides(trigger: Token, ms: list[Ment]) -> Sides:
         else:
             out.giver = out.giver or owner
     if verb is not None:
-        passive = any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in verb.children)
+        passive = bool(linked(verb, "PASSIVE_SUBJ", "PASSIVE_AUX", "AGENT"))
         if passive and verb.lemma_ in TAKE:  # "purchased by X": the buyer takes
             out.receiver = out.receiver or subject(verb, ms, passive=True)
             out.giver = out.giver or prep_object(verb, ms, {"from"}, True)
         elif passive:
             out.giver = out.giver or subject(verb, ms, passive=True)
             out.receiver = out.receiver or prep_object(verb, ms, {"to", "for"})
-            if out.receiver is None and verb.lemma_ in GIVE and any(c.dep_ == "dobj" for c in verb.children):
+            if out.receiver is None and verb.lemma_ in GIVE and linked(verb, "OBJ"):
                 # "Mali was handed over six warplanes": the passive subject of a double object receives
-                out.receiver = next(
-                    (w for c in verb.children if c.dep_ == "nsubjpass" if (w := filler(c, ms))), None
-                )
+                out.receiver = next((w for c in linked(verb, "PASSIVE_SUBJ") if (w := filler(c, ms))), None)
         elif verb.lemma_ in GIVE:
             out.giver = out.giver or subject(verb, ms)
             out.receiver = out.receiver or prep_object(verb, ms, {"to", "for"})
@@ -206,16 +216,7 @@ def sides(trigger: Token, ms: list[Ment]) -> Sides:
         else:
             out.giver = out.giver or doer
     if noun is not None and out.receiver is None:  # "the supply of X to Armenia", "to" under X
-        out.receiver = next(
-            (
-                w
-                for t in noun.subtree
-                if t.dep_ == "prep" and t.lower_ == "to"
-                for g in t.children
-                if (w := filler(g, ms))
-            ),
-            None,
-        )
+        out.receiver = next((w for t in noun.subtree for g in linked(t, "TO") if (w := filler(g, ms))), None)
     if out.giver == out.receiver:
         out.receiver = None
     return out

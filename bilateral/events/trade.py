@@ -18,6 +18,7 @@ from ..models import Event
 from ..values.money import close
 from .amounts import Amount, money
 from .context import DocContext, Ment, dates_in, make_event, merge_within
+from .links import linked
 
 FLOW = {"export": "export", "exports": "export", "import": "import", "imports": "import", "trade": "trade"}
 PARTNER = {"partner", "partners"}
@@ -34,17 +35,10 @@ def _state_at(ms: list[Ment], token: Token) -> str | None:
 def _owner(token: Token, ms: list[Ment], preps: set[str] | None = None) -> str | None:
     """The state a trade noun belongs to ("India's exports", "Indian imports") or, with `preps`, the
     state after one of them ("exports to Russia", "partner of Kazakhstan")."""
-    for child in token.children:
-        if (
-            preps is None
-            and child.dep_ in ("poss", "amod", "compound", "nmod")
-            and (state := _state_at(ms, child))
-        ):
+    labels = ("MODIFIER",) if preps is None else tuple(p.upper() for p in preps)
+    for child in linked(token, *labels):
+        if state := _state_at(ms, child):
             return state
-        if preps is not None and child.dep_ in ("prep", "agent") and child.lower_ in preps:
-            for grand in child.children:
-                if grand.dep_ == "pobj" and (state := _state_at(ms, grand)):
-                    return state
     if (
         preps is None
         and token.dep_ == "pobj"
@@ -58,12 +52,8 @@ def _owner(token: Token, ms: list[Ment], preps: set[str] | None = None) -> str |
 def _subject(token: Token, ms: list[Ment]) -> str | None:
     """The state that is the subject of the clause a trade noun sits in ("X was the biggest partner")."""
     for node in [token, *list(token.ancestors)[:3]]:
-        for child in node.children:
-            if (
-                child.dep_ in ("nsubj", "nsubjpass")
-                and child is not token
-                and (state := _state_at(ms, child))
-            ):
+        for child in linked(node, "SUBJ", "PASSIVE_SUBJ"):
+            if child is not token and (state := _state_at(ms, child)):
                 return state
         if node.dep_ == "appos" and (state := _state_at(ms, node.head)):
             return state  # "China, Bangladesh's biggest trade partner"
@@ -73,12 +63,11 @@ def _subject(token: Token, ms: list[Ment]) -> str | None:
 def _between(token: Token, ms: list[Ment]) -> list[str]:
     """The states after "between" or "with" under a trade noun."""
     out: list[str] = []
-    for child in token.children:
-        if child.dep_ == "prep" and child.lower_ in ("between", "with"):
-            for t in child.subtree:
-                state = _state_at(ms, t)
-                if state and state not in out:
-                    out.append(state)
+    for obj in linked(token, "BETWEEN", "WITH"):
+        for t in obj.subtree:
+            state = _state_at(ms, t)
+            if state and state not in out:
+                out.append(state)
     return out
 
 
@@ -86,10 +75,12 @@ def _direction(ctx: DocContext, token: Token, kind: str, ms: list[Ment]) -> tupl
     if token.pos_ == "VERB":  # "A exported $X to B", "A imported $X from B"
         subject = _subject(token, ms)
         if kind == "export":
-            return subject, _owner(token, ms, {"to"})
+            return subject, _owner(token, ms, {"to"}) or _clause_prep(token, ms, "to")
         if kind == "import":
-            return _owner(token, ms, {"from"}), subject
+            return _owner(token, ms, {"from"}) or _clause_prep(token, ms, "from"), subject
         return None, None
+    if kind == "trade" and token.dep_ == "compound" and token.head.pos_ == "NOUN":
+        token = token.head  # "trade turnover between A and B", "the trade volume with B"
     if kind == "export":
         exporter = _owner(token, ms) or _owner(token, ms, {"of", "from"}) or _subject(token, ms)
         importer = _owner(token, ms, {"to"})
@@ -112,6 +103,21 @@ def _direction(ctx: DocContext, token: Token, kind: str, ms: list[Ment]) -> tupl
     if owner is None and not partners and _two(token):
         return _described(ctx, [])
     return None, None
+
+
+def _clause_prep(verb: Token, ms: list[Ment], prep: str) -> str | None:
+    """The state after `prep` anywhere in the verb's clause, however the parser attached it
+    ("imported goods worth $X from B": "from" under "worth")."""
+    for t in verb.subtree:
+        if (
+            t.lower_ == prep
+            and t.dep_ == "prep"
+            and not any(a.pos_ == "VERB" for a in t.ancestors if a.i != verb.i and verb in a.ancestors)
+        ):
+            for g in t.children:
+                if g.dep_ == "pobj" and (state := _state_at(ms, g)):
+                    return state
+    return None
 
 
 def _two(token: Token) -> bool:
