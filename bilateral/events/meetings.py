@@ -241,7 +241,7 @@ def _occasion(trigger: Token, sent: Span) -> str | None:
         end = max(
             [t.i, *(c.right_edge.i for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "to"))]
         )
-        return t.doc[start : end + 1].text
+        return " ".join(t.doc[start : end + 1].text.split())  # a line break inside is a space
     return None
 
 

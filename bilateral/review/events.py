@@ -101,7 +101,7 @@ def make(
     if kind == "split":
         parsed = sources(event, [value] if isinstance(value, str) else list(value or []))
         if split(store, event, parsed) is None:
-            raise ReviewError("those reports are fused with the others in one sentence; nothing to split")
+            raise ReviewError("the reports citing those spans are all the event has: nothing would be left")
     other = None
     if kind == "merge":
         second = _stored(store, other_id or "")

@@ -37,7 +37,8 @@ def sources(event: Event, given: list[str]) -> list[str]:
 
 def split(store: Store, event: Event, moved: list[str]) -> list[Event] | None:
     """The two events the split makes, the one that keeps the judged event's review first; None when
-    the event no longer cites what moved, or a report cites both sides (one sentence told both)."""
+    the event no longer cites what moved, or no report is left on one side. A report citing a moved
+    span moves with all it cites (a sentence that mentions the event again belongs to its report)."""
     from ..consolidate import canonical, names_by_doc
 
     cited = set(spans_of(event))
@@ -55,12 +56,7 @@ def split(store: Store, event: Event, moved: list[str]) -> list[Event] | None:
             if candidate.type != event.type or not spans <= cited:
                 continue
             canonical(candidate, by_doc)
-            if spans <= set(moved):
-                out.append(candidate)
-            elif spans.isdisjoint(moved):
-                kept.append(candidate)
-            else:
-                return None
+            (kept if spans.isdisjoint(moved) else out).append(candidate)  # a report moves whole
     if not out or not kept:
         return None
     stays, leaves = _merge(kept), _merge(out)
