@@ -30,6 +30,7 @@ HEAVY = (
     "followthemoney",
     "networkx",
     "fastapi",
+    "pydantic",
     "uvicorn",
     "pyarrow",
     "ray",

@@ -1,11 +1,11 @@
-"""The local web app (FastAPI on uvicorn): pages and a JSON API over one knowledge base."""
+"""The local web app (Starlette on uvicorn): pages and a JSON API over one knowledge base."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from fastapi import FastAPI
+from starlette.applications import Starlette
 
 from ..checks import KnowledgeBaseError
 from .app import create_app
@@ -40,6 +40,6 @@ def serve(
         uvicorn.run(app, host=host, port=port, log_level="info")
 
 
-def from_environment() -> FastAPI:
+def from_environment() -> Starlette:
     """The app of a worker process: the knowledge base `serve` named in the environment."""
     return create_app(os.environ[DB_VARIABLE])
