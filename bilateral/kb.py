@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from .checks import KnowledgeBaseError, check_actor, check_filters, check_query, location
 from .events.actors import actor_key
-from .ingest.run import IngestReport as IngestReport  # re-exported: the API returns it
 from .models import Document, Entity, Event, Mention
 from .review.api import Reviewing
 from .store import SearchHit, Store, open_store
@@ -22,6 +21,7 @@ from .views import Filters
 from .views.selection import Selection as Selection
 
 if TYPE_CHECKING:
+    from .ingest.run import IngestReport as IngestReport
     from .ingest.run import Progress
     from .review import Judgement
 
@@ -323,3 +323,12 @@ class KnowledgeBase(Reviewing):
 def open(db: str | Path = "bilateral.db", readonly: bool = False) -> KnowledgeBase:
     """Open the knowledge base in `db` (a file, created if needed unless `readonly`, or a URL)."""
     return KnowledgeBase(db, readonly=readonly)
+
+
+def __getattr__(name: str) -> Any:
+    """`IngestReport`, the ingest's answer, imported when asked for: reading never ingests."""
+    if name == "IngestReport":
+        from .ingest.run import IngestReport
+
+        return IngestReport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

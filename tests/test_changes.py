@@ -30,7 +30,7 @@ def test_each_run_records_what_it_changed(db: str, tmp_path: Path) -> None:
         assert ("new evidence", "02_more") in second and ("new conflict", "quantity: 6, 9") in second
         assert all(c["run"] == 2 for c in kb.changes())
         assert len(kb.changes(since=0)) == len(first) + len(second)
-        from fastapi.testclient import TestClient
+        from starlette.testclient import TestClient
 
         from bilateral.web.app import create_app
 

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
+from starlette.testclient import TestClient
 
 import bilateral
 from bilateral.web.app import create_app

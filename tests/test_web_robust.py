@@ -173,7 +173,7 @@ def test_cached_answers_follow_a_writer(
     for every repeated request, the answer comes from the cache unchanged."""
     import shutil
 
-    from fastapi.testclient import TestClient
+    from starlette.testclient import TestClient
 
     from bilateral.web import create_app, data
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from itertools import groupby
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -17,7 +17,7 @@ from rich.text import Text
 
 from .. import views
 from ..checks import KnowledgeBaseError
-from ..kb import DEFAULT_MAX_BYTES, EXPORT_FORMATS, IngestReport, KnowledgeBase
+from ..kb import DEFAULT_MAX_BYTES, EXPORT_FORMATS, KnowledgeBase
 from ..store import MARK_END, MARK_START, StoreError
 from ..values.display import shorten
 from ..views import Row
@@ -34,6 +34,9 @@ from .common import (
     progress,
     view_command,
 )
+
+if TYPE_CHECKING:
+    from ..ingest.run import IngestReport
 
 __all__ = ["app"]
 

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..checks import KnowledgeBaseError
-from ..consolidate import consolidate
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -66,6 +65,8 @@ class Reviewing:
                 raise review.ReviewError(f"unknown entity judgement {kind!r}; choose from merge, split")
         except review.ReviewError as exc:
             raise KnowledgeBaseError(str(exc)) from exc
+        from ..consolidate import consolidate  # only a write consolidates: the web app reads at start-up
+
         with self.store.transaction():  # the judgement and its effect, or neither
             self.store.put_judgements([judgement.row()])
             consolidate(self.store)
@@ -89,6 +90,8 @@ class Reviewing:
             found = [review.check(review.Judgement.from_dict(r)) for r in rows]
         except (review.ReviewError, TypeError, KeyError, ValueError) as exc:
             raise KnowledgeBaseError(f"not a judgement we can apply: {exc}") from exc
+        from ..consolidate import consolidate
+
         with self.store.transaction():
             new = self.store.put_judgements([j.row() for j in found])
             consolidate(self.store)

@@ -1,11 +1,11 @@
-"""The local web app (FastAPI on uvicorn): pages and a JSON API over one knowledge base."""
+"""The local web app (Starlette on uvicorn): pages and a JSON API over one knowledge base."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from fastapi import FastAPI
+from starlette.applications import Starlette
 
 from ..checks import KnowledgeBaseError
 from .app import create_app
@@ -19,7 +19,8 @@ def serve(
 ) -> None:
     """Run the app on a real ASGI server until interrupted; `workers` > 1 starts that many server
     processes (each with its own snapshot), which uvicorn imports by name; `review` lets analysts
-    judge events (one process: its forms' token is the process's)."""
+    judge events (one process: its forms' token is the process's). No WebSocket support: the app
+    has no such route, and uvicorn would import a WebSocket library before listening."""
     import uvicorn
 
     if review and workers > 1:
@@ -34,12 +35,13 @@ def serve(
             port=port,
             workers=workers,
             log_level="info",
+            ws="none",
         )
     else:
         app = create_app(db, review=review, hosts=[host] if host not in ("0.0.0.0", "::") else [])
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        uvicorn.run(app, host=host, port=port, log_level="info", ws="none")
 
 
-def from_environment() -> FastAPI:
+def from_environment() -> Starlette:
     """The app of a worker process: the knowledge base `serve` named in the environment."""
     return create_app(os.environ[DB_VARIABLE])

@@ -6,23 +6,31 @@ script served from /static, no CDN), and every path parameter is an id looked up
 base, never a file path. Bad requests get a 4xx answer saying what is wrong, never a 500.
 """
 
-# No `from __future__ import annotations`: FastAPI reads the endpoints' annotations, which name
-# each route's data function, a local variable.
+from __future__ import annotations
+
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, Response
-from fastapi.staticfiles import StaticFiles
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
+from .. import __version__
 from ..checks import KnowledgeBaseError
 from ..store import StoreError
 from . import pages
 from .data import Data
-from .pages import Page
+from .pages import PROVIDERS, Page
+from .params import BadParameter, Binding, Query
 from .render import CACHE_ENTRIES, HERE, Renderer, Responses
+
+TITLE = "bilateral"
+DESCRIPTION = "A cited, cross-checked record of relations between states."
 
 # Each view and where it is served: html (a page), json (the API), csv (a download). A .csv route
 # comes before its page's, whose last parameter would otherwise take "arms.csv" for a kind.
@@ -47,40 +55,22 @@ ROUTES: list[tuple[Callable[..., Page], dict[str, str]]] = [
 
 def create_app(
     db: str | Path, cache_entries: int = CACHE_ENTRIES, review: bool = False, hosts: Sequence[str] = ()
-) -> FastAPI:
+) -> Starlette:
     """The app over the knowledge base in `db` (opened read-only); `cache_entries` answers are kept
     (0: none, to measure what the cache saves); `review` adds the review forms and their one
     write route (see `web.review`), the app then answering to loopback names and `hosts` only."""
     data = Data(db)
-    app = FastAPI(
-        title="bilateral",
-        description="A cited, cross-checked record of relations between states.",
-        docs_url=None,  # Swagger UI would load from a CDN; /api lists the routes instead
-        redoc_url=None,
-        openapi_url="/api/openapi.json",
-    )
-    app.state.data = data
     render = Renderer()
-    app.add_middleware(Responses, data=data, entries=cache_entries)
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    routes: list[BaseRoute] = [Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]
+    api: list[tuple[str, Binding]] = []
     for view, paths in ROUTES:
+        binding = Binding(view, PROVIDERS)
         for fmt, path in paths.items():
-            app.add_api_route(
-                path,
-                _endpoint(render, view, fmt),
-                methods=["GET"],
-                include_in_schema=fmt == "json",
-                tags=[view.__name__],
-                description=view.__doc__,
-                response_class=HTMLResponse if fmt == "html" else Response,
-            )
+            routes.append(Route(path, _endpoint(render, binding, fmt), methods=["GET"]))
+            if fmt == "json":
+                api.append((path, binding))
+    spec = openapi(api)
 
-    if review:
-        from .review import add_review
-
-        add_review(app, db, data, render, hosts)
-
-    @app.get("/report", include_in_schema=False)
     def report(
         actor: Annotated[list[str] | None, Query()] = None,
         format: Annotated[str, Query(pattern="^(html|md)$")] = "html",
@@ -92,36 +82,88 @@ def create_app(
             text, media_type=f"{media}; charset=utf-8", headers={"Content-Disposition": disposition}
         )
 
-    @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
-    def api_index(request: Request) -> HTMLResponse:
-        return render.page(request, "api.html.j2", spec=app.openapi())
+    def api_index(request: Request) -> Response:
+        return render.page(request, "api.html.j2", spec=spec)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    def api_spec(request: Request) -> Response:
+        return JSONResponse(spec)
+
+    routes += [
+        Route("/report", _call(Binding(report, PROVIDERS)), methods=["GET"]),
+        Route("/api", api_index, methods=["GET"]),
+        Route("/api/openapi.json", api_spec, methods=["GET"]),
+    ]
+    middleware = [Middleware(Responses, data=data, entries=cache_entries)]
+    token = None
+    if review:
+        from .review import review_routes
+
+        token, extra, guard = review_routes(db, data, render, hosts)
+        routes += extra
+        middleware.insert(0, guard)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
         return render.error(request, exc.status_code, str(exc.detail))
 
-    @app.exception_handler(KnowledgeBaseError)
-    async def refused(request: Request, exc: KnowledgeBaseError) -> Response:
+    async def refused(request: Request, exc: Exception) -> Response:
         return render.error(request, 400, str(exc))
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg', 'invalid')}"
-            for e in exc.errors()
-        )
-        return render.error(request, 400, f"bad request: {problems}")
+    async def invalid(request: Request, exc: Exception) -> Response:
+        return render.error(request, 400, f"bad request: {exc}")
 
-    @app.exception_handler(StoreError)
-    async def unreadable(request: Request, exc: StoreError) -> Response:
+    async def unreadable(request: Request, exc: Exception) -> Response:
         return render.error(request, 503, f"the knowledge base cannot be read: {exc}")
 
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={
+            HTTPException: http_error,
+            KnowledgeBaseError: refused,
+            BadParameter: invalid,
+            StoreError: unreadable,
+        },
+    )
+    app.state.data = data
+    app.state.review_token = token
     return app
 
 
-def _endpoint(render: Renderer, view: Callable[..., Page], fmt: str) -> Callable[..., Response]:
-    def endpoint(request: Request, page: Annotated[Page, Depends(view)]) -> Response:
+def openapi(api: list[tuple[str, Binding]]) -> dict[str, Any]:
+    """The JSON routes as OpenAPI describes them, from the route table (what /api lists)."""
+    paths: dict[str, Any] = {}
+    for path, binding in api:
+        name = binding.fn.__name__
+        paths[path.replace(":path}", "}")] = {
+            "get": {
+                "tags": [name],
+                "summary": name.replace("_", " ").capitalize(),
+                "description": binding.fn.__doc__ or "",
+                "operationId": f"{name}_json",
+                "parameters": [p.spec() for p in binding.params()],
+                "responses": {"200": {"description": "Successful Response"}},
+            }
+        }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": TITLE, "description": DESCRIPTION, "version": __version__},
+        "paths": paths,
+    }
+
+
+def _call(binding: Binding) -> Callable[[Request], Response]:
+    def endpoint(request: Request) -> Response:
+        response: Response = binding(request)
+        return response
+
+    return endpoint
+
+
+def _endpoint(render: Renderer, binding: Binding, fmt: str) -> Callable[[Request], Response]:
+    def endpoint(request: Request) -> Response:
+        page: Page = binding(request)
         return render(request, page, fmt)
 
-    endpoint.__name__ = f"{view.__name__}_{fmt}"
+    endpoint.__name__ = f"{binding.fn.__name__}_{fmt}"
     return endpoint

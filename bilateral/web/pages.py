@@ -1,8 +1,8 @@
 """One data function per view, in the manner of datasette: each returns a `Page` that the renderer
 turns into HTML, JSON (the API) or CSV (tables), so that a page and its API route never drift.
 
-The functions are FastAPI dependencies: their parameters are the route's path and query
-parameters, declared once here (the shared filters in `filters`).
+Their parameters are the route's path and query parameters, declared once here (the shared
+filters in `filters`) and bound by `params.Binding`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, cast
 
-from fastapi import Depends, HTTPException, Query, Request
 from markupsafe import Markup
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
 
 from .. import views
 from ..models import Document, Entity, Event
@@ -21,6 +22,7 @@ from ..ontology import ontology
 from ..views import Row
 from .data import Data, Snapshot
 from .markup import in_context, reading_view, snippet, url_id
+from .params import Query
 
 OVERVIEW_CONFLICTS = 50  # rows on the overview; /conflicts has them all
 
@@ -42,20 +44,17 @@ def get_data(request: Request) -> Data:
     return cast(Data, request.app.state.data)
 
 
-DataDep = Annotated[Data, Depends(get_data)]
-
-
 def filters(
-    type: Annotated[list[str] | None, Query(description="Event types (repeatable)")] = None,
-    actor: Annotated[str | None, Query(description="ISO code or name of an actor")] = None,
-    since: Annotated[str | None, Query(description="From this date: YYYY[-MM[-DD]]")] = None,
-    until: Annotated[str | None, Query(description="Up to this date: YYYY[-MM[-DD]]")] = None,
+    type: Annotated[list[str] | None, Query("Event types (repeatable)")] = None,
+    actor: Annotated[str | None, Query("ISO code or name of an actor")] = None,
+    since: Annotated[str | None, Query("From this date: YYYY[-MM[-DD]]")] = None,
+    until: Annotated[str | None, Query("Up to this date: YYYY[-MM[-DD]]")] = None,
 ) -> views.Filters:
     """The filters every view takes; a form's blank fields mean no filter."""
     return views.Filters([t for t in type or [] if t], actor or None, since or None, until or None)
 
 
-FiltersDep = Annotated[views.Filters, Depends(filters)]
+PROVIDERS: dict[Any, Callable[..., Any]] = {Data: get_data, views.Filters: filters}
 
 
 def _table(template_kind: str, title: str, rows: list[Row], columns: list[str]) -> Page:
@@ -71,7 +70,7 @@ def _table(template_kind: str, title: str, rows: list[Row], columns: list[str]) 
 # ---------------------------------------------------------------- whole-corpus views
 
 
-def overview(data: DataDep) -> Page:
+def overview(data: Data) -> Page:
     """Counts, the most active actors and the open conflicts."""
     snap = data.snapshot()
     events = list(snap.events.values())
@@ -98,8 +97,8 @@ def overview(data: DataDep) -> Page:
 
 
 def search(
-    data: DataDep,
-    q: Annotated[str, Query(description="Words to find (at most 32 words, 500 characters)")] = "",
+    data: Data,
+    q: Annotated[str, Query("Words to find (at most 32 words, 500 characters)")] = "",
 ) -> Page:
     """Documents (full text), entities (names and aliases) and events matching `q`."""
     q = q.strip()
@@ -125,7 +124,7 @@ def search(
     )
 
 
-def entities(data: DataDep, type: Annotated[str | None, Query(description="Entity type")] = None) -> Page:
+def entities(data: Data, type: Annotated[str | None, Query("Entity type")] = None) -> Page:
     """Entities with their mention and document counts."""
     snap = data.snapshot()
     chosen = sorted(
@@ -138,26 +137,26 @@ def entities(data: DataDep, type: Annotated[str | None, Query(description="Entit
     return page
 
 
-def events(data: DataDep, chosen: FiltersDep) -> Page:
+def events(data: Data, chosen: views.Filters) -> Page:
     """Events as in events.jsonl (ONTOLOGY.md), in date order."""
     selected = views.timeline_order(data.snapshot().select(chosen).events)
     return Page("table.html.j2", dict, lambda: [e.export() for e in selected])
 
 
-def documents(data: DataDep) -> Page:
+def documents(data: Data) -> Page:
     """Documents' metadata (without their text)."""
     docs = list(data.snapshot().documents.values())
     return Page("table.html.j2", dict, lambda: [_without_text(d) for d in docs])
 
 
-def timeline(data: DataDep, chosen: FiltersDep) -> Page:
+def timeline(data: Data, chosen: views.Filters) -> Page:
     """The timeline view: date order, undated last."""
     return _table(
         "timeline", "Timeline", data.snapshot().select(chosen).timeline(), views.COLUMNS["timeline"]
     )
 
 
-def register(data: DataDep, kind: str, chosen: FiltersDep) -> Page:
+def register(data: Data, kind: str, chosen: views.Filters) -> Page:
     """A register: arms, investments, loans or agreements."""
     if kind not in views.REGISTERS:
         raise HTTPException(404, f"no register {kind!r}; there are {', '.join(views.REGISTERS)}")
@@ -165,14 +164,14 @@ def register(data: DataDep, kind: str, chosen: FiltersDep) -> Page:
     return _table(kind, views.REGISTER_TITLES[kind], rows, views.COLUMNS[kind])
 
 
-def conflicts(data: DataDep, chosen: FiltersDep) -> Page:
+def conflicts(data: Data, chosen: views.Filters) -> Page:
     """Every disagreement between sources, with the documents behind each value."""
     rows = data.snapshot().select(chosen).conflicts()
     return _table("conflicts", "Conflicts", rows, views.COLUMNS["conflicts"])
 
 
 def quotes(
-    data: DataDep, chosen: FiltersDep, speaker: Annotated[str | None, Query(description="A speaker")] = None
+    data: Data, chosen: views.Filters, speaker: Annotated[str | None, Query("A speaker")] = None
 ) -> Page:
     """Who said what, when, and where it was reported."""
     rows = data.snapshot().select(replace(chosen, types=views.QUOTE_TYPES)).quotes(speaker)
@@ -182,7 +181,7 @@ def quotes(
 # ---------------------------------------------------------------- one thing
 
 
-def entity(data: DataDep, entity_id: str) -> Page:
+def entity(data: Data, entity_id: str) -> Page:
     """One entity with its mentions and the ids of its events."""
     snap = data.snapshot()
     found = snap.entities.get(entity_id)
@@ -214,7 +213,7 @@ def entity(data: DataDep, entity_id: str) -> Page:
     return Page("entity.html.j2", html, body)
 
 
-def event(data: DataDep, event_id: str) -> Page:
+def event(data: Data, event_id: str) -> Page:
     """One event as in events.jsonl, with its one-line summary."""
     found = data.snapshot().events.get(event_id)
     if found is None:
@@ -229,7 +228,7 @@ def event(data: DataDep, event_id: str) -> Page:
     return Page("event.html.j2", html, lambda: {**found.export(), "summary": views.summary(found)})
 
 
-def document(data: DataDep, doc_id: str) -> Page:
+def document(data: Data, doc_id: str) -> Page:
     """One document as in documents.jsonl, with the ids of the events it supports."""
     found = data.document(doc_id)
     if found is None:

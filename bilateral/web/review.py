@@ -19,15 +19,20 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import parse_qs, quote
 
-from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from ..kb import KnowledgeBase
 from ..models import Entity, Event
 from ..review import find
 from .data import Data
+from .pages import PROVIDERS
+from .params import Binding, Query
 from .render import Renderer
 
 KINDS = ("accept", "reject", "set", "note", "merge", "split")
@@ -35,13 +40,14 @@ ENTITY_KINDS = ("merge", "split")
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
 
 
-def add_review(app: FastAPI, db: str | Path, data: Data, render: Renderer, hosts: Sequence[str] = ()) -> None:
-    """The review routes, and the token the pages put in their forms. The app then answers only to
-    the names it is served under (loopback and `hosts`): a page of another site whose name is made
-    to point here (DNS rebinding) would otherwise count as this server's own."""
+def review_routes(
+    db: str | Path, data: Data, render: Renderer, hosts: Sequence[str] = ()
+) -> tuple[str, list[BaseRoute], Middleware]:
+    """The token the pages put in their forms, the review routes, and the guard that makes the app
+    answer only to the names it is served under (loopback and `hosts`): a page of another site
+    whose name is made to point here (DNS rebinding) would otherwise count as this server's own."""
     token = secrets.token_urlsafe(32)
-    app.state.review_token = token
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=[*LOOPBACK, *hosts])
+    guard = Middleware(TrustedHostMiddleware, allowed_hosts=[*LOOPBACK, *hosts])
 
     async def form_of(request: Request, kinds: Sequence[str]) -> dict[str, list[str]]:
         _same_origin(request)
@@ -57,8 +63,8 @@ def add_review(app: FastAPI, db: str | Path, data: Data, render: Renderer, hosts
         data.changed()
         return RedirectResponse(found or "/", status_code=303)
 
-    @app.post("/review/event/{event_id:path}", include_in_schema=False)
-    async def judge(request: Request, event_id: str) -> Response:
+    async def judge(request: Request) -> Response:
+        event_id = request.path_params["event_id"]
         form = await form_of(request, KINDS)
 
         def make(kb: KnowledgeBase) -> str | None:
@@ -77,8 +83,8 @@ def add_review(app: FastAPI, db: str | Path, data: Data, render: Renderer, hosts
 
         return await write(make)
 
-    @app.post("/review/entity/{entity_id:path}", include_in_schema=False)
-    async def judge_entity(request: Request, entity_id: str) -> Response:
+    async def judge_entity(request: Request) -> Response:
+        entity_id = request.path_params["entity_id"]
         form = await form_of(request, ENTITY_KINDS)
 
         def make(kb: KnowledgeBase) -> str | None:
@@ -94,10 +100,9 @@ def add_review(app: FastAPI, db: str | Path, data: Data, render: Renderer, hosts
 
         return await write(make)
 
-    @app.get("/review/merge/{what}/{item_id:path}", include_in_schema=False)
     def merge_search(
         request: Request, what: str, item_id: str, q: Annotated[str, Query(max_length=500)] = ""
-    ) -> HTMLResponse:
+    ) -> Response:
         snap = data.snapshot()
         item: Event | Entity
         hits: Sequence[Event | Entity]
@@ -110,6 +115,14 @@ def add_review(app: FastAPI, db: str | Path, data: Data, render: Renderer, hosts
         else:
             raise HTTPException(404, f"no {what} {item_id!r}")
         return render.page(request, "merge.html.j2", what=what, item=item, q=q, hits=hits[:20])
+
+    search = Binding(merge_search, PROVIDERS)
+    routes: list[BaseRoute] = [
+        Route("/review/event/{event_id:path}", judge, methods=["POST"]),
+        Route("/review/entity/{entity_id:path}", judge_entity, methods=["POST"]),
+        Route("/review/merge/{what}/{item_id:path}", lambda request: search(request), methods=["GET"]),
+    ]
+    return token, routes, guard
 
 
 def _one(form: dict[str, list[str]], key: str) -> str:
