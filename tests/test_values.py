@@ -31,6 +31,15 @@ from bilateral.values.numbers import parse_percent, parse_quantity
         ("next year", "2025-03", "2026"),
         ("2024-07", None, "2024-07"),  # an ISO month keeps its month
         ("2024-13", None, "2024"),
+        ("about two years ago", "2024-11-24", "2022"),  # the unit's precision, not a guessed month
+        ("a year ago", "2017-10-05", "2016"),
+        ("three months ago", "2024-02-10", "2023-11"),
+        ("ten days ago", "2024-03-05", "2024-02-24"),
+        ("two years ago", None, None),  # no publication date: no date
+        ("a month ago", "2024", None),  # a month before a year-only date is unknown
+        ("earlier this year", "2024-11-24", "2024"),
+        ("last month", "2024-01-15", "2023-12"),
+        ("for two years", "2024-11-24", None),  # a duration, not a point in time
     ],
 )
 def test_dates(text: str, published: str | None, expected: str | None) -> None:
