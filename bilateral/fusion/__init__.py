@@ -23,6 +23,23 @@ def same_event(a: Event, b: Event) -> bool:
     return a.type == b.type and ontology()[a.type].same(a.args, b.args)
 
 
+def differ(a: Event, b: Event) -> bool:
+    """Do two reports give different values for a role whose sources disagreeing is a conflict
+    (dates, numbers, money)? Two such reports that are not `same_event` can never be one event, even
+    through a third report that agrees with both ("30 Rafale" and "24 Rafale in 2015", joined by an
+    undated "the Rafale")."""
+    for role in ontology()[a.type].roles.values():
+        if role.type.date or role.type.conflicts:
+            x, y = a.args.get(role.name), b.args.get(role.name)
+            if (
+                x not in (None, "", [])
+                and y not in (None, "", [])
+                and not (agree(x, y) if role.type.date else x == y)
+            ):
+                return True
+    return False
+
+
 def blocks(event: Event) -> set[str]:
     """Keys such that two candidates `same_event` may join share at least one of them.
 
@@ -202,14 +219,17 @@ def fuse_members(candidates: list[Event]) -> list[tuple[Event, list[int]]]:
             same[(key, other)] = same_event(candidate, member)
         return same[(key, other)]
 
+    def joins(key: str, candidate: Event, members: dict[str, Event]) -> bool:
+        """A cluster takes a candidate that one member reports the same and no other member `differ`s from."""
+        found = [(matches(key, candidate, o, m), m) for o, m in members.items()]
+        return any(ok for ok, _ in found) and not any(not ok and differ(candidate, m) for ok, m in found)
+
     for i, candidate in enumerate(candidates):
         key = _key([candidate.type, candidate.args])
         keys = keyed[key] if key in keyed else keyed.setdefault(key, blocks(candidate))
         # The earliest cluster, among those sharing a block, that has a matching member.
         near = sorted({c for k in keys for c in by_block[k]})
-        home = next(
-            (c for c in near if any(matches(key, candidate, o, m) for o, m in distinct[c].items())), None
-        )
+        home = next((c for c in near if joins(key, candidate, distinct[c])), None)
         if home is None:
             home = len(clusters)
             clusters.append([])
