@@ -132,3 +132,6 @@ def test_a_report_that_agrees_with_two_deals_does_not_join_them() -> None:
     undated = _event("meeting", people, "b")
     later = _event("meeting", people | {"date": "2024-06-11"}, "c")
     assert len(fuse([undated, first, later])) == 2
+    # A day apart in one month is the same visit as its sources disagree on (7 May, 8 May).
+    next_day = _event("meeting", people | {"date": "2024-03-03"}, "d")
+    assert len(fuse([undated, first, next_day, later])) == 2
