@@ -354,6 +354,31 @@ AGREEMENTS: list[Row] = [
         "Laos and Vietnam signed 12 documents, including an agreement on border management, in 2023.",
         {"title": "12 documents"},
     ),
+    # a plural instrument named one by one: per pair of sides, per purpose with its own determiner
+    (
+        "Agreements on twin-city relations between Chile’s Valparaiso and Peru’s Callao, as well as "
+        "between the Arica region and Tacna were signed.",
+        {"parties": ["Arica region", "Tacna"]},
+    ),
+    (
+        "Agreements on twin-city relations between Chile’s Valparaiso and Peru’s Callao, as well as "
+        "between the Arica region and Tacna were signed.",
+        {"parties": ["Chile’s Valparaiso", "Peru’s Callao"]},
+    ),
+    (
+        "Memorandums of understanding were signed by Chile and Peru for the joint investment in a new "
+        "port and the joint promotion of tourism.",
+        {"kind": "investment", "parties": ["CHL", "PER"]},
+    ),
+    (
+        "Memorandums of understanding were signed by Chile and Peru for the joint investment in a new "
+        "port and the joint promotion of tourism.",
+        {"kind": "other", "parties": ["CHL", "PER"]},
+    ),
+    (
+        "Memorandums of understanding were signed by Chile and Peru for investment in ports and airports.",
+        {"kind": "investment", "title": "Memorandums of understanding"},
+    ),
     (
         "Egypt struck a $2 billion deal with Russia for wheat in 2023.",
         {"parties": ["EGY", "RUS"], "title": "a $2 billion deal", "signed": "2023"},

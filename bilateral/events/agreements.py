@@ -124,6 +124,41 @@ def _singled_out(t: Token, rank: dict[str, int]) -> list[Token]:
     return [c for c in dict.fromkeys(found) if c.lemma_.lower() in rank and c.pos_ in ("NOUN", "PROPN")]
 
 
+def _sides(between: Token) -> list[str]:
+    """ "between Kazakhstan's Shymkent and China's Xi'an" -> the two sides as the text names them (read
+    from the words: the small model often hangs one side's name on the other)."""
+    text = between.doc[between.i + 1 : between.right_edge.i + 1].text.strip(" ,;")
+    return [re.sub(r"^(?:the|a|an)\s+", "", side, flags=re.I) for side in re.split(r"\s+and\s+", text)]
+
+
+def _several(t: Token, governor: Token) -> list[tuple[list[str] | None, Token | None]]:
+    """Instruments a plural trigger names one by one: one per pair of sides ("agreements on twin
+    cities between A and B, as well as between C and D") or per purpose ("memorandums were signed for
+    the joint investment in X and the joint promotion of Y"): (its sides, its purpose)."""
+    if t.tag_ != "NNS":
+        return []
+    pairs = [_sides(p) for p in t.subtree if p.dep_ == "prep" and p.lower_ == "between"]
+    if len(pairs) >= 2 and all(len(sides) == 2 for sides in pairs):
+        return [(sides, None) for sides in pairs]
+    for prep in (*governor.children, *t.children):
+        obj = next((o for o in prep.children if o.dep_ == "pobj"), None)
+        if prep.lower_ in ("for", "on") and obj is not None:
+            # A coordinated phrase with its own determiner is a second purpose ("and the joint
+            # promotion of ..."); "in ports and airports" is one.
+            more = [
+                c
+                for c in obj.subtree
+                if c.dep_ == "conj" and c.pos_ == "NOUN" and any(d.dep_ == "det" for d in c.children)
+            ]
+            if more:
+                return [(None, obj), *((None, c) for c in more)]
+    return []
+
+
+def _what(sides: list[str] | None, purpose: Token | None) -> str:
+    return f"between {' and '.join(sides)}" if sides else f"for {np_text(purpose)}" if purpose else ""
+
+
 def _parsed_parties(t: Token, clauses: list[Token], verbs: set[str], ms: list[Ment]) -> list[str]:
     """The states the parse makes parties, when it names two: the signing's subject or agent and its
     "with"/"between" objects ("a pact signed by A, B and C", not D the sentence also names)."""
@@ -261,7 +296,18 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             "signed": signed,
             "effective": effective,
         }
-        out.append(make_event(ctx, "agreement", args, [sent], t))
+        several = _several(t, governor)
+        for sides, purpose in several:
+            kind_of = agreement_kind(np_text(purpose)) if purpose is not None else "other"
+            one = {
+                **args,
+                "parties": sides or args["parties"],
+                "kind": kind_of if kind_of != "other" else args["kind"] if sides else "other",
+                "title": f"{phrase or np_text(t)} {_what(sides, purpose)}",
+            }
+            out.append(make_event(ctx, "agreement", one, [sent], t))
+        if not several:
+            out.append(make_event(ctx, "agreement", args, [sent], t))
         for named in _singled_out(t, rank):  # "an FTA and a visa agreement", "12 documents, including X"
             kind_of = agreement_kind(np_text(named))
             more = {
