@@ -135,3 +135,14 @@ def test_a_report_that_agrees_with_two_deals_does_not_join_them() -> None:
     # A day apart in one month is the same visit as its sources disagree on (7 May, 8 May).
     next_day = _event("meeting", people | {"date": "2024-03-03"}, "d")
     assert len(fuse([undated, first, next_day, later])) == 2
+
+
+def test_a_batch_of_instruments_is_not_one_of_them() -> None:
+    sides = {"parties": ["NPL", "IND"], "kind": "loan"}
+    one = _event(
+        "agreement", sides | {"title": "a $1bn line of credit agreement", "signed": "2019-03-04"}, "a"
+    )
+    two = _event("agreement", sides | {"title": "two LoCs"}, "a", 50)
+    again = _event("agreement", sides | {"title": "the credit agreement"}, "b")
+    assert len(fuse([one, two])) == 2
+    assert len(fuse([one, again])) == 1
