@@ -380,6 +380,10 @@ AGREEMENTS: list[Row] = [
         {"kind": "investment", "title": "Memorandums of understanding"},
     ),
     (
+        "Laos and Vietnam signed several agreements, including a visa waiver agreement, in 2023.",
+        {"kind": "visa_waiver", "title": "a visa waiver agreement"},
+    ),
+    (
         "Egypt struck a $2 billion deal with Russia for wheat in 2023.",
         {"parties": ["EGY", "RUS"], "title": "a $2 billion deal", "signed": "2023"},
     ),
@@ -587,3 +591,9 @@ def test_speech_patterns_are_valid_spacy_patterns(nlp: Language) -> None:
     doc = nlp("The minister made it known that talks had ended, according to the ministry.")
     labels = {nlp.vocab.strings[m] for m, _, _ in matcher(nlp.vocab, "speech")(doc)}
     assert labels == {"MADE_KNOWN", "ACCORDING_TO"}
+
+
+def test_an_unspecified_batch_is_not_an_instrument(nlp: Language) -> None:
+    text = "Laos and Vietnam signed several agreements, including a visa waiver agreement, in 2023."
+    titles = [e.args.get("title") for e in _events(nlp, text) if e.type == "agreement"]
+    assert titles == ["a visa waiver agreement"]

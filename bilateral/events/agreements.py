@@ -30,6 +30,7 @@ def _signers(verb: Token, ms: list[Ment]) -> list[str]:
     return list(dict.fromkeys(x.m.text for x in ms if x.m.type == "person" and x.span.root.i in inside))
 
 
+VAGUE = {"several", "some", "various", "many", "numerous", "other"}  # counts that specify nothing
 COLLECTIVE = {"two", "both"}  # "the two countries", "both sides"
 # Nouns that count or package the instruments ("a range of treaties", "$50 billion of agreements").
 QUANTITY_NOUNS = {
@@ -306,9 +307,12 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
                 "title": f"{phrase or np_text(t)} {_what(sides, purpose)}",
             }
             out.append(make_event(ctx, "agreement", one, [sent], t))
-        if not several:
+        singled = _singled_out(t, rank)
+        # "signed several agreements, including an FTA": the FTA is reported, the rest is unspecified
+        vague = singled and any(c.lower_ in VAGUE for c in t.children)
+        if not several and not vague:
             out.append(make_event(ctx, "agreement", args, [sent], t))
-        for named in _singled_out(t, rank):  # "an FTA and a visa agreement", "12 documents, including X"
+        for named in singled:  # "an FTA and a visa agreement", "12 documents, including X"
             kind_of = agreement_kind(np_text(named))
             more = {
                 **args,
