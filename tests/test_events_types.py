@@ -300,6 +300,7 @@ AGREEMENTS: list[Row] = [
     ),
     ("Argentina and Uruguay signed a joint statement in April 2022.", {"parties": ["ARG", "URY"]}),
     ("The two countries have signed 43 agreements over the years, officials said.", None),
+    ("Chile has invited Peru's president to visit Santiago to witness the signing of contracts.", None),
     ("Experts believe a partnership could one day bring benefits.", None),
     (
         "Chile and Peru upgraded their ties to a comprehensive strategic partnership in March 2024.",

@@ -216,6 +216,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         ) or any(c.dep_ == "acl" and c.lemma_ in verbs for c in t.children)
         if not diplomatic and not ((t.lemma_.lower() in rank or _signed_object(t, ms)) and signed_verb):
             continue
+        if any(a.lemma_ == "invite" for a in t.ancestors):
+            continue  # "invited X to witness the signing of contracts": a signing still to come
         if t.lemma_ == "statement" and not any(c.lower_ == "joint" for c in t.children):
             continue  # only a joint statement is an instrument
         exchange = (t.head.lower_ == "of" and t.head.head.lower_ == "exchange") or t.head.lemma_ == "exchange"
