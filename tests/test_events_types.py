@@ -425,6 +425,12 @@ AGREEMENTS: list[Row] = [
 ]
 
 MEETINGS: list[Row] = [
+    # a signing's meeting takes the date the document gives the agreement signed
+    (
+        "Nepal signed a $1.2-bn line of credit agreement with India on 3 March 2019. Bank director John "
+        "Smith signed the agreement for India while finance secretary Ram Thapa signed for Nepal.",
+        {"participants": ["John Smith", "Ram Thapa"], "date": "2019-03-03"},
+    ),
     (
         "President Boric met President Lula in Brasilia on 3 March 2024.",
         {"participants": ["Boric", "Lula"], "date": "2024-03-03"},

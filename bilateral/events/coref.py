@@ -56,6 +56,7 @@ def attach(ctx: DocContext, events: list[Event]) -> list[Event]:
         if event.type == "meeting":
             meetings.attending_states(ctx, event)
     statements.dated_by_occasion(ctx, events)
+    meetings.dated_by_signing(events)
     return events
 
 
