@@ -156,8 +156,9 @@ def _several(t: Token, governor: Token) -> list[tuple[list[str] | None, Token | 
     return []
 
 
-def _what(sides: list[str] | None, purpose: Token | None) -> str:
-    return f"between {' and '.join(sides)}" if sides else f"for {np_text(purpose)}" if purpose else ""
+def _what(purpose: Token | None) -> str:
+    """What one of several instruments is for: its title's tail (sides are its parties)."""
+    return f" for {np_text(purpose)}" if purpose is not None else ""
 
 
 def _parsed_parties(t: Token, clauses: list[Token], verbs: set[str], ms: list[Ment]) -> list[str]:
@@ -306,7 +307,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
                 **args,
                 "parties": sides or args["parties"],
                 "kind": kind_of if kind_of != "other" else args["kind"] if sides else "other",
-                "title": f"{phrase or np_text(t)} {_what(sides, purpose)}",
+                "title": f"{phrase or np_text(t)}{_what(purpose)}",
             }
             out.append(make_event(ctx, "agreement", one, [sent], t))
         singled = _singled_out(t, rank)
