@@ -101,3 +101,22 @@ def test_a_verb_before_a_number_is_no_currency() -> None:
     assert [v for _, _, v in find_money("Serbia won 5 million euros in grants")] == [
         {"amount": 5_000_000, "currency": "EUR"}
     ]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Sukhoi Su-35", "Su-35", True),  # with or without the maker
+        ("T129 ATAK helicopters", "T129", True),  # with or without the name
+        ("CH-92", "CH-92A", True),  # one letter of variant
+        ("Su-35", "Su-30", False),
+        ("Wing Loong II", "Wing Loong", False),  # no designation: the whole name
+        ("HQ-22", "FK-3", False),
+    ],
+)
+def test_one_system_however_written(a: str, b: str, same: bool) -> None:
+    from bilateral.values.names import same_system, system_stem
+
+    assert same_system(a, b) is same
+    if same:  # fusion compares only reports that share a block
+        assert system_stem(a) == system_stem(b)
