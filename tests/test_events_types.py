@@ -376,6 +376,16 @@ AGREEMENTS: list[Row] = [
         "port and the joint promotion of tourism.",
         {"kind": "other", "parties": ["CHL", "PER"]},
     ),
+    (  # the parser hangs the second purpose on "Made": it is read from the words after "for"
+        "Memorandums of understanding were also signed for the joint investment in Chile’s Made in "
+        "Santiago Blue Port Project and the joint promotion of activities between Chile’s Trade Ministry "
+        "and Peru’s Export Agency.",
+        {
+            "kind": "other",
+            "title": "memorandum of understanding for the joint promotion of activities "
+            "between Chile’s Trade Ministry and Peru’s Export Agency",
+        },
+    ),
     (
         "Memorandums of understanding were signed by Chile and Peru for investment in ports and airports.",
         {"kind": "investment", "title": "Memorandums of understanding"},

@@ -144,12 +144,16 @@ def _several(t: Token, governor: Token) -> list[tuple[list[str] | None, Token | 
     for prep in (*governor.children, *t.children):
         obj = next((o for o in prep.children if o.dep_ == "pobj"), None)
         if prep.lower_ in ("for", "on") and obj is not None:
-            # A coordinated phrase with its own determiner is a second purpose ("and the joint
-            # promotion of ..."); "in ports and airports" is one.
+            # A coordinated phrase with its own determiner after it is a second purpose ("and the joint
+            # promotion of ...", wherever the parser hangs it); "in ports and airports" is one.
             more = [
                 c
-                for c in obj.subtree
-                if c.dep_ == "conj" and c.pos_ == "NOUN" and any(d.dep_ == "det" for d in c.children)
+                for c in t.sent
+                if c.i > obj.i
+                and c.head.i > prep.i
+                and c.dep_ == "conj"
+                and c.pos_ == "NOUN"
+                and any(d.dep_ == "det" for d in c.children)
             ]
             if more:
                 return [(None, obj), *((None, c) for c in more)]
@@ -307,7 +311,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
                 **args,
                 "parties": sides or args["parties"],
                 "kind": kind_of if kind_of != "other" else args["kind"] if sides else "other",
-                "title": f"{phrase or np_text(t)}{_what(purpose)}",
+                "title": (phrase or np_text(t)).replace(t.text, t.lemma_, 1) + _what(purpose),  # one of them,
             }
             out.append(make_event(ctx, "agreement", one, [sent], t))
         singled = _singled_out(t, rank)
