@@ -13,12 +13,14 @@ from bilateral.models import Event
 
 def _all_pairs(candidates: list[Event]) -> list[Event]:
     """The reference: each candidate joins the first cluster of its type with a matching member and
-    no member it differs from."""
+    no member it differs from that is not the same or shares a document with it."""
     by_type: dict[str, list[list[Event]]] = defaultdict(list)
     for c in candidates:
         for cluster in by_type[c.type]:
-            found = [same_event(c, m) for m in cluster]
-            if any(found) and not any(not ok and differ(c, m) for ok, m in zip(found, cluster, strict=True)):
+            found = [(same_event(c, m), set(c.docs) & set(m.docs), m) for m in cluster]
+            if any(ok for ok, _, _ in found) and not any(
+                (not ok or shared) and differ(c, m) for ok, shared, m in found
+            ):
                 cluster.append(c)
                 break
         else:

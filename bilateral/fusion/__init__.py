@@ -213,29 +213,37 @@ def fuse_members(candidates: list[Event]) -> list[tuple[Event, list[int]]]:
     # per distinct set of arguments (or pair of them).
     keyed: dict[str, set[str]] = {}
     same: dict[tuple[str, str], bool] = {}
+    docs: list[dict[str, set[str]]] = []  # per cluster, the documents reporting each set of arguments
 
     def matches(key: str, candidate: Event, other: str, member: Event) -> bool:
         if (key, other) not in same:
             same[(key, other)] = same_event(candidate, member)
         return same[(key, other)]
 
-    def joins(key: str, candidate: Event, members: dict[str, Event]) -> bool:
-        """A cluster takes a candidate that one member reports the same and no other member `differ`s from."""
-        found = [(matches(key, candidate, o, m), m) for o, m in members.items()]
-        return any(ok for ok, _ in found) and not any(not ok and differ(candidate, m) for ok, m in found)
+    def joins(key: str, candidate: Event, c: int) -> bool:
+        """A cluster takes a candidate that one member reports the same and no other member `differ`s
+        from; nor one that `differ`s from a member its own document reports (a text that gives two
+        numbers for one system, "30 Rafale" and "24 Rafale in 2015", reports two deals)."""
+        own = set(candidate.docs)
+        found = [(matches(key, candidate, o, m), m, own & docs[c][o]) for o, m in distinct[c].items()]
+        return any(ok for ok, _, _ in found) and not any(
+            (not ok or shared) and differ(candidate, m) for ok, m, shared in found
+        )
 
     for i, candidate in enumerate(candidates):
         key = _key([candidate.type, candidate.args])
         keys = keyed[key] if key in keyed else keyed.setdefault(key, blocks(candidate))
         # The earliest cluster, among those sharing a block, that has a matching member.
         near = sorted({c for k in keys for c in by_block[k]})
-        home = next((c for c in near if joins(key, candidate, distinct[c])), None)
+        home = next((c for c in near if joins(key, candidate, c)), None)
         if home is None:
             home = len(clusters)
             clusters.append([])
             distinct.append({})
+            docs.append(defaultdict(set))
         clusters[home].append(i)
         distinct[home].setdefault(key, candidate)
+        docs[home][key] |= set(candidate.docs)
         for k in keys:
             if home not in by_block[k]:
                 by_block[k].append(home)
