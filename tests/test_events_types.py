@@ -435,6 +435,11 @@ AGREEMENTS: list[Row] = [
 ]
 
 MEETINGS: list[Row] = [
+    (
+        "Chilean President Gabriel Boric arrived in Lima on May 17 for a state visit. He was greeted by "
+        "Peruvian President Dina Boluarte.",
+        {"participants": ["Gabriel Boric", "Dina Boluarte"]},
+    ),
     # a signing's meeting takes the date the document gives the agreement signed
     (
         "Nepal signed a $1.2-bn line of credit agreement with India on 3 March 2019. Bank director John "

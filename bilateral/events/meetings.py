@@ -166,8 +166,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     ):
         people = _last_two_people(ctx, sent.start_char)  # "the two heads of state met"
     host = trigger if trigger.pos_ == "VERB" else trigger.head
-    for child in (c for c in host.children if c.dep_ == "nsubj" and len(people) < 2):
-        if child.lower_ in ("he", "she"):
+    for child in (c for c in host.children if c.dep_ in ("nsubj", "nsubjpass") and len(people) < 2):
+        if child.lower_ in ("he", "she"):  # "he held talks with ...", "he was greeted by ..."
             before = ctx.person_before(child.idx)  # "he held talks with his counterpart, X"
             if before is not None and before.m.text not in people:
                 people.insert(0, before.m.text)
