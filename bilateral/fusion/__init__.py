@@ -213,6 +213,7 @@ def fuse_members(candidates: list[Event]) -> list[tuple[Event, list[int]]]:
     # per distinct set of arguments (or pair of them).
     keyed: dict[str, set[str]] = {}
     same: dict[tuple[str, str], bool] = {}
+    apart: dict[tuple[str, str], bool] = {}
     docs: list[dict[str, set[str]]] = []  # per cluster, the documents reporting each set of arguments
 
     def matches(key: str, candidate: Event, other: str, member: Event) -> bool:
@@ -224,11 +225,18 @@ def fuse_members(candidates: list[Event]) -> list[tuple[Event, list[int]]]:
         """A cluster takes a candidate that one member reports the same and no other member `differ`s
         from; nor one that `differ`s from a member its own document reports (a text that gives two
         numbers for one system, "30 Rafale" and "24 Rafale in 2015", reports two deals)."""
+        found = [(matches(key, candidate, o, m), o, m) for o, m in distinct[c].items()]
+        if not any(ok for ok, _, _ in found):
+            return False
         own = set(candidate.docs)
-        found = [(matches(key, candidate, o, m), m, own & docs[c][o]) for o, m in distinct[c].items()]
-        return any(ok for ok, _, _ in found) and not any(
-            (not ok or shared) and differ(candidate, m) for ok, m, shared in found
+        return not any(
+            differs(key, candidate, o, m) and (not ok or not own.isdisjoint(docs[c][o])) for ok, o, m in found
         )
+
+    def differs(key: str, candidate: Event, other: str, member: Event) -> bool:
+        if (key, other) not in apart:
+            apart[(key, other)] = differ(candidate, member)
+        return apart[(key, other)]
 
     for i, candidate in enumerate(candidates):
         key = _key([candidate.type, candidate.args])
