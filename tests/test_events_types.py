@@ -473,6 +473,12 @@ MEETINGS: list[Row] = [
 ]
 
 STATEMENTS: list[Row] = [
+    # a remark made while doing something has that date, not one inside what was said
+    (
+        "President Ana Silva visited Chile in May 2023, recalling that the two countries fought together "
+        "in a war in 1879.",
+        {"speaker": "Ana Silva", "date": "2023-05"},
+    ),
     (
         "Edward Gabkwet made it known that the government had procured six helicopters from Turkey.",
         {"speaker": "Edward Gabkwet", "quote": "the government had procured six helicopters from Turkey"},
