@@ -394,6 +394,10 @@ AGREEMENTS: list[Row] = [
         "Laos and Vietnam signed several agreements, including a visa waiver agreement, in 2023.",
         {"kind": "visa_waiver", "title": "a visa waiver agreement"},
     ),
+    (  # the instrument coordinated with a noun that is none: "business and arms deals"
+        "Chile and Peru signed business and arms deals in 2019.",
+        {"parties": ["CHL", "PER"], "signed": "2019"},
+    ),
     (
         "Egypt struck a $2 billion deal with Russia for wheat in 2023.",
         {"parties": ["EGY", "RUS"], "title": "a $2 billion deal", "signed": "2023"},

@@ -209,7 +209,10 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             and t.head.lemma_ in ("establish", "normalize", "normalise", "restore", "resume")
         )
         node = _through_quantities(t)
-        governor = node.head.head if node.dep_ == "pobj" else node.head
+        first = node
+        while first.dep_ == "conj" and first.head != first:  # "signed business and arms deals"
+            first = first.head
+        governor = first.head.head if first.dep_ == "pobj" else first.head
         if t.lemma_ == "partnership":
             verbs = verbs | set(tr["partnership_verbs"])  # "upgraded ties to a strategic partnership"
         signed_verb = (
