@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 import bilateral
 
@@ -185,3 +188,27 @@ def test_two_people_signing_together_met(tmp_path: Path) -> None:
     (meeting,) = _of(events, "meeting")
     assert set(meeting["args"]["participants"]) == {"Péter Kovács", "Li Wei"}
     assert meeting["args"]["date"] == "2023-03"
+
+
+def test_a_raising_rule_is_reported_and_the_other_events_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bilateral.events import extract
+
+    def broken(*_: object) -> list[object]:
+        raise ValueError("a rule with a bug")
+
+    broken.__module__ = "bilateral.events.broken"
+    monkeypatch.setattr(extract, "SENTENCE_EXTRACTORS", (broken, *extract.SENTENCE_EXTRACTORS))
+    with caplog.at_level(logging.ERROR):
+        events = _events(
+            tmp_path,
+            "In 2021, Hungary purchased twelve Leopard tanks from Germany.\n"
+            "Hungary and Germany signed a free trade agreement in May 2022.\n",
+        )
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert lines == [
+        "doc: event rules 'broken' failed 2 times, first at character 0 (ValueError: a rule with a bug);"
+        " its other events are kept"
+    ]
+    assert {e["type"] for e in events} >= {"arms_transfer", "agreement"}

@@ -320,3 +320,16 @@ def test_one_amount_two_loans_cites_neither(nlp: Language) -> None:
     assert all(
         "Kenya's budget counts $1 billion of interest." not in {c.text for c in e.evidence} for e in events
     )
+
+
+def test_a_dated_reference_is_not_given_to_a_deal_of_another_year(nlp: Language) -> None:
+    """ "the order concluded on March 3" is not the 2015 purchase, whatever else the text says of it."""
+    text = (
+        "Kenya ordered 20 Leopard tanks from Germany, its second such deal. The order follows the "
+        "purchase in 2015 of 12 Leopard tanks. A newspaper reported that the order concluded on March 3 "
+        "was part of a larger defence deal."
+    )
+    reference = "A newspaper reported that the order concluded on March 3 was part of a larger defence deal."
+    for event in _events(nlp, text):
+        if event.type == "arms_transfer" and event.args.get("ordered") == "2015":
+            assert reference not in {c.text for c in event.evidence}

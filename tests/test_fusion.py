@@ -7,16 +7,20 @@ from pathlib import Path
 
 import bilateral
 from bilateral.consolidate import canonical, names_by_doc
-from bilateral.fusion import _merge, blocks, fuse, same_event
+from bilateral.fusion import _merge, blocks, differ, fuse, same_event
 from bilateral.models import Event
 
 
 def _all_pairs(candidates: list[Event]) -> list[Event]:
-    """The reference: each candidate joins the first cluster of its type with a matching member."""
+    """The reference: each candidate joins the first cluster of its type with a matching member and
+    no member it differs from that is not the same or shares a document with it."""
     by_type: dict[str, list[list[Event]]] = defaultdict(list)
     for c in candidates:
         for cluster in by_type[c.type]:
-            if any(same_event(c, m) for m in cluster):
+            found = [(same_event(c, m), set(c.docs) & set(m.docs), m) for m in cluster]
+            if any(ok for ok, _, _ in found) and not any(
+                (not ok or shared) and differ(c, m) for ok, shared, m in found
+            ):
                 cluster.append(c)
                 break
         else:
@@ -108,3 +112,39 @@ def test_what_the_ontology_files_say_is_one_event() -> None:
     two = fuse([_event("loan", {"lender": "JPN", "borrower": "BGD", "value": usd(1)}, "a"),
                 _event("loan", {"lender": "JPN", "borrower": "BGD", "value": usd(9)}, "a")])  # fmt: skip
     assert len(two) == 2 and len({e.id for e in two}) == 2
+
+
+def test_a_report_that_agrees_with_two_deals_does_not_join_them() -> None:
+    deal = {"recipient": "EGY", "system": "Rafale", "supplier": "FRA"}
+    bare = _event("arms_transfer", deal, "a", 0)
+    new = _event("arms_transfer", deal | {"quantity": 30}, "a", 10)
+    old = _event("arms_transfer", deal | {"quantity": 24, "ordered": "2015"}, "a", 20)
+    for order in ([bare, new, old], [new, bare, old], [old, bare, new], [bare, old, new]):
+        fused = fuse(order)
+        assert sorted(e.args.get("quantity") for e in fused) == [24, 30], order
+        assert all(not e.conflicts for e in fused)
+    # Dated alike, different numbers are one deal with a conflict (the gold notes' convention).
+    nine = _event("arms_transfer", deal | {"quantity": 9, "ordered": "2018"}, "a")
+    five = _event("arms_transfer", deal | {"quantity": 5, "ordered": "2018-09"}, "b")
+    (one,) = fuse([nine, five])
+    assert one.conflicts and one.conflicts[0]["role"] == "quantity"
+    # Meetings on different days stay apart though an undated report names the people of both.
+    people = {"participants": ["Ann Lee", "Bo Chan"]}
+    first = _event("meeting", people | {"date": "2024-03-02"}, "a")
+    undated = _event("meeting", people, "b")
+    later = _event("meeting", people | {"date": "2024-06-11"}, "c")
+    assert len(fuse([undated, first, later])) == 2
+    # A day apart in one month is the same visit as its sources disagree on (7 May, 8 May).
+    next_day = _event("meeting", people | {"date": "2024-03-03"}, "d")
+    assert len(fuse([undated, first, next_day, later])) == 2
+
+
+def test_a_batch_of_instruments_is_not_one_of_them() -> None:
+    sides = {"parties": ["NPL", "IND"], "kind": "loan"}
+    one = _event(
+        "agreement", sides | {"title": "a $1bn line of credit agreement", "signed": "2019-03-04"}, "a"
+    )
+    two = _event("agreement", sides | {"title": "two LoCs"}, "a", 50)
+    again = _event("agreement", sides | {"title": "the credit agreement"}, "b")
+    assert len(fuse([one, two])) == 2
+    assert len(fuse([one, again])) == 1

@@ -31,6 +31,15 @@ from bilateral.values.numbers import parse_percent, parse_quantity
         ("next year", "2025-03", "2026"),
         ("2024-07", None, "2024-07"),  # an ISO month keeps its month
         ("2024-13", None, "2024"),
+        ("about two years ago", "2024-11-24", "2022"),  # the unit's precision, not a guessed month
+        ("a year ago", "2017-10-05", "2016"),
+        ("three months ago", "2024-02-10", "2023-11"),
+        ("ten days ago", "2024-03-05", "2024-02-24"),
+        ("two years ago", None, None),  # no publication date: no date
+        ("a month ago", "2024", None),  # a month before a year-only date is unknown
+        ("earlier this year", "2024-11-24", "2024"),
+        ("last month", "2024-01-15", "2023-12"),
+        ("for two years", "2024-11-24", None),  # a duration, not a point in time
     ],
 )
 def test_dates(text: str, published: str | None, expected: str | None) -> None:
@@ -92,3 +101,22 @@ def test_a_verb_before_a_number_is_no_currency() -> None:
     assert [v for _, _, v in find_money("Serbia won 5 million euros in grants")] == [
         {"amount": 5_000_000, "currency": "EUR"}
     ]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Sukhoi Su-35", "Su-35", True),  # with or without the maker
+        ("T129 ATAK helicopters", "T129", True),  # with or without the name
+        ("CH-92", "CH-92A", True),  # one letter of variant
+        ("Su-35", "Su-30", False),
+        ("Wing Loong II", "Wing Loong", False),  # no designation: the whole name
+        ("HQ-22", "FK-3", False),
+    ],
+)
+def test_one_system_however_written(a: str, b: str, same: bool) -> None:
+    from bilateral.values.names import same_system, system_stem
+
+    assert same_system(a, b) is same
+    if same:  # fusion compares only reports that share a block
+        assert system_stem(a) == system_stem(b)

@@ -30,6 +30,7 @@ def _signers(verb: Token, ms: list[Ment]) -> list[str]:
     return list(dict.fromkeys(x.m.text for x in ms if x.m.type == "person" and x.span.root.i in inside))
 
 
+VAGUE = {"several", "some", "various", "many", "numerous", "other"}  # counts that specify nothing
 COLLECTIVE = {"two", "both"}  # "the two countries", "both sides"
 # Nouns that count or package the instruments ("a range of treaties", "$50 billion of agreements").
 QUANTITY_NOUNS = {
@@ -124,6 +125,46 @@ def _singled_out(t: Token, rank: dict[str, int]) -> list[Token]:
     return [c for c in dict.fromkeys(found) if c.lemma_.lower() in rank and c.pos_ in ("NOUN", "PROPN")]
 
 
+def _sides(between: Token) -> list[str]:
+    """ "between Kazakhstan's Shymkent and China's Xi'an" -> the two sides as the text names them (read
+    from the words: the small model often hangs one side's name on the other)."""
+    text = between.doc[between.i + 1 : between.right_edge.i + 1].text.strip(" ,;")
+    return [re.sub(r"^(?:the|a|an)\s+", "", side, flags=re.I) for side in re.split(r"\s+and\s+", text)]
+
+
+def _several(t: Token, governor: Token) -> list[tuple[list[str] | None, Token | None]]:
+    """Instruments a plural trigger names one by one: one per pair of sides ("agreements on twin
+    cities between A and B, as well as between C and D") or per purpose ("memorandums were signed for
+    the joint investment in X and the joint promotion of Y"): (its sides, its purpose)."""
+    if t.tag_ != "NNS":
+        return []
+    pairs = [_sides(p) for p in t.subtree if p.dep_ == "prep" and p.lower_ == "between"]
+    if len(pairs) >= 2 and all(len(sides) == 2 for sides in pairs):
+        return [(sides, None) for sides in pairs]
+    for prep in (*governor.children, *t.children):
+        obj = next((o for o in prep.children if o.dep_ == "pobj"), None)
+        if prep.lower_ in ("for", "on") and obj is not None:
+            # A coordinated phrase with its own determiner after it is a second purpose ("and the joint
+            # promotion of ...", wherever the parser hangs it); "in ports and airports" is one.
+            more = [
+                c
+                for c in t.sent
+                if c.i > obj.i
+                and c.head.i > prep.i
+                and c.dep_ == "conj"
+                and c.pos_ == "NOUN"
+                and any(d.dep_ == "det" for d in c.children)
+            ]
+            if more:
+                return [(None, obj), *((None, c) for c in more)]
+    return []
+
+
+def _what(purpose: Token | None) -> str:
+    """What one of several instruments is for: its title's tail (sides are its parties)."""
+    return f" for {np_text(purpose)}" if purpose is not None else ""
+
+
 def _parsed_parties(t: Token, clauses: list[Token], verbs: set[str], ms: list[Ment]) -> list[str]:
     """The states the parse makes parties, when it names two: the signing's subject or agent and its
     "with"/"between" objects ("a pact signed by A, B and C", not D the sentence also names)."""
@@ -168,7 +209,10 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             and t.head.lemma_ in ("establish", "normalize", "normalise", "restore", "resume")
         )
         node = _through_quantities(t)
-        governor = node.head.head if node.dep_ == "pobj" else node.head
+        first = node
+        while first.dep_ == "conj" and first.head != first:  # "signed business and arms deals"
+            first = first.head
+        governor = first.head.head if first.dep_ == "pobj" else first.head
         if t.lemma_ == "partnership":
             verbs = verbs | set(tr["partnership_verbs"])  # "upgraded ties to a strategic partnership"
         signed_verb = (
@@ -180,6 +224,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         ) or any(c.dep_ == "acl" and c.lemma_ in verbs for c in t.children)
         if not diplomatic and not ((t.lemma_.lower() in rank or _signed_object(t, ms)) and signed_verb):
             continue
+        if any(a.lemma_ == "invite" for a in t.ancestors):
+            continue  # "invited X to witness the signing of contracts": a signing still to come
         if t.lemma_ == "statement" and not any(c.lower_ == "joint" for c in t.children):
             continue  # only a joint statement is an instrument
         exchange = (t.head.lower_ == "of" and t.head.head.lower_ == "exchange") or t.head.lemma_ == "exchange"
@@ -261,8 +307,22 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             "signed": signed,
             "effective": effective,
         }
-        out.append(make_event(ctx, "agreement", args, [sent], t))
-        for named in _singled_out(t, rank):  # "an FTA and a visa agreement", "12 documents, including X"
+        several = _several(t, governor)
+        for sides, purpose in several:
+            kind_of = agreement_kind(np_text(purpose)) if purpose is not None else "other"
+            one = {
+                **args,
+                "parties": sides or args["parties"],
+                "kind": kind_of if kind_of != "other" else args["kind"] if sides else "other",
+                "title": (phrase or np_text(t)).replace(t.text, t.lemma_, 1) + _what(purpose),  # one of them,
+            }
+            out.append(make_event(ctx, "agreement", one, [sent], t))
+        singled = _singled_out(t, rank)
+        # "signed several agreements, including an FTA": the FTA is reported, the rest is unspecified
+        vague = singled and any(c.lower_ in VAGUE for c in t.children)
+        if not several and not vague:
+            out.append(make_event(ctx, "agreement", args, [sent], t))
+        for named in singled:  # "an FTA and a visa agreement", "12 documents, including X"
             kind_of = agreement_kind(np_text(named))
             more = {
                 **args,

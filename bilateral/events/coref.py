@@ -22,10 +22,11 @@ from spacy.tokens import Span, Token
 from ..models import Event
 from ..models import Span as Cite
 from ..nlp.lexicon import fold
+from ..values.dates import agree
 from ..values.numbers import parse_quantity
 from . import agreements, meetings, statements
 from .amounts import money
-from .context import DocContext, np_text
+from .context import DocContext, dates_in, np_text
 
 # Roles whose value names the event well enough to find it again in another sentence.
 NAME_ROLES = {"arms_transfer": "system", "agreement": "title", "exercise": "name", "investment": "target"}
@@ -56,6 +57,7 @@ def attach(ctx: DocContext, events: list[Event]) -> list[Event]:
         if event.type == "meeting":
             meetings.attending_states(ctx, event)
     statements.dated_by_occasion(ctx, events)
+    meetings.dated_by_signing(events)
     return events
 
 
@@ -240,10 +242,22 @@ def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> lis
                 (families[w.lemma_.lower()] for w in t.subtree if w.lemma_.lower() in families), None
             )
         candidates = [e for e in pool if _compatible(ctx, sent, t, e)]
+        candidates = [e for e in candidates if _same_time(ctx, sent, t, e)] or candidates
         found = _referent(ctx, sent, t, type_, candidates, family) if candidates else None
         if found is not None:
             return [found]
     return []
+
+
+def _same_time(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
+    """Of several events a reference may mean, it means one its own date agrees with: the date in its
+    phrase or on the verb it is the subject of ("the order concluded on April 26", not the 2015 one).
+    Only a preference: a date without its year is resolved against the publication date and may not
+    be the event's own ("its ratification came in July")."""
+    inside = {t.i for t in noun.subtree}
+    verb = noun.head if noun.dep_ in ("nsubj", "nsubjpass") else noun
+    own = [v for x, v in dates_in(ctx, sent) if x.span.root.i in inside or x.span.root.head.head == verb]
+    return not (event.date and own and not any(agree(str(event.date)[:7], v[:7]) for v in own))
 
 
 def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
@@ -253,6 +267,7 @@ def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
     years = set(re.findall(r"\b(?:19|20)\d\d\b", sent.text))  # written years only: "in April" may be later
     if event.date and years and str(event.date)[:4] not in years:
         return False
+    inside = {t.i for t in noun.subtree}
     if event.type == "agreement" and agreements.agreement_kind(np_text(noun)) not in (
         "other",
         event.args.get("kind"),
@@ -260,7 +275,6 @@ def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
         return False
     if event.type == "meeting":
         return True  # a meeting's people are not states: `_meeting` matches them
-    inside = {t.i for t in noun.subtree}
     named = {
         x.state
         for x in ctx.sentence_mentions(sent)

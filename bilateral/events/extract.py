@@ -7,9 +7,11 @@ sentence and attaches later sentences that refer back to an event already report
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable
 from functools import cache, partial
+from typing import TypeVar
 
 from spacy.tokens import Doc, Span
 
@@ -20,6 +22,8 @@ from . import agreements, arms, coref, exercises, investments, loans, meetings, 
 from .context import QUOTES, DocContext, Ment, np_text
 from .triggers import triggers
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 INVESTMENT_NOUNS = {"acquisition", "investment", "takeover", "purchase", "stake", "sale"}
 SENTENCE_EXTRACTORS = (
     arms.extract,
@@ -47,15 +51,64 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
             ments.append(Ment(m, span))
     quotes = [(q.start(), q.end()) for q in QUOTES.finditer(doc.text)]
     ctx = DocContext(doc, doc_id, published, ments, main_pair(mentions), quotes, doc.text, list(doc.sents))
-    events = statements.quoted(ctx)
+    failures = Failures(doc_id)
+    events = failures.run("statements", lambda: statements.quoted(ctx), list[Event](), 0)
     for sent in ctx.sents:
         ms = ctx.sentence_mentions(sent)
-        events.extend(statements.reported(ctx, sent))
-        found = [e for extractor in SENTENCE_EXTRACTORS for e in extractor(ctx, sent, ms)]
+        at = sent.start_char
+        events.extend(failures.run("statements", partial(statements.reported, ctx, sent), list[Event](), at))
+        found = [
+            e
+            for f in SENTENCE_EXTRACTORS
+            for e in failures.run(_stage(f), partial(f, ctx, sent, ms), list[Event](), at)
+        ]
         found = [e for e in found if not _repeats(e, events)]
-        _attach_references(ctx, sent, events, {e.type for e in found})
+        failures.run(
+            "references", partial(_attach_references, ctx, sent, events, {e.type for e in found}), None, at
+        )
         events.extend(found)
-    return coref.attach(ctx, meetings.merge(trade.merge(events)))
+    events = failures.run("merge", lambda: meetings.merge(trade.merge(events)), events, 0)
+    events = failures.run("coref", partial(coref.attach, ctx, events), events, 0)
+    failures.report()
+    return events
+
+
+def _stage(extractor: Callable[..., object]) -> str:
+    """An extractor's name in a log line: its module's ("arms", "loans")."""
+    return extractor.__module__.rsplit(".", 1)[-1]
+
+
+class Failures:
+    """Rules that raised on one document, logged as one line per stage when it is done.
+
+    A rule's bug costs only what that rule would have found in the sentence: the document's other
+    events are still reported (dropping the whole document hid which rule failed and lost the rest),
+    and the error line names the document, the stage, how often and where it first failed.
+    """
+
+    def __init__(self, doc_id: str) -> None:
+        self.doc_id = doc_id
+        self.seen: dict[str, tuple[int, int, str]] = {}
+
+    def run(self, stage: str, step: Callable[[], T], fallback: T, at: int) -> T:
+        try:
+            return step()
+        except Exception as exc:  # a rule's bug: logged below, the other rules go on
+            count, first, problem = self.seen.get(stage, (0, at, f"{type(exc).__name__}: {exc}"))
+            self.seen[stage] = (count + 1, first, problem)
+            return fallback
+
+    def report(self) -> None:
+        for stage, (count, first, problem) in self.seen.items():
+            times = "once" if count == 1 else f"{count} times"
+            log.error(
+                "%s: event rules '%s' failed %s, first at character %d (%s); its other events are kept",
+                self.doc_id,
+                stage,
+                times,
+                first,
+                problem,
+            )
 
 
 def _repeats(event: Event, earlier: list[Event]) -> bool:

@@ -166,8 +166,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     ):
         people = _last_two_people(ctx, sent.start_char)  # "the two heads of state met"
     host = trigger if trigger.pos_ == "VERB" else trigger.head
-    for child in (c for c in host.children if c.dep_ == "nsubj" and len(people) < 2):
-        if child.lower_ in ("he", "she"):
+    for child in (c for c in host.children if c.dep_ in ("nsubj", "nsubjpass") and len(people) < 2):
+        if child.lower_ in ("he", "she"):  # "he held talks with ...", "he was greeted by ..."
             before = ctx.person_before(child.idx)  # "he held talks with his counterpart, X"
             if before is not None and before.m.text not in people:
                 people.insert(0, before.m.text)
@@ -319,3 +319,27 @@ OCCASION_HEADS = {"signing", "ceremony", "summit"}
 
 def people_of(event: Event) -> set[str]:
     return {key_for("person", str(p)).split()[-1] for p in event.args.get("participants", [])}
+
+
+def dated_by_signing(events: list[Event]) -> None:
+    """A signing's meeting that its sentence does not date takes the date of the agreement signed,
+    which the document gives where it reports the agreement ("X and Y signed the agreement" after
+    "A signed a $2bn agreement with B today"): the agreement citing the sentence, or the one between
+    the same parties reported before it."""
+    agreements = [e for e in events if e.type == "agreement"]
+    for meeting in events:
+        occasion = str(meeting.args.get("occasion") or "")
+        if meeting.type != "meeting" or meeting.args.get("date") or not occasion.startswith("signing"):
+            continue
+        first = meeting.evidence[0]
+        signed = [
+            e for e in agreements if any(c.start < first.end and first.start < c.end for c in e.evidence)
+        ]
+        sides = [set(e.args["parties"]) for e in signed]
+        dated = [e for e in signed if e.args.get("signed")] or [
+            e
+            for e in agreements
+            if e.args.get("signed") and set(e.args["parties"]) in sides and e.evidence[0].start < first.start
+        ]
+        if dated:
+            meeting.args["date"] = dated[-1].args["signed"]

@@ -83,7 +83,10 @@ def quoted(ctx: DocContext) -> list[Event]:
 def _under(verb: Token, token: Token) -> bool:
     """A date that says when `verb` happened: attached to it through prepositions only ("said in
     March", "said on Tuesday"), not a date inside what was said or a clause below ("recalled an
-    exercise in 2019", "following a pact signed in March")."""
+    exercise in 2019", "following a pact signed in March"); a remark made while doing something
+    ("visited X in May 2024, describing ...") has the date of what was done."""
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and _under(verb.head, token):
+        return True
     while token != verb:
         if token.dep_ not in DATE_DEPS or token.pos_ in ("VERB", "AUX") or token.head == token:
             return False

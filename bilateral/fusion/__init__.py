@@ -23,6 +23,23 @@ def same_event(a: Event, b: Event) -> bool:
     return a.type == b.type and ontology()[a.type].same(a.args, b.args)
 
 
+def differ(a: Event, b: Event) -> bool:
+    """Do two reports give different values for a role whose sources disagreeing is a conflict
+    (dates, numbers, money)? Two such reports that are not `same_event` can never be one event, even
+    through a third report that agrees with both ("30 Rafale" and "24 Rafale in 2015", joined by an
+    undated "the Rafale"). Dates differ by month: sources often disagree on the day of one visit."""
+    for role in ontology()[a.type].roles.values():
+        if role.type.date or role.type.conflicts:
+            x, y = a.args.get(role.name), b.args.get(role.name)
+            if (
+                x not in (None, "", [])
+                and y not in (None, "", [])
+                and not (agree(str(x)[:7], str(y)[:7]) if role.type.date else x == y)
+            ):
+                return True
+    return False
+
+
 def blocks(event: Event) -> set[str]:
     """Keys such that two candidates `same_event` may join share at least one of them.
 
@@ -196,26 +213,45 @@ def fuse_members(candidates: list[Event]) -> list[tuple[Event, list[int]]]:
     # per distinct set of arguments (or pair of them).
     keyed: dict[str, set[str]] = {}
     same: dict[tuple[str, str], bool] = {}
+    apart: dict[tuple[str, str], bool] = {}
+    docs: list[dict[str, set[str]]] = []  # per cluster, the documents reporting each set of arguments
 
     def matches(key: str, candidate: Event, other: str, member: Event) -> bool:
         if (key, other) not in same:
             same[(key, other)] = same_event(candidate, member)
         return same[(key, other)]
 
+    def joins(key: str, candidate: Event, c: int) -> bool:
+        """A cluster takes a candidate that one member reports the same and no other member `differ`s
+        from; nor one that `differ`s from a member its own document reports (a text that gives two
+        numbers for one system, "30 Rafale" and "24 Rafale in 2015", reports two deals)."""
+        found = [(matches(key, candidate, o, m), o, m) for o, m in distinct[c].items()]
+        if not any(ok for ok, _, _ in found):
+            return False
+        own = set(candidate.docs)
+        return not any(
+            differs(key, candidate, o, m) and (not ok or not own.isdisjoint(docs[c][o])) for ok, o, m in found
+        )
+
+    def differs(key: str, candidate: Event, other: str, member: Event) -> bool:
+        if (key, other) not in apart:
+            apart[(key, other)] = differ(candidate, member)
+        return apart[(key, other)]
+
     for i, candidate in enumerate(candidates):
         key = _key([candidate.type, candidate.args])
         keys = keyed[key] if key in keyed else keyed.setdefault(key, blocks(candidate))
         # The earliest cluster, among those sharing a block, that has a matching member.
         near = sorted({c for k in keys for c in by_block[k]})
-        home = next(
-            (c for c in near if any(matches(key, candidate, o, m) for o, m in distinct[c].items())), None
-        )
+        home = next((c for c in near if joins(key, candidate, c)), None)
         if home is None:
             home = len(clusters)
             clusters.append([])
             distinct.append({})
+            docs.append(defaultdict(set))
         clusters[home].append(i)
         distinct[home].setdefault(key, candidate)
+        docs[home][key] |= set(candidate.docs)
         for k in keys:
             if home not in by_block[k]:
                 by_block[k].append(home)

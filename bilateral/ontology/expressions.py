@@ -8,6 +8,7 @@ role, function or filter is an error naming the file, not a surprise in the midd
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -16,8 +17,22 @@ from jinja2 import Environment, StrictUndefined, TemplateError, nodes
 from ..values import dates, money, names
 from ..values.display import FILTERS
 
+_BATCH = re.compile(
+    r"\b(?:agreements|deals|documents|contracts|treaties|accords|pacts|protocols|memorandums|memoranda|"
+    r"mous|locs|lines of credit|instruments)\b",
+    re.IGNORECASE,
+)
+
+
+def batch(title: Any) -> bool:
+    """Does an agreement's title name several instruments ("two LoCs", "ten new deals")? A batch and
+    one instrument of it are two events, however alike their kind and parties."""
+    return bool(_BATCH.search(str(title or "")))
+
+
 # What `same` and `block` may call.
 TESTS: dict[str, Callable[..., Any]] = {
+    "batch": batch,
     "same_name": names.same_name,
     "same_system": names.same_system,
     "system_stem": names.system_stem,

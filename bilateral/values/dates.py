@@ -2,7 +2,8 @@
 
 The precision of the text is kept: "2019" -> "2019", "April 2022" -> "2022-04",
 "July 1, 2024" -> "2024-07-01"; "last May" and "this past May" are the latest May before
-the publication date. Durations and vague periods ("recent years") give None.
+the publication date; "two years ago" is the year two before it. Durations and vague periods
+("recent years") give None.
 """
 
 from __future__ import annotations
@@ -68,11 +69,36 @@ def _month_year(month: int, year: int | None, ref_month: int | None, past: bool)
     return year
 
 
+_COUNTS = {
+    w: i
+    for i, w in enumerate(
+        ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"], 2
+    )
+}
+
+
+def _ago(n: int, unit: str, ry: int | None, rm: int | None, rd: int | None) -> str | None:
+    """The year, month or day `n` units before the publication date, if it is known that precisely."""
+    if ry is None:
+        return None
+    if unit == "year":
+        return _fmt(ry - n)
+    if rm is None:
+        return None
+    if unit == "month":
+        months = ry * 12 + rm - 1 - n
+        return _fmt(months // 12, months % 12 + 1)
+    return (date(ry, rm, rd) - timedelta(days=n)).isoformat() if rd is not None else None
+
+
 def resolve_date(text: str, published: str | None = None) -> str | None:
     """An ISO 8601 prefix for a date expression, or None when it names no point in time."""
     t = text.lower().replace("\u00a0", " ").strip()
     t = re.sub(r"^(?:in|on|since|by|from|during|until|of|at)\s+", "", t)
     ry, rm, rd = _ref(published)
+    ago = re.search(r"\b(an?|one|\d+|" + "|".join(_COUNTS) + r")\s+(year|month|day)s?\s+ago\b", t)
+    if ago:  # "about two years ago", "a year ago": as precise as the unit, from the publication date
+        return _ago(_COUNTS.get(ago[1], 1) if not ago[1].isdigit() else int(ago[1]), ago[2], ry, rm, rd)
     if re.search(r"\b(years?|months?|weeks?|days?|decades?|centur(?:y|ies))\b", t) and not re.search(
         r"\b(last|this|next|past|previous|later)\s+(year|month|week)\b", t
     ):

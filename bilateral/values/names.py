@@ -45,9 +45,22 @@ def same_name(a: Any, b: Any, threshold: float = 85) -> bool:
     return fuzz.token_set_ratio(ka, kb) >= threshold and fuzz.ratio(ka, kb) >= 70
 
 
+def _designation(value: Any) -> str:
+    """The key of a system's model designation, the word with letters and digits, with or without
+    its maker or name around it ("Sukhoi Su-35", "T129 ATAK helicopters": SU35, T129); else the
+    key of the whole name ("Rafale", "Wing Loong II")."""
+    text = str(value if value is not None else "")
+    core = next(
+        (w for w in text.split() if re.search(r"[A-Za-z]", w) and re.search(r"\d", w) and not w.isdigit()),
+        None,
+    )
+    return key_for("weapon", core or text)
+
+
 def same_system(a: Any, b: Any) -> bool:
-    """Two designations of one system: "FK-3" = "FK3"; "CH-92" = "CH-92A" (one letter of variant)."""
-    ka, kb = key_for("weapon", str(a)), key_for("weapon", str(b))
+    """Two designations of one system: "FK-3" = "FK3"; "CH-92" = "CH-92A" (one letter of variant);
+    "Sukhoi Su-35" = "Su-35" (one model designation)."""
+    ka, kb = _designation(a), _designation(b)
     if ka == kb:
         return True
     short, long_ = sorted((ka, kb), key=len)
@@ -61,7 +74,7 @@ def same_system(a: Any, b: Any) -> bool:
 
 def system_stem(value: Any) -> str:
     """A designation without its variant letter, so that `same_system` pairs share it."""
-    return re.sub(r"(?<=\d)[A-Z]$", "", key_for("weapon", str(value if value is not None else "")))
+    return re.sub(r"(?<=\d)[A-Z]$", "", _designation(value))
 
 
 def same_exercise_name(a: Any, b: Any) -> bool:
