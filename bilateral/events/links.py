@@ -57,6 +57,9 @@ def _positions() -> dict[str, tuple[int, int, int]]:
 _SENTENCE_ATTRS = {"IS_SENT_START", "SENT_START", "IS_SENT_END", "ENT_IOB", "ENT_TYPE", "ENT_ID", "ENT_KB_ID"}
 
 
+_ANY = "{}"  # a node without attributes: any token (not matched: the Matcher would list them all)
+
+
 class _Chains:
     """The role patterns run without spaCy's DependencyMatcher, when each is a chain from its first
     node up through heads ("<"): each node's tokens are found by one token Matcher over the sentence,
@@ -70,7 +73,7 @@ class _Chains:
             for nodes in rules:
                 keys = [json.dumps(n.get("RIGHT_ATTRS", {}), sort_keys=True) for n in nodes]
                 for key, node in zip(keys, nodes, strict=True):
-                    if key not in self.matcher:
+                    if key != _ANY and key not in self.matcher:
                         self.matcher.add(key, [[node.get("RIGHT_ATTRS", {})]])
                 self.chains.append((label, keys))
 
@@ -94,6 +97,7 @@ class _Chains:
         where: dict[str, set[int]] = {}
         for match_id, start, _ in self.matcher(sent):
             where.setdefault(strings[match_id], set()).add(start)
+        where[_ANY] = set(range(len(sent)))
         out: list[tuple[str, list[int]]] = []
         for label, keys in self.chains:
             for first in sorted(where.get(keys[0], set())):
