@@ -33,6 +33,7 @@ from spacy.tokens import Doc, DocBin
 
 from .events.extract import extract as extract_events
 from .models import Document, Event, Mention, Span
+from .nlp import docbin
 from .nlp.markup import mask, restore
 from .nlp.mentions import mentions as find_mentions
 from .nlp.mentions import propagate_names
@@ -127,7 +128,7 @@ class Parses:
         if found is None or found.model != self.version or found.text_sha != text_sha:
             return None
         try:
-            docs = list(DocBin().from_bytes(found.data).get_docs(self.nlp.vocab))
+            docs = list(docbin.read(found.data).get_docs(self.nlp.vocab))
         except Exception as exc:  # a damaged parse is made again
             log.warning("%s: stored parse unreadable, parsing again (%s)", doc_id, exc)
             return None

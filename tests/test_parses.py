@@ -155,3 +155,17 @@ def test_a_changed_text_is_parsed_again_and_a_removed_document_loses_its_parse(
         count = kb.store.parse_size()[0]
         kb.remove([doc])
         assert kb.store.parse(doc) is None and kb.store.parse_size()[0] == count - 1
+
+
+def test_a_stored_parse_reads_as_spacy_reads_it(corpus: Path) -> None:
+    """`docbin.read` (srsly's decoders looked up once) gives the documents `DocBin.from_bytes` gives."""
+    from bilateral.nlp import docbin
+
+    nlp = build()
+    made = DocBin(attrs=PARSE_ATTRS)
+    for doc in nlp.pipe(d.text for d in _documents(corpus)[:3]):
+        made.add(doc)
+    data = made.to_bytes()
+    ours = [d.to_bytes() for d in docbin.read(data).get_docs(nlp.vocab)]
+    assert ours == [d.to_bytes() for d in DocBin().from_bytes(data).get_docs(nlp.vocab)]
+    assert len(ours) == 3

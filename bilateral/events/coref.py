@@ -47,7 +47,7 @@ def attach(ctx: DocContext, events: list[Event]) -> list[Event]:
     """Cite, for every event of the document, the other sentences that mention it again."""
     # A place's name ("Kenya" as an investment's target) names no one event.
     places = {fold(x.m.text) for x in ctx.mentions if x.m.type in ("state", "place")}
-    for sent in ctx.sents:
+    for sent in ctx.sents if events else ():  # no event: no sentence to read for one
         cite = ctx.cite(sent.start_char, sent.end_char)
         if cite.text:
             for event in _mentioned(ctx, sent, cite, events, places):
@@ -67,7 +67,9 @@ def _reports(event: Event, cite: Cite) -> bool:
 
 def _mentioned(ctx: DocContext, sent: Span, cite: Cite, events: list[Event], places: set[str]) -> list[Event]:
     low = f" {fold(sent.text)} "
-    amounts = [a.value for a in money(sent.text) if isinstance(a.value, dict)]
+    # Amounts are compared with events' values only: without a valued event, none to find (SPEED).
+    valued = any(isinstance(e.args.get("value"), dict) for e in events)
+    amounts = [a.value for a in money(sent.text) if isinstance(a.value, dict)] if valued else []
     out: list[Event] = []
     for type_ in dict.fromkeys(e.type for e in events):
         pool = [e for e in events if e.type == type_]

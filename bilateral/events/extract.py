@@ -155,6 +155,8 @@ def _attach_references(ctx: DocContext, sent: Span, earlier: list[Event], report
     agreed ...", "they talked about ..."); an arms trigger with the category of an earlier deal and
     no designation of its own ("the first country to purchase Chinese UAVs").
     """
+    if not earlier:  # nothing reported before: nothing to refer back to (SPEED)
+        return
     cite = ctx.cite(sent.start_char, sent.end_char)
     for target in _referents(ctx, sent, earlier, reported):
         if cite not in target.evidence:
