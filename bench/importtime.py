@@ -61,13 +61,18 @@ def measure(args: list[str], repeat: int) -> tuple[float, float, list[str]]:
             cwd=HERE.parent,
         )
         wall = time.perf_counter() - start
-        found = [LINE.match(line) for line in run.stderr.splitlines()]
-        seconds = sum(int(m.group(1)) for m in found if m) / 1e6
-        heavy = sorted({m.group(4).split(".")[0] for m in found if m} & set(HEAVY))
+        seconds, heavy = _imported(run.stderr.splitlines())
         if best is None or seconds < best[0]:
             best = (seconds, wall, heavy)
     assert best is not None
     return best
+
+
+def _imported(lines: list[str]) -> tuple[float, list[str]]:
+    """Seconds of import in `-X importtime` lines, and the heavy modules among them."""
+    found = [LINE.match(line) for line in lines]
+    seconds = sum(int(m.group(1)) for m in found if m) / 1e6
+    return seconds, sorted({m.group(4).split(".")[0] for m in found if m} & set(HEAVY))
 
 
 def measure_serve(db: Path, repeat: int) -> tuple[float, float, list[str]]:
@@ -96,9 +101,7 @@ def measure_serve(db: Path, repeat: int) -> tuple[float, float, list[str]]:
         server.communicate(timeout=30)
         if not ready:
             raise SystemExit("bilateral serve did not start:\n" + "".join(lines[-20:]))
-        found = [LINE.match(line) for line in lines]
-        seconds = sum(int(m.group(1)) for m in found if m) / 1e6
-        heavy = sorted({m.group(4).split(".")[0] for m in found if m} & set(HEAVY))
+        seconds, heavy = _imported(lines)
         if best is None or seconds < best[0]:
             best = (seconds, wall, heavy)
     assert best is not None

@@ -10,8 +10,14 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from bilateral.models import Event
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -191,3 +197,24 @@ def conflict_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with bilateral.open(folder / "kb.db") as kb:
         kb.extract([folder / "articles"], folder / "out")
     return folder / "kb.db"
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    """The full pipeline, built once for the tests that parse sentences we composed."""
+    from bilateral.nlp.pipeline import build
+
+    return build()
+
+
+def composed_events(nlp: Language, text: str, published: str | None = "2024-05-10") -> list[Event]:
+    """The event candidates of one text we wrote, through the per-document stages alone."""
+    from bilateral.events.extract import extract
+    from bilateral.nlp.markup import mask
+    from bilateral.nlp.mentions import mentions, propagate_names
+    from bilateral.nlp.resolve import vote_types
+
+    doc = nlp(mask(text))
+    found = propagate_names(doc, mentions(doc, "t"))
+    vote_types(found)
+    return extract(doc, "t", found, published)

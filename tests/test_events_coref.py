@@ -11,25 +11,7 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-from bilateral.events.extract import extract
-from bilateral.models import Event
-from bilateral.nlp.markup import mask
-from bilateral.nlp.mentions import mentions, propagate_names
-from bilateral.nlp.pipeline import build
-from bilateral.nlp.resolve import vote_types
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return build()
-
-
-def _events(nlp: Language, text: str, published: str | None = "2024-05-10") -> list[Event]:
-    doc = nlp(mask(text))
-    found = propagate_names(doc, mentions(doc, "t"))
-    vote_types(found)
-    return extract(doc, "t", found, published)
-
+from .conftest import composed_events
 
 # (type, text, a sentence that must be cited, a sentence that must not be cited or None)
 EVIDENCE: list[tuple[str, str, str, str | None]] = [
@@ -179,7 +161,7 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
 
 @pytest.mark.parametrize(("type_", "text", "cited", "not_cited"), EVIDENCE)
 def test_evidence(nlp: Language, type_: str, text: str, cited: str, not_cited: str | None) -> None:
-    events = [e for e in _events(nlp, text) if e.type == type_]
+    events = [e for e in composed_events(nlp, text) if e.type == type_]
     assert events, f"{text!r}: no {type_}"
     spans = {c.text for e in events for c in e.evidence}
     assert cited in spans, f"{cited!r} not among {spans}"
@@ -192,7 +174,7 @@ def test_one_name_two_deals_cites_neither(nlp: Language) -> None:
         "Croatia ordered 12 Leopard tanks from Germany in 2021. In 2022 Croatia ordered six more Leopard "
         "tanks from Germany. The Leopard is a heavy tank."
     )
-    events = [e for e in _events(nlp, text) if e.type == "arms_transfer"]
+    events = [e for e in composed_events(nlp, text) if e.type == "arms_transfer"]
     assert all("The Leopard is a heavy tank." not in {c.text for c in e.evidence} for e in events)
 
 
@@ -225,7 +207,7 @@ MEETINGS: list[tuple[str, dict[str, Any]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), MEETINGS)
 def test_meeting_participants(nlp: Language, text: str, expected: dict[str, Any]) -> None:
-    got = [e.args for e in _events(nlp, text) if e.type == "meeting"]
+    got = [e.args for e in composed_events(nlp, text) if e.type == "meeting"]
     assert any(all(a.get(k) == v for k, v in expected.items()) for a in got), f"{expected} not in {got}"
 
 
@@ -266,7 +248,7 @@ STATEMENT_DATES: list[tuple[str, str | None]] = [
 
 @pytest.mark.parametrize(("text", "date"), STATEMENT_DATES)
 def test_statement_date(nlp: Language, text: str, date: str | None) -> None:
-    got = [e.args for e in _events(nlp, text) if e.type == "statement"]
+    got = [e.args for e in composed_events(nlp, text) if e.type == "statement"]
     assert got, f"{text!r}: no statement"
     assert got[-1].get("date") == date, got
 
@@ -277,7 +259,7 @@ def test_present_at_signing_take_part(nlp: Language) -> None:
         "Kenyan minister Peter Njiru and Ethiopian minister Abiy Mekonnen signed the contract in Nairobi "
         "on 3 May 2024. Kenyan President William Ruto attended the contract signing."
     )
-    got = [e for e in _events(nlp, text) if e.type == "meeting"]
+    got = [e for e in composed_events(nlp, text) if e.type == "meeting"]
     assert any("William Ruto" in e.args["participants"] for e in got), [e.args for e in got]
 
 
@@ -288,7 +270,7 @@ def test_meeting_place_from_reference(nlp: Language) -> None:
         "build a railway. The two sides signed four deals during their talks at the State House in "
         "Nairobi."
     )
-    got = [e.args for e in _events(nlp, text) if e.type == "meeting"]
+    got = [e.args for e in composed_events(nlp, text) if e.type == "meeting"]
     assert any(a.get("location") == "Nairobi" for a in got), got
 
 
@@ -297,7 +279,7 @@ def test_virtual_summit_has_no_place(nlp: Language) -> None:
         "Kenyan President William Ruto and Ethiopian Prime Minister Abiy Ahmed held a virtual summit in "
         "Nairobi on 3 May 2024."
     )
-    got = [e.args for e in _events(nlp, text) if e.type == "meeting"]
+    got = [e.args for e in composed_events(nlp, text) if e.type == "meeting"]
     assert got and all("location" not in a for a in got), got
 
 
@@ -306,7 +288,7 @@ def test_summit_takes_the_states_listed_as_taking_part(nlp: Language) -> None:
         "In 2012, Brazil and 11 countries of South America held an energy summit in Lima. Brazil, Peru, "
         "Chile, Bolivia and Ecuador took part in the summit."
     )
-    got = [e.args for e in _events(nlp, text) if e.type == "meeting"]
+    got = [e.args for e in composed_events(nlp, text) if e.type == "meeting"]
     assert any({"BRA", "PER", "CHL", "BOL", "ECU"} <= set(a["participants"]) for a in got), got
 
 
@@ -316,7 +298,7 @@ def test_one_amount_two_loans_cites_neither(nlp: Language) -> None:
         "China lent Kenya $1 billion in 2014 for a railway. China lent Kenya $1 billion in 2019 for a "
         "port. Kenya's budget counts $1 billion of interest."
     )
-    events = [e for e in _events(nlp, text) if e.type == "loan"]
+    events = [e for e in composed_events(nlp, text) if e.type == "loan"]
     assert all(
         "Kenya's budget counts $1 billion of interest." not in {c.text for c in e.evidence} for e in events
     )
@@ -330,6 +312,6 @@ def test_a_dated_reference_is_not_given_to_a_deal_of_another_year(nlp: Language)
         "was part of a larger defence deal."
     )
     reference = "A newspaper reported that the order concluded on March 3 was part of a larger defence deal."
-    for event in _events(nlp, text):
+    for event in composed_events(nlp, text):
         if event.type == "arms_transfer" and event.args.get("ordered") == "2015":
             assert reference not in {c.text for c in event.evidence}

@@ -10,14 +10,8 @@ from spacy.language import Language
 
 from bilateral.events.lang import PatternFileError, dependency_matcher, patterns
 from bilateral.events.links import conjuncts, linked
-from bilateral.nlp.pipeline import build
 
 ROLE_LABELS = {"SUBJ", "AGENT", "OBJ", "PREP_OBJECT", "MODIFIER", "APPOSITION", "CONJ"}
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return build()
 
 
 def test_role_patterns_are_valid_dependency_patterns(nlp: Language) -> None:

@@ -13,30 +13,13 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-from bilateral.events.extract import extract
-from bilateral.models import Event
-from bilateral.nlp.markup import mask
-from bilateral.nlp.mentions import mentions, propagate_names
-from bilateral.nlp.pipeline import build
-from bilateral.nlp.resolve import vote_types
+from .conftest import composed_events
 
 Row = tuple[str, dict[str, Any] | None]
 
 
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return build()
-
-
-def _events(nlp: Language, text: str, published: str | None = "2024-05-10") -> list[Event]:
-    doc = nlp(mask(text))
-    found = propagate_names(doc, mentions(doc, "t"))
-    vote_types(found)
-    return extract(doc, "t", found, published)
-
-
 def _check(nlp: Language, type_: str, text: str, expected: dict[str, Any] | None) -> None:
-    got = [e.args for e in _events(nlp, text) if e.type == type_]
+    got = [e.args for e in composed_events(nlp, text) if e.type == type_]
     if expected is None:
         assert not got, f"{text!r}: expected no {type_}, got {got}"
         return
@@ -627,5 +610,5 @@ def test_speech_patterns_are_valid_spacy_patterns(nlp: Language) -> None:
 
 def test_an_unspecified_batch_is_not_an_instrument(nlp: Language) -> None:
     text = "Laos and Vietnam signed several agreements, including a visa waiver agreement, in 2023."
-    titles = [e.args.get("title") for e in _events(nlp, text) if e.type == "agreement"]
+    titles = [e.args.get("title") for e in composed_events(nlp, text) if e.type == "agreement"]
     assert titles == ["a visa waiver agreement"]
