@@ -41,6 +41,8 @@ def consolidate(
     from . import incremental
 
     with store.transaction():
+        if full:
+            store.set_consolidation_meta("consolidation_mode", "full: requested")
         done = None if full else incremental.update(store)
         if done is None:
             orphans, touched = full_consolidation(store, batch), None

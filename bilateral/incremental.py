@@ -58,7 +58,14 @@ def fingerprint() -> str:
 
     digest = hashlib.sha1(analyser().encode())
     package = Path(__file__).parent
-    files = [package / "consolidate.py", package / "incremental.py", *(package / "fusion").glob("*.py")]
+    files = [
+        package / "consolidate.py",
+        package / "incremental.py",
+        package / "nlp" / "resolve.py",
+        package / "events" / "actors.py",
+        *(package / "fusion").glob("*.py"),
+        *(package / "review").glob("*.py"),
+    ]
     for f in sorted(files) + [p for folder in _folders()[1:] for p in sorted(folder.glob("*.yml"))]:
         digest.update(f.name.encode() + b"\0" + f.read_bytes())
     return digest.hexdigest()[:16]

@@ -25,6 +25,7 @@ def test_result_does_not_depend_on_the_batch(sample_db: Path, tmp_path: Path) ->
     before = _exports(copy, tmp_path / "before")
     store = open_store(copy)
     consolidate(store, batch=1, full=True)  # every document its own pass step, every group fused apart
+    assert store.consolidation_meta("consolidation_mode") == "full: requested"
     store.close()
     assert _exports(copy, tmp_path / "after") == before
     assert len(before["events.jsonl"].splitlines()) > 50

@@ -86,6 +86,8 @@ def test_bad_judgements_are_refused_and_nothing_is_written(sample_db: Path, tmp_
             (("set", event.id, "quantity", "several"), "'several' is not a quantity"),
             (("set", event.id, "supplier", "Narnia"), "'Narnia' is not a state"),
             (("judge", event.id), "unknown judgement 'judge'"),
+            (("accept", event.id, None, None, None, "ana\x00"), "author: at most 200 characters, and no NUL"),
+            (("accept", event.id, None, None, None, "", "x" * 4001), "note: at most 4000 characters"),
         ]:
             with pytest.raises(KnowledgeBaseError, match=message):
                 kb.judge(*args)
@@ -251,7 +253,11 @@ def test_an_entity_that_is_two_people_is_split_and_stays_split(tmp_path: Path) -
         kb.extract([corpus], tmp_path / "out")
         (ana,) = [e for e in kb.entity_summaries("person") if e.name == "Ana Petrovic"]
         assert ana.n_documents == 2
-        for parts, message in [(["Ivan"], "neither named 'Ivan'"), (["a", "b"], "every mention")]:
+        for parts, message in [
+            (["Ivan"], "neither named 'Ivan'"),
+            (["a", "b"], "every mention"),
+            ([], "choose the names or documents"),
+        ]:
             with pytest.raises(KnowledgeBaseError, match=message):
                 kb.judge_entity("split", ana.id, parts=parts)
         kb.judge_entity("split", ana.id, parts=["b"], note="the singer")

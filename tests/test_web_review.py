@@ -56,6 +56,7 @@ def test_review_accept_correct_and_the_guards(kb_copy: Path) -> None:
         assert client.get(f"/event/{event}", headers=rebound).status_code == 400
         assert client.post(url, data=form, headers={**SAME, **rebound}).status_code == 400
         assert client.post(url, data={**form, "csrf": "é"}, headers=SAME).status_code == 403
+        assert client.post(url, data={**form, "note": "x" * 70_000}, headers=SAME).status_code == 413
         bad = client.post(url, data={**form, "value": "many"}, headers=SAME)
         assert bad.status_code == 400 and "is not a quantity" in bad.text
         # From the page itself: a correction, then an acceptance.

@@ -122,6 +122,7 @@ HOSTILE = [
     ("/register/arms?since=yesterday", 400, "is not a date"),
     ("/timeline?actor=Serbai", 400, "no actor matches &#39;Serbai&#39;; did you mean &#39;Serbia&#39;?"),
     ("/report?format=exe", 400, "format"),
+    ("/report?format=html%0a", 400, "format"),  # a pattern is the whole value, not a line of it
     ("/entity/%00", 404, "no entity"),
     ("/event/%00", 404, "no event"),
     ("/document/%00", 404, "no document"),

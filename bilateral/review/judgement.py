@@ -12,6 +12,7 @@ from ..models import stable_id
 EVENT_KINDS = ("accept", "reject", "set", "merge", "split", "note")
 ENTITY_KINDS = ("merge_entities", "split_entity")
 KINDS = (*EVENT_KINDS, *ENTITY_KINDS)
+AUTHOR_LENGTH, NOTE_LENGTH = 200, 4000  # characters: a name, and a paragraph of why
 
 
 class ReviewError(ValueError):
@@ -28,6 +29,11 @@ class Judgement:
     author: str = ""
     at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="microseconds"))
     note: str = ""
+
+    def __post_init__(self) -> None:
+        for name, text, most in (("author", self.author, AUTHOR_LENGTH), ("note", self.note, NOTE_LENGTH)):
+            if "\x00" in text or len(text) > most:
+                raise ReviewError(f"{name}: at most {most} characters, and no NUL character")
 
     @property
     def id(self) -> str:

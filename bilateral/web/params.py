@@ -44,15 +44,19 @@ class Param:
         if self.where == "path":
             return request.path_params[self.name]
         if self.many:
-            return request.query_params.getlist(self.name) or self.default
+            return [self.checked(v) for v in request.query_params.getlist(self.name)] or self.default
         value = request.query_params.get(self.name)
         if value is None:
             if self.default is inspect.Parameter.empty:
                 raise BadParameter(f"{self.name}: Field required")
             return self.default
+        return self.checked(value)
+
+    def checked(self, value: str) -> str:
+        """One value as the parameter's length and whole-value pattern allow it."""
         if self.query.max_length is not None and len(value) > self.query.max_length:
             raise BadParameter(f"{self.name}: at most {self.query.max_length} characters")
-        if self.query.pattern is not None and not re.search(self.query.pattern, value):
+        if self.query.pattern is not None and not re.fullmatch(self.query.pattern, value):
             raise BadParameter(f"{self.name}: should match pattern {self.query.pattern!r}")
         return value
 

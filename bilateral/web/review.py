@@ -38,6 +38,7 @@ from .render import Renderer
 KINDS = ("accept", "reject", "set", "note", "merge", "split")
 ENTITY_KINDS = ("merge", "split")
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
+FORM_BYTES = 64 * 1024  # a judgement's form: a note, a value, some ticked spans
 
 
 def review_routes(
@@ -51,7 +52,10 @@ def review_routes(
 
     async def form_of(request: Request, kinds: Sequence[str]) -> dict[str, list[str]]:
         _same_origin(request)
-        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        body = await request.body()
+        if len(body) > FORM_BYTES:
+            raise HTTPException(413, f"a review form is at most {FORM_BYTES // 1024} KB")
+        form = parse_qs(body.decode("utf-8", "replace"))
         if not hmac.compare_digest((form.get("csrf") or [""])[0].encode(), token.encode()):
             raise HTTPException(403, "the form's token is missing or stale: reload the page")
         if (kind := _one(form, "kind")) not in kinds:
