@@ -26,6 +26,7 @@ from .review import Judgement
 from .store import Store
 
 BATCH = 500  # documents per pass step
+NAMED = ("person", "organisation")  # the entity types whose names events carry
 Member = tuple[str, int, Event]  # a candidate: its document, its place in it, itself
 
 
@@ -118,8 +119,13 @@ def _resolve(store: Store, batch: int) -> None:
     store.put_resolution_counts({(t, s, i, k): n for t, s, i, k, n in counts})
 
 
+def fused_names(entities: Iterable[Entity]) -> dict[str, str]:
+    """Entity id -> the name fusion writes for its mentions: people's and organisations' names."""
+    return {e.id: e.name for e in entities if e.type in NAMED}
+
+
 def _fuse(store: Store, batch: int, entities: list[Entity]) -> None:
-    entity_names = {e.id: e.name for e in entities if e.type in ("person", "organisation")}
+    entity_names = fused_names(entities)
     countries = {a: e.country for e in entities if e.country for a in (e.name, *e.aliases)}
     components = Components()
     seen: set[str] = set()  # event ids given so far: unique across groups

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import review
-from .consolidate import Member, actor_index, canonical, fuse_group, names_by_doc
+from .consolidate import NAMED, Member, actor_index, canonical, fuse_group, names_by_doc
 from .events.actors import actor_key
 from .fusion import Components, blocks
 from .models import Entity, Event
@@ -176,7 +176,7 @@ def _rows(counts: dict[CountKey, int]) -> list[tuple[str, str | None, str | None
 
 def _fused_name(e: Entity | None) -> str | None:
     """What fusion writes for a mention of the entity: the name of a person or organisation."""
-    return e.name if e is not None and e.type in ("person", "organisation") else None
+    return e.name if e is not None and e.type in NAMED else None
 
 
 def _check_merges(merges: list[dict[str, str]], remade: set[str], entities: list[Entity]) -> None:

@@ -46,9 +46,10 @@ def split(store: Store, entity_id: str, parts: list[str], author: str = "", note
                 f"{entity.name} is neither named {part!r} nor mentioned in a document of that id;"
                 f" its names: {', '.join(sorted(names))}"
             )
-    if not _moved(mentions, value):
+    moved = _moved(mentions, value)
+    if not moved:
         raise ReviewError("choose the names or documents that are someone else")
-    if len(_moved(mentions, value)) == len(mentions):
+    if len(moved) == len(mentions):
         raise ReviewError(f"that is every mention of {entity.name}; split off some of them")
     return Judgement("split_entity", key_of(entity), value=value, author=author, note=note)
 

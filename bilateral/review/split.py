@@ -39,14 +39,12 @@ def split(store: Store, event: Event, moved: list[str]) -> list[Event] | None:
     """The two events the split makes, the one that keeps the judged event's review first; None when
     the event no longer cites what moved, or no report is left on one side. A report citing a moved
     span moves with all it cites (a sentence that mentions the event again belongs to its report)."""
-    from ..consolidate import canonical, names_by_doc
+    from ..consolidate import canonical, fused_names, names_by_doc
 
     cited = set(spans_of(event))
     if not set(moved) < cited:
         return None
-    names = {
-        e.id: e.name for e in store.entities(with_mentions=False) if e.type in ("person", "organisation")
-    }
+    names = fused_names(store.entities(with_mentions=False))
     out: list[Event] = []
     kept: list[Event] = []
     for doc in dict.fromkeys(s.doc for s in event.evidence):
