@@ -156,6 +156,36 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
         "Portugal's ratification came in July.",
         None,
     ),
+    (  # a designation's head noun gives the family of a transfer with no category
+        "arms_transfer",
+        "Kenya procured six units of T-129 ATAK helicopters from Turkey, out of which two are to be "
+        "delivered in the coming weeks. The remaining four helicopters are expected to be delivered "
+        "before the end of the year.",
+        "The remaining four helicopters are expected to be delivered before the end of the year.",
+        None,
+    ),
+    (  # a deal noun modified by a transfer's word
+        "arms_transfer",
+        "Kenya has signed a $2 billion deal to buy weapons and security equipment from Turkey. The arms "
+        "deal reportedly will include air-defence systems.",
+        "The arms deal reportedly will include air-defence systems.",
+        None,
+    ),
+    (
+        "arms_transfer",
+        "Kenya bought six Bayraktar TB2 drones from Turkey in 2022. The drone contract was criticised by "
+        "the opposition.",
+        "The drone contract was criticised by the opposition.",
+        None,
+    ),
+    (  # a plural noun refers to every loan before it
+        "loan",
+        "China Development Bank lent Ghana $1.4 billion for a dam. The Export-Import Bank of China lent "
+        "Ghana $1.8 billion for a road. The loans were agreed during the government of the former "
+        "president.",
+        "The loans were agreed during the government of the former president.",
+        None,
+    ),
 ]
 
 
@@ -166,6 +196,37 @@ def test_evidence(nlp: Language, type_: str, text: str, cited: str, not_cited: s
     spans = {c.text for e in events for c in e.evidence}
     assert cited in spans, f"{cited!r} not among {spans}"
     assert not_cited is None or not_cited not in spans, f"{not_cited!r} cited"
+
+
+def test_plural_reference_cites_every_loan(nlp: Language) -> None:
+    text = (
+        "China Development Bank lent Ghana $1.4 billion for a dam. The Export-Import Bank of China lent "
+        "Ghana $1.8 billion for a road. The loans were agreed during the government of the former president."
+    )
+    loans = [e for e in composed_events(nlp, text) if e.type == "loan"]
+    assert len(loans) == 2
+    assert all("The loans were agreed" in " ".join(c.text for c in e.evidence) for e in loans)
+
+
+def test_category_words_pick_the_transfer_a_sentence_does_not_report(nlp: Language) -> None:
+    """A sentence reporting one transfer refers back to another by that one's own category words."""
+    text = (
+        "India started supplying Pinaka multi barrel rocket launchers to Ghana in 2022. The supplies of the "
+        "rocket launchers have started around the same time as India has started deliveries of the Akash "
+        "air defence missile system to Ghana."
+    )
+    second = text.split(". ", 1)[1]
+    cited = {e.args["system"]: {c.text for c in e.evidence} for e in composed_events(nlp, text)}
+    assert second in cited["Pinaka"] and second in cited["Akash"], cited
+
+
+def test_a_sentence_reporting_a_transfer_does_not_refer_back_by_its_own_category(nlp: Language) -> None:
+    text = (
+        "Kenya bought six Bayraktar TB2 drones from Turkey in 2022. Uganda bought four Wing Loong drones "
+        "from China, and the drones arrived in 2023."
+    )
+    events = {e.args["system"]: e for e in composed_events(nlp, text) if e.type == "arms_transfer"}
+    assert all("Uganda" not in c.text for c in events["Bayraktar TB2"].evidence), events
 
 
 def test_one_name_two_deals_cites_neither(nlp: Language) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -82,9 +81,10 @@ def _mentioned(ctx: DocContext, sent: Span, cite: Cite, events: list[Event], pla
         named = [e for e in named if _unique(e, pool, low)] + _parts(pool, amounts)
         if any(_same_name(e, o) and _differ(e, o) for e in named for o in own if o is not e):
             named = []  # the sentence reports another event of that name
-        out += [e for e in named if e not in own]
-        if not own and not named and type_ != "statement":
-            out += _referred(ctx, sent, type_, pool)
+        others = [e for e in named if e not in own]
+        out += others
+        if not others and (not named or own) and type_ != "statement":
+            out += _referred(ctx, sent, type_, pool, own)
     unique = {id(e): e for e in out}
     return [e for e in unique.values() if not _reports(e, cite)]
 
@@ -199,10 +199,14 @@ def _unique(event: Event, pool: list[Event], low: str) -> bool:
 # ------------------------------------------------------------------ references by a noun of the type
 
 
-def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> list[Event]:
+def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event], own: list[Event]) -> list[Event]:
     """The event a noun of its type refers back to: the last one reported before the sentence, or the
-    document's only one; a category noun ("the drones") only to a transfer of that category."""
+    document's only one; a category noun ("the drones") only to a transfer of that category. A
+    sentence that reports an event of the type (`own`) refers back only by a plural or by a transfer's
+    own category words (`_referent`)."""
     lex = lexicon()
+    if own and type_ != "arms_transfer" and type_ not in lex["plural"]:
+        return []
     nouns = set(lex["nouns"].get(type_, ()))
     determiners = set(lex["determiners"])
     families = _families()
@@ -218,24 +222,26 @@ def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> lis
             word = "credit"  # "the third line of credit"
         family = families.get(word) if type_ == "arms_transfer" else None
         if word not in nouns and t.lower_ not in nouns and family is None:
-            if type_ == "agreement" and (batch := _batch(sent, t, pool)) is not None:
+            if type_ == "agreement" and not own and (batch := _batch(sent, t, pool)) is not None:
                 return [batch]
             continue
+        # "the arms deal", "the helicopter contract": the deal noun carries the determiner
+        phrase = t.head if type_ == "arms_transfer" and _deal_compound(t) else t
         marked = any(
             (c.dep_ == "det" and c.lower_ in determiners)
             or (c.dep_ == "poss" and (c.lower_ in determiners or c.pos_ == "PROPN"))
-            for c in t.children
+            for c in phrase.children
         ) and not any(
             c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "PROPN" and c.ent_type_ != "STATE"
-            for c in t.children
+            for c in phrase.children
             if type_ != "meeting"
         )  # "the Mombasa power plant" names a plant of its own
-        if type_ == "arms_transfer" and not any(c.dep_ == "det" for c in t.children):
+        if type_ == "arms_transfer" and not any(c.dep_ == "det" for c in phrase.children):
             marked = False  # "its arms purchases rose": a country's purchases in general
         around = t.head.dep_ == "prep" and t.dep_ == "pobj" and t.head.lower_ in lex["around"]
         singular = type_ in lex["singular"] and len(pool) == 1 and t.tag_ in ("NN", "NNP")
         if not (marked or singular or (around and type_ == "meeting" and len(pool) == 1)):
-            sides = _between(ctx, sent, pool) if type_ in SIDES else None
+            sides = _between(ctx, sent, pool) if type_ in SIDES and not own else None
             if sides is not None:  # "Chile and Peru hailed a new fisheries agreement"
                 return [sides]
             continue
@@ -245,10 +251,15 @@ def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> lis
             )
         candidates = [e for e in pool if _compatible(ctx, sent, t, e)]
         candidates = [e for e in candidates if _same_time(ctx, sent, t, e)] or candidates
-        found = _referent(ctx, sent, t, type_, candidates, family) if candidates else None
-        if found is not None:
-            return [found]
+        found = _referent(ctx, sent, t, type_, candidates, family, own) if candidates else []
+        if found:
+            return found
     return []
+
+
+def _deal_compound(word: Token) -> bool:
+    """ "arms" in "the arms deal": a word of the type modifying a noun of a deal."""
+    return word.dep_ == "compound" and word.head.lemma_.lower() in lexicon()["deals"]
 
 
 def _same_time(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
@@ -335,22 +346,47 @@ BATCH_TITLES = {"agreements", "documents", "deals", "memoranda", "memorandums", 
 
 
 def _referent(
-    ctx: DocContext, sent: Span, noun: Token, type_: str, pool: list[Event], family: str | None
-) -> Event | None:
+    ctx: DocContext,
+    sent: Span,
+    noun: Token,
+    type_: str,
+    pool: list[Event],
+    family: str | None,
+    own: list[Event],
+) -> list[Event]:
+    """What a reference noun refers to: the last event of the type reported before it, or the
+    document's only one; a plural noun of a type whose events are counted together ("the loans were
+    agreed in 2010") to every one reported before it.
+
+    In a sentence that reports an event of the type itself, only a plural ("the loans were agreed")
+    or a category in a transfer's own words that the sentence's transfer does not have ("the rocket
+    launchers have started around the time it delivered the missile system") refers back."""
     if type_ == "arms_transfer":
+        if own and family is None:
+            return []
         if family is not None:  # "the aircraft" are also the helicopters
             pool = [e for e in pool if _family(e) in lexicon()["wider"].get(family, [family])]
+            # "the rocket launchers": of one family, the transfer of those very words
+            words = {w.lemma_.lower() for w in noun.subtree if w.lemma_.lower() in _families()}
+            exact = [e for e in pool if words & set(_words(e))]
+            if own and (not exact or any(words & set(_words(e)) for e in own)):
+                return []
+            pool = exact or pool
         elif not noun.tag_.endswith("S") and noun.lemma_.lower() in ("weapon", "system"):
-            return None  # "the weapon system" of a comparison; "these weapons" refers back
+            return []  # "the weapon system" of a comparison; "these weapons" refers back
     if type_ == "meeting":
-        return meetings.referred(ctx, sent, noun, pool)
+        found = meetings.referred(ctx, sent, noun, pool)
+        return [found] if found is not None else []
     if len(pool) == 1:
-        return pool[0]
+        return pool
     before = [e for e in pool if e.evidence and min(c.start for c in e.evidence) < sent.start_char]
     if not before:
-        return None
-    last = max(before, key=lambda e: max(c.start for c in e.evidence if c.start < sent.start_char))
-    return last
+        return []
+    if noun.tag_ == "NNS" and type_ in lexicon()["plural"]:
+        return before if len(before) > 1 or not own else []
+    if own and type_ != "arms_transfer":
+        return []
+    return [max(before, key=lambda e: max(c.start for c in e.evidence if c.start < sent.start_char))]
 
 
 @cache
@@ -359,6 +395,21 @@ def _families() -> dict[str, str]:
 
 
 def _family(event: Event) -> str | None:
+    """The category family of a transfer, from its category, system or the noun its designation
+    heads where the text reports it ("T-129 ATAK helicopters": helicopter)."""
     families = _families()
-    words: Iterable[str] = fold(f"{event.args.get('category', '')} {event.args.get('system', '')}").split()
-    return next((families[w.rstrip("s")] for w in words if w.rstrip("s") in families), None)
+    return next((families[w] for w in _words(event) if w in families), None)
+
+
+def _words(event: Event) -> list[str]:
+    """A transfer's category and system words, singular, then those of the phrase its designation
+    heads in its evidence ("Pinaka multi barrel rocket launchers"): what a reference's words match."""
+    words = fold(f"{event.args.get('category', '')} {event.args.get('system', '')}").split()
+    system = str(event.args.get("system") or "")
+    for cite in event.evidence if system else ():
+        for match in re.finditer(rf"{re.escape(system)}((?:\s+[\w-]+){{1,5}})", cite.text):
+            for word in fold(match.group(1)).split():
+                if word in lexicon()["phrase_end"]:
+                    break
+                words.append(word)
+    return [w.rstrip("s") for w in words]
