@@ -186,6 +186,20 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
         "The loans were agreed during the government of the former president.",
         None,
     ),
+    (  # a deal referred to as a package, a swap agreement as the swap
+        "agreement",
+        "Kenya and Turkey signed a $3 billion arms deal in Nairobi on 4 April 2023. The arms package "
+        "includes a pledge to assemble drones in Kenya.",
+        "The arms package includes a pledge to assemble drones in Kenya.",
+        None,
+    ),
+    (
+        "agreement",
+        "Chile and Peru signed a currency swap agreement on 4 April 2023. The swap will strengthen the "
+        "reserves of both central banks.",
+        "The swap will strengthen the reserves of both central banks.",
+        None,
+    ),
 ]
 
 
