@@ -193,6 +193,14 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
         "The arms package includes a pledge to assemble drones in Kenya.",
         None,
     ),
+    (  # of two meetings of one person, the one held in the state the reference names
+        "meeting",
+        "Kenyan President William Ruto attended a summit of the African Union in Ethiopia on 2 May 2024. "
+        "Ruto then held talks with Ugandan President Yoweri Museveni in Kampala on 3 May 2024. Uganda and "
+        "Kenya pledged closer ties during Ruto's visit.",
+        "Uganda and Kenya pledged closer ties during Ruto's visit.",
+        None,
+    ),
     (
         "agreement",
         "Chile and Peru signed a currency swap agreement on 4 April 2023. The swap will strengthen the "

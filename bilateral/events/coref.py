@@ -257,6 +257,15 @@ def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event], own: l
     return []
 
 
+def _held_in(ctx: DocContext, sent: Span, pool: list[Event]) -> list[Event]:
+    """Of the meetings a reference may mean, those held in a state the sentence names ("Vietnam ...
+    during Biden's visit" is the visit to Hanoi, not the summit in India), when some are."""
+    named = {x.state for x in ctx.sentence_mentions(sent) if x.state and not x.in_name}
+    where = {fold(x.m.text): x.state for x in ctx.mentions if x.state}
+    held = [e for e in pool if where.get(fold(str(e.args.get("location") or ""))) in named]
+    return held or pool
+
+
 def _deal_compound(word: Token) -> bool:
     """ "arms" in "the arms deal": a word of the type modifying a noun of a deal."""
     return word.dep_ == "compound" and word.head.lemma_.lower() in lexicon()["deals"]
@@ -375,7 +384,7 @@ def _referent(
         elif not noun.tag_.endswith("S") and noun.lemma_.lower() in ("weapon", "system"):
             return []  # "the weapon system" of a comparison; "these weapons" refers back
     if type_ == "meeting":
-        found = meetings.referred(ctx, sent, noun, pool)
+        found = meetings.referred(ctx, sent, noun, _held_in(ctx, sent, pool))
         return [found] if found is not None else []
     if len(pool) == 1:
         return pool
