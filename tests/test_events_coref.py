@@ -193,6 +193,14 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
         "The arms package includes a pledge to assemble drones in Kenya.",
         None,
     ),
+    (  # the ceremony of an agreement's signing
+        "agreement",
+        "Greek minister Nikos Dendias and French minister Florence Parly signed a deal to buy three "
+        "frigates in Athens on 24 March 2022. The ministers attended the signing ceremony on board a "
+        "museum ship.",
+        "The ministers attended the signing ceremony on board a museum ship.",
+        None,
+    ),
     (  # of two meetings of one person, the one held in the state the reference names
         "meeting",
         "Kenyan President William Ruto attended a summit of the African Union in Ethiopia on 2 May 2024. "

@@ -226,7 +226,7 @@ def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event], own: l
                 return [batch]
             continue
         # "the arms deal", "the helicopter contract": the deal noun carries the determiner
-        phrase = t.head if type_ == "arms_transfer" and _deal_compound(t) else t
+        phrase = t.head if _through(t, type_) else t
         marked = any(
             (c.dep_ == "det" and c.lower_ in determiners)
             or (c.dep_ == "poss" and (c.lower_ in determiners or c.pos_ == "PROPN"))
@@ -266,9 +266,12 @@ def _held_in(ctx: DocContext, sent: Span, pool: list[Event]) -> list[Event]:
     return held or pool
 
 
-def _deal_compound(word: Token) -> bool:
-    """ "arms" in "the arms deal": a word of the type modifying a noun of a deal."""
-    return word.dep_ == "compound" and word.head.lemma_.lower() in lexicon()["deals"]
+def _through(word: Token, type_: str) -> bool:
+    """ "arms" in "the arms deal", "signing" in "the signing ceremony": a word of the type modifying a
+    noun that refers to its event."""
+    return word.dep_ in ("compound", "amod") and word.head.lemma_.lower() in lexicon()["through"].get(
+        type_, ()
+    )
 
 
 def _same_time(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
@@ -392,7 +395,7 @@ def _referent(
     if not before:
         return []
     if noun.tag_ == "NNS" and type_ in lexicon()["plural"]:
-        return before if len(before) > 1 or not own else []
+        return before if [e for e in before if e not in own] else []
     if own and type_ != "arms_transfer":
         return []
     return [max(before, key=lambda e: max(c.start for c in e.evidence if c.start < sent.start_char))]
