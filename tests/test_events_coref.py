@@ -259,6 +259,27 @@ def test_a_sentence_reporting_a_transfer_does_not_refer_back_by_its_own_category
     assert all("Uganda" not in c.text for c in events["Bayraktar TB2"].evidence), events
 
 
+def test_presence_in_a_state_is_a_mention_of_the_meeting_there(nlp: Language) -> None:
+    """ "Parly was in Greece": her one meeting, which had no place, is in Greece; a presence elsewhere
+    is not a mention of a meeting held in another state."""
+    text = (
+        "Greek minister Nikos Dendias and French minister Florence Parly signed a deal to buy three frigates "
+        "on 24 March 2022. Parly was in Greece as NATO ships gathered in the Mediterranean."
+    )
+    got = [e for e in composed_events(nlp, text) if e.type == "meeting"]
+    assert any(
+        e.args.get("location") == "Greece"
+        and any(c.text.startswith("Parly was in Greece") for c in e.evidence)
+        for e in got
+    ), [(e.args, e.evidence) for e in got]
+    text = (
+        "Kenyan President William Ruto held talks with Ugandan President Yoweri Museveni in Kampala on 3 May "
+        "2024. Ruto was in Ethiopia a week later."
+    )
+    got = [e for e in composed_events(nlp, text) if e.type == "meeting"]
+    assert got and all("Ruto was in Ethiopia a week later." not in {c.text for c in e.evidence} for e in got)
+
+
 def test_one_name_two_deals_cites_neither(nlp: Language) -> None:
     """Two transfers of one system: a later sentence naming only the system is not given to either."""
     text = (

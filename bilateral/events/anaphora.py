@@ -20,6 +20,7 @@ from spacy.tokens import Span, Token
 from ..models import Event
 from ..nlp.lexicon import fold
 from ..values.dates import agree
+from ..values.names import key_for
 from . import agreements, meetings
 from .context import DocContext, dates_in, np_text
 
@@ -100,6 +101,33 @@ def _held_in(ctx: DocContext, sent: Span, pool: list[Event]) -> list[Event]:
     where = {fold(x.m.text): x.state for x in ctx.mentions if x.state}
     held = [e for e in pool if where.get(fold(str(e.args.get("location") or ""))) in named]
     return held or pool
+
+
+def present(ctx: DocContext, sent: Span, pool: list[Event]) -> list[Event]:
+    """ "Parly was in Greece", "Ruto arrived in Kampala": a person's presence in a state is a mention of
+    the document's one meeting of theirs held there, or held at no place it gives (which it then
+    takes)."""
+    mentions = ctx.sentence_mentions(sent)
+    for x in mentions:
+        verb = x.span.root.head
+        if x.m.type != "person" or x.span.root.dep_ != "nsubj" or verb.lemma_ not in lexicon()["presence"]:
+            continue
+        where = [y for y in mentions if y.state and y.span.root.head.lower_ in ("in", "to")]
+        where = [y for y in where if y.span.root.head.head == verb]
+        if ctx.in_quote(x.m.start, x.m.end) or len(where) != 1:
+            continue
+        states = {fold(y.m.text): y.state for y in ctx.mentions if y.state}
+        person = key_for("person", x.m.text).split()[-1]
+        theirs = [e for e in pool if person in meetings.people_of(e)]
+        there = [
+            e
+            for e in theirs
+            if not e.args.get("location") or states.get(fold(str(e.args["location"]))) == where[0].state
+        ]
+        if len(theirs) == 1 and there:
+            there[0].args.setdefault("location", where[0].m.text)
+            return there
+    return []
 
 
 def _through(word: Token, type_: str) -> bool:

@@ -71,6 +71,8 @@ def _mentioned(ctx: DocContext, sent: Span, cite: Cite, events: list[Event], pla
         out += others
         if not others and (not named or own) and type_ != "statement":
             out += anaphora.referred(ctx, sent, type_, pool, own)
+            if type_ == "meeting" and not own:
+                out += anaphora.present(ctx, sent, pool)
     unique = {id(e): e for e in out}
     return [e for e in unique.values() if not _reports(e, cite)]
 
