@@ -278,6 +278,21 @@ def test_presence_in_a_state_is_a_mention_of_the_meeting_there(nlp: Language) ->
     )
     got = [e for e in composed_events(nlp, text) if e.type == "meeting"]
     assert got and all("Ruto was in Ethiopia a week later." not in {c.text for c in e.evidence} for e in got)
+    text = (
+        "Kenyan President William Ruto held talks with Ugandan President Yoweri Museveni on 3 May 2024. Ruto "
+        "was in Uganda in 2019 as a student."
+    )
+    got = [e for e in composed_events(nlp, text) if e.type == "meeting"]
+    assert got and all("location" not in e.args and len(e.evidence) == 1 for e in got), got
+
+
+def test_the_signing_of_another_instrument_is_not_a_reference(nlp: Language) -> None:
+    text = (
+        "Chile and Peru signed a fisheries agreement in Lima on 4 April 2023. Exports grew after the signing "
+        "of the Pacific Alliance charter."
+    )
+    got = [e for e in composed_events(nlp, text) if e.type == "agreement"]
+    assert got and all(len(e.evidence) == 1 for e in got), [(e.args, e.evidence) for e in got]
 
 
 def test_one_name_two_deals_cites_neither(nlp: Language) -> None:

@@ -58,6 +58,8 @@ def referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event], own: li
         ):
             word = "credit"  # "the third line of credit"
         family = families.get(word) if type_ == "arms_transfer" else None
+        if type_ == "agreement" and word in lex["acts"] and any(c.lower_ == "of" for c in t.children):
+            continue  # "the signing of the FTA" names its instrument, itself read as a reference
         if word not in nouns and t.lower_ not in nouns and family is None:
             if type_ == "agreement" and not own and (batch := _batch(sent, t, pool)) is not None:
                 return [batch]
@@ -116,13 +118,15 @@ def present(ctx: DocContext, sent: Span, pool: list[Event]) -> list[Event]:
         where = [y for y in where if y.span.root.head.head == verb]
         if ctx.in_quote(x.m.start, x.m.end) or len(where) != 1:
             continue
+        when = [v for _, v in dates_in(ctx, sent)]  # "Ruto was in Uganda in 2019": another visit
         states = {fold(y.m.text): y.state for y in ctx.mentions if y.state}
         person = key_for("person", x.m.text).split()[-1]
         theirs = [e for e in pool if person in meetings.people_of(e)]
         there = [
             e
             for e in theirs
-            if not e.args.get("location") or states.get(fold(str(e.args["location"]))) == where[0].state
+            if (not e.args.get("location") or states.get(fold(str(e.args["location"]))) == where[0].state)
+            and not (e.date and when and not any(agree(str(e.date)[:7], v[:7]) for v in when))
         ]
         if len(theirs) == 1 and there:
             there[0].args.setdefault("location", where[0].m.text)

@@ -141,11 +141,8 @@ def _priced(event: Event, amounts: list[dict[str, Any]]) -> bool:
 
 def _counted(event: Event, sent: Span) -> bool:
     """ "the 42 jets", "six helicopters": the transfer's quantity with a noun of its category."""
-    quantity, family = (
-        event.args.get("quantity"),
-        anaphora.family_of(event) if event.type == "arms_transfer" else None,
-    )
-    if quantity is None or family is None:
+    quantity = event.args.get("quantity")
+    if quantity is None or event.type != "arms_transfer" or (family := anaphora.family_of(event)) is None:
         return False
     families = anaphora.word_families()
     return any(
