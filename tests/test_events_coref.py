@@ -156,6 +156,66 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
         "Portugal's ratification came in July.",
         None,
     ),
+    (  # a designation's head noun gives the family of a transfer with no category
+        "arms_transfer",
+        "Kenya procured six units of T-129 ATAK helicopters from Turkey, out of which two are to be "
+        "delivered in the coming weeks. The remaining four helicopters are expected to be delivered "
+        "before the end of the year.",
+        "The remaining four helicopters are expected to be delivered before the end of the year.",
+        None,
+    ),
+    (  # a deal noun modified by a transfer's word
+        "arms_transfer",
+        "Kenya has signed a $2 billion deal to buy weapons and security equipment from Turkey. The arms "
+        "deal reportedly will include air-defence systems.",
+        "The arms deal reportedly will include air-defence systems.",
+        None,
+    ),
+    (
+        "arms_transfer",
+        "Kenya bought six Bayraktar TB2 drones from Turkey in 2022. The drone contract was criticised by "
+        "the opposition.",
+        "The drone contract was criticised by the opposition.",
+        None,
+    ),
+    (  # a plural noun refers to every loan before it
+        "loan",
+        "China Development Bank lent Ghana $1.4 billion for a dam. The Export-Import Bank of China lent "
+        "Ghana $1.8 billion for a road. The loans were agreed during the government of the former "
+        "president.",
+        "The loans were agreed during the government of the former president.",
+        None,
+    ),
+    (  # a deal referred to as a package, a swap agreement as the swap
+        "agreement",
+        "Kenya and Turkey signed a $3 billion arms deal in Nairobi on 4 April 2023. The arms package "
+        "includes a pledge to assemble drones in Kenya.",
+        "The arms package includes a pledge to assemble drones in Kenya.",
+        None,
+    ),
+    (  # the ceremony of an agreement's signing
+        "agreement",
+        "Greek minister Nikos Dendias and French minister Florence Parly signed a deal to buy three "
+        "frigates in Athens on 24 March 2022. The ministers attended the signing ceremony on board a "
+        "museum ship.",
+        "The ministers attended the signing ceremony on board a museum ship.",
+        None,
+    ),
+    (  # of two meetings of one person, the one held in the state the reference names
+        "meeting",
+        "Kenyan President William Ruto attended a summit of the African Union in Ethiopia on 2 May 2024. "
+        "Ruto then held talks with Ugandan President Yoweri Museveni in Kampala on 3 May 2024. Uganda and "
+        "Kenya pledged closer ties during Ruto's visit.",
+        "Uganda and Kenya pledged closer ties during Ruto's visit.",
+        None,
+    ),
+    (
+        "agreement",
+        "Chile and Peru signed a currency swap agreement on 4 April 2023. The swap will strengthen the "
+        "reserves of both central banks.",
+        "The swap will strengthen the reserves of both central banks.",
+        None,
+    ),
 ]
 
 
@@ -166,6 +226,73 @@ def test_evidence(nlp: Language, type_: str, text: str, cited: str, not_cited: s
     spans = {c.text for e in events for c in e.evidence}
     assert cited in spans, f"{cited!r} not among {spans}"
     assert not_cited is None or not_cited not in spans, f"{not_cited!r} cited"
+
+
+def test_plural_reference_cites_every_loan(nlp: Language) -> None:
+    text = (
+        "China Development Bank lent Ghana $1.4 billion for a dam. The Export-Import Bank of China lent "
+        "Ghana $1.8 billion for a road. The loans were agreed during the government of the former president."
+    )
+    loans = [e for e in composed_events(nlp, text) if e.type == "loan"]
+    assert len(loans) == 2
+    assert all("The loans were agreed" in " ".join(c.text for c in e.evidence) for e in loans)
+
+
+def test_category_words_pick_the_transfer_a_sentence_does_not_report(nlp: Language) -> None:
+    """A sentence reporting one transfer refers back to another by that one's own category words."""
+    text = (
+        "India started supplying Pinaka multi barrel rocket launchers to Ghana in 2022. The supplies of the "
+        "rocket launchers have started around the same time as India has started deliveries of the Akash "
+        "air defence missile system to Ghana."
+    )
+    second = text.split(". ", 1)[1]
+    cited = {e.args["system"]: {c.text for c in e.evidence} for e in composed_events(nlp, text)}
+    assert second in cited["Pinaka"] and second in cited["Akash"], cited
+
+
+def test_a_sentence_reporting_a_transfer_does_not_refer_back_by_its_own_category(nlp: Language) -> None:
+    text = (
+        "Kenya bought six Bayraktar TB2 drones from Turkey in 2022. Uganda bought four Wing Loong drones "
+        "from China, and the drones arrived in 2023."
+    )
+    events = {e.args["system"]: e for e in composed_events(nlp, text) if e.type == "arms_transfer"}
+    assert all("Uganda" not in c.text for c in events["Bayraktar TB2"].evidence), events
+
+
+def test_presence_in_a_state_is_a_mention_of_the_meeting_there(nlp: Language) -> None:
+    """ "Parly was in Greece": her one meeting, which had no place, is in Greece; a presence elsewhere
+    is not a mention of a meeting held in another state."""
+    text = (
+        "Greek minister Nikos Dendias and French minister Florence Parly signed a deal to buy three frigates "
+        "on 24 March 2022. Parly was in Greece as NATO ships gathered in the Mediterranean."
+    )
+    got = [e for e in composed_events(nlp, text) if e.type == "meeting"]
+    assert any(
+        e.args.get("location") == "Greece"
+        and any(c.text.startswith("Parly was in Greece") for c in e.evidence)
+        for e in got
+    ), [(e.args, e.evidence) for e in got]
+    text = (
+        "Kenyan President William Ruto held talks with Ugandan President Yoweri Museveni in Kampala on 3 May "
+        "2024. Ruto was in Ethiopia a week later."
+    )
+    got = [e for e in composed_events(nlp, text) if e.type == "meeting"]
+    assert got and all("Ruto was in Ethiopia a week later." not in {c.text for c in e.evidence} for e in got)
+    text = (
+        "Kenyan President William Ruto held talks with Ugandan President Yoweri Museveni on 3 May 2024. Ruto "
+        "was in Uganda in 2019 as a student."
+    )
+    got = [e for e in composed_events(nlp, text) if e.type == "meeting"]
+    assert got and all("location" not in e.args and len(e.evidence) == 1 for e in got), got
+
+
+def test_the_signing_of_another_instrument_is_not_a_reference(nlp: Language) -> None:
+    text = (
+        "Chile and Peru signed a fisheries agreement in Lima on 4 April 2023. Exports grew after the signing "
+        "of the Pacific Alliance charter."
+    )
+    got = [e for e in composed_events(nlp, text) if e.type == "agreement"]
+    assert got and all(len(e.evidence) == 1 for e in got), [(e.args, e.evidence) for e in got]
 
 
 def test_one_name_two_deals_cites_neither(nlp: Language) -> None:

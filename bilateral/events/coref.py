@@ -10,37 +10,22 @@ unites evidence, it never compares it), and a cue that fits two events of a type
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable
-from functools import cache
-from importlib import resources
 from typing import Any
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Span
 
 from ..models import Event
 from ..models import Span as Cite
 from ..nlp.lexicon import fold
-from ..values.dates import agree
 from ..values.numbers import parse_quantity
-from . import agreements, meetings, statements
+from . import anaphora, meetings, statements
 from .amounts import money
-from .context import DocContext, dates_in, np_text
+from .context import DocContext
 
 # Roles whose value names the event well enough to find it again in another sentence.
 NAME_ROLES = {"arms_transfer": "system", "agreement": "title", "exercise": "name", "investment": "target"}
-DEMONSTRATIVES = {"this", "that", "these", "those"}
 GENERIC = {"the", "a", "an", "agreement", "agreements", "deal", "deals", "contract", "pact", "exercise"}
-
-
-@cache
-def lexicon() -> dict[str, Any]:
-    """`lang/en/coref.json`: reference nouns per type, determiners, category families."""
-    data: dict[str, Any] = json.loads(
-        resources.files("bilateral.events.lang").joinpath("en", "coref.json").read_text()
-    )
-    return data
 
 
 def attach(ctx: DocContext, events: list[Event]) -> list[Event]:
@@ -82,9 +67,12 @@ def _mentioned(ctx: DocContext, sent: Span, cite: Cite, events: list[Event], pla
         named = [e for e in named if _unique(e, pool, low)] + _parts(pool, amounts)
         if any(_same_name(e, o) and _differ(e, o) for e in named for o in own if o is not e):
             named = []  # the sentence reports another event of that name
-        out += [e for e in named if e not in own]
-        if not own and not named and type_ != "statement":
-            out += _referred(ctx, sent, type_, pool)
+        others = [e for e in named if e not in own]
+        out += others
+        if not others and (not named or own) and type_ != "statement":
+            out += anaphora.referred(ctx, sent, type_, pool, own)
+            if type_ == "meeting" and not own:
+                out += anaphora.present(ctx, sent, pool)
     unique = {id(e): e for e in out}
     return [e for e in unique.values() if not _reports(e, cite)]
 
@@ -112,8 +100,8 @@ def _anaphoric(event: Event) -> bool:
         event.type == "agreement"
         and len(event.evidence) == 1
         and len(words) == 2
-        and words[0] in lexicon()["determiners"]
-        and words[1].rstrip("s") in lexicon()["nouns"]["agreement"]
+        and words[0] in anaphora.lexicon()["determiners"]
+        and words[1].rstrip("s") in anaphora.lexicon()["nouns"]["agreement"]
     )
 
 
@@ -153,14 +141,14 @@ def _priced(event: Event, amounts: list[dict[str, Any]]) -> bool:
 
 def _counted(event: Event, sent: Span) -> bool:
     """ "the 42 jets", "six helicopters": the transfer's quantity with a noun of its category."""
-    quantity, family = event.args.get("quantity"), _family(event) if event.type == "arms_transfer" else None
-    if quantity is None or family is None:
+    quantity = event.args.get("quantity")
+    if quantity is None or event.type != "arms_transfer" or (family := anaphora.family_of(event)) is None:
         return False
-    families = _families()
+    families = anaphora.word_families()
     return any(
         t.dep_ == "nummod"
         and parse_quantity(t.text) == quantity
-        and families.get(t.head.lemma_.lower()) in lexicon()["wider"].get(family, [family])
+        and families.get(t.head.lemma_.lower()) in anaphora.lexicon()["wider"].get(family, [family])
         for t in sent
     )
 
@@ -194,171 +182,3 @@ def _unique(event: Event, pool: list[Event], low: str) -> bool:
         and f" {quantity} " in low
         and all(e.args.get("quantity") != quantity for e in twins)
     )
-
-
-# ------------------------------------------------------------------ references by a noun of the type
-
-
-def _referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> list[Event]:
-    """The event a noun of its type refers back to: the last one reported before the sentence, or the
-    document's only one; a category noun ("the drones") only to a transfer of that category."""
-    lex = lexicon()
-    nouns = set(lex["nouns"].get(type_, ()))
-    determiners = set(lex["determiners"])
-    families = _families()
-    for t in sent:
-        if t.pos_ not in ("NOUN", "PROPN"):
-            continue
-        if ctx.in_quote(t.idx, t.idx + 1) and not any(c.lower_ in DEMONSTRATIVES for c in t.children):
-            continue  # a quotation refers back only with "this" or "that" ("This agreement is ...")
-        word = t.lemma_.lower()
-        if word == "line" and any(
-            c.lower_ == "of" and any(g.lower_ == "credit" for g in c.subtree) for c in t.children
-        ):
-            word = "credit"  # "the third line of credit"
-        family = families.get(word) if type_ == "arms_transfer" else None
-        if word not in nouns and t.lower_ not in nouns and family is None:
-            if type_ == "agreement" and (batch := _batch(sent, t, pool)) is not None:
-                return [batch]
-            continue
-        marked = any(
-            (c.dep_ == "det" and c.lower_ in determiners)
-            or (c.dep_ == "poss" and (c.lower_ in determiners or c.pos_ == "PROPN"))
-            for c in t.children
-        ) and not any(
-            c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "PROPN" and c.ent_type_ != "STATE"
-            for c in t.children
-            if type_ != "meeting"
-        )  # "the Mombasa power plant" names a plant of its own
-        if type_ == "arms_transfer" and not any(c.dep_ == "det" for c in t.children):
-            marked = False  # "its arms purchases rose": a country's purchases in general
-        around = t.head.dep_ == "prep" and t.dep_ == "pobj" and t.head.lower_ in lex["around"]
-        singular = type_ in lex["singular"] and len(pool) == 1 and t.tag_ in ("NN", "NNP")
-        if not (marked or singular or (around and type_ == "meeting" and len(pool) == 1)):
-            sides = _between(ctx, sent, pool) if type_ in SIDES else None
-            if sides is not None:  # "Chile and Peru hailed a new fisheries agreement"
-                return [sides]
-            continue
-        if type_ == "arms_transfer":  # "its supply of drones": the category of the phrase decides
-            family = next(
-                (families[w.lemma_.lower()] for w in t.subtree if w.lemma_.lower() in families), None
-            )
-        candidates = [e for e in pool if _compatible(ctx, sent, t, e)]
-        candidates = [e for e in candidates if _same_time(ctx, sent, t, e)] or candidates
-        found = _referent(ctx, sent, t, type_, candidates, family) if candidates else None
-        if found is not None:
-            return [found]
-    return []
-
-
-def _same_time(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
-    """Of several events a reference may mean, it means one its own date agrees with: the date in its
-    phrase or on the verb it is the subject of ("the order concluded on April 26", not the 2015 one).
-    Only a preference: a date without its year is resolved against the publication date and may not
-    be the event's own ("its ratification came in July")."""
-    inside = {t.i for t in noun.subtree}
-    verb = noun.head if noun.dep_ in ("nsubj", "nsubjpass") else noun
-    own = [v for x, v in dates_in(ctx, sent) if x.span.root.i in inside or x.span.root.head.head == verb]
-    return not (event.date and own and not any(agree(str(event.date)[:7], v[:7]) for v in own))
-
-
-def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
-    """A reference naming a state ("Libya's supply of drones to Sudan") refers to an event of that
-    state only; one dated in another year ("the agreement of 2010") to an event of that year only; an
-    agreement of another kind ("the trade agreement") to one of that kind only."""
-    years = set(re.findall(r"\b(?:19|20)\d\d\b", sent.text))  # written years only: "in April" may be later
-    if event.date and years and str(event.date)[:4] not in years:
-        return False
-    inside = {t.i for t in noun.subtree}
-    if event.type == "agreement" and agreements.agreement_kind(np_text(noun)) not in (
-        "other",
-        event.args.get("kind"),
-    ):
-        return False
-    if event.type == "meeting":
-        return True  # a meeting's people are not states: `_meeting` matches them
-    named = {
-        x.state
-        for x in ctx.sentence_mentions(sent)
-        if x.m.type == "state" and x.state and x.span.root.i in inside
-    }
-    if not named:
-        return True
-    values = [v for v in event.args.values() if isinstance(v, str)]
-    values += [
-        v for v in event.args.values() for v in (v if isinstance(v, list) else []) if isinstance(v, str)
-    ]
-    return named <= set(values)
-
-
-# The roles that hold the two sides of an event, for a sentence that names both sides.
-SIDES = {"agreement": ("parties",), "loan": ("lender", "borrower")}
-
-
-def _between(ctx: DocContext, sent: Span, pool: list[Event]) -> Event | None:
-    """The document's only event of the type between the states the sentence names (two at least)."""
-    states = {x.state for x in ctx.sentence_mentions(sent) if x.state and not x.in_name}
-    if len(states) < 2:
-        return None
-    fits = []
-    for event in pool:
-        sides: set[str] = set()
-        for role in SIDES[event.type]:
-            value = event.args.get(role)
-            sides |= {str(v) for v in (value if isinstance(value, list) else [value]) if v}
-        if len(sides) >= 2 and sides <= states:
-            fits.append(event)
-    return fits[0] if len(fits) == 1 else None
-
-
-def _batch(sent: Span, noun: Token, pool: list[Event]) -> Event | None:
-    """ "some 20 agreements were signed", "several documents were signed": a batch signed again
-    after one the document reported as a batch ("25 documents worth $9 billion") is that batch."""
-    if noun.tag_ != "NNS" or noun.lemma_.lower() not in BATCH_NOUNS:
-        return None
-    verb = next((a for a in noun.ancestors if a.pos_ == "VERB"), None)
-    if verb is None or verb.lemma_ not in SIGN_VERBS:
-        return None
-    batches = [
-        e
-        for e in pool
-        if e.evidence
-        and min(c.start for c in e.evidence) < sent.start_char
-        and BATCH_TITLES & set(fold(str(e.args.get("title", ""))).split())
-    ]
-    return max(batches, key=lambda e: min(c.start for c in e.evidence)) if batches else None
-
-
-BATCH_NOUNS = {"agreement", "document", "deal", "memorandum", "contract"}
-SIGN_VERBS = {"sign", "conclude", "ink", "seal", "exchange"}
-BATCH_TITLES = {"agreements", "documents", "deals", "memoranda", "memorandums", "contracts"}
-
-
-def _referent(
-    ctx: DocContext, sent: Span, noun: Token, type_: str, pool: list[Event], family: str | None
-) -> Event | None:
-    if type_ == "arms_transfer":
-        if family is not None:  # "the aircraft" are also the helicopters
-            pool = [e for e in pool if _family(e) in lexicon()["wider"].get(family, [family])]
-        elif not noun.tag_.endswith("S") and noun.lemma_.lower() in ("weapon", "system"):
-            return None  # "the weapon system" of a comparison; "these weapons" refers back
-    if type_ == "meeting":
-        return meetings.referred(ctx, sent, noun, pool)
-    if len(pool) == 1:
-        return pool[0]
-    before = [e for e in pool if e.evidence and min(c.start for c in e.evidence) < sent.start_char]
-    if not before:
-        return None
-    last = max(before, key=lambda e: max(c.start for c in e.evidence if c.start < sent.start_char))
-    return last
-
-
-@cache
-def _families() -> dict[str, str]:
-    return {w: fam for fam, words in lexicon()["families"].items() for w in words}
-
-
-def _family(event: Event) -> str | None:
-    families = _families()
-    words: Iterable[str] = fold(f"{event.args.get('category', '')} {event.args.get('system', '')}").split()
-    return next((families[w.rstrip("s")] for w in words if w.rstrip("s") in families), None)

@@ -1,0 +1,295 @@
+"""References to an event by a noun of its type: "the deal", "these weapons", "the loans", "during
+his visit", "the arms deal", "the signing ceremony" (`events/coref.py` asks, after the names).
+
+Which event a noun refers to: one of its type and category, compatible with the states, kind and
+year its phrase names, preferring one its date agrees with; then the last one reported before it,
+the document's only one, or, for a plural of a type counted together, every one before it. The
+nouns, determiners and category families are language data (`lang/en/coref.json`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from spacy.tokens import Span, Token
+
+from ..models import Event
+from ..nlp.lexicon import fold
+from ..values.dates import agree
+from ..values.names import key_for
+from . import agreements, meetings
+from .context import DocContext, dates_in, np_text
+
+DEMONSTRATIVES = {"this", "that", "these", "those"}
+
+
+@cache
+def lexicon() -> dict[str, Any]:
+    """`lang/en/coref.json`: reference nouns per type, determiners, category families."""
+    data: dict[str, Any] = json.loads(
+        resources.files("bilateral.events.lang").joinpath("en", "coref.json").read_text()
+    )
+    return data
+
+
+def referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event], own: list[Event]) -> list[Event]:
+    """The event a noun of its type refers back to: the last one reported before the sentence, or the
+    document's only one; a category noun ("the drones") only to a transfer of that category. A
+    sentence that reports an event of the type (`own`) refers back only by a plural or by a transfer's
+    own category words (`_referent`)."""
+    lex = lexicon()
+    if own and type_ != "arms_transfer" and type_ not in lex["plural"]:
+        return []
+    nouns = set(lex["nouns"].get(type_, ()))
+    determiners = set(lex["determiners"])
+    families = word_families()
+    for t in sent:
+        if t.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if ctx.in_quote(t.idx, t.idx + 1) and not any(c.lower_ in DEMONSTRATIVES for c in t.children):
+            continue  # a quotation refers back only with "this" or "that" ("This agreement is ...")
+        word = t.lemma_.lower()
+        if word == "line" and any(
+            c.lower_ == "of" and any(g.lower_ == "credit" for g in c.subtree) for c in t.children
+        ):
+            word = "credit"  # "the third line of credit"
+        family = families.get(word) if type_ == "arms_transfer" else None
+        if type_ == "agreement" and word in lex["acts"] and any(c.lower_ == "of" for c in t.children):
+            continue  # "the signing of the FTA" names its instrument, itself read as a reference
+        if word not in nouns and t.lower_ not in nouns and family is None:
+            if type_ == "agreement" and not own and (batch := _batch(sent, t, pool)) is not None:
+                return [batch]
+            continue
+        # "the arms deal", "the helicopter contract": the deal noun carries the determiner
+        phrase = t.head if _through(t, type_) else t
+        marked = any(
+            (c.dep_ == "det" and c.lower_ in determiners)
+            or (c.dep_ == "poss" and (c.lower_ in determiners or c.pos_ == "PROPN"))
+            for c in phrase.children
+        ) and not any(
+            c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "PROPN" and c.ent_type_ != "STATE"
+            for c in phrase.children
+            if type_ != "meeting"
+        )  # "the Mombasa power plant" names a plant of its own
+        if type_ == "arms_transfer" and not any(c.dep_ == "det" for c in phrase.children):
+            marked = False  # "its arms purchases rose": a country's purchases in general
+        around = t.head.dep_ == "prep" and t.dep_ == "pobj" and t.head.lower_ in lex["around"]
+        singular = type_ in lex["singular"] and len(pool) == 1 and t.tag_ in ("NN", "NNP")
+        if not (marked or singular or (around and type_ == "meeting" and len(pool) == 1)):
+            sides = _between(ctx, sent, pool) if type_ in SIDES and not own else None
+            if sides is not None:  # "Chile and Peru hailed a new fisheries agreement"
+                return [sides]
+            continue
+        if type_ == "arms_transfer":  # "its supply of drones": the category of the phrase decides
+            family = next(
+                (families[w.lemma_.lower()] for w in t.subtree if w.lemma_.lower() in families), None
+            )
+        candidates = [e for e in pool if _compatible(ctx, sent, t, e)]
+        candidates = [e for e in candidates if _same_time(ctx, sent, t, e)] or candidates
+        found = _referent(ctx, sent, t, type_, candidates, family, own) if candidates else []
+        if found:
+            return found
+    return []
+
+
+def _held_in(ctx: DocContext, sent: Span, pool: list[Event]) -> list[Event]:
+    """Of the meetings a reference may mean, those held in a state the sentence names ("Vietnam ...
+    during Biden's visit" is the visit to Hanoi, not the summit in India), when some are."""
+    named = {x.state for x in ctx.sentence_mentions(sent) if x.state and not x.in_name}
+    where = {fold(x.m.text): x.state for x in ctx.mentions if x.state}
+    held = [e for e in pool if where.get(fold(str(e.args.get("location") or ""))) in named]
+    return held or pool
+
+
+def present(ctx: DocContext, sent: Span, pool: list[Event]) -> list[Event]:
+    """ "Parly was in Greece", "Ruto arrived in Kampala": a person's presence in a state is a mention of
+    the document's one meeting of theirs held there, or held at no place it gives (which it then
+    takes)."""
+    mentions = ctx.sentence_mentions(sent)
+    for x in mentions:
+        verb = x.span.root.head
+        if x.m.type != "person" or x.span.root.dep_ != "nsubj" or verb.lemma_ not in lexicon()["presence"]:
+            continue
+        where = [y for y in mentions if y.state and y.span.root.head.lower_ in ("in", "to")]
+        where = [y for y in where if y.span.root.head.head == verb]
+        if ctx.in_quote(x.m.start, x.m.end) or len(where) != 1:
+            continue
+        when = [v for _, v in dates_in(ctx, sent)]  # "Ruto was in Uganda in 2019": another visit
+        states = {fold(y.m.text): y.state for y in ctx.mentions if y.state}
+        person = key_for("person", x.m.text).split()[-1]
+        theirs = [e for e in pool if person in meetings.people_of(e)]
+        there = [
+            e
+            for e in theirs
+            if (not e.args.get("location") or states.get(fold(str(e.args["location"]))) == where[0].state)
+            and not (e.date and when and not any(agree(str(e.date)[:7], v[:7]) for v in when))
+        ]
+        if len(theirs) == 1 and there:
+            there[0].args.setdefault("location", where[0].m.text)
+            return there
+    return []
+
+
+def _through(word: Token, type_: str) -> bool:
+    """ "arms" in "the arms deal", "signing" in "the signing ceremony": a word of the type modifying a
+    noun that refers to its event."""
+    return word.dep_ in ("compound", "amod") and word.head.lemma_.lower() in lexicon()["through"].get(
+        type_, ()
+    )
+
+
+def _same_time(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
+    """Of several events a reference may mean, it means one its own date agrees with: the date in its
+    phrase or on the verb it is the subject of ("the order concluded on April 26", not the 2015 one).
+    Only a preference: a date without its year is resolved against the publication date and may not
+    be the event's own ("its ratification came in July")."""
+    inside = {t.i for t in noun.subtree}
+    verb = noun.head if noun.dep_ in ("nsubj", "nsubjpass") else noun
+    own = [v for x, v in dates_in(ctx, sent) if x.span.root.i in inside or x.span.root.head.head == verb]
+    return not (event.date and own and not any(agree(str(event.date)[:7], v[:7]) for v in own))
+
+
+def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
+    """A reference naming a state ("Libya's supply of drones to Sudan") refers to an event of that
+    state only; one dated in another year ("the agreement of 2010") to an event of that year only; an
+    agreement of another kind ("the trade agreement") to one of that kind only."""
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", sent.text))  # written years only: "in April" may be later
+    if event.date and years and str(event.date)[:4] not in years:
+        return False
+    inside = {t.i for t in noun.subtree}
+    if event.type == "agreement" and agreements.agreement_kind(np_text(noun)) not in (
+        "other",
+        event.args.get("kind"),
+    ):
+        return False
+    if event.type == "meeting":
+        return True  # a meeting's people are not states: `_meeting` matches them
+    named = {
+        x.state
+        for x in ctx.sentence_mentions(sent)
+        if x.m.type == "state" and x.state and x.span.root.i in inside
+    }
+    if not named:
+        return True
+    values = [v for v in event.args.values() if isinstance(v, str)]
+    values += [
+        v for v in event.args.values() for v in (v if isinstance(v, list) else []) if isinstance(v, str)
+    ]
+    return named <= set(values)
+
+
+# The roles that hold the two sides of an event, for a sentence that names both sides.
+SIDES = {"agreement": ("parties",), "loan": ("lender", "borrower")}
+
+
+def _between(ctx: DocContext, sent: Span, pool: list[Event]) -> Event | None:
+    """The document's only event of the type between the states the sentence names (two at least)."""
+    states = {x.state for x in ctx.sentence_mentions(sent) if x.state and not x.in_name}
+    if len(states) < 2:
+        return None
+    fits = []
+    for event in pool:
+        sides: set[str] = set()
+        for role in SIDES[event.type]:
+            value = event.args.get(role)
+            sides |= {str(v) for v in (value if isinstance(value, list) else [value]) if v}
+        if len(sides) >= 2 and sides <= states:
+            fits.append(event)
+    return fits[0] if len(fits) == 1 else None
+
+
+def _batch(sent: Span, noun: Token, pool: list[Event]) -> Event | None:
+    """ "some 20 agreements were signed", "several documents were signed": a batch signed again
+    after one the document reported as a batch ("25 documents worth $9 billion") is that batch."""
+    if noun.tag_ != "NNS" or noun.lemma_.lower() not in BATCH_NOUNS:
+        return None
+    verb = next((a for a in noun.ancestors if a.pos_ == "VERB"), None)
+    if verb is None or verb.lemma_ not in SIGN_VERBS:
+        return None
+    batches = [
+        e
+        for e in pool
+        if e.evidence
+        and min(c.start for c in e.evidence) < sent.start_char
+        and BATCH_TITLES & set(fold(str(e.args.get("title", ""))).split())
+    ]
+    return max(batches, key=lambda e: min(c.start for c in e.evidence)) if batches else None
+
+
+BATCH_NOUNS = {"agreement", "document", "deal", "memorandum", "contract"}
+SIGN_VERBS = {"sign", "conclude", "ink", "seal", "exchange"}
+BATCH_TITLES = {"agreements", "documents", "deals", "memoranda", "memorandums", "contracts"}
+
+
+def _referent(
+    ctx: DocContext,
+    sent: Span,
+    noun: Token,
+    type_: str,
+    pool: list[Event],
+    family: str | None,
+    own: list[Event],
+) -> list[Event]:
+    """What a reference noun refers to: the last event of the type reported before it, or the
+    document's only one; a plural noun of a type whose events are counted together ("the loans were
+    agreed in 2010") to every one reported before it.
+
+    In a sentence that reports an event of the type itself, only a plural ("the loans were agreed")
+    or a category in a transfer's own words that the sentence's transfer does not have ("the rocket
+    launchers have started around the time it delivered the missile system") refers back."""
+    if type_ == "arms_transfer":
+        if own and family is None:
+            return []
+        if family is not None:  # "the aircraft" are also the helicopters
+            pool = [e for e in pool if family_of(e) in lexicon()["wider"].get(family, [family])]
+            # "the rocket launchers": of one family, the transfer of those very words
+            words = {w.lemma_.lower() for w in noun.subtree if w.lemma_.lower() in word_families()}
+            exact = [e for e in pool if words & set(_words(e))]
+            if own and (not exact or any(words & set(_words(e)) for e in own)):
+                return []
+            pool = exact or pool
+        elif not noun.tag_.endswith("S") and noun.lemma_.lower() in ("weapon", "system"):
+            return []  # "the weapon system" of a comparison; "these weapons" refers back
+    if type_ == "meeting":
+        found = meetings.referred(ctx, sent, noun, _held_in(ctx, sent, pool))
+        return [found] if found is not None else []
+    if len(pool) == 1:
+        return pool
+    before = [e for e in pool if e.evidence and min(c.start for c in e.evidence) < sent.start_char]
+    if not before:
+        return []
+    if noun.tag_ == "NNS" and type_ in lexicon()["plural"]:
+        return before if [e for e in before if e not in own] else []
+    if own and type_ != "arms_transfer":
+        return []
+    return [max(before, key=lambda e: max(c.start for c in e.evidence if c.start < sent.start_char))]
+
+
+@cache
+def word_families() -> dict[str, str]:
+    return {w: fam for fam, words in lexicon()["families"].items() for w in words}
+
+
+def family_of(event: Event) -> str | None:
+    """The category family of a transfer, from its category, system or the noun its designation
+    heads where the text reports it ("T-129 ATAK helicopters": helicopter)."""
+    families = word_families()
+    return next((families[w] for w in _words(event) if w in families), None)
+
+
+def _words(event: Event) -> list[str]:
+    """A transfer's category and system words, singular, then those of the phrase its designation
+    heads in its evidence ("Pinaka multi barrel rocket launchers"): what a reference's words match."""
+    words = fold(f"{event.args.get('category', '')} {event.args.get('system', '')}").split()
+    system = str(event.args.get("system") or "")
+    for cite in event.evidence if system else ():
+        for match in re.finditer(rf"{re.escape(system)}((?:\s+[\w-]+){{1,5}})", cite.text):
+            for word in fold(match.group(1)).split():
+                if word in lexicon()["phrase_end"]:
+                    break
+                words.append(word)
+    return [w.rstrip("s") for w in words]
