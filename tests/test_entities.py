@@ -21,6 +21,11 @@ def test_state_lexicon_names_demonyms_capitals() -> None:
     assert lex.state_for("Kosovo") == "XKX" and lex.state_for("Yugoslavia") == "YUG"
     found = {m.text: (m.type, m.iso3) for m in mentions(build()("Hungarian officials met in Budapest."), "t")}
     assert found["Hungarian"] == ("state", "HUN") and found["Budapest"] == ("place", "HUN")
+    # A typographic apostrophe does not turn the People's Republic into the Republic of China.
+    typographic = mentions(build()("The People\u2019s Republic of China signed it."), "t")
+    assert [(m.text, m.iso3) for m in typographic if m.type == "state"] == [
+        ("People\u2019s Republic of China", "CHN")
+    ]
 
 
 def test_weapons_orgs_exercises_and_titles() -> None:

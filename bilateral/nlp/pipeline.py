@@ -34,7 +34,8 @@ def ruler_patterns(lex: Lexicon) -> list[dict[str, Any]]:
     # a lexicon of thousands of names; they are tokenized exactly as the documents are.
     patterns: list[dict[str, Any]] = []
     for s in lex.states.values():
-        for name in (s.name, *s.aliases):
+        # "People’s Republic of China" with a typographic apostrophe is China, not "Republic of China"
+        for name in dict.fromkeys(n for a in (s.name, *s.aliases) for n in (a, a.replace("'", "\u2019"))):
             patterns.append({"label": "STATE", "pattern": name, "id": f"{s.iso3}|name"})
         for demonym in s.demonyms:
             patterns.append({"label": "STATE", "pattern": demonym, "id": f"{s.iso3}|demonym"})
