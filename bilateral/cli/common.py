@@ -17,17 +17,28 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.models import CommandFunctionType
 
 from .. import views
 from ..checks import KnowledgeBaseError
 from ..kb import KnowledgeBase, Selection
 from ..store import StoreError
 from ..views import Filters, Row
+from .coerce import Command, Group
 
 
 class App(typer.Typer):
     """The command line, where a refusal that surfaces in the middle of a command (a database
-    locked, damaged or gone since it was opened) is one error line, not a traceback."""
+    locked, damaged or gone since it was opened) is one error line, not a traceback, and whose
+    commands read their options without pydantic (`coerce`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cls=Group, **kwargs)
+
+    def command(
+        self, name: str | None = None, **kwargs: Any
+    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        return super().command(name, cls=Command, **kwargs)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
