@@ -10,10 +10,18 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
 
 import bilateral
+from bilateral.analysis import Analysed, Parses, analyse_documents
+from bilateral.models import Document, event_to_record
 
 from .conftest import CORPUS, ROOT
 
@@ -28,6 +36,10 @@ SENTENCES = (
 )
 
 
+def _long() -> str:
+    return "".join(SENTENCES.format(day=1 + i % 28, year=1990 + i % 30, n=2 + i % 7) for i in range(600))
+
+
 def _children(pid: int) -> set[int]:
     found = set()
     for entry in Path("/proc").iterdir():
@@ -40,13 +52,19 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _limit(pids: set[int]) -> None:
+    """Each worker's CPU-time limit; the kernel kills one that passes it (SIGXCPU)."""
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            resource.prlimit(pid, resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 5))
+
+
 def test_a_document_that_kills_its_worker_fails_alone_and_the_rest_is_kept(
     tmp_path: Path, sample_db: Path
 ) -> None:
     corpus, out, db = tmp_path / "corpus", tmp_path / "out", tmp_path / "kb.db"
     shutil.copytree(CORPUS, corpus)
-    long = "".join(SENTENCES.format(day=1 + i % 28, year=1990 + i % 30, n=2 + i % 7) for i in range(600))
-    (corpus / "zz_long.txt").write_text(long, encoding="utf-8")
+    (corpus / "zz_long.txt").write_text(_long(), encoding="utf-8")
     command = [sys.executable, "-m", "bilateral", "extract", str(corpus), "--out", str(out), "--db", str(db)]
     log = tmp_path / "stderr.txt"
     with log.open("w") as stderr:
@@ -59,10 +77,9 @@ def test_a_document_that_kills_its_worker_fails_alone_and_the_rest_is_kept(
         limited: set[int] = set()
         deadline = time.time() + 600
         while run.poll() is None and time.time() < deadline:
-            for pid in _children(run.pid) - limited:  # each worker, as soon as it is forked
-                with contextlib.suppress(ProcessLookupError):
-                    resource.prlimit(pid, resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 5))
-                limited.add(pid)
+            new = _children(run.pid) - limited  # each worker, as soon as it is forked
+            _limit(new)
+            limited |= new
             time.sleep(0.02)
         if run.poll() is None:
             run.kill()
@@ -79,3 +96,61 @@ def test_a_document_that_kills_its_worker_fails_alone_and_the_rest_is_kept(
         assert (out / name).read_text(encoding="utf-8") == (clean / name).read_text(encoding="utf-8"), name
     with bilateral.open(db, readonly=True) as kb:
         assert len(kb.documents()) == 6 and kb.pending() == 1  # to be tried again by the next run
+
+
+@contextmanager
+def _limited_forks() -> Iterator[set[int]]:
+    """While in the block, every process this one forks gets the CPU-time limit."""
+    me, done, limited = os.getpid(), threading.Event(), set[int]()
+    command = Path(f"/proc/{me}/cmdline").read_bytes()
+
+    def watch() -> None:
+        while not done.wait(0.02):
+            new = {p for p in _children(me) - limited if _cmdline(p) == command}
+            _limit(new)
+            limited.update(new)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield limited
+    finally:
+        done.set()
+        watcher.join()
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _records(results: list[Analysed]) -> list[Any]:
+    return [(d.id, [vars(m) for m in ms], [event_to_record(e) for e in es]) for d, ms, es in results]
+
+
+def test_after_a_dead_worker_the_lost_batch_goes_one_by_one_and_a_fresh_pool_takes_the_rest(
+    nlp: Language,
+) -> None:
+    # Six batches of short composed documents, the long one in the first: while its worker dies, the
+    # pool's other worker finishes the batches queued behind it, and the last ones need a new pool.
+    states = ["Norway", "Chile", "Kenya", "Vietnam", "Peru", "Poland", "Ghana", "Japan", "Egypt", "Chad"]
+    docs = [
+        Document(
+            id=f"d{i:03}",
+            text=f"{states[i % 10]} and {states[(i * 3 + 1) % 10]} signed a trade agreement in "
+            f"{2000 + i % 20}. {states[i % 10]} will buy {2 + i % 9} trucks from {states[(i * 3 + 1) % 10]}.",
+        )
+        for i in range(90)
+    ]
+    docs.insert(3, Document(id="long", text=_long()))
+    expected = _records(list(analyse_documents(nlp, [d for d in docs if d.id != "long"])))
+    errors: dict[str, str] = {}
+    with _limited_forks() as limited:
+        found = analyse_documents(
+            nlp, docs, n_process=2, on_error=lambda d, e: errors.update({d.id: e}), parses=Parses(nlp)
+        )
+        assert _records(list(found)) == expected  # in input order, the long document left out
+    assert errors == {"long": "the process analysing it died (SIGXCPU)"}
+    assert len(limited) >= 2 + 16 + 1  # the first pool, a process for each lost document, a new pool
