@@ -159,7 +159,8 @@ def _finish(process: BaseProcess, results: Connection) -> list[_Pooled]:
     if found:
         return found
     code = process.exitcode or 0
-    cause = f"exit status {code}"
+    cause = f"exited with status {code}"
     if code < 0:
-        cause = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
-    return [(None, None, f"the process analysing it died ({cause})")]
+        known = -code in signal.valid_signals()
+        cause = f"was killed by {signal.Signals(-code).name if known else f'signal {-code}'}"
+    return [(None, None, f"the process analysing it {cause}")]

@@ -88,7 +88,9 @@ def test_a_document_that_kills_its_worker_fails_alone_and_the_rest_is_kept(
     assert run.returncode == 0, errors[-3000:]
     failed = [line for line in errors.splitlines() if "could not be analysed" in line]
     # The batch's worker died, then the long document's own process: the only document that failed.
-    assert failed == ["zz_long: could not be analysed (the process analysing it died (SIGXCPU))"], errors
+    assert failed == ["zz_long: could not be analysed (the process analysing it was killed by SIGXCPU)"], (
+        errors
+    )
     assert len(limited) >= 2 + 6  # the pool's two workers, then a process for each document
     # Everything else is what a run without the long document gives.
     clean = sample_db.parent / "out"
@@ -152,5 +154,5 @@ def test_after_a_dead_worker_the_lost_batch_goes_one_by_one_and_a_fresh_pool_tak
             nlp, docs, n_process=2, on_error=lambda d, e: errors.update({d.id: e}), parses=Parses(nlp)
         )
         assert _records(list(found)) == expected  # in input order, the long document left out
-    assert errors == {"long": "the process analysing it died (SIGXCPU)"}
+    assert errors == {"long": "the process analysing it was killed by SIGXCPU"}
     assert len(limited) >= 2 + 16 + 1  # the first pool, a process for each lost document, a new pool
