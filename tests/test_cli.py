@@ -6,9 +6,11 @@ import csv
 import io
 import json
 import re
+import socket
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import takewhile
 from pathlib import Path
 from typing import Any
 
@@ -101,9 +103,16 @@ def test_the_readme_python_example_runs(tmp_path: Path) -> None:
     assert "'system': 'CH-92A'" in run.stdout
 
 
+def _modules(importtime: Iterable[str]) -> set[str]:
+    """The top-level packages that `-X importtime` lines show imported."""
+    return {
+        line.rsplit("|", 1)[1].strip().split(".")[0] for line in importtime if line.startswith("import time:")
+    }
+
+
 def test_read_commands_load_neither_pydantic_nor_spacy(sample_db: Path) -> None:
-    """Issue 18: `--help` and the read commands start without the heavy modules (typer would
-    import pydantic to read any option; `cli.coerce` reads ours)."""
+    """Issue 18: `--help`, the read commands and `serve` start without the heavy modules (typer
+    would import pydantic to read any option; `cli.coerce` reads ours)."""
     db = ["--db", str(sample_db)]
     for args in (
         ["--help"],
@@ -117,12 +126,20 @@ def test_read_commands_load_neither_pydantic_nor_spacy(sample_db: Path) -> None:
             [sys.executable, "-X", "importtime", "-m", "bilateral", *args], capture_output=True, text=True
         )
         assert run.returncode == 0, run.stderr[-2000:]
-        loaded = {
-            line.rsplit("|", 1)[1].strip().split(".")[0]
-            for line in run.stderr.splitlines()
-            if line.startswith("import time:")
-        }
+        loaded = _modules(run.stderr.splitlines())
         assert "typer" in loaded and not loaded & {"pydantic", "spacy"}, args
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    serve = [sys.executable, "-X", "importtime", "-m", "bilateral", "serve", *db, "--port", str(port)]
+    server = subprocess.Popen(serve, stderr=subprocess.PIPE, text=True)
+    assert server.stderr is not None
+    try:
+        lines = list(takewhile(lambda line: "Uvicorn running on" not in line, server.stderr))
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert {"uvicorn", "starlette"} <= _modules(lines) and not _modules(lines) & {"pydantic", "spacy"}
 
 
 def test_options_are_read_exactly_as_typer_reads_them() -> None:
