@@ -155,4 +155,6 @@ def test_after_a_dead_worker_the_lost_batch_goes_one_by_one_and_a_fresh_pool_tak
         )
         assert _records(list(found)) == expected  # in input order, the long document left out
     assert errors == {"long": "the process analysing it was killed by SIGXCPU"}
-    assert len(limited) >= 2 + 16 + 1  # the first pool, a process for each lost document, a new pool
+    # Beyond the first pool's two workers, at least the long document's own process (a short
+    # document's may come and go between two looks); batches 5 and 6 can only come from a new pool.
+    assert len(limited) >= 3
