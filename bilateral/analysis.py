@@ -11,19 +11,16 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import logging
-import multiprocessing
 import os
 import re
 import signal
 import sys
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 from functools import cache
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
-from itertools import islice, tee
+from itertools import tee
 from pathlib import Path
 from typing import NamedTuple
 
@@ -174,14 +171,16 @@ def analyse_documents(
     shifted to offsets in the whole text; names are propagated and types voted within a piece.
     With `parses`, a document's stored parse is reused instead of running the model, and a new
     one is kept in `parses.made`; with `n_process` > 1 too, whole batches of documents are analysed
-    in forked processes (`_pooled`), so that a re-analysis from stored parses runs in parallel.
+    in forked processes (`pool.pooled`), so that a re-analysis from stored parses runs in parallel.
     A document whose analysis fails is passed to `on_error` (else logged) and left out, so that
     the others go on; it stays unanalysed and is tried again by the next run.
     """
     if n_process > 1:
         _workers_die_with_parent()
         if parses:
-            yield from _pooled(parses, docs, n_process, on_error)
+            from .pool import pooled  # runs this function in forked workers
+
+            yield from pooled(parses, docs, n_process, on_error)
             return
     size = min(CHUNK, nlp.max_length)
     to_parse, to_pair = tee(_pieces(docs, size, parses))  # the pair side lags by a few batches at most
@@ -227,65 +226,6 @@ def analyse_documents(
         made, words = DocBin(attrs=PARSE_ATTRS), 0
 
 
-_forked: list[Language] = []  # the pipeline that `_pooled`'s forked workers find in their memory
-
-
-def _pooled(
-    parses: Parses, docs: Iterable[Document], n_process: int, on_error: ErrorHandler | None
-) -> Iterator[Analysed]:
-    """`analyse_documents` in `n_process` forked processes, a batch of documents each at a time.
-
-    Each worker runs the whole per-document analysis on its batch (the model only for documents
-    without a stored parse); this process reads the stored parses and keeps the new ones. The
-    workers inherit the loaded pipeline (fork), and at most two batches per worker are queued.
-    """
-    _forked[:] = [parses.nlp]
-    pending: deque[tuple[list[Document], Future[list[_Pooled]]]] = deque()
-    with ProcessPoolExecutor(n_process, mp_context=multiprocessing.get_context("fork")) as pool:
-        source = iter(docs)
-        while batch := list(islice(source, BATCH)):
-            stored = [parses.stored(d.id) if parses.stored else None for d in batch]
-            pending.append((batch, pool.submit(_analyse_batch, list(zip(batch, stored, strict=True)))))
-            while len(pending) >= 2 * n_process or (pending and pending[0][1].done()):
-                yield from _collect(*pending.popleft(), parses, on_error)
-        while pending:
-            yield from _collect(*pending.popleft(), parses, on_error)
-
-
-# A document's results from a worker: (mentions, candidates) or None, its new parse, its error.
-_Pooled = tuple[tuple[list[Mention], list[Event]] | None, StoredParse | None, str]
-
-
-def _analyse_batch(jobs: list[tuple[Document, StoredParse | None]]) -> list[_Pooled]:
-    """In a worker: analyse a batch of documents with their stored parses."""
-    nlp = _forked[0]
-    parses = Parses(nlp, {d.id: p for d, p in jobs if p}.get)
-    errors: dict[str, str] = {}
-    docs = [d for d, _ in jobs]
-    results = {
-        d.id: (ms, es)
-        for d, ms, es in analyse_documents(
-            nlp, docs, on_error=lambda d, e: errors.update({d.id: e}), parses=parses
-        )
-    }
-    return [(results.get(d.id), parses.made.get(d.id), errors.get(d.id, "no result")) for d in docs]
-
-
-def _collect(
-    batch: list[Document], future: Future[list[_Pooled]], parses: Parses, on_error: ErrorHandler | None
-) -> Iterator[Analysed]:
-    for doc, (result, made, error) in zip(batch, future.result(), strict=True):
-        if result is None:
-            if on_error:
-                on_error(doc, error)
-            else:
-                log.error("%s: could not be analysed (%s)", doc.id, error)
-            continue
-        if made:
-            parses.made[doc.id] = made
-        yield doc, *result
-
-
 def _batches(texts: Iterable[str], chars: int = BATCH_CHARS) -> Iterator[list[str]]:
     """Up to BATCH texts at a time, fewer when they are long: 16 pieces of a long text took 1 GB."""
     batch: list[str] = []
@@ -305,7 +245,7 @@ _forker = [0]  # the process that last forked: a new worker's parent
 
 @cache
 def _workers_die_with_parent() -> None:
-    """Worker processes (spaCy's, forked by nlp.pipe, and `_pooled`'s) are killed by the kernel when
+    """Worker processes (spaCy's, forked by nlp.pipe, and `pool.pooled`'s) are killed by the kernel when
     this process dies, even by SIGKILL: otherwise they outlive a killed `extract`, waiting on their
     queues."""
     if sys.platform != "linux":

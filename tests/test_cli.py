@@ -6,9 +6,13 @@ import csv
 import io
 import json
 import re
+import socket
 import subprocess
 import sys
+from collections.abc import Callable, Iterable, Iterator
+from itertools import takewhile
 from pathlib import Path
+from typing import Any
 
 from .conftest import EXAMPLES
 
@@ -97,3 +101,88 @@ def test_the_readme_python_example_runs(tmp_path: Path) -> None:
     run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=True)
     assert "arms_transfer" in run.stdout.splitlines()[-1]
     assert "'system': 'CH-92A'" in run.stdout
+
+
+def _modules(importtime: Iterable[str]) -> set[str]:
+    """The top-level packages that `-X importtime` lines show imported."""
+    return {
+        line.rsplit("|", 1)[1].strip().split(".")[0] for line in importtime if line.startswith("import time:")
+    }
+
+
+def test_read_commands_load_neither_pydantic_nor_spacy(sample_db: Path) -> None:
+    """Issue 18: `--help`, the read commands and `serve` start without the heavy modules (typer
+    would import pydantic to read any option; `cli.coerce` reads ours)."""
+    db = ["--db", str(sample_db)]
+    for args in (
+        ["--help"],
+        ["timeline", "--help"],
+        ["docs", *db],
+        ["timeline", "--type", "arms_transfer", "--type", "loan", "--min-confidence", "0.5", *db],
+        ["search", "drones", "--limit", "3", *db],
+        ["judgements", "--orphans", *db],
+    ):
+        run = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "bilateral", *args], capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+        loaded = _modules(run.stderr.splitlines())
+        assert "typer" in loaded and not loaded & {"pydantic", "spacy"}, args
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    serve = [sys.executable, "-X", "importtime", "-m", "bilateral", "serve", *db, "--port", str(port)]
+    server = subprocess.Popen(serve, stderr=subprocess.PIPE, text=True)
+    assert server.stderr is not None
+    try:
+        lines = list(takewhile(lambda line: "Uvicorn running on" not in line, server.stderr))
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert {"uvicorn", "starlette"} <= _modules(lines) and not _modules(lines) & {"pydantic", "spacy"}
+
+
+def test_options_are_read_exactly_as_typer_reads_them() -> None:
+    """Every parameter `cli.coerce` reads gives typer's own value, or typer's own error, for well
+    and badly formed values alike."""
+    from typer._click import Context
+    from typer._click.exceptions import BadParameter
+    from typer._coercion import build_runtime_param
+    from typer.main import get_command
+
+    from bilateral.cli import app
+    from bilateral.cli.coerce import Plain
+
+    values: list[object] = ["12", "-3", "+7", "007", "1.0", "0.5", ".5", "1.", "1e3", "-2E-2", "1_000"]
+    values += [" 4", "abc", "", "nan", "inf", "0x10", "x/y.db", "٣", True, False, 3, 0.25, None]
+
+    def outcome(read: Callable[..., object], *args: Any, **kwargs: Any) -> tuple[object, ...]:
+        try:
+            value = read(*args, **kwargs)
+        except BadParameter as exc:
+            return ("error", exc.message)
+        return ("value", repr(value), type(value))  # repr: nan is not nan
+
+    def commands(command: Any) -> Iterator[Any]:
+        yield command
+        for sub in getattr(command, "commands", {}).values():
+            yield from commands(sub)
+
+    checked: set[str] = set()
+    for command in commands(get_command(app)):
+        ctx = Context(command)
+        for param in [*command.params, command.get_help_option(ctx)]:
+            ours = param._runtime_param
+            assert isinstance(ours, Plain), f"{command.name} {param.name} is read by pydantic"
+            typers = build_runtime_param(param.type_descriptor)
+            multi = param.multiple or param.nargs == -1
+            for value in values:
+                given = (value, value) if multi and value is not None else value
+                expected = outcome(typers.coerce, given, param=param, ctx=ctx)
+                assert outcome(ours.coerce, given, param, ctx) == expected, (
+                    command.name,
+                    param.name,
+                    given,
+                )
+            checked.add(param.type_descriptor.annotation.__name__)
+    assert checked >= {"str", "int", "float", "bool", "list"}  # Path is a list's element (extract's paths)

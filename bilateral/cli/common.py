@@ -10,24 +10,36 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from typer.models import CommandFunctionType
 
 from .. import views
 from ..checks import KnowledgeBaseError
 from ..kb import KnowledgeBase, Selection
 from ..store import StoreError
 from ..views import Filters, Row
+from .coerce import Command, Group
+
+if TYPE_CHECKING:  # the commands that show progress or a table import them (issue 18: start-up)
+    from rich.progress import Progress
 
 
 class App(typer.Typer):
     """The command line, where a refusal that surfaces in the middle of a command (a database
-    locked, damaged or gone since it was opened) is one error line, not a traceback."""
+    locked, damaged or gone since it was opened) is one error line, not a traceback, and whose
+    commands read their options without pydantic (`coerce`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cls=Group, **kwargs)
+
+    def command(
+        self, name: str | None = None, **kwargs: Any
+    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        return super().command(name, cls=Command, **kwargs)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -157,6 +169,8 @@ def emit(rows: list[dict[str, Any]], columns: list[str], format: str) -> None:
     elif not out.is_terminal:
         _plain(rows, [c for c in columns if c != "id"] or columns)
     else:
+        from rich.table import Table
+
         columns = [c for c in columns if c != "id"] or columns  # ids are for csv, json and links
         table = Table(*columns)
         for row in rows:
@@ -178,6 +192,8 @@ def _plain(rows: list[dict[str, Any]], columns: list[str], widest: int = 60) -> 
 
 
 def progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),

@@ -14,14 +14,12 @@ from typing import Annotated
 
 import typer
 
-from .common import DEFAULT_DB, FORMATS, DbOption, app, emit, err, fail, opened
+from .common import DEFAULT_DB, FORMATS, App, DbOption, app, emit, err, fail, opened
 
-review = typer.Typer(
+review = App(
     help="Judge an event (accept, reject, set a role, merge two, split one, add a note) or an entity."
 )
-judgements = typer.Typer(
-    help="The judgements made: list (--orphans), export, import.", invoke_without_command=True
-)
+judgements = App(help="The judgements made: list (--orphans), export, import.", invoke_without_command=True)
 app.add_typer(review, name="review")
 app.add_typer(judgements, name="judgements")
 
