@@ -1,0 +1,122 @@
+"""Arms transfers and investments: sentences we composed, one error class per row, run on the parsed
+text alone (no store). A row's expected roles must all appear in one event of the type; `None` means
+no event of the type; a row with `absent` names a value no event may carry in that role.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from .conftest import composed_events
+
+Row = tuple[str, dict[str, Any] | None]
+
+
+def _args(nlp: Language, type_: str, text: str) -> list[dict[str, Any]]:
+    return [e.args for e in composed_events(nlp, text) if e.type == type_]
+
+
+ARMS: list[Row] = [
+    # direction: "signed a contract with X to supply (of) ...": the signer supplies, the partner receives
+    (
+        "Brazilian aircraft maker Embraer announced on 3 May that it has signed a contract with the Chilean "
+        "Ministry of Defence to supply of 12 A-29 aircraft and 4 KC-390 transport aircraft along with spare "
+        "parts.",
+        {"system": "KC-390", "supplier": "BRA", "recipient": "CHL", "quantity": 4},
+    ),
+    (
+        "Brazilian aircraft maker Embraer announced on 3 May that it has signed a contract with the Chilean "
+        "Ministry of Defence to supply of 12 A-29 aircraft and 4 KC-390 transport aircraft along with spare "
+        "parts.",
+        {"system": "A-29", "supplier": "BRA", "recipient": "CHL", "quantity": 12},
+    ),
+    # a contract to supply is not a delivery that happened
+    (
+        "Turkey signed a contract with Qatar in 2023 to supply 20 T-155 howitzers.",
+        {"system": "T-155", "delivered": None},
+    ),
+    # a combined count is not split; "an X helicopter" is one; design bureaus written out are systems
+    (
+        "Laos was handed over six more aircraft from Russia, which include five Yak-130 and Sukhoi-30 jets "
+        "and an Mi-17 helicopter.",
+        {"system": "Sukhoi-30", "supplier": "RUS", "recipient": "LAO", "quantity": None},
+    ),
+    (
+        "Laos was handed over six more aircraft from Russia, which include five Yak-130 and Sukhoi-30 jets "
+        "and an Mi-17 helicopter.",
+        {"system": "Yak-130", "category": "jets", "quantity": None},
+    ),
+    (
+        "Laos was handed over six more aircraft from Russia, which include five Yak-130 and Sukhoi-30 jets "
+        "and an Mi-17 helicopter.",
+        {"system": "Mi-17", "quantity": 1},
+    ),
+    # "N units of X"
+    (
+        "The Kenyan government procured six units of T-129 helicopters from Turkey.",
+        {"system": "T-129", "quantity": 6, "recipient": "KEN", "supplier": "TUR"},
+    ),
+    # a kind qualified by its type beside a named system is a transfer of its own
+    (
+        "Belarus delivered two Mi-8 helicopters and surveillance radars to Laos in April 2023.",
+        {"system": "surveillance radars", "supplier": "BLR", "recipient": "LAO", "delivered": "2023-04"},
+    ),
+    (
+        "Chile has signed deals to buy two navy submarines and ten Gripen fighter jets from Sweden.",
+        {"system": "navy submarines", "quantity": 2, "supplier": "SWE", "recipient": "CHL"},
+    ),
+    (
+        "Belarus delivered two Mi-8 helicopters and mobile radar systems delivered in March 2023 to Laos.",
+        {"system": "mobile radar systems", "category": "radar systems", "delivered": "2023-03"},
+    ),
+    # the same system with another count in one sentence is another deal
+    (
+        "Thailand agreed to buy four Gripen jets from Sweden. The four new Gripen jets were added to an "
+        "earlier order of 14 Gripens.",
+        {"system": "Gripen", "quantity": 14, "supplier": "SWE", "recipient": "THA"},
+    ),
+    # interest is not a transfer
+    (
+        "Several states in Asia have shown interest in the Caesar howitzers that France builds.",
+        None,
+    ),
+]
+
+NOT_A_KIND: list[tuple[str, str]] = [
+    # a bare kind bundled with a named system is only its package
+    ("Chile bought eight Leopard tanks and missiles from Germany in 2019.", "missiles"),
+    ("Laos received two Mi-17 helicopters and two helicopters from Russia in 2020.", "helicopters"),
+    # the system's own descriptive phrase is not another transfer
+    ("Chile announced its decision to purchase nine unmanned aerial vehicles (Wing Loong drones) from China.",
+     "unmanned aerial vehicles"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), ARMS, ids=[f"arms-{i}" for i in range(len(ARMS))])
+def test_arms_rows(nlp: Language, text: str, expected: dict[str, Any] | None) -> None:
+    got = _args(nlp, "arms_transfer", text)
+    if expected is None:
+        assert not got, f"{text!r}: expected no transfer, got {got}"
+        return
+    assert any(all(a.get(k) == v for k, v in expected.items()) for a in got), f"{expected} not in {got}"
+
+
+@pytest.mark.parametrize(("text", "system"), NOT_A_KIND)
+def test_bare_kind_is_not_a_transfer(nlp: Language, text: str, system: str) -> None:
+    got = _args(nlp, "arms_transfer", text)
+    assert got, f"{text!r}: the named system should be a transfer"
+    assert all(a.get("system") != system for a in got), got
+
+
+def test_background_list_of_customers_is_no_side(nlp: Language) -> None:
+    text = (
+        "South Korea sold K9 howitzers to Chile in 2023. Chile became the fifth customer – after Estonia, "
+        "Finland, Norway and Poland – to acquire the K9."
+    )
+    got = _args(nlp, "arms_transfer", text)
+    assert got
+    listed = {"EST", "FIN", "NOR", "POL"}
+    assert not any({a.get("supplier"), a.get("recipient")} & listed for a in got), got
