@@ -120,3 +120,82 @@ def test_background_list_of_customers_is_no_side(nlp: Language) -> None:
     assert got
     listed = {"EST", "FIN", "NOR", "POL"}
     assert not any({a.get("supplier"), a.get("recipient")} & listed for a in got), got
+
+
+INVESTMENTS: list[Row] = [
+    # host: a continent is no state, a price is not the target's name
+    (
+        "Singapore's PSA International is building a $2bn deepwater port in Peru, its first in South "
+        "America.",
+        {"investor": "PSA International", "country": "PER", "target": "deepwater port in Peru"},
+    ),
+    # host: not the seller's state, not the investor's home (named with a state earlier in the text)
+    (
+        "Chilean state-owned ANDES Copper Holdings is expanding in Peru. In 2020, ANDES purchased 40% of the "
+        "shares in Terminal Puerto Callao (TPC) from Rio Verde Mining, a subsidiary of British firm Anglo "
+        "Metals Ltd.",
+        {"investor": "ANDES", "target": "Terminal Puerto Callao", "country": "PER", "stake": 40.0},
+    ),
+    # host: not where the investor is based
+    (
+        "A Saudi consortium led by Alinma, a sovereign fund based in Riyadh, signed an agreement with "
+        "Morocco on Friday to invest $5 billion in Tanger Med.",
+        {"investor": "Alinma", "country": "MAR"},
+    ),
+    # a stake a government retains is in its own country
+    (
+        "Under the agreement, the Moroccan government will retain a 30 per cent stake in the development.",
+        {"investor": "MAR", "country": "MAR", "stake": 30.0},
+    ),
+    # a second deal coordinated with the first: the same sides; a place qualifying it is not the target
+    (
+        "At the meeting of the Chilean and Peruvian presidents, the deals agreed included the sale of 10 per "
+        "cent of shares in Peru's stock exchange, Bolsa de Lima, and a transfer of shares of the luxury Lima "
+        "shopping mall Larcomar Plaza.",
+        {"investor": "CHL", "target": "Larcomar Plaza", "country": "PER"},
+    ),
+    # "said it would invest": a plan; "invest N euros in X" however "in X" is hung
+    (
+        "Last month Hutchison said it would invest 400 million euros in Valencia Port.",
+        {
+            "investor": "Hutchison",
+            "target": "Valencia Port",
+            "value": {"amount": 400000000, "currency": "EUR"},
+        },
+    ),
+    # a plural trigger over a common noun is an aggregate
+    (
+        "Critics say too little attention was devoted to Chinese acquisitions of critical European "
+        "infrastructure (especially key ports).",
+        None,
+    ),
+    ("Hutchison would invest in Valencia Port if the government agreed.", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), INVESTMENTS, ids=[f"investment-{i}" for i in range(len(INVESTMENTS))]
+)
+def test_investment_rows(nlp: Language, text: str, expected: dict[str, Any] | None) -> None:
+    got = _args(nlp, "investment", text)
+    if expected is None:
+        assert not got, f"{text!r}: expected no investment, got {got}"
+        return
+    assert any(all(a.get(k) == v for k, v in expected.items()) for a in got), f"{expected} not in {got}"
+
+
+def test_a_restated_deal_is_one_investment(nlp: Language) -> None:
+    text = (
+        "In 2020, Andes Holdings purchased 60% of the shares in Terminal Puerto Callao (TPC) from Rio Verde "
+        "Mining, thereby buying into the development of the Callao port."
+    )
+    assert len(_args(nlp, "investment", text)) == 1
+
+
+def test_two_sums_in_one_target_are_two_investments(nlp: Language) -> None:
+    text = (
+        "Hutchison agreed to buy 51 percent of Valencia Port for 280 million euros. Last month Hutchison "
+        "said it would invest 500 million euros in Valencia Port."
+    )
+    values = {a["value"]["amount"] for a in _args(nlp, "investment", text) if "value" in a}
+    assert values == {280000000, 500000000}

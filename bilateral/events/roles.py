@@ -92,7 +92,13 @@ def _proper_name(token: Token) -> str:
     start, doc = token.i, token.doc
     while start > 0:
         prev = doc[start - 1]
-        joined = prev.pos_ == "PROPN" or (prev.text in ("-", "–") and not prev.whitespace_)
+        joined = (
+            prev.pos_ == "PROPN"
+            or (prev.text in ("-", "–") and not prev.whitespace_)
+            or (
+                prev.dep_ == "compound" and prev.is_upper and prev.is_alpha
+            )  # "COSCO Shipping", tagged a noun
+        )
         if not (joined and start - 1 <= prev.head.i <= token.i):
             break
         start -= 1
