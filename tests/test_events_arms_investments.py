@@ -59,6 +59,11 @@ ARMS: list[Row] = [
         "The Kenyan government procured six units of T-129 helicopters from Turkey.",
         {"system": "T-129", "quantity": 6, "recipient": "KEN", "supplier": "TUR"},
     ),
+    # a name between the system and its kind: the kind is still the category
+    (
+        "The Kenyan government procured six units of T-129 ATAK helicopters from Turkey.",
+        {"system": "T-129", "category": "ATAK helicopters", "quantity": 6},
+    ),
     # a kind qualified by its type beside a named system is a transfer of its own
     (
         "Belarus delivered two Mi-8 helicopters and surveillance radars to Laos in April 2023.",
