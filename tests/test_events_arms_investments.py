@@ -83,6 +83,20 @@ ARMS: list[Row] = [
         "earlier order of 14 Gripens.",
         {"system": "Gripen", "quantity": 14, "supplier": "SWE", "recipient": "THA"},
     ),
+    # arms named by kind, going between other sides than the named systems: a deal of their own, with
+    # the state a pronoun refers to
+    (
+        "In 2023, Peru announced a deal to buy K9 howitzers from South Korea. It was also noted that South "
+        "Korea has technical problems with the drones it purchased from Peru.",
+        {"system": "drones", "supplier": "PER", "recipient": "KOR"},
+    ),
+    (
+        "In 2023, Peru announced a deal to buy K9 howitzers from South Korea. Officials criticised Peru over "
+        "its supply of drones to South Korea.",
+        {"system": "drones", "supplier": "PER", "recipient": "KOR"},
+    ),
+    # money set aside for buying is no transfer
+    ("Chile will pay for the jets from the $600 million earmarked for buying the Su-35 fighter.", None),
     # interest is not a transfer
     (
         "Several states in Asia have shown interest in the Caesar howitzers that France builds.",
@@ -91,6 +105,8 @@ ARMS: list[Row] = [
 ]
 
 NOT_A_KIND: list[tuple[str, str]] = [
+    # arms named by kind going the same way as the named systems are their package
+    ("In 2023, Peru bought K9 howitzers from Korea. Peru also bought drones from South Korea.", "drones"),
     # a bare kind bundled with a named system is only its package
     ("Chile bought eight Leopard tanks and missiles from Germany in 2019.", "missiles"),
     ("Laos received two Mi-17 helicopters and two helicopters from Russia in 2020.", "helicopters"),

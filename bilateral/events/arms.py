@@ -24,7 +24,7 @@ from .context import (
     subject_state,
 )
 from .links import conjuncts, linked
-from .roles import GIVE, Sides, actor_state, modifier_state, partner, sides, subject
+from .roles import GIVE, TAKE, TAKE_NOUNS, Sides, actor_state, modifier_state, partner, sides, subject
 from .triggers import triggers
 
 
@@ -82,8 +82,13 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     weapons = [x for x in ms if x.m.type == "weapon"]
     if not trig:
         return []
-    if not weapons:  # arms named by kind only, in a text that names no system (else they are its package)
-        return [] if any(x.m.type == "weapon" for x in ctx.mentions) else _generic(ctx, sent, ms, trig)
+    if not weapons:  # arms named by kind only: in a text that names systems, their package unless the
+        # kind goes between other sides ("Iran's supply of drones to Russia" beside Russian jets for Iran)
+        found = _generic(ctx, sent, ms, trig)
+        named = [x for x in ctx.mentions if x.m.type == "weapon"]
+        if named and ctx.arms_pair is None:
+            return []
+        return [e for e in found if not named or _sides(e) not in (ctx.arms_pair, None)]
     out: list[Event] = []
     seen: set[str] = set()
     # A state named as a place ("are currently in Turkey") is neither side of a deal the sentence reports.
@@ -237,6 +242,17 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
 
 
 # Adjectives that qualify a kind without saying its type ("additional radars", "new systems").
+def _state_before(trigger: Token, ms: list[Ment], other: str | None) -> str | None:
+    """The last state named before a pronoun's trigger in its sentence, other than the other side."""
+    before = [x.state for x in ms if x.state and x.span.end <= trigger.i and x.state != other]
+    return before[-1] if before else None
+
+
+def _sides(event: Event) -> tuple[str, str] | None:
+    supplier, recipient = event.args.get("supplier"), event.args.get("recipient")
+    return (str(supplier), str(recipient)) if supplier and recipient else None
+
+
 def _generic_head(t: Token) -> bool:
     """ "weapons", "fighter jets", "military equipment": arms named by kind only."""
     tr = triggers()["arms_transfer"]
@@ -252,15 +268,25 @@ def _generic(ctx: DocContext, sent: Span, ms: list[Ment], trig: list[Token]) -> 
     not_transferred = set(triggers()["not_transferred"])
     for trigger in trig:
         objects = [*linked(trigger, "OBJ"), *(linked(trigger, "OF") if trigger.pos_ == "NOUN" else [])]
+        if trigger.dep_ == "relcl":  # "the drones it purchased from Iran"
+            objects.append(trigger.head)
         found = next((o for o in objects if _generic_head(o)), None)
         if found is None or any(a.lemma_ in not_transferred for a in trigger.ancestors):
             continue
         linked_sides = sides(trigger, ms)
         supplier, recipient = actor_state(linked_sides.giver), actor_state(linked_sides.receiver)
+        # "its supply of drones to Russia", "the drones it purchased from Iran": the state named before
+        pronoun = {c.dep_ for c in trigger.children if c.lower_ in ("its", "it", "their", "they")}
+        if supplier is None and "poss" in pronoun and trigger.lemma_ not in TAKE_NOUNS:
+            supplier = _state_before(trigger, ms, recipient)
+        if recipient is None and "nsubj" in pronoun and trigger.lemma_ in TAKE:
+            recipient = _state_before(trigger, ms, supplier)
         if not supplier or not recipient or supplier == recipient:
             continue
         last = max([found, *conjuncts(found)], key=lambda t: t.i)
-        system = ctx.doc[found.left_edge.i : last.right_edge.i + 1].text.strip(" ,.")
+        end = found.i if trigger.head == found else last.right_edge.i  # not its relative clause
+        start = next(t.i for t in ctx.doc[found.left_edge.i : end + 1] if t.dep_ != "det")
+        system = ctx.doc[start : end + 1].text.strip(" ,.")
         category = found.text if fold(found.text) in categories() else None
         args = {"recipient": recipient, "system": system, "supplier": supplier, "category": category}
         role = "ordered" if trigger.lemma_ in triggers()["arms_transfer"]["order"] else "delivered"
