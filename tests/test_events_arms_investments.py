@@ -64,6 +64,10 @@ ARMS: list[Row] = [
         "The Kenyan government procured six units of T-129 ATAK helicopters from Turkey.",
         {"system": "T-129", "category": "ATAK helicopters", "quantity": 6},
     ),
+    (
+        "South Korea will supply 36 K10 Ammunition Resupply Vehicles to Chile.",
+        {"system": "K10", "category": "Ammunition Resupply Vehicles", "quantity": 36},
+    ),
     # a kind qualified by its type beside a named system is a transfer of its own
     (
         "Belarus delivered two Mi-8 helicopters and surveillance radars to Laos in April 2023.",
@@ -220,3 +224,17 @@ def test_two_sums_in_one_target_are_two_investments(nlp: Language) -> None:
     )
     values = {a["value"]["amount"] for a in _args(nlp, "investment", text) if "value" in a}
     assert values == {280000000, 500000000}
+
+
+def test_a_fleet_in_service_is_no_second_deal(nlp: Language) -> None:
+    text = "Chile ordered 12 Gripen jets from Sweden, which will join 24 Gripens already in service."
+    assert [a.get("quantity") for a in _args(nlp, "arms_transfer", text)] == [12]
+
+
+def test_a_later_reference_by_kind_cites_the_transfer(nlp: Language) -> None:
+    text = (
+        "Chile ordered three K10 Ammunition Resupply Vehicles from South Korea in 2022. Delivery of the "
+        "vehicles will start in 2025."
+    )
+    found = [e for e in composed_events(nlp, text) if e.type == "arms_transfer"]
+    assert len(found) == 1 and len(found[0].evidence) == 2, found

@@ -125,8 +125,9 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             else root
         )
         if head == root and first.dep_ == "compound" and first.head.pos_ == "PROPN":
-            named = phrase(first)  # "T-129 ATAK helicopters": a name between the system and its kind
-            head = named if named.pos_ == "NOUN" and named.i > root.i else head
+            outer = phrase(first)  # "T-129 ATAK helicopters": a name between the system and its kind
+            kind = outer.pos_ == "NOUN" or fold(outer.text) in categories()  # "K10 Resupply Vehicles"
+            head = outer if kind and outer.i > root.i else head
         # The trigger that governs the system ("signed a contract to supply 54 K9": supply), else the nearest.
         trigger = next((a for a in root.ancestors if a in candidates), None) or min(
             candidates, key=lambda t: abs(t.i - root.i)

@@ -136,6 +136,10 @@ def kinds_beside(
     return out
 
 
+# Nouns of a deal under which a second count of one system is another transfer ("an order of 18 X").
+DEALS = {"order", "purchase", "contract", "deal", "delivery", "batch", "acquisition", "sale", "supply"}
+
+
 def another_count(ctx: DocContext, sent: Span, w: Ment, event: Event, trigger: Token) -> list[Event]:
     """ "The six new Rafale jets were added to an earlier order of 18 Rafales": the same system with
     another count in one sentence is another deal, with the same sides."""
@@ -145,7 +149,8 @@ def another_count(ctx: DocContext, sent: Span, w: Ment, event: Event, trigger: T
             continue
         nums = [c for c in t.children if c.dep_ == "nummod"]
         count = parse_quantity(nums[0].text) if nums else None
-        if count and count != event.args.get("quantity"):
+        dealt = any(a.lemma_ in DEALS for a in list(t.ancestors)[:3])  # not "24 Rafales in service"
+        if count and dealt and count != event.args.get("quantity"):
             args = {
                 k: v for k, v in event.args.items() if k in ("recipient", "supplier", "system", "category")
             }

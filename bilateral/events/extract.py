@@ -248,6 +248,16 @@ CATEGORY_FAMILY = {
     "helicopter": "helicopter",
     "howitzer": "artillery",
     "radar": "radar",
+    "chopper": "helicopter",
+    "warplane": "aircraft",
+    "trainer": "aircraft",
+    "vehicle": "vehicle",
+    "frigate": "ship",
+    "corvette": "ship",
+    "submarine": "ship",
+    "destroyer": "ship",
+    "warship": "ship",
+    "launcher": "artillery",
 }
 
 
