@@ -33,6 +33,21 @@ ARMS: list[Row] = [
         "parts.",
         {"system": "A-29", "supplier": "BRA", "recipient": "CHL", "quantity": 12},
     ),
+    # ... unless the signer is a state or ministry and the partner a company: the company supplies
+    (
+        "Poland signed a contract with South Korea's Hyundai Rotem to supply 180 K2 tanks.",
+        {"system": "K2", "supplier": "KOR", "recipient": "POL", "quantity": 180},
+    ),
+    # provide X with Y; a second clause with its own buyer and "from"
+    (
+        "Japan will provide the Philippines with five TC-90 training aircraft.",
+        {"system": "TC-90", "supplier": "JPN", "recipient": "PHL", "quantity": 5},
+    ),
+    (
+        "Indonesia bought 42 Rafale jets from France, while Malaysia opted for KAI FA-50 light combat "
+        "aircraft from South Korea.",
+        {"system": "FA-50", "supplier": "KOR", "recipient": "MYS"},
+    ),
     # a contract to supply is not a delivery that happened
     (
         "Turkey signed a contract with Qatar in 2023 to supply 20 T-155 howitzers.",

@@ -44,6 +44,30 @@ def _infinitive(trigger: Token, ms: list[Ment]) -> Sides | None:
     return Sides(subject(signing, ms), partner(signing, ms))
 
 
+GOVERNMENT = {"ministry", "government", "department", "army", "navy", "forces", "force", "agency", "office"}
+
+
+def _maker_supplies(trigger: Token, found: Sides, ms: list[Ment]) -> Sides:
+    """ "Poland signed a contract with Korea's Hyundai Rotem to supply K2 tanks": when a state or its
+    ministry signs with a company to supply, the company supplies, whichever side signed."""
+    if trigger.lemma_ not in GIVE or trigger.dep_ not in ("advcl", "acl", "xcomp"):
+        return found
+    signing = trigger.head if trigger.head.pos_ == "VERB" else trigger.head.head
+    other = found.receiver or (
+        partner(signing, ms) if signing.lemma_ in ("sign", "conclude", "ink") else None
+    )
+    if _official(found.giver) and other and not _official(other):
+        return Sides(other, found.giver)
+    return found
+
+
+def _official(actor: str | None) -> bool:
+    """A state's code or a government body ("the Romanian Ministry of National Defence")."""
+    if actor is None:
+        return False
+    return (len(actor) == 3 and actor.isupper()) or bool(GOVERNMENT & set(fold(actor).split()))
+
+
 def _state(actor: str | None, ms: list[Ment]) -> str | None:
     """The state of a side: a code, a state word in an organisation's name, or a state qualifying
     the organisation where it is named ("South Korea's Hanwha Aerospace", "Korean firm Hanwha")."""
@@ -151,7 +175,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             supplier = subject_state(trigger, ms, ("agent",)) or supplier
             subj = None
         if (
-            trigger.lemma_ in {"supply", "sell", "export", "deliver", "transfer", "ship"}
+            trigger.lemma_
+            in {"supply", "sell", "export", "deliver", "transfer", "ship", "provide", "donate", "gift"}
             and trigger.pos_ == "VERB"
             and not passive
         ):
@@ -162,7 +187,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             )
         else:
             recipient = subj if subj != supplier else None
-        linked_sides = _infinitive(trigger, ms) or sides(trigger, ms)  # the shared giver/receiver logic
+        linked_sides = _maker_supplies(trigger, _infinitive(trigger, ms) or sides(trigger, ms), ms)
         given, taken = _state(linked_sides.giver, ms), _state(linked_sides.receiver, ms)
         if given or taken:
             supplier, recipient = given or (supplier if supplier != taken else None), taken or recipient
@@ -170,15 +195,12 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
                 recipient = None
         if supplier is None and recipient is None and not states and ctx.arms_pair:
             supplier, recipient = ctx.arms_pair  # no state in the sentence: the deal the text is about
-        if supplier is None:  # "delivery of a number of X from Russia": "from" anywhere on the way up
-            path = {root.i, trigger.i} | {a.i for a in root.ancestors}
+        if supplier is None:  # "delivery of a number of X from Russia": the nearest "from" on the way up
+            froms = {
+                x.span.root.head.head.i: x.state for x in ms if x.state and x.span.root.head.lower_ == "from"
+            }
             supplier = next(
-                (
-                    x.state
-                    for x in ms
-                    if x.state and x.span.root.head.lower_ == "from" and x.span.root.head.head.i in path
-                ),
-                None,
+                (froms[a.i] for a in [root, *root.ancestors] if a.i in froms), froms.get(trigger.i)
             )
         if supplier is None and recipient is None:
             # A lone state qualifying a system or category ("China's FK-3", "Russian ... jets") is its
