@@ -203,6 +203,20 @@ INVESTMENTS: list[Row] = [
             "value": {"amount": 400000000, "currency": "EUR"},
         },
     ),
+    # the one a stake is sold to invests; a place that received an investment hosts it
+    (
+        "Egypt will sell a 30% stake in the Suez Canal Economic Zone to Saudi Arabia's PIF.",
+        {"investor": "PIF", "country": "EGY", "stake": 30.0},
+    ),
+    (
+        "Hungary received a €5 billion investment from China's CATL for a battery plant in Debrecen.",
+        {"investor": "CATL", "target": "a battery plant", "country": "HUN"},
+    ),
+    # the seller's state is never the host, wherever "from" is hung
+    (
+        "Kenya's government acquired a 49% stake in the Lamu port operator from China's CCCC in 2021.",
+        {"investor": "KEN", "country": None, "stake": 49.0},
+    ),
     # a plural trigger over a common noun is an aggregate
     (
         "Critics say too little attention was devoted to Chinese acquisitions of critical European "
@@ -253,3 +267,13 @@ def test_a_later_reference_by_kind_cites_the_transfer(nlp: Language) -> None:
     )
     found = [e for e in composed_events(nlp, text) if e.type == "arms_transfer"]
     assert len(found) == 1 and len(found[0].evidence) == 2, found
+
+
+def test_a_kind_named_by_a_system_is_not_a_second_transfer(nlp: Language) -> None:
+    text = "Beijing has supplied Pakistan with J-10CE fighters and HQ-9 air defence systems."
+    assert sorted(a["system"] for a in _args(nlp, "arms_transfer", text)) == ["HQ-9", "J-10CE"]
+
+
+def test_a_family_name_after_a_designation_is_one_system(nlp: Language) -> None:
+    text = "Morocco has received the first of 24 AH-64E Apache helicopters ordered from the United States."
+    assert [a["system"] for a in _args(nlp, "arms_transfer", text)] == ["AH-64E"]

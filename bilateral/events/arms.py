@@ -124,6 +124,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     not_transferred = set(triggers()["not_transferred"])
     previous = trig[0]
     for w in weapons:
+        if any(x.span.end == w.span.start for x in weapons):
+            continue  # "AH-64E Apache": a family name after a designation is the same system
         root = w.span.root
         # Parsed under a trigger, else (lists the small model misparses) the sentence's triggers.
         candidates = [t for t in trig if governs(t, root) or governs(root, t)]
@@ -259,7 +261,15 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             if date and role not in args:
                 args[role] = date
         event = make_event(ctx, "arms_transfer", args, [sent], trigger)
-        out += [event, *kinds_beside(ctx, sent, head, weapons, event, trigger)]
+        systems = {str(e.args.get("system")) for e in out}  # a kind beside two systems is one transfer
+        out += [
+            event,
+            *(
+                e
+                for e in kinds_beside(ctx, sent, head, weapons, event, trigger)
+                if e.args["system"] not in systems
+            ),
+        ]
         out += another_count(ctx, sent, w, event, trigger)
     return out
 

@@ -117,8 +117,8 @@ def kinds_beside(
         if kind == head or fold(kind.text) not in categories() or not typed:
             continue
         branches = {t.i for c in kind.children if c.dep_ == "conj" for t in c.subtree}
-        if any(t.i in named for t in kind.subtree if t.i not in branches):
-            continue  # "nine unmanned aerial vehicles (Wing Loong drones)": the system's own phrase
+        if any(t.i in named for t in kind.subtree if t.i not in branches) or kind.left_edge.i - 1 in named:
+            continue  # "nine unmanned aerial vehicles (Wing Loong drones)", "HQ-9 air defence systems"
         nums = [c for c in kind.children if c.dep_ == "nummod"]
         args = {k: v for k, v in event.args.items() if k in ("recipient", "supplier", "ordered", "delivered")}
         for date_ment, value in dates_in(ctx, sent):  # "and radar systems delivered in March": its own

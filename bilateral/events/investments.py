@@ -74,7 +74,8 @@ def _target(trigger: Token, ms: list[Ment]) -> tuple[str | None, str | None]:
         children += [c for c in trigger.head.children if c.dep_ in ("dobj", "nsubjpass")]
     for child in children:
         if child.dep_ in ("dobj", "nsubjpass") or (
-            child.dep_ == "prep" and child.lower_ in ("in", "of", "into")
+            child.dep_ == "prep"
+            and (child.lower_ in ("in", "of", "into") or (child.lower_ == "for" and trigger.pos_ == "NOUN"))
         ):
             nodes.extend(
                 g for g in ([child] if child.dep_ != "prep" else child.children) if g.dep_ != "punct"
@@ -172,10 +173,21 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     return list(found.values())
 
 
+# Verbs whose subject receives an investment: its host.
+HOSTING = {"receive", "attract", "secure", "get", "obtain", "win", "draw", "welcome", "land"}
 # Words before a continent's name that the state lexicon would read as a state ("South America").
 REGIONS = {"south", "north", "latin", "central", "east", "west", "southeast", "sub-saharan"}
 # Verbs of where an organisation is based: the state after them is its home, not the host.
 BASED = {"base", "headquarter", "register", "incorporate", "found", "list"}
+
+
+def _built_for(verb: Token) -> str | None:
+    """What an investment a place received is for: "for a battery plant"."""
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "for"):
+        for g in prep.children:
+            if g.pos_ == "PROPN" or g.lemma_ in ASSETS:
+                return _named(g)
+    return None
 
 
 def _continent(x: Ment) -> bool:
@@ -189,7 +201,7 @@ def _away(trigger: Token, verb: Token | None, ms: list[Ment]) -> set[str]:
     out: set[str] = set()
     for head in {trigger, verb} - {None}:
         assert head is not None
-        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "from"):
+        for prep in (c for c in head.subtree if c.dep_ == "prep" and c.lower_ == "from"):
             out |= {x.state for x in ms if x.state and x.span.root in prep.subtree}
     for x in ms:
         if x.state and any(a.lemma_ in BASED and a.tag_ == "VBN" for a in list(x.span.root.ancestors)[:3]):
@@ -230,7 +242,10 @@ def _investment(
         return _ranked_investor(ctx, sent, ms, trigger)
     found = sides(trigger, ms)
     verb = trigger if trigger.pos_ == "VERB" else governing_verb(trigger)
-    takes = verb is not None and verb.lemma_ in TAKE | {"retain", "hold"}
+    # "Egypt will sell a 30% stake to PIF": the one a stake is sold to invests
+    takes = verb is not None and verb.lemma_ in TAKE | {"retain", "hold", "sell", "cede", "transfer"}
+    if trigger.lemma_ == "investment" and verb is not None and verb.lemma_ in HOSTING:
+        takes = False  # "Hungary received an investment from CATL": the host receives, the giver invests
     investor = found.receiver if takes else found.giver
     if investor is None and verb is not None and verb.lemma_ in ("retain", "hold", "take"):
         investor = subject(verb, ms)  # "the government will retain a 35 per cent stake"
@@ -242,6 +257,8 @@ def _investment(
     target, host = _target(trigger, ms)
     for purpose in (c for c in trigger.children if c.dep_ in ("xcomp", "advcl") and target is None):
         target, host = _target(purpose, ms)  # "invest 500 million euros to upgrade the port of X"
+    if target is None and verb is not None and verb.lemma_ in HOSTING and trigger.pos_ == "NOUN":
+        target = _built_for(verb)  # "received an investment from X for a battery plant"
     if target is None:
         return None
     states = states_of(ms)
