@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from spacy.tokens import Span, Token
 
 from ..models import Event
-from ..nlp.lexicon import fold, load
-from ..values.numbers import parse_quantity
+from ..nlp.lexicon import fold
+from .arms_phrases import another_count, categories, category_of, count_of, kinds_beside, phrase
 from .context import (
     DocContext,
     Ment,
@@ -25,41 +24,79 @@ from .context import (
     subject_state,
 )
 from .links import conjuncts, linked
-from .roles import actor_state, sides
+from .roles import GIVE, TAKE, TAKE_NOUNS, Sides, actor_state, modifier_state, partner, sides, subject
 from .triggers import triggers
 
 
-@cache
-def _categories() -> set[str]:
-    return {fold(c) for c in load().categories}
+def _infinitive_form(t: Token) -> bool:
+    """ "to supply", "to be delivered": a purpose or a plan, not a delivery that happened."""
+    return any(c.dep_ in ("aux", "auxpass") and c.lower_ == "to" for c in t.children)
 
 
-def _count_before(left: Span) -> int | None:
-    """ "nine CH-92A drones", "42 latest-generation Rafale": a number however the parser hung it."""
-    for t in reversed(list(left)):
-        if t.like_num and not (t.text.isdigit() and len(t.text) == 4):
-            return parse_quantity(t.text)
-        if not (t.pos_ in ("ADJ", "PROPN") or t.text == "-"):
-            return None
-    return None
+def _infinitive(trigger: Token, ms: list[Ment]) -> Sides | None:
+    """ "signed a contract with X to supply of 54 K9": a verb of giving the parser tagged a noun;
+    the one who signed gives and the partner of the signing receives, as for the verb."""
+    if trigger.pos_ != "NOUN" or trigger.lemma_ not in GIVE or trigger.dep_ not in ("advcl", "acl", "xcomp"):
+        return None
+    if not _infinitive_form(trigger):
+        return None
+    signing = trigger.head if trigger.head.pos_ == "VERB" else trigger.head.head
+    return Sides(subject(signing, ms), partner(signing, ms))
 
 
-def _phrase(token: Token) -> Token:
-    """The head of the noun phrase a designation sits in, however the parser attached it."""
-    node = token
-    for _ in range(4):
-        if node.dep_ in ("compound", "nmod", "amod", "dep", "appos") and node.head.pos_ in (
-            "NOUN",
-            "PROPN",
-            "ADJ",
-        ):
-            node = node.head
-        else:
-            break
-    return node
+GOVERNMENT = {"ministry", "government", "department", "army", "navy", "forces", "force", "agency", "office"}
+
+
+def _maker_supplies(trigger: Token, found: Sides, ms: list[Ment]) -> Sides:
+    """ "Poland signed a contract with Korea's Hyundai Rotem to supply K2 tanks": when a state or its
+    ministry signs with a company to supply, the company supplies, whichever side signed."""
+    if trigger.lemma_ not in GIVE or trigger.dep_ not in ("advcl", "acl", "xcomp"):
+        return found
+    signing = trigger.head if trigger.head.pos_ == "VERB" else trigger.head.head
+    other = found.receiver or (
+        partner(signing, ms) if signing.lemma_ in ("sign", "conclude", "ink") else None
+    )
+    if _official(found.giver) and other and not _official(other):
+        return Sides(other, found.giver)
+    return found
+
+
+def _official(actor: str | None) -> bool:
+    """A state's code or a government body ("the Romanian Ministry of National Defence")."""
+    if actor is None:
+        return False
+    return (len(actor) == 3 and actor.isupper()) or bool(GOVERNMENT & set(fold(actor).split()))
+
+
+def _state(actor: str | None, ms: list[Ment]) -> str | None:
+    """The state of a side: a code, a state word in an organisation's name, or a state qualifying
+    the organisation where it is named ("South Korea's Hanwha Aerospace", "Korean firm Hanwha")."""
+    if (found := actor_state(actor)) or actor is None:
+        return found
+    return next(
+        (s for x in ms if x.m.text == actor and (s := modifier_state(x.span.root, ms))),
+        None,
+    )
 
 
 INSTRUMENTAL = {"by", "with", "using", "aboard", "via"}  # "carried by a dozen Y-20 aircraft"
+# Words that introduce a background list of other customers ("the sixth buyer, after A, B and C").
+LIST_INTRO = {"after", "like", "including", "as", "besides", "alongside", "among", "than", "joining"}
+
+
+def _listed(ms: list[Ment]) -> list[Ment]:
+    """States in a list of three or more introduced as background ("after Estonia, Finland and
+    Norway", "such as A, B and C"): earlier customers or comparisons, never a side of this deal."""
+    out: list[Ment] = []
+    for x in ms:
+        root = x.span.root
+        if not x.state or root.dep_ == "conj" or root.head.lower_ not in LIST_INTRO:
+            continue
+        members = {root.i, *(c.i for c in conjuncts(root))}
+        listed = [y for y in ms if y.state and y.span.root.i in members]
+        if len(listed) >= 3:
+            out.extend(listed)
+    return out
 
 
 def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
@@ -69,16 +106,26 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     weapons = [x for x in ms if x.m.type == "weapon"]
     if not trig:
         return []
-    if not weapons:  # arms named by kind only, in a text that names no system (else they are its package)
-        return [] if any(x.m.type == "weapon" for x in ctx.mentions) else _generic(ctx, sent, ms, trig)
-    out = []
+    if not weapons:  # arms named by kind only: in a text that names systems, their package unless the
+        # kind goes between other sides ("Iran's supply of drones to Russia" beside Russian jets for Iran)
+        found = _generic(ctx, sent, ms, trig)
+        named = [x for x in ctx.mentions if x.m.type == "weapon"]
+        if named and ctx.arms_pair is None:
+            return []
+        return [e for e in found if not named or _sides(e) not in (ctx.arms_pair, None)]
+    out: list[Event] = []
     seen: set[str] = set()
     # A state named as a place ("are currently in Turkey") is neither side of a deal the sentence reports.
+    listed = _listed(ms)
+    ms = [x for x in ms if x not in listed]
     states = states_of(
         [x for x in ms if not (x.m.type == "state" and x.span.root.head.lower_ in ("in", "at"))]
     )
     not_transferred = set(triggers()["not_transferred"])
+    previous = trig[0]
     for w in weapons:
+        if any(x.span.end == w.span.start for x in weapons):
+            continue  # "AH-64E Apache": a family name after a designation is the same system
         root = w.span.root
         # Parsed under a trigger, else (lists the small model misparses) the sentence's triggers.
         candidates = [t for t in trig if governs(t, root) or governs(root, t)]
@@ -93,28 +140,28 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         ):
             continue
         seen.add(w.m.key)
+        first = root  # "L-39 and Su-25 jets": the second system shares the first one's phrase
+        while first.dep_ == "conj" and first.head.ent_type_ == "WEAPON":
+            first = first.head
         head = (
-            root.head
-            if root.dep_ in ("compound", "nmod", "amod", "appos", "dep", "nummod")  # however it is hung
-            and root.head.pos_ == "NOUN"
-            and root.head.i > root.i
+            first.head
+            if first.dep_ in ("compound", "nmod", "amod", "appos", "dep", "nummod")  # however it is hung
+            and first.head.pos_ == "NOUN"
+            and first.head.i > root.i
             else root
         )
+        if head == root and first.dep_ == "compound" and first.head.pos_ == "PROPN":
+            outer = phrase(first)  # "T-129 ATAK helicopters": a name between the system and its kind
+            kind = outer.pos_ == "NOUN" or fold(outer.text) in categories()  # "K10 Resupply Vehicles"
+            head = outer if kind and outer.i > root.i else head
         # The trigger that governs the system ("signed a contract to supply 54 K9": supply), else the nearest.
         trigger = next((a for a in root.ancestors if a in candidates), None) or min(
             candidates, key=lambda t: abs(t.i - root.i)
         )
-        category = ctx.doc[w.span.end : head.i + 1].text.strip(" -") if head.i >= w.span.end else None
-        quantity = None
-        for node in (head, head.head if head.dep_ == "appos" else None, root):
-            if node is None:
-                continue
-            nums = [c for c in node.children if c.dep_ == "nummod"]
-            if nums:
-                quantity = parse_quantity(nums[0].text)
-                break
-        if quantity is None:
-            quantity = _count_before(ctx.doc[max(sent.start, w.span.start - 5) : w.span.start])
+        if out and phrase(root).dep_ == "conj" and phrase(root).head.pos_ in ("VERB", "AUX"):
+            trigger = previous  # "to supply 54 K9 howitzers and 36 K10 vehicles", the K10 hung on a verb
+        previous = trigger
+        category, quantity = category_of(ctx, w, head, weapons), count_of(ctx, sent, w, head)
         # Supplier: a state modifying the system ("China's FK-3", "Chinese CH-95"), "from X", or the
         # subject of a supply verb; recipient: the subject of a buy verb or "to X"/"with" for supply.
         supplier = None
@@ -130,7 +177,8 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             supplier = subject_state(trigger, ms, ("agent",)) or supplier
             subj = None
         if (
-            trigger.lemma_ in {"supply", "sell", "export", "deliver", "transfer", "ship"}
+            trigger.lemma_
+            in {"supply", "sell", "export", "deliver", "transfer", "ship", "provide", "donate", "gift"}
             and trigger.pos_ == "VERB"
             and not passive
         ):
@@ -141,23 +189,20 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             )
         else:
             recipient = subj if subj != supplier else None
-        linked_sides = sides(trigger, ms)  # the shared giver/receiver logic, where the parse gives it
-        given, taken = actor_state(linked_sides.giver), actor_state(linked_sides.receiver)
+        linked_sides = _maker_supplies(trigger, _infinitive(trigger, ms) or sides(trigger, ms), ms)
+        given, taken = _state(linked_sides.giver, ms), _state(linked_sides.receiver, ms)
         if given or taken:
             supplier, recipient = given or (supplier if supplier != taken else None), taken or recipient
             if supplier == recipient:
                 recipient = None
         if supplier is None and recipient is None and not states and ctx.arms_pair:
             supplier, recipient = ctx.arms_pair  # no state in the sentence: the deal the text is about
-        if supplier is None:  # "delivery of a number of X from Russia": "from" anywhere on the way up
-            path = {root.i, trigger.i} | {a.i for a in root.ancestors}
+        if supplier is None:  # "delivery of a number of X from Russia": the nearest "from" on the way up
+            froms = {
+                x.span.root.head.head.i: x.state for x in ms if x.state and x.span.root.head.lower_ == "from"
+            }
             supplier = next(
-                (
-                    x.state
-                    for x in ms
-                    if x.state and x.span.root.head.lower_ == "from" and x.span.root.head.head.i in path
-                ),
-                None,
+                (froms[a.i] for a in [root, *root.ancestors] if a.i in froms), froms.get(trigger.i)
             )
         if supplier is None and recipient is None:
             # A lone state qualifying a system or category ("China's FK-3", "Russian ... jets") is its
@@ -171,15 +216,16 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
                     and is_modifier(x.span.root)
                     and (
                         any(
-                            h.ent_type_ == "WEAPON" or fold(h.text) in _categories()
+                            h.ent_type_ == "WEAPON" or fold(h.text) in categories()
                             for h in (x.span.root.head, x.span.root.head.head)
                         )
                         or x.span.root
-                        in _phrase(root).subtree  # "the system (the export version of China's X)"
+                        in phrase(root).subtree  # "the system (the export version of China's X)"
                     )
                 ),
                 None,
             )
+        grounded = bool(supplier or recipient)  # a side from the sentence, not only from the document
         if recipient is None:
             recipient = (
                 next(iter(others(states, supplier)), None) if len(states) > 1 or not supplier else None
@@ -190,7 +236,11 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             supplier = next(iter(others(states, recipient)), None) or next(
                 iter(others(ctx.pair, recipient)), None
             )
-        if supplier and recipient and supplier in states and recipient in states:
+        if (
+            supplier
+            and recipient
+            and ((supplier in states and recipient in states) or (grounded and not ctx.arms_pair))
+        ):
             ctx.arms_pair = (supplier, recipient)
         args: dict[str, Any] = {
             "recipient": recipient,
@@ -206,12 +256,34 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             # Without a parse link, a date elsewhere in the list belongs to another system.
             date = own_date[0][1] if own_date else (date_near(ctx, sent, t) if parsed else None)
             role = "ordered" if t.lemma_ in order else "delivered"
-            if role == "delivered" and modality(t) != "reported":
-                continue  # "should be delivered in 2026", "will deliver in 2025": not yet
+            if role == "delivered" and (modality(t) != "reported" or _infinitive_form(t)):
+                continue  # "should be delivered in 2026", "a contract to supply": not yet
             if date and role not in args:
                 args[role] = date
-        out.append(make_event(ctx, "arms_transfer", args, [sent], trigger))
+        event = make_event(ctx, "arms_transfer", args, [sent], trigger)
+        systems = {str(e.args.get("system")) for e in out}  # a kind beside two systems is one transfer
+        out += [
+            event,
+            *(
+                e
+                for e in kinds_beside(ctx, sent, head, weapons, event, trigger)
+                if e.args["system"] not in systems
+            ),
+        ]
+        out += another_count(ctx, sent, w, event, trigger)
     return out
+
+
+# Adjectives that qualify a kind without saying its type ("additional radars", "new systems").
+def _state_before(trigger: Token, ms: list[Ment], other: str | None) -> str | None:
+    """The last state named before a pronoun's trigger in its sentence, other than the other side."""
+    before = [x.state for x in ms if x.state and x.span.end <= trigger.i and x.state != other]
+    return before[-1] if before else None
+
+
+def _sides(event: Event) -> tuple[str, str] | None:
+    supplier, recipient = event.args.get("supplier"), event.args.get("recipient")
+    return (str(supplier), str(recipient)) if supplier and recipient else None
 
 
 def _generic_head(t: Token) -> bool:
@@ -229,16 +301,26 @@ def _generic(ctx: DocContext, sent: Span, ms: list[Ment], trig: list[Token]) -> 
     not_transferred = set(triggers()["not_transferred"])
     for trigger in trig:
         objects = [*linked(trigger, "OBJ"), *(linked(trigger, "OF") if trigger.pos_ == "NOUN" else [])]
+        if trigger.dep_ == "relcl":  # "the drones it purchased from Iran"
+            objects.append(trigger.head)
         found = next((o for o in objects if _generic_head(o)), None)
         if found is None or any(a.lemma_ in not_transferred for a in trigger.ancestors):
             continue
         linked_sides = sides(trigger, ms)
         supplier, recipient = actor_state(linked_sides.giver), actor_state(linked_sides.receiver)
+        # "its supply of drones to Russia", "the drones it purchased from Iran": the state named before
+        pronoun = {c.dep_ for c in trigger.children if c.lower_ in ("its", "it", "their", "they")}
+        if supplier is None and "poss" in pronoun and trigger.lemma_ not in TAKE_NOUNS:
+            supplier = _state_before(trigger, ms, recipient)
+        if recipient is None and "nsubj" in pronoun and trigger.lemma_ in TAKE:
+            recipient = _state_before(trigger, ms, supplier)
         if not supplier or not recipient or supplier == recipient:
             continue
         last = max([found, *conjuncts(found)], key=lambda t: t.i)
-        system = ctx.doc[found.left_edge.i : last.right_edge.i + 1].text.strip(" ,.")
-        category = found.text if fold(found.text) in _categories() else None
+        end = found.i if trigger.head == found else last.right_edge.i  # not its relative clause
+        start = next(t.i for t in ctx.doc[found.left_edge.i : end + 1] if t.dep_ != "det")
+        system = ctx.doc[start : end + 1].text.strip(" ,.")
+        category = found.text if fold(found.text) in categories() else None
         args = {"recipient": recipient, "system": system, "supplier": supplier, "category": category}
         role = "ordered" if trigger.lemma_ in triggers()["arms_transfer"]["order"] else "delivered"
         args[role] = date_near(ctx, sent, trigger)

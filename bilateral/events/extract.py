@@ -127,7 +127,11 @@ def _repeats(event: Event, earlier: list[Event]) -> bool:
         return False
     target = fold(str(event.args["target"]))
     for e in earlier:
-        if e.type == "investment" and fold(str(e.args["target"])) == target:
+        # One text's two sums or stakes in one target are two deals ("51% for EUR 280m"; "EUR 500m more").
+        other = any(
+            r in e.args and r in event.args and e.args[r] != event.args[r] for r in ("value", "stake")
+        )
+        if e.type == "investment" and fold(str(e.args["target"])) == target and not other:
             e.evidence.extend(c for c in event.evidence if c not in e.evidence)
             return True
     return False
@@ -244,6 +248,16 @@ CATEGORY_FAMILY = {
     "helicopter": "helicopter",
     "howitzer": "artillery",
     "radar": "radar",
+    "chopper": "helicopter",
+    "warplane": "aircraft",
+    "trainer": "aircraft",
+    "vehicle": "vehicle",
+    "frigate": "ship",
+    "corvette": "ship",
+    "submarine": "ship",
+    "destroyer": "ship",
+    "warship": "ship",
+    "launcher": "artillery",
 }
 
 

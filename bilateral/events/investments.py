@@ -17,7 +17,17 @@ from ..nlp.lexicon import fold, load
 from .amounts import money, percents
 from .context import DocContext, Ment, date_near, make_event, np_text, others, states_of
 from .links import linked
-from .roles import TAKE, filler, governing_verb, modifier_state, prep_object, sides, state_of, subject
+from .roles import (
+    TAKE,
+    actor_state,
+    filler,
+    governing_verb,
+    modifier_state,
+    prep_object,
+    sides,
+    state_of,
+    subject,
+)
 from .triggers import triggers
 
 VERBS = {"invest", "acquire", "buy", "purchase", "retain", "hold", "take", "build", "open", "expand"}
@@ -64,7 +74,8 @@ def _target(trigger: Token, ms: list[Ment]) -> tuple[str | None, str | None]:
         children += [c for c in trigger.head.children if c.dep_ in ("dobj", "nsubjpass")]
     for child in children:
         if child.dep_ in ("dobj", "nsubjpass") or (
-            child.dep_ == "prep" and child.lower_ in ("in", "of", "into")
+            child.dep_ == "prep"
+            and (child.lower_ in ("in", "of", "into") or (child.lower_ == "for" and trigger.pos_ == "NOUN"))
         ):
             nodes.extend(
                 g for g in ([child] if child.dep_ != "prep" else child.children) if g.dep_ != "punct"
@@ -74,7 +85,13 @@ def _target(trigger: Token, ms: list[Ment]) -> tuple[str | None, str | None]:
         node = nodes.pop(0)
         if (earlier := _anaphor(node, trigger, ms)) is not None:
             return earlier, None
-        if node.lower_ in SHARES or node.like_num or node.ent_type_ in ("PERCENT", "MONEY", "CARDINAL"):
+        counted = any(c.dep_ == "nummod" and c.ent_type_ in ("MONEY", "CARDINAL") for c in node.children)
+        if (
+            node.lower_ in SHARES
+            or node.like_num
+            or node.ent_type_ in ("PERCENT", "MONEY", "CARDINAL")
+            or (counted and trigger.lemma_ == "invest")  # "invest 500 million euros in X"
+        ):
             # "63% of the company", "shares in X", "a stake in X": the holding is in what follows
             nodes[:0] = [
                 g for p in node.children if p.dep_ == "prep" and p.lower_ in ("of", "in") for g in p.children
@@ -85,11 +102,17 @@ def _target(trigger: Token, ms: list[Ment]) -> tuple[str | None, str | None]:
         if node.lemma_ in _weapon_words() or node.lower_ in triggers()["arms_transfer"]["generic"]:
             return None, None  # "acquired drones", "will buy US arms": an arms transfer
         core = [node, *(c for c in node.children if c.dep_ in ("compound", "appos", "nmod"))]
+        if trigger.tag_ == "NNS" and not any(t.pos_ == "PROPN" for t in core):
+            return None, None  # "Chinese acquisitions of critical infrastructure": an aggregate
         if not any(t.pos_ == "PROPN" for t in core) and node.lemma_ not in ASSETS:
             continue  # "bought discounted oil", "investment in cooperation": no asset named
         appos = next((c for c in node.children if c.dep_ == "appos"), None)
         named = filler(appos, ms) if appos is not None else None
+        if named and appos is not None and named.isupper() and len(named) == 3 and not appos.is_upper:
+            named = None  # "the Lima shopping mall Larcomar Plaza": a place's name, not its state's code
         who = filler(node, ms)
+        if who and node.pos_ == "NOUN" and who.isupper() and len(who) == 3:
+            who = None  # "the Lima shopping mall": a place qualifying a thing, not the thing
         host = modifier_state(node, ms) or state_of(node, ms)
         if who and state_of(node, ms) is None:
             return who, host
@@ -100,10 +123,28 @@ def _target(trigger: Token, ms: list[Ment]) -> tuple[str | None, str | None]:
             continue
         if node.tag_ == "NNS" and (trigger.tag_ == "NNS" or any(c.dep_ == "nummod" for c in node.children)):
             return None, None  # "stakes in more than ten ports", "acquisitions of ports": an aggregate
-        return np_text(node), host
+        return _named(node), host
     if host_named and trigger.lemma_ == "invest":
         return host_named, None
     return None, None
+
+
+def _named(node: Token) -> str:
+    """The target's noun phrase without its price ("a $3bn deepwater port": deepwater port) or a
+    description after a comma ("the port in Peru, its first abroad")."""
+    text = np_text(node)
+    comma = next((t for t in node.doc[node.i : node.right_edge.i + 1] if t.text == ","), None)
+    if comma is not None:
+        text = text[: comma.idx - node.left_edge.idx].strip(" ,.;:–-")
+    lead = 0
+    for t in node.doc[node.left_edge.i : node.i]:
+        if not (t.dep_ == "det" or t.ent_type_ == "MONEY" or t.tag_ == "$"):
+            break
+        lead += 1
+    price = node.doc[node.left_edge.i : node.left_edge.i + lead]
+    if not any(t.ent_type_ == "MONEY" for t in price):
+        return text
+    return text[len(price.text) :].strip(" ,.;:–-")
 
 
 @cache
@@ -115,12 +156,69 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     """One investment per target a sentence reports ("the sale of X to A and a transfer of shares of Y")."""
     if any(x.m.type == "weapon" for x in ms) or any(t.lemma_ in ("loan", "lend", "credit") for t in sent):
         return []  # an arms deal, or money lent: "invested $1 billion, primarily in the form of loans"
+    ms = [x for x in ms if not _continent(x)]
     found: dict[str, Event] = {}
-    for trigger in (t for t in sent if _trigger_ok(t) and not ctx.in_quote(t.idx, t.idx + 1)):
-        event = _investment(ctx, sent, ms, trigger)
+    made: dict[Token, Event] = {}
+    triggers_ok = [t for t in sent if _trigger_ok(t) and not ctx.in_quote(t.idx, t.idx + 1)]
+    for trigger in triggers_ok:
+        if trigger.dep_ == "advcl" and trigger.head in triggers_ok:
+            continue  # "purchased 60% of X, thereby buying into Y": the same deal, said again
+        # "the sale of shares in X and a transfer of shares of Y": the second deal between the same sides
+        before = next((e for t, e in made.items() if t in list(trigger.ancestors)[:3]), None)
+        event = _investment(ctx, sent, ms, trigger, before)
+        if event is not None:
+            made[trigger] = event
         if event is not None:
             found.setdefault(fold(str(event.args["target"])), event)
     return list(found.values())
+
+
+# Verbs whose subject receives an investment: its host.
+HOSTING = {"receive", "attract", "secure", "get", "obtain", "win", "draw", "welcome", "land"}
+# Words before a continent's name that the state lexicon would read as a state ("South America").
+REGIONS = {"south", "north", "latin", "central", "east", "west", "southeast", "sub-saharan"}
+# Verbs of where an organisation is based: the state after them is its home, not the host.
+BASED = {"base", "headquarter", "register", "incorporate", "found", "list"}
+
+
+def _built_for(verb: Token) -> str | None:
+    """What an investment a place received is for: "for a battery plant"."""
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "for"):
+        for g in prep.children:
+            if g.pos_ == "PROPN" or g.lemma_ in ASSETS:
+                return _named(g)
+    return None
+
+
+def _continent(x: Ment) -> bool:
+    start = x.span.start
+    return start > 0 and x.span.doc[start - 1].lower_ in REGIONS and x.span.doc[start - 1].is_title
+
+
+def _away(trigger: Token, verb: Token | None, ms: list[Ment]) -> set[str]:
+    """States that are not the host: the seller's ("from Volcan, a subsidiary of Swiss firm Glencore")
+    and where an organisation is based ("a fund based in Abu Dhabi")."""
+    out: set[str] = set()
+    for head in {trigger, verb} - {None}:
+        assert head is not None
+        for prep in (c for c in head.subtree if c.dep_ == "prep" and c.lower_ == "from"):
+            out |= {x.state for x in ms if x.state and x.span.root in prep.subtree}
+    for x in ms:
+        if x.state and any(a.lemma_ in BASED and a.tag_ == "VBN" for a in list(x.span.root.ancestors)[:3]):
+            out.add(x.state)
+    return out
+
+
+def _home(ctx: DocContext, investor: str) -> str | None:
+    """An investing organisation's own state, from where the document qualifies it by a state
+    ("Chinese state-owned COSCO Shipping", "China's COSCO"): never the host."""
+    first = fold(investor).split()[0] if investor.strip() else ""
+    for x in ctx.mentions:
+        if x.m.type == "organisation" and fold(x.m.text).split()[:1] == [first]:
+            found = modifier_state(x.span.root, ctx.mentions) or actor_state(x.m.text)
+            if found:
+                return found
+    return None
 
 
 def _ranked_investor(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token) -> Event | None:
@@ -137,12 +235,17 @@ def _ranked_investor(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token
     return make_event(ctx, "investment", args, [sent], trigger)
 
 
-def _investment(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token) -> Event | None:
+def _investment(
+    ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token, before: Event | None = None
+) -> Event | None:
     if trigger.lemma_ == "investor":
         return _ranked_investor(ctx, sent, ms, trigger)
     found = sides(trigger, ms)
     verb = trigger if trigger.pos_ == "VERB" else governing_verb(trigger)
-    takes = verb is not None and verb.lemma_ in TAKE | {"retain", "hold"}
+    # "Egypt will sell a 30% stake to PIF": the one a stake is sold to invests
+    takes = verb is not None and verb.lemma_ in TAKE | {"retain", "hold", "sell", "cede", "transfer"}
+    if trigger.lemma_ == "investment" and verb is not None and verb.lemma_ in HOSTING:
+        takes = False  # "Hungary received an investment from CATL": the host receives, the giver invests
     investor = found.receiver if takes else found.giver
     if investor is None and verb is not None and verb.lemma_ in ("retain", "hold", "take"):
         investor = subject(verb, ms)  # "the government will retain a 35 per cent stake"
@@ -154,14 +257,24 @@ def _investment(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token) -> 
     target, host = _target(trigger, ms)
     for purpose in (c for c in trigger.children if c.dep_ in ("xcomp", "advcl") and target is None):
         target, host = _target(purpose, ms)  # "invest 500 million euros to upgrade the port of X"
+    if target is None and verb is not None and verb.lemma_ in HOSTING and trigger.pos_ == "NOUN":
+        target = _built_for(verb)  # "received an investment from X for a battery plant"
     if target is None:
         return None
     states = states_of(ms)
+    away = _away(trigger, verb, ms)
     host = host or next(
-        (x.state for x in ms if x.state and x.span.root.head.lower_ in ("in", "across")), None
+        (
+            x.state
+            for x in ms
+            if x.state and x.span.root.head.lower_ in ("in", "across") and x.state not in away
+        ),
+        None,
     )
     if investor is None and host:  # "the sale of shares in X", agreed between two governments
         investor = next(iter(others(ctx.pair, host)), None)
+    if investor is None and before is not None:
+        investor, host = str(before.args["investor"]), host or before.args.get("country")
     if investor is None or investor == target:
         return None
     clauses = [verb, *list(verb.ancestors)[:3]] if verb is not None else []
@@ -174,6 +287,11 @@ def _investment(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token) -> 
         and x.span.root.dep_ in ("poss", "amod", "compound")
         and any(h.text in str(investor) for h in (x.span.root.head, *linked(x.span.root.head, "APPOSITION")))
     }
+    if verb is not None and verb.lemma_ == "retain" and len(investor) == 3 and investor.isupper():
+        host = host or investor  # "the Egyptian government will retain a stake": in its own country
+    if host in own | away and host != investor:
+        host = None
+    own |= away | ({_home(ctx, investor)} - {None} if len(investor) != 3 else set())
     partners = [s for s in states if s not in own]  # "a Saudi consortium ... with Morocco": Morocco hosts
     host = (
         host
@@ -194,4 +312,19 @@ def _investment(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token) -> 
         "date": date_near(ctx, sent, trigger),
     }
     event = make_event(ctx, "investment", args, [sent], trigger)
+    if event.modality == "hypothetical" and _reported_plan(trigger):
+        event.modality = "planned"
     return None if event.modality == "hypothetical" else event
+
+
+def _reported_plan(trigger: Token) -> bool:
+    """ "COSCO said it would invest EUR 500m": "would" under a reporting verb is a plan, not a condition."""
+    verb = trigger if trigger.pos_ == "VERB" else governing_verb(trigger)
+    if (
+        verb is None
+        or not any(c.lower_ == "would" for c in verb.children)
+        or "if" in {c.lower_ for c in verb.subtree}
+    ):
+        return False
+    speech = set(triggers()["statement"])
+    return verb.dep_ == "ccomp" and verb.head.lemma_ in speech

@@ -92,7 +92,9 @@ def _proper_name(token: Token) -> str:
     start, doc = token.i, token.doc
     while start > 0:
         prev = doc[start - 1]
-        joined = prev.pos_ == "PROPN" or (prev.text in ("-", "–") and not prev.whitespace_)
+        # "Ras El-Hekma"; "COSCO Shipping", its acronym tagged a noun
+        acronym = prev.dep_ == "compound" and prev.is_upper and prev.is_alpha
+        joined = prev.pos_ == "PROPN" or (prev.text in ("-", "–") and not prev.whitespace_) or acronym
         if not (joined and start - 1 <= prev.head.i <= token.i):
             break
         start -= 1

@@ -1,0 +1,279 @@
+"""Arms transfers and investments: sentences we composed, one error class per row, run on the parsed
+text alone (no store). A row's expected roles must all appear in one event of the type; `None` means
+no event of the type; a row with `absent` names a value no event may carry in that role.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from .conftest import composed_events
+
+Row = tuple[str, dict[str, Any] | None]
+
+
+def _args(nlp: Language, type_: str, text: str) -> list[dict[str, Any]]:
+    return [e.args for e in composed_events(nlp, text) if e.type == type_]
+
+
+ARMS: list[Row] = [
+    # direction: "signed a contract with X to supply (of) ...": the signer supplies, the partner receives
+    (
+        "Brazilian aircraft maker Embraer announced on 3 May that it has signed a contract with the Chilean "
+        "Ministry of Defence to supply of 12 A-29 aircraft and 4 KC-390 transport aircraft along with spare "
+        "parts.",
+        {"system": "KC-390", "supplier": "BRA", "recipient": "CHL", "quantity": 4},
+    ),
+    (
+        "Brazilian aircraft maker Embraer announced on 3 May that it has signed a contract with the Chilean "
+        "Ministry of Defence to supply of 12 A-29 aircraft and 4 KC-390 transport aircraft along with spare "
+        "parts.",
+        {"system": "A-29", "supplier": "BRA", "recipient": "CHL", "quantity": 12},
+    ),
+    # ... unless the signer is a state or ministry and the partner a company: the company supplies
+    (
+        "Poland signed a contract with South Korea's Hyundai Rotem to supply 180 K2 tanks.",
+        {"system": "K2", "supplier": "KOR", "recipient": "POL", "quantity": 180},
+    ),
+    # provide X with Y; a second clause with its own buyer and "from"
+    (
+        "Japan will provide the Philippines with five TC-90 training aircraft.",
+        {"system": "TC-90", "supplier": "JPN", "recipient": "PHL", "quantity": 5},
+    ),
+    (
+        "Indonesia bought 42 Rafale jets from France, while Malaysia opted for KAI FA-50 light combat "
+        "aircraft from South Korea.",
+        {"system": "FA-50", "supplier": "KOR", "recipient": "MYS"},
+    ),
+    # a contract to supply is not a delivery that happened
+    (
+        "Turkey signed a contract with Qatar in 2023 to supply 20 T-155 howitzers.",
+        {"system": "T-155", "delivered": None},
+    ),
+    # a combined count is not split; "an X helicopter" is one; design bureaus written out are systems
+    (
+        "Laos was handed over six more aircraft from Russia, which include five Yak-130 and Sukhoi-30 jets "
+        "and an Mi-17 helicopter.",
+        {"system": "Sukhoi-30", "supplier": "RUS", "recipient": "LAO", "quantity": None},
+    ),
+    (
+        "Laos was handed over six more aircraft from Russia, which include five Yak-130 and Sukhoi-30 jets "
+        "and an Mi-17 helicopter.",
+        {"system": "Yak-130", "category": "jets", "quantity": None},
+    ),
+    (
+        "Laos was handed over six more aircraft from Russia, which include five Yak-130 and Sukhoi-30 jets "
+        "and an Mi-17 helicopter.",
+        {"system": "Mi-17", "quantity": 1},
+    ),
+    # "N units of X"
+    (
+        "The Kenyan government procured six units of T-129 helicopters from Turkey.",
+        {"system": "T-129", "quantity": 6, "recipient": "KEN", "supplier": "TUR"},
+    ),
+    # a name between the system and its kind: the kind is still the category
+    (
+        "The Kenyan government procured six units of T-129 ATAK helicopters from Turkey.",
+        {"system": "T-129", "category": "ATAK helicopters", "quantity": 6},
+    ),
+    (
+        "South Korea will supply 36 K10 Ammunition Resupply Vehicles to Chile.",
+        {"system": "K10", "category": "Ammunition Resupply Vehicles", "quantity": 36},
+    ),
+    # a kind qualified by its type beside a named system is a transfer of its own
+    (
+        "Belarus delivered two Mi-8 helicopters and surveillance radars to Laos in April 2023.",
+        {"system": "surveillance radars", "supplier": "BLR", "recipient": "LAO", "delivered": "2023-04"},
+    ),
+    (
+        "Chile has signed deals to buy two navy submarines and ten Gripen fighter jets from Sweden.",
+        {"system": "navy submarines", "quantity": 2, "supplier": "SWE", "recipient": "CHL"},
+    ),
+    (
+        "Belarus delivered two Mi-8 helicopters and mobile radar systems delivered in March 2023 to Laos.",
+        {"system": "mobile radar systems", "category": "radar systems", "delivered": "2023-03"},
+    ),
+    # the same system with another count in one sentence is another deal
+    (
+        "Thailand agreed to buy four Gripen jets from Sweden. The four new Gripen jets were added to an "
+        "earlier order of 14 Gripens.",
+        {"system": "Gripen", "quantity": 14, "supplier": "SWE", "recipient": "THA"},
+    ),
+    # arms named by kind, going between other sides than the named systems: a deal of their own, with
+    # the state a pronoun refers to
+    (
+        "In 2023, Peru announced a deal to buy K9 howitzers from South Korea. It was also noted that South "
+        "Korea has technical problems with the drones it purchased from Peru.",
+        {"system": "drones", "supplier": "PER", "recipient": "KOR"},
+    ),
+    (
+        "In 2023, Peru announced a deal to buy K9 howitzers from South Korea. Officials criticised Peru over "
+        "its supply of drones to South Korea.",
+        {"system": "drones", "supplier": "PER", "recipient": "KOR"},
+    ),
+    # money set aside for buying is no transfer
+    ("Chile will pay for the jets from the $600 million earmarked for buying the Su-35 fighter.", None),
+    # interest is not a transfer
+    (
+        "Several states in Asia have shown interest in the Caesar howitzers that France builds.",
+        None,
+    ),
+]
+
+NOT_A_KIND: list[tuple[str, str]] = [
+    # arms named by kind going the same way as the named systems are their package
+    ("In 2023, Peru bought K9 howitzers from Korea. Peru also bought drones from South Korea.", "drones"),
+    # a bare kind bundled with a named system is only its package
+    ("Chile bought eight Leopard tanks and missiles from Germany in 2019.", "missiles"),
+    ("Laos received two Mi-17 helicopters and two helicopters from Russia in 2020.", "helicopters"),
+    # the system's own descriptive phrase is not another transfer
+    ("Chile announced its decision to purchase nine unmanned aerial vehicles (Wing Loong drones) from China.",
+     "unmanned aerial vehicles"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), ARMS, ids=[f"arms-{i}" for i in range(len(ARMS))])
+def test_arms_rows(nlp: Language, text: str, expected: dict[str, Any] | None) -> None:
+    got = _args(nlp, "arms_transfer", text)
+    if expected is None:
+        assert not got, f"{text!r}: expected no transfer, got {got}"
+        return
+    assert any(all(a.get(k) == v for k, v in expected.items()) for a in got), f"{expected} not in {got}"
+
+
+@pytest.mark.parametrize(("text", "system"), NOT_A_KIND)
+def test_bare_kind_is_not_a_transfer(nlp: Language, text: str, system: str) -> None:
+    got = _args(nlp, "arms_transfer", text)
+    assert got, f"{text!r}: the named system should be a transfer"
+    assert all(a.get("system") != system for a in got), got
+
+
+def test_background_list_of_customers_is_no_side(nlp: Language) -> None:
+    text = (
+        "South Korea sold K9 howitzers to Chile in 2023. Chile became the fifth customer – after Estonia, "
+        "Finland, Norway and Poland – to acquire the K9."
+    )
+    got = _args(nlp, "arms_transfer", text)
+    assert got
+    listed = {"EST", "FIN", "NOR", "POL"}
+    assert not any({a.get("supplier"), a.get("recipient")} & listed for a in got), got
+
+
+INVESTMENTS: list[Row] = [
+    # host: a continent is no state, a price is not the target's name
+    (
+        "Singapore's PSA International is building a $2bn deepwater port in Peru, its first in South "
+        "America.",
+        {"investor": "PSA International", "country": "PER", "target": "deepwater port in Peru"},
+    ),
+    # host: not the seller's state, not the investor's home (named with a state earlier in the text)
+    (
+        "Chilean state-owned ANDES Copper Holdings is expanding in Peru. In 2020, ANDES purchased 40% of the "
+        "shares in Terminal Puerto Callao (TPC) from Rio Verde Mining, a subsidiary of British firm Anglo "
+        "Metals Ltd.",
+        {"investor": "ANDES", "target": "Terminal Puerto Callao", "country": "PER", "stake": 40.0},
+    ),
+    # host: not where the investor is based
+    (
+        "A Saudi consortium led by Alinma, a sovereign fund based in Riyadh, signed an agreement with "
+        "Morocco on Friday to invest $5 billion in Tanger Med.",
+        {"investor": "Alinma", "country": "MAR"},
+    ),
+    # a stake a government retains is in its own country
+    (
+        "Under the agreement, the Moroccan government will retain a 30 per cent stake in the development.",
+        {"investor": "MAR", "country": "MAR", "stake": 30.0},
+    ),
+    # a second deal coordinated with the first: the same sides; a place qualifying it is not the target
+    (
+        "At the meeting of the Chilean and Peruvian presidents, the deals agreed included the sale of 10 per "
+        "cent of shares in Peru's stock exchange, Bolsa de Lima, and a transfer of shares of the luxury Lima "
+        "shopping mall Larcomar Plaza.",
+        {"investor": "CHL", "target": "Larcomar Plaza", "country": "PER"},
+    ),
+    # "said it would invest": a plan; "invest N euros in X" however "in X" is hung
+    (
+        "Last month Hutchison said it would invest 400 million euros in Valencia Port.",
+        {
+            "investor": "Hutchison",
+            "target": "Valencia Port",
+            "value": {"amount": 400000000, "currency": "EUR"},
+        },
+    ),
+    # the one a stake is sold to invests; a place that received an investment hosts it
+    (
+        "Egypt will sell a 30% stake in the Suez Canal Economic Zone to Saudi Arabia's PIF.",
+        {"investor": "PIF", "country": "EGY", "stake": 30.0},
+    ),
+    (
+        "Hungary received a €5 billion investment from China's CATL for a battery plant in Debrecen.",
+        {"investor": "CATL", "target": "a battery plant", "country": "HUN"},
+    ),
+    # the seller's state is never the host, wherever "from" is hung
+    (
+        "Kenya's government acquired a 49% stake in the Lamu port operator from China's CCCC in 2021.",
+        {"investor": "KEN", "country": None, "stake": 49.0},
+    ),
+    # a plural trigger over a common noun is an aggregate
+    (
+        "Critics say too little attention was devoted to Chinese acquisitions of critical European "
+        "infrastructure (especially key ports).",
+        None,
+    ),
+    ("Hutchison would invest in Valencia Port if the government agreed.", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), INVESTMENTS, ids=[f"investment-{i}" for i in range(len(INVESTMENTS))]
+)
+def test_investment_rows(nlp: Language, text: str, expected: dict[str, Any] | None) -> None:
+    got = _args(nlp, "investment", text)
+    if expected is None:
+        assert not got, f"{text!r}: expected no investment, got {got}"
+        return
+    assert any(all(a.get(k) == v for k, v in expected.items()) for a in got), f"{expected} not in {got}"
+
+
+def test_a_restated_deal_is_one_investment(nlp: Language) -> None:
+    text = (
+        "In 2020, Andes Holdings purchased 60% of the shares in Terminal Puerto Callao (TPC) from Rio Verde "
+        "Mining, thereby buying into the development of the Callao port."
+    )
+    assert len(_args(nlp, "investment", text)) == 1
+
+
+def test_two_sums_in_one_target_are_two_investments(nlp: Language) -> None:
+    text = (
+        "Hutchison agreed to buy 51 percent of Valencia Port for 280 million euros. Last month Hutchison "
+        "said it would invest 500 million euros in Valencia Port."
+    )
+    values = {a["value"]["amount"] for a in _args(nlp, "investment", text) if "value" in a}
+    assert values == {280000000, 500000000}
+
+
+def test_a_fleet_in_service_is_no_second_deal(nlp: Language) -> None:
+    text = "Chile ordered 12 Gripen jets from Sweden, which will join 24 Gripens already in service."
+    assert [a.get("quantity") for a in _args(nlp, "arms_transfer", text)] == [12]
+
+
+def test_a_later_reference_by_kind_cites_the_transfer(nlp: Language) -> None:
+    text = (
+        "Chile ordered three K10 Ammunition Resupply Vehicles from South Korea in 2022. Delivery of the "
+        "vehicles will start in 2025."
+    )
+    found = [e for e in composed_events(nlp, text) if e.type == "arms_transfer"]
+    assert len(found) == 1 and len(found[0].evidence) == 2, found
+
+
+def test_a_kind_named_by_a_system_is_not_a_second_transfer(nlp: Language) -> None:
+    text = "Beijing has supplied Pakistan with J-10CE fighters and HQ-9 air defence systems."
+    assert sorted(a["system"] for a in _args(nlp, "arms_transfer", text)) == ["HQ-9", "J-10CE"]
+
+
+def test_a_family_name_after_a_designation_is_one_system(nlp: Language) -> None:
+    text = "Morocco has received the first of 24 AH-64E Apache helicopters ordered from the United States."
+    assert [a["system"] for a in _args(nlp, "arms_transfer", text)] == ["AH-64E"]
