@@ -216,6 +216,13 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
         "The swap will strengthen the reserves of both central banks.",
         None,
     ),
+    (  # "the FTA": the free-trade agreement, not the last agreement reported
+        "agreement",
+        "In 2021, Chile and Peru signed a free trade agreement. In 2022, Chile and Peru signed a defence "
+        "cooperation agreement. The FTA cut tariffs on copper.",
+        "The FTA cut tariffs on copper.",
+        None,
+    ),
     (  # a meeting's people named together again, with no noun for it
         "meeting",
         "Chilean President Gabriel Boric met Peruvian President Dina Boluarte in Lima on 3 May 2024. Boric "
