@@ -169,8 +169,7 @@ def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
     an event of that year only; an agreement of another kind ("the trade agreement") to one of that
     kind only."""
     inside = {t.i for t in noun.subtree}
-    years = _years(noun, inside)
-    if event.date and years and str(event.date)[:4] not in years:
+    if event.date and (years := _years(noun, inside)) and str(event.date)[:4] not in years:
         return False
     if event.type == "agreement" and agreements.agreement_kind(np_text(noun)) not in (
         "other",
