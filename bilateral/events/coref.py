@@ -3,9 +3,12 @@
 An article reports a deal once and then keeps talking about it: "the drones", "the loan, repayable
 over ten years", a headline with the amount, "their meeting". After every type's
 extraction, a sentence that names an event's system, agreement title, exercise name, investment
-target or amount again, or refers back to it with a noun of its type ("the deal", "these weapons",
-"during a meeting at the palace"), is cited as that event's evidence. Nothing but evidence changes (fusion
-unites evidence, it never compares it), and a cue that fits two events of a type cites neither.
+target or amount again, refers back to it with a noun of its type ("the deal", "these weapons",
+"during a meeting at the palace") or tells its parties doing it again ("they talked about trade"), is
+cited as that event's evidence. Nothing but evidence changes (fusion unites evidence, it never compares
+it), and a cue that fits two events of a type cites neither. This is the one place that decides which
+event a later sentence refers to: the driver cites none itself, so every reference gets the same
+checks of state, kind, date and category.
 """
 
 from __future__ import annotations
