@@ -216,6 +216,49 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
         "The swap will strengthen the reserves of both central banks.",
         None,
     ),
+    (  # "the FTA": the free-trade agreement, not the last agreement reported
+        "agreement",
+        "In 2021, Chile and Peru signed a free trade agreement. In 2022, Chile and Peru signed a defence "
+        "cooperation agreement. The FTA cut tariffs on copper.",
+        "The FTA cut tariffs on copper.",
+        None,
+    ),
+    (  # a meeting's people named together again, with no noun for it
+        "meeting",
+        "Chilean President Gabriel Boric met Peruvian President Dina Boluarte in Lima on 3 May 2024. Boric "
+        "and Boluarte agreed to build a railway to the border. Chile and Peru trade copper.",
+        "Boric and Boluarte agreed to build a railway to the border.",
+        "Chile and Peru trade copper.",
+    ),
+    (  # its people as "they" of a meeting verb
+        "meeting",
+        "Chilean President Gabriel Boric held talks with Peruvian President Dina Boluarte in Lima on 12 "
+        "March 2024. The ministry said they talked about fisheries and roads.",
+        "The ministry said they talked about fisheries and roads.",
+        None,
+    ),
+    (  # forces of the parties training together
+        "exercise",
+        "Chile and Peru began the Andes Shield 2023 exercise on 12 June 2023. For ten days, marines from "
+        "both countries trained together in the desert.",
+        "For ten days, marines from both countries trained together in the desert.",
+        None,
+    ),
+    (  # buying systems of the transfer's category without naming one
+        "arms_transfer",
+        "Kenya bought six Bayraktar TB2 drones from Turkey in 2022. Kenya was the first African state to "
+        "purchase Turkish UAVs.",
+        "Kenya was the first African state to purchase Turkish UAVs.",
+        None,
+    ),
+    (  # "this meeting": the last one before it; a year of another clause does not date the reference
+        "meeting",
+        "Kenyan President William Ruto visited Uganda on 2 April 2023. Ruto met Ethiopian Prime Minister "
+        "Abiy Ahmed in Nairobi on 3 May 2023. During this meeting, they signed a trade agreement, which came "
+        "into force in 2024.",
+        "During this meeting, they signed a trade agreement, which came into force in 2024.",
+        None,
+    ),
 ]
 
 
@@ -293,6 +336,33 @@ def test_the_signing_of_another_instrument_is_not_a_reference(nlp: Language) -> 
     )
     got = [e for e in composed_events(nlp, text) if e.type == "agreement"]
     assert got and all(len(e.evidence) == 1 for e in got), [(e.args, e.evidence) for e in got]
+
+
+def test_a_deal_named_by_its_systems_is_the_agreement_of_their_transfer(nlp: Language) -> None:
+    """ "The fighter deal" is the contract reported with the fighters' transfer, not the agreement
+    reported last; "that submarine deal", of systems no agreement was reported with, is none."""
+    text = (
+        "Chile signed a $2 billion contract with France on 3 March 2023 to buy 12 Rafale fighter jets. On "
+        "the same day, Thales signed a memorandum of understanding with ENAER for radar research. The "
+        "fighter deal followed two years of talks. That submarine deal would have cost more."
+    )
+    cited = {str(e.args.get("title")): {c.text for c in e.evidence} for e in composed_events(nlp, text)}
+    assert "The fighter deal followed two years of talks." in cited["a $2 billion contract"], cited
+    assert len(cited["a memorandum of understanding"]) == 1, cited
+    assert all("That submarine deal would have cost more." not in c for c in cited.values()), cited
+
+
+def test_a_demonym_does_not_place_a_meeting(nlp: Language) -> None:
+    """ "The Kenyan ministry's report on the meeting": whose report, not a meeting held in Kenya; the
+    meeting is the one reported last."""
+    text = (
+        "Kenyan President William Ruto met Ethiopian Prime Minister Abiy Ahmed in Nairobi on 3 May 2023. "
+        "Ruto met Ugandan President Yoweri Museveni on 5 May 2023. The Kenyan ministry's report on the "
+        "meeting praised the new road."
+    )
+    reference = "The Kenyan ministry's report on the meeting praised the new road."
+    cited = [{c.text for c in e.evidence} for e in composed_events(nlp, text) if e.type == "meeting"]
+    assert [reference in c for c in cited] == [False, True], cited
 
 
 def test_one_name_two_deals_cites_neither(nlp: Language) -> None:

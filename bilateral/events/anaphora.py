@@ -36,11 +36,14 @@ def lexicon() -> dict[str, Any]:
     return data
 
 
-def referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event], own: list[Event]) -> list[Event]:
+def referred(
+    ctx: DocContext, sent: Span, type_: str, pool: list[Event], own: list[Event], transfers: list[Event]
+) -> list[Event]:
     """The event a noun of its type refers back to: the last one reported before the sentence, or the
-    document's only one; a category noun ("the drones") only to a transfer of that category. A
-    sentence that reports an event of the type (`own`) refers back only by a plural or by a transfer's
-    own category words (`_referent`)."""
+    document's only one; a category noun ("the drones") only to a transfer of that category, a deal
+    named by its systems ("the fighter deal") only to an agreement reported with a transfer of them
+    (`transfers`, the document's). A sentence that reports an event of the type (`own`) refers back
+    only by a plural or by a transfer's own category words (`_referent`)."""
     lex = lexicon()
     if own and type_ != "arms_transfer" and type_ not in lex["plural"]:
         return []
@@ -89,6 +92,8 @@ def referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event], own: li
                 (families[w.lemma_.lower()] for w in t.subtree if w.lemma_.lower() in families), None
             )
         candidates = [e for e in pool if _compatible(ctx, sent, t, e)]
+        if type_ == "agreement" and (systems := _systems(t)):
+            candidates = [e for e in candidates if _deal_for(e, systems, transfers)]
         candidates = [e for e in candidates if _same_time(ctx, sent, t, e)] or candidates
         found = _referent(ctx, sent, t, type_, candidates, family, own) if candidates else []
         if found:
@@ -98,8 +103,13 @@ def referred(ctx: DocContext, sent: Span, type_: str, pool: list[Event], own: li
 
 def _held_in(ctx: DocContext, sent: Span, pool: list[Event]) -> list[Event]:
     """Of the meetings a reference may mean, those held in a state the sentence names ("Vietnam ...
-    during Biden's visit" is the visit to Hanoi, not the summit in India), when some are."""
-    named = {x.state for x in ctx.sentence_mentions(sent) if x.state and not x.in_name}
+    during Biden's visit" is the visit to Hanoi, not the summit in India), when some are. A demonym
+    names whose act it is, not where ("the Serbian ministry's report from the meeting")."""
+    named = {
+        x.state
+        for x in ctx.sentence_mentions(sent)
+        if x.state and not x.in_name and not x.span.root.ent_id_.endswith("|demonym")  # whose, not where
+    }
     where = {fold(x.m.text): x.state for x in ctx.mentions if x.state}
     held = [e for e in pool if where.get(fold(str(e.args.get("location") or ""))) in named]
     return held or pool
@@ -155,12 +165,12 @@ def _same_time(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
 
 def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
     """A reference naming a state ("Libya's supply of drones to Sudan") refers to an event of that
-    state only; one dated in another year ("the agreement of 2010") to an event of that year only; an
-    agreement of another kind ("the trade agreement") to one of that kind only."""
-    years = set(re.findall(r"\b(?:19|20)\d\d\b", sent.text))  # written years only: "in April" may be later
-    if event.date and years and str(event.date)[:4] not in years:
-        return False
+    state only; one dated in another year ("the agreement of 2010", "in 2010 the deal was ratified") to
+    an event of that year only; an agreement of another kind ("the trade agreement") to one of that
+    kind only."""
     inside = {t.i for t in noun.subtree}
+    if event.date and (years := _years(noun, inside)) and str(event.date)[:4] not in years:
+        return False
     if event.type == "agreement" and agreements.agreement_kind(np_text(noun)) not in (
         "other",
         event.args.get("kind"),
@@ -181,6 +191,20 @@ def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
     ]
     return named <= set(values)
 
+
+def _years(noun: Token, inside: set[int]) -> set[str]:
+    """The years written in a reference's phrase or in its clause ("In 2010 the deal was ratified"), not
+    those of another clause ("during this meeting they signed the FTA, in force since 2024"). Written
+    years only: "in April" may be of a later year."""
+    clause = _verb(noun)
+    return {t.text for t in noun.sent if YEAR.fullmatch(t.text) and (t.i in inside or _verb(t) == clause)}
+
+
+def _verb(token: Token) -> Token | None:
+    return next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
+
+
+YEAR = re.compile(r"(?:19|20)\d\d")
 
 # The roles that hold the two sides of an event, for a sentence that names both sides.
 SIDES = {"agreement": ("parties",), "loan": ("lender", "borrower")}
@@ -255,18 +279,68 @@ def _referent(
         elif not noun.tag_.endswith("S") and noun.lemma_.lower() in ("weapon", "system"):
             return []  # "the weapon system" of a comparison; "these weapons" refers back
     if type_ == "meeting":
-        found = meetings.referred(ctx, sent, noun, _held_in(ctx, sent, pool))
+        pool = _held_in(ctx, sent, pool)
+        found = meetings.referred(ctx, sent, noun, pool)
+        if found is None and noun.lemma_.lower() not in meetings.OCCASION_HEADS and _definite(noun):
+            # "during this meeting": the last one before it, of the people the sentence names
+            named = people(ctx, sent)
+            found = last([e for e in before(pool, sent) if named <= meetings.people_of(e)], sent)
         return [found] if found is not None else []
     if len(pool) == 1:
         return pool
-    before = [e for e in pool if e.evidence and min(c.start for c in e.evidence) < sent.start_char]
-    if not before:
+    earlier = before(pool, sent)
+    if not earlier:
         return []
     if noun.tag_ == "NNS" and type_ in lexicon()["plural"]:
-        return before if [e for e in before if e not in own] else []
+        return earlier if [e for e in earlier if e not in own] else []
     if own and type_ != "arms_transfer":
         return []
-    return [max(before, key=lambda e: max(c.start for c in e.evidence if c.start < sent.start_char))]
+    return [e for e in [last(earlier, sent)] if e is not None]
+
+
+def _definite(noun: Token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ in meetings.DEFINITE for c in noun.children)
+
+
+def before(pool: list[Event], sent: Span) -> list[Event]:
+    """The events of `pool` reported before the sentence."""
+    return [e for e in pool if e.evidence and min(c.start for c in e.evidence) < sent.start_char]
+
+
+def last(pool: list[Event], sent: Span) -> Event | None:
+    """Of events reported before the sentence, the one mentioned last before it."""
+    earlier = before(pool, sent)
+    return max(
+        earlier, key=lambda e: max(c.start for c in e.evidence if c.start < sent.start_char), default=None
+    )
+
+
+def people(ctx: DocContext, sent: Span) -> set[str]:
+    """The surnames of the people a sentence names outside quotations."""
+    return {
+        key_for("person", x.m.text).split()[-1]
+        for x in ctx.sentence_mentions(sent)
+        if x.m.type == "person" and not ctx.in_quote(x.m.start, x.m.end)
+    }
+
+
+def _systems(noun: Token) -> set[str]:
+    """The category families of the words qualifying a deal noun ("the fighter deal": aircraft)."""
+    families = word_families()
+    found = {
+        families[c.lemma_.lower()]
+        for c in noun.children
+        if c.dep_ in ("compound", "amod", "nmod") and c.lemma_.lower() in families
+    }
+    return {w for f in found for w in lexicon()["wider"].get(f, [f])}
+
+
+def _deal_for(agreement: Event, systems: set[str], transfers: list[Event]) -> bool:
+    """An agreement reported in a sentence with a transfer of systems of those families."""
+    cited = {(c.start, c.end) for c in agreement.evidence}
+    return any(
+        family_of(e) in systems and any((c.start, c.end) in cited for c in e.evidence) for e in transfers
+    )
 
 
 @cache

@@ -3,9 +3,12 @@
 An article reports a deal once and then keeps talking about it: "the drones", "the loan, repayable
 over ten years", a headline with the amount, "their meeting". After every type's
 extraction, a sentence that names an event's system, agreement title, exercise name, investment
-target or amount again, or refers back to it with a noun of its type ("the deal", "these weapons",
-"during a meeting at the palace"), is cited as that event's evidence. Nothing but evidence changes (fusion
-unites evidence, it never compares it), and a cue that fits two events of a type cites neither.
+target or amount again, refers back to it with a noun of its type ("the deal", "these weapons",
+"during a meeting at the palace") or tells its parties doing it again ("they talked about trade"), is
+cited as that event's evidence. Nothing but evidence changes (fusion unites evidence, it never compares
+it), and a cue that fits two events of a type cites neither. This is the one place that decides which
+event a later sentence refers to: the driver cites none itself, so every reference gets the same
+checks of state, kind, date and category.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ def _mentioned(ctx: DocContext, sent: Span, cite: Cite, events: list[Event], pla
     valued = any(isinstance(e.args.get("value"), dict) for e in events)
     amounts = [a.value for a in money(sent.text) if isinstance(a.value, dict)] if valued else []
     out: list[Event] = []
+    transfers = [e for e in events if e.type == "arms_transfer"]
     for type_ in dict.fromkeys(e.type for e in events):
         pool = [e for e in events if e.type == type_]
         # "Parliament ratified the deal": an event whose title is only a reference is that reference
@@ -70,11 +74,44 @@ def _mentioned(ctx: DocContext, sent: Span, cite: Cite, events: list[Event], pla
         others = [e for e in named if e not in own]
         out += others
         if not others and (not named or own) and type_ != "statement":
-            out += anaphora.referred(ctx, sent, type_, pool, own)
+            found = anaphora.referred(ctx, sent, type_, pool, own, transfers)
+            out += found or ([] if own else _again(ctx, sent, type_, pool))
             if type_ == "meeting" and not own:
                 out += anaphora.present(ctx, sent, pool)
     unique = {id(e): e for e in out}
     return [e for e in unique.values() if not _reports(e, cite)]
+
+
+def _again(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> list[Event]:
+    """A sentence that tells an event's parties doing it again, with no noun for it, mentions the last
+    such event reported before it: a meeting's people named together ("Ruto and Abiy agreed to ...")
+    or as "they" of a meeting verb ("they talked about trade"); forces training together ("troops of
+    both countries drilled"); a state buying systems of a transfer's category without naming one ("the
+    first country to buy Turkish drones"). The verbs are language data (`again` in coref.json)."""
+    verbs = set(anaphora.lexicon()["again"].get(type_, ()))
+    pool = anaphora.before(pool, sent)
+    if not verbs or not pool:
+        return []
+    if type_ == "meeting":
+        named = anaphora.people(ctx, sent)
+        theirs = [e for e in pool if named <= meetings.people_of(e)] if len(named) >= 2 else []
+        if not theirs and not any(
+            t.lemma_ in verbs and any(c.dep_ == "nsubj" and c.lower_ == "they" for c in t.children)
+            for t in sent
+        ):
+            return []
+        pool = theirs or pool
+    elif type_ == "arms_transfer":
+        if any(x.m.type == "weapon" for x in ctx.sentence_mentions(sent)):
+            return []  # a system named: a transfer of its own, or none
+        families, wider = anaphora.word_families(), anaphora.lexicon()["wider"]
+        words = {w.lemma_.lower() for t in sent if t.lemma_ in verbs for w in t.subtree}
+        kinds = {k for w in words if w in families for k in wider.get(families[w], [families[w]])}
+        pool = [e for e in pool if anaphora.family_of(e) in kinds]
+    elif not any(t.pos_ == "VERB" and t.lemma_ in verbs for t in sent):
+        return []
+    found = anaphora.last(pool, sent)
+    return [found] if found is not None else []
 
 
 def _parts(pool: list[Event], amounts: list[dict[str, Any]]) -> list[Event]:

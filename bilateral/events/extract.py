@@ -2,7 +2,7 @@
 
 Each event type has its own module (arms, exercises, agreements, finance, meetings, statements);
 the shared context, citing and role linking are in `context`. This module runs them sentence by
-sentence and attaches later sentences that refer back to an event already reported.
+sentence; which event a later sentence refers back to is decided in one place, `coref`.
 """
 
 from __future__ import annotations
@@ -10,21 +10,18 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable
-from functools import cache, partial
+from functools import partial
 from typing import TypeVar
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from ..models import Event, Mention
 from ..nlp.lexicon import fold
-from ..values.names import key_for
 from . import agreements, arms, coref, exercises, investments, loans, meetings, statements, trade
-from .context import QUOTES, DocContext, Ment, np_text
-from .triggers import triggers
+from .context import QUOTES, DocContext, Ment
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-INVESTMENT_NOUNS = {"acquisition", "investment", "takeover", "purchase", "stake", "sale"}
 SENTENCE_EXTRACTORS = (
     arms.extract,
     exercises.extract,
@@ -63,9 +60,6 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
             for e in failures.run(_stage(f), partial(f, ctx, sent, ms), list[Event](), at)
         ]
         found = [e for e in found if not _repeats(e, events)]
-        failures.run(
-            "references", partial(_attach_references, ctx, sent, events, {e.type for e in found}), None, at
-        )
         events.extend(found)
     events = failures.run("merge", lambda: meetings.merge(trade.merge(events)), events, 0)
     events = failures.run("coref", partial(coref.attach, ctx, events), events, 0)
@@ -135,132 +129,3 @@ def _repeats(event: Event, earlier: list[Event]) -> bool:
             e.evidence.extend(c for c in event.evidence if c not in e.evidence)
             return True
     return False
-
-
-@cache
-def _reference_nouns() -> dict[str, str]:
-    """Trigger nouns by which a sentence can refer back to an event: "this agreement", "the drill"."""
-    tr = triggers()
-    # Nouns that name only documents ("the declaration of independence" is not one we reported).
-    documents = ("agreement", "fta", "treaty", "pact", "accord", "memorandum", "mou", "deal", "contract")
-    nouns = {n: "agreement" for n in tr["agreement"]["nouns"] if n in documents}
-    nouns |= {n: "meeting" for n in tr["meeting"]["nouns"]}
-    nouns |= {n: "exercise" for n in tr["exercise"]}
-    nouns |= {n: "loan" for n in ("loan", "credit")}
-    nouns |= {n: "arms_transfer" for n in ("delivery", "purchase", "procurement", "sale", "shipment")}
-    return nouns
-
-
-def _attach_references(ctx: DocContext, sent: Span, earlier: list[Event], reported: set[str]) -> None:
-    """Cite a sentence that refers back to an event reported before in the document as its evidence.
-
-    Three general forms of reference: a trigger noun with a demonstrative ("With this agreement",
-    "during that visit"); a meeting's people acting together again ("Minister X and General Y
-    agreed ...", "they talked about ..."); an arms trigger with the category of an earlier deal and
-    no designation of its own ("the first country to purchase Chinese UAVs").
-    """
-    if not earlier:  # nothing reported before: nothing to refer back to (SPEED)
-        return
-    cite = ctx.cite(sent.start_char, sent.end_char)
-    for target in _referents(ctx, sent, earlier, reported):
-        if cite not in target.evidence:
-            target.evidence.append(cite)
-
-
-def _referents(ctx: DocContext, sent: Span, earlier: list[Event], reported: set[str]) -> list[Event]:
-    def last(type_: str, test: Callable[[Event], bool] = lambda e: True) -> Event | None:
-        return next((e for e in reversed(earlier) if e.type == type_ and test(e)), None)
-
-    found: dict[str, Event | None] = {}
-    nouns = _reference_nouns()
-    for t in sent:
-        type_ = nouns.get(t.lemma_.lower()) or nouns.get(t.lower_)
-        if (
-            type_ is not None
-            and type_ not in reported
-            and type_ not in found
-            and t.pos_ in ("NOUN", "PROPN")
-            and any(c.dep_ == "det" and c.lower_ in meetings.DEFINITE for c in t.children)
-        ):
-            kind = agreements.agreement_kind(np_text(t)) if type_ == "agreement" else "other"
-            # "the FTA" is the free-trade agreement, not the last agreement of any kind
-            found[type_] = last(type_, partial(_of_kind, kind))
-        if t.lemma_ in ("train", "drill") and t.pos_ == "VERB" and "exercise" not in reported:
-            found.setdefault("exercise", last("exercise"))  # "forces from both countries trained together"
-    if "investment" not in reported and any(t.lemma_ in INVESTMENT_NOUNS for t in sent):
-        # "the acquisition of X and Y by ...": every earlier investment whose target is named again
-        low = fold(sent.text)
-        named = [e for e in earlier if e.type == "investment" and fold(str(e.args["target"])) in low]
-        if named:
-            return [e for e in found.values() if e is not None] + named
-    if found:
-        return [e for e in found.values() if e is not None]
-    one = _referent(ctx, sent, reported, last)
-    return [one] if one else []
-
-
-def _of_kind(kind: str, event: Event) -> bool:
-    return kind in ("other", event.args.get("kind"))
-
-
-def _referent(
-    ctx: DocContext, sent: Span, reported: set[str], last: Callable[..., Event | None]
-) -> Event | None:
-    ms = ctx.sentence_mentions(sent)
-    if "meeting" not in reported:
-        people = {
-            key_for("person", x.m.text).split()[-1]
-            for x in ms
-            if x.m.type == "person" and not ctx.in_quote(x.m.start, x.m.end)
-        }
-        if len(people) >= 2:
-            found = last(
-                "meeting",
-                lambda e: people <= {key_for("person", str(p)).split()[-1] for p in e.args["participants"]},
-            )
-            if found:
-                return found
-        meeting_verbs = set(triggers()["meeting"]["verbs"])
-        if any(
-            t.lemma_ in meeting_verbs and any(c.dep_ == "nsubj" and c.lower_ == "they" for c in t.children)
-            for t in sent
-        ):
-            return last("meeting")
-    if "arms_transfer" not in reported and not any(x.m.type == "weapon" for x in ms):
-        tr = triggers()["arms_transfer"]
-        if any(t.lemma_ in tr["order"] or t.lemma_ in tr["delivery"] for t in sent):
-            kinds = {CATEGORY_FAMILY.get(t.lemma_.lower()) for t in sent} - {None}
-            return last("arms_transfer", lambda e: _category_family(e) in kinds) if kinds else None
-    return None
-
-
-# Category nouns that name the same kind of system ("UAVs" are "drones").
-CATEGORY_FAMILY = {
-    "drone": "drone",
-    "uav": "drone",
-    "ucav": "drone",
-    "uas": "drone",
-    "missile": "missile",
-    "tank": "tank",
-    "jet": "aircraft",
-    "fighter": "aircraft",
-    "aircraft": "aircraft",
-    "helicopter": "helicopter",
-    "howitzer": "artillery",
-    "radar": "radar",
-    "chopper": "helicopter",
-    "warplane": "aircraft",
-    "trainer": "aircraft",
-    "vehicle": "vehicle",
-    "frigate": "ship",
-    "corvette": "ship",
-    "submarine": "ship",
-    "destroyer": "ship",
-    "warship": "ship",
-    "launcher": "artillery",
-}
-
-
-def _category_family(event: Event) -> str | None:
-    words = fold(str(event.args.get("category", ""))).split()
-    return next((CATEGORY_FAMILY[w.rstrip("s")] for w in words if w.rstrip("s") in CATEGORY_FAMILY), None)
