@@ -21,6 +21,14 @@ def test_state_lexicon_names_demonyms_capitals() -> None:
     assert lex.state_for("Kosovo") == "XKX" and lex.state_for("Yugoslavia") == "YUG"
     found = {m.text: (m.type, m.iso3) for m in mentions(build()("Hungarian officials met in Budapest."), "t")}
     assert found["Hungarian"] == ("state", "HUN") and found["Budapest"] == ("place", "HUN")
+    # A region named after a state is a place, not the state ("America" alone is the United States).
+    regional = mentions(build()("Latin American buyers in South America and the Indian Ocean; America."), "t")
+    assert [(m.text, m.type, m.iso3) for m in regional] == [
+        ("Latin American", "place", None),
+        ("South America", "place", None),
+        ("Indian Ocean", "place", None),
+        ("America", "state", "USA"),
+    ]
     # A typographic apostrophe does not turn the People's Republic into the Republic of China.
     typographic = mentions(build()("The People\u2019s Republic of China signed it."), "t")
     assert [(m.text, m.iso3) for m in typographic if m.type == "state"] == [

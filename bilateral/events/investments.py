@@ -156,7 +156,6 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     """One investment per target a sentence reports ("the sale of X to A and a transfer of shares of Y")."""
     if any(x.m.type == "weapon" for x in ms) or any(t.lemma_ in ("loan", "lend", "credit") for t in sent):
         return []  # an arms deal, or money lent: "invested $1 billion, primarily in the form of loans"
-    ms = [x for x in ms if not _continent(x)]
     found: dict[str, Event] = {}
     made: dict[Token, Event] = {}
     triggers_ok = [t for t in sent if _trigger_ok(t) and not ctx.in_quote(t.idx, t.idx + 1)]
@@ -175,8 +174,6 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
 
 # Verbs whose subject receives an investment: its host.
 HOSTING = {"receive", "attract", "secure", "get", "obtain", "win", "draw", "welcome", "land"}
-# Words before a continent's name that the state lexicon would read as a state ("South America").
-REGIONS = {"south", "north", "latin", "central", "east", "west", "southeast", "sub-saharan"}
 # Verbs of where an organisation is based: the state after them is its home, not the host.
 BASED = {"base", "headquarter", "register", "incorporate", "found", "list"}
 
@@ -188,11 +185,6 @@ def _built_for(verb: Token) -> str | None:
             if g.pos_ == "PROPN" or g.lemma_ in ASSETS:
                 return _named(g)
     return None
-
-
-def _continent(x: Ment) -> bool:
-    start = x.span.start
-    return start > 0 and x.span.doc[start - 1].lower_ in REGIONS and x.span.doc[start - 1].is_title
 
 
 def _away(trigger: Token, verb: Token | None, ms: list[Ment]) -> set[str]:

@@ -44,6 +44,7 @@ class Lexicon:
     not_designation: set[str]
     families: list[str]
     categories: list[str]
+    regions: list[str] = field(default_factory=list)  # places named after a state, not the state
     state_names: dict[str, str] = field(default_factory=dict)  # folded name/alias/demonym -> iso3
 
     def state_for(self, text: str) -> str | None:
@@ -102,6 +103,7 @@ def load() -> Lexicon:
         set(weapons["not_designation"]),
         weapons["families"],
         weapons["categories"],
+        yaml.safe_load(DATA.joinpath("regions.yml").read_text("utf-8")),
     )
     for s in states.values():
         for name in (s.name, *s.aliases, *s.demonyms):

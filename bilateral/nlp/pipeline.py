@@ -46,6 +46,8 @@ def ruler_patterns(lex: Lexicon) -> list[dict[str, Any]]:
             if name.lower().startswith("the "):
                 continue
             patterns.append({"label": "ORG", "pattern": name, "id": f"org|{o.name}"})
+    for region in lex.regions:
+        patterns.append({"label": "LOC", "pattern": region, "id": "region|name"})
     for family in lex.families:
         patterns.append({"label": "WEAPON", "pattern": family, "id": "weapon|family"})
     return patterns
