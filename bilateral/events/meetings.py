@@ -16,6 +16,7 @@ from .context import (
     merge_within,
     states_of,
 )
+from .people import is_person, person_before
 from .roles import prep_object, subject
 from .triggers import triggers
 
@@ -31,7 +32,7 @@ def _last_two_people(ctx: DocContext, char: int) -> list[str]:
     """The last two different people named before `char`, outside quotations."""
     found: list[str] = []
     for x in reversed(ctx.mentions):
-        if x.m.type == "person" and x.m.end <= char and not ctx.in_quote(x.m.start, x.m.end):
+        if is_person(ctx, x) and x.m.end <= char and not ctx.in_quote(x.m.start, x.m.end):
             last = key_for("person", x.m.text).split()[-1]
             if all(key_for("person", p).split()[-1] != last for p in found):
                 found.append(x.m.text)
@@ -147,7 +148,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     if not trig:
         return _caption(ctx, sent, ms)
     trigger = trig[0]
-    guests = {x.span.root.i for x in ms if x.m.type == "person"}
+    guests = {x.span.root.i for x in ms if is_person(ctx, x)}
     received = any(c.dep_ == "dobj" and c.i in guests for c in trigger.children) or any(
         "delegation" in c.text for c in trigger.subtree
     )
@@ -157,7 +158,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         return []  # "invited X to visit": an invitation, not a meeting
     people: list[str] = []
     for x in ms:
-        if x.m.type == "person" and x.m.text not in people and not ctx.in_quote(x.m.start, x.m.end):
+        if is_person(ctx, x) and x.m.text not in people and not ctx.in_quote(x.m.start, x.m.end):
             people.append(x.m.text)
     if len(people) < 2 and any(
         w.lemma_ in PAIRED and w.tag_ == "NNS" and any(t.lower_ in ("two", "both") for t in w.subtree)
@@ -168,14 +169,15 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     host = trigger if trigger.pos_ == "VERB" else trigger.head
     for child in (c for c in host.children if c.dep_ in ("nsubj", "nsubjpass") and len(people) < 2):
         if child.lower_ in ("he", "she"):  # "he held talks with ...", "he was greeted by ..."
-            before = ctx.person_before(child.idx)  # "he held talks with his counterpart, X"
+            before = person_before(ctx, child.idx)  # "he held talks with his counterpart, X"
             if before is not None and before.m.text not in people:
                 people.insert(0, before.m.text)
     # Organisations visited or met ("visited two companies, X and Y") take part too.
     visited = {
         d.i for t in trig if t.pos_ == "VERB" for c in t.children if c.dep_ == "dobj" for d in _listed(c)
     }
-    orgs = [x.m.text for x in ms if x.m.type == "organisation" and x.span.root.i in visited]
+    named = [x for x in ms if x.m.type == "organisation" or (x.m.type == "person" and not is_person(ctx, x))]
+    orgs = [x.m.text for x in named if x.span.root.i in visited]
     participants = people + [o for o in orgs if o not in people]
     destination = None
     for x in ms:
@@ -195,7 +197,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     sides_named = _talks_between(trigger, ms)
     if not people and sides_named:
         participants = sides_named  # "Sri Lanka is expected to hold talks with China"
-    if len(participants) < 2 or (date is None and len(people) < 2 and not sides_named):
+    if len(participants) < 2 or (date is None and len(people) + len(orgs) < 2 and not sides_named):
         return []  # without a date or two named people it is a passing reference, not a report
     if people:
         # "X visited Kazakhstan": the visitor alone takes part, the state he visited is the location
@@ -246,12 +248,14 @@ def _occasion(trigger: Token, sent: Span) -> str | None:
 
 
 def _listed(token: Token) -> list[Token]:
-    """An object and the names listed with it ("two companies, X and Y"), not what hangs below it
-    ("members of a delegation of the national army": people, not the army)."""
+    """An object and the names listed with it ("two companies, X and Y", "companies, including X and
+    Y"), not what hangs below it ("members of a delegation of the national army": people, not the army)."""
     found = [token]
     for child in token.children:
         if child.dep_ in ("appos", "conj", "compound", "flat"):
             found += _listed(child)
+        elif child.dep_ == "prep" and child.lower_ in ("including", "like"):  # "companies, including A and B"
+            found += [d for o in child.children if o.dep_ == "pobj" for d in _listed(o)]
     return found
 
 
@@ -259,7 +263,7 @@ def _caption(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     """A verbless line naming two people, a place and a date is a photo caption of their meeting."""
     if any(t.pos_ in ("VERB", "AUX") for t in sent):
         return []
-    people = [x.m.text for x in ms if x.m.type == "person"]
+    people = [x.m.text for x in ms if is_person(ctx, x)]
     places = [x.m.text for x in ms if x.m.type in ("place", "state")]
     dates = dates_in(ctx, sent)
     if len(set(people)) < 2 or not places or not dates:
@@ -272,9 +276,7 @@ def referred(ctx: DocContext, sent: Span, noun: Token, pool: list[Event]) -> Eve
     """A meeting whose people, place or occasion ("the contract signing") the sentence names, or the
     document's only meeting. People present at its signing or ceremony take part in it."""
     people = [
-        x
-        for x in ctx.sentence_mentions(sent)
-        if x.m.type == "person" and not ctx.in_quote(x.m.start, x.m.end)
+        x for x in ctx.sentence_mentions(sent) if is_person(ctx, x) and not ctx.in_quote(x.m.start, x.m.end)
     ]
     surnames = {key_for("person", x.m.text).split()[-1] for x in people}
     places = {fold(x.m.text) for x in ctx.sentence_mentions(sent) if x.m.type in ("place", "state")}

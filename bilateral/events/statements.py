@@ -20,6 +20,7 @@ from .context import (
     make_event,
 )
 from .lang import matcher
+from .people import is_person, person_before
 from .triggers import triggers
 
 # Verbs whose bare object is an attitude, not a claim ("praised the relationship").
@@ -111,7 +112,7 @@ def _speaker_for_quote(
                     return who, token
             if token.i in according:
                 for x in ctx.sentence_mentions(sent):
-                    if x.m.type == "person" and x.m.start > token.idx:
+                    if is_person(ctx, x) and x.m.start > token.idx:
                         return x.m.text, None
         # "He said:" or "X remarked: “...”" — the colon introduces the quotation.
         before = ctx.text[sent.start_char : qs].rstrip()
@@ -139,7 +140,7 @@ def _person_subject(ctx: DocContext, verb: Token) -> str | None:
         ms = ctx.sentence_mentions(verb.sent)
         for node in [child, *(a for a in child.children if a.dep_ == "appos")]:
             for x in ms:
-                if x.m.type == "person" and x.span.start <= node.i < x.span.end:
+                if is_person(ctx, x) and x.span.start <= node.i < x.span.end:
                     return x.m.text
             if name := _unrecognised_name(node):
                 return name
@@ -147,7 +148,7 @@ def _person_subject(ctx: DocContext, verb: Token) -> str | None:
         if indefinite:
             return None  # "a ministry official said": an unnamed speaker, not the last person named
         if child.lower_ in PRONOUNS or (child.pos_ == "NOUN" and child.lemma_.lower() in ROLE_NOUNS):
-            before = ctx.person_before(child.idx)
+            before = person_before(ctx, child.idx)
             return before.m.text if before else None
     return None
 
@@ -185,9 +186,7 @@ def _citing(ctx: DocContext, sent: Span) -> list[Event]:
     for token in sent:
         if token.lemma_ != "cite" or token.pos_ != "VERB":
             continue
-        people = [
-            x for x in ctx.sentence_mentions(sent) if x.m.type == "person" and x.span.root.head == token
-        ]
+        people = [x for x in ctx.sentence_mentions(sent) if is_person(ctx, x) and x.span.root.head == token]
         report = token.head if token.dep_ in ("advcl", "xcomp", "conj") else token
         skip = {t.i for t in report.subtree}
         quote = " ".join(t.text for t in sent if t.i not in skip and not t.is_punct).strip()
@@ -255,9 +254,7 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
     out.extend(_citing(ctx, sent))
     for token in sent:
         if token.i in phrases.get("ACCORDING_TO", set()):
-            people = [
-                x for x in ctx.sentence_mentions(sent) if x.m.type == "person" and x.m.start > token.idx
-            ]
+            people = [x for x in ctx.sentence_mentions(sent) if is_person(ctx, x) and x.m.start > token.idx]
             quote = ctx.text[sent.start_char : token.idx].strip(" ,")
             if people and len(quote.split()) >= 4:
                 out.append(

@@ -1,0 +1,109 @@
+"""People as the text shows them: the small model types many companies, places and products as
+persons ("Sinopec", "the Scorpene submarine", "the Akorda press office"), and a speaker or a meeting
+participant is a person. Cues are general (`lang/en/people.json`, the lexicon's organisations and
+organisation heads), read once per document; a name the text gives a title ("President X") stays a person.
+"""
+
+from __future__ import annotations
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+
+from ..nlp.components import ORG_SUBTYPES
+from ..nlp.lexicon import fold, load
+from .context import DocContext, Ment
+from .lang import matcher
+
+_MATCHERS: dict[int, Matcher] = {}
+_LAST: list[tuple[Doc, frozenset[str]]] = []  # the last document's answer (extraction reads one at a time)
+
+
+def _labels(doc: Doc) -> dict[str, set[int]]:
+    """Token indexes where each cue of `people.json` matches."""
+    if id(doc.vocab) not in _MATCHERS:
+        _MATCHERS[id(doc.vocab)] = matcher(doc.vocab, "people")
+    found: dict[str, set[int]] = {}
+    for match_id, start, end in _MATCHERS[id(doc.vocab)](doc):
+        found.setdefault(doc.vocab.strings[match_id], set()).update(range(start, end))
+    return found
+
+
+def _org_names() -> set[str]:
+    lex = load()
+    return {fold(n) for o in lex.organisations for n in (o.name, *o.aliases)}
+
+
+def _titled(x: Ment, titles: set[str]) -> bool:
+    start = x.span.start
+    return start > 0 and x.span.doc[start - 1].text in titles
+
+
+def _listed_head(token: Token) -> Token:
+    """The first of a list a name is in ("A, B and C": A)."""
+    while token.dep_ == "conj" and token.head != token:
+        token = token.head
+    return token
+
+
+def _among_organisations(others: list[Token], org_tokens: set[int]) -> bool:
+    """Listed with two or more organisations and nothing else ("CNPC, CITIC and X")."""
+    return len(others) >= 2 and all(t.i in org_tokens for t in others)
+
+
+def not_people(ctx: DocContext) -> frozenset[str]:
+    """Folded names of the document's person mentions that name something else."""
+    if _LAST and _LAST[0][0] is ctx.doc:
+        return _LAST[0][1]
+    labels = _labels(ctx.doc)
+    org_word, org_noun, led = (labels.get(k, set()) for k in ("ORG_WORD", "ORG_NOUN", "PERSON_LED"))
+    orgs = _org_names()
+    titles = set(load().titles)
+    org_tokens = {t.i for x in ctx.mentions if x.m.type == "organisation" for t in x.span}
+    people = [x for x in ctx.mentions if x.m.type == "person"]
+    titled = {fold(x.m.text) for x in people if _titled(x, titles)}
+    found: set[str] = set()
+    for x in people:
+        key = fold(x.m.text)
+        inside = {t.i for t in x.span}
+        root = x.span.root
+        first = _listed_head(root)
+        listed = [first, *first.conjuncts]
+        as_head = first.head if first.dep_ == "pobj" and first.head.lower_ == "as" else None
+        cue = (
+            any(t.i in org_word or t.text in ORG_SUBTYPES for t in x.span)
+            or key in orgs
+            # "the Scorpene submarine", "the Akorda press office": a modifier of a common noun
+            or (
+                root.dep_ in ("compound", "nmod")
+                and root.head.pos_ == "NOUN"
+                and root.head.i not in inside
+                and root.head.i not in led
+            )
+            # "the stock exchange, X", "companies such as A, B and X", "A, B and X" with A a company
+            or (first.dep_ == "appos" and first.head.i in org_noun)
+            or (
+                as_head is not None
+                and any(a.i in org_noun for a in [as_head.head, *as_head.head.ancestors][:2])
+            )
+            or _among_organisations([t for t in listed if t.i not in inside], org_tokens)
+        )
+        if cue and key not in titled:
+            found.add(key)
+    answer = frozenset(found)
+    _LAST[:] = [(ctx.doc, answer)]
+    return answer
+
+
+def is_person(ctx: DocContext, x: Ment) -> bool:
+    return x.m.type == "person" and fold(x.m.text) not in not_people(ctx)
+
+
+def person_before(ctx: DocContext, char: int) -> Ment | None:
+    """The last person named before `char` outside quotations, passing over names that are not people."""
+    x = ctx.person_before(char)
+    if x is None or is_person(ctx, x):
+        return x
+    people = (y for y in ctx.mentions if y.m.end <= char and is_person(ctx, y))
+    return max(
+        (y for y in people if not ctx.in_quote(y.m.start, y.m.end)), key=lambda y: y.m.end, default=None
+    )
