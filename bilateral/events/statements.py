@@ -138,15 +138,19 @@ def _person_subject(ctx: DocContext, verb: Token) -> str | None:
         if child.dep_ not in ("nsubj", "nsubjpass"):
             continue
         ms = ctx.sentence_mentions(verb.sent)
-        for node in [child, *(a for a in child.children if a.dep_ == "appos")]:
+        # "the deputy chief of staff of the X Forces, General Y, said": the parser often hangs the
+        # apposition on the last noun of the subject phrase.
+        named = [a for a in child.subtree if a.dep_ == "appos" and a.i > child.i and a.pos_ == "PROPN"]
+        for node in [child, *(a for a in child.children if a.dep_ == "appos"), *named]:
             for x in ms:
                 if is_person(ctx, x) and x.span.start <= node.i < x.span.end:
                     return x.m.text
             if name := _unrecognised_name(node):
                 return name
         indefinite = any(c.lower_ in ("a", "an", "one", "some") for c in child.children)
-        if indefinite:
-            return None  # "a ministry official said": an unnamed speaker, not the last person named
+        plural = child.tag_ == "NNS" and child.lemma_.lower() in ROLE_NOUNS
+        if indefinite or plural:
+            return None  # "a ministry official said", "analysts say", "the ministers called": no one person
         if child.lower_ in PRONOUNS or (child.pos_ == "NOUN" and child.lemma_.lower() in ROLE_NOUNS):
             before = person_before(ctx, child.idx)
             return before.m.text if before else None
@@ -188,7 +192,8 @@ def _citing(ctx: DocContext, sent: Span) -> list[Event]:
             continue
         people = [x for x in ctx.sentence_mentions(sent) if is_person(ctx, x) and x.span.root.head == token]
         report = token.head if token.dep_ in ("advcl", "xcomp", "conj") else token
-        skip = {t.i for t in report.subtree}
+        said = [c for c in report.children if c.dep_ == "ccomp" and c.i < token.i]
+        skip = {t.i for t in report.subtree} - {t.i for c in said for t in c.subtree}
         quote = " ".join(t.text for t in sent if t.i not in skip and not t.is_punct).strip()
         if people and len(quote.split()) >= 4:
             args = {"speaker": people[0].m.text, "quote": quote}
@@ -214,7 +219,11 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
         who = _person_subject(ctx, token)
         if who is None or token.i in ctx.quote_verbs:
             continue  # a quotation's verb: the quotation is the statement
+        if token.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ in PRONOUNS for c in token.children):
+            continue  # "aircraft which he said were added": an aside inside a claim reported already
         comp = [c for c in token.children if c.dep_ == "ccomp"]
+        if comp and comp[0].lemma_ in speech and _person_subject(ctx, comp[0]) not in (None, who):
+            continue  # "X added that Y had promised ...": a relay; the claim is Y's
         if comp:
             quote = token.doc[comp[0].left_edge.i : comp[0].right_edge.i + 1].text
         elif token.dep_ == "parataxis":
@@ -234,7 +243,8 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
             if not rest or (token.lemma_ in ATTITUDE_VERBS and all(t.dep_ == "dobj" for t in rest)):
                 continue  # "praised the relationship": an attitude, not a claim
             quote = token.doc[token.i + 1 : max(t.right_edge.i for t in rest) + 1].text
-        quote = re.sub(r"^(?:it\s+)?(?:known\s+)?(?:that|:)\s+", "", quote.strip(" ,.;"))
+        quote = re.sub(r"^as\s+saying\s+", "", quote.strip(" ,.;"))  # "was quoted as saying that ..."
+        quote = re.sub(r"^(?:it\s+)?(?:known\s+)?(?:that|:)\s+", "", quote)
         if len(quote.split()) < 4:
             continue
         dated = [
