@@ -25,6 +25,30 @@ def _has(value: Any, wanted: str) -> bool:
 
 
 EXPECT: list[Expect] = [
+    # A name in quotation marks is not a quotation of speech; the marks are not part of the title.
+    (
+        "agreement",
+        'Chile and Peru agreed on Sunday to elevate their relations to a "comprehensive strategic '
+        'partnership".',
+        {
+            "parties": ["CHL", "PER"],
+            "kind": "strategic_partnership",
+            "title": "a comprehensive strategic partnership",
+        },
+    ),
+    # "both central banks", like "both countries", names the two sides the document is about.
+    (
+        "agreement",
+        "Argentina renewed its currency swap with China in 2023. The first agreement between both central "
+        "banks was established in 2011.",
+        {"parties": ["ARG", "CHN"], "signed": "2011"},
+    ),
+    (
+        "agreement",
+        "Norway's Boreal Shipping agreed to buy 51 percent of the port of Varna in May under a deal signed "
+        "with the BSPA, Bulgaria's privatisation agency.",
+        {"parties": ["NOR", "BSPA"]},
+    ),
     # Reported speech: the named person in apposition to the subject phrase, however the parser hangs it.
     (
         "statement",
@@ -73,6 +97,14 @@ EXPECT: list[Expect] = [
 ]
 
 FORBID: list[Forbid] = [
+    # A state and its own ministry are one side.
+    (
+        "agreement",
+        "Poland's Huta Stalowa Wola announced on 3 May that it has signed a contract with the Estonian "
+        "Ministry of Defence to supply 24 howitzers.",
+        "parties",
+        "EST",
+    ),
     (
         "statement",
         "The spokesman Jonas Brandt added that General Petr Novak had promised Slovakia every support "
