@@ -25,6 +25,24 @@ def _has(value: Any, wanted: str) -> bool:
 
 
 EXPECT: list[Expect] = [
+    # Two banks "respectively", one named twice (its acronym in brackets): one loan each, own amount.
+    (
+        "loan",
+        "Agreements were reached with both the China Development Bank and the Export-Import Bank of China "
+        "(Eximbank) for loans to Ecuador worth US$ 1.4 billion and US$ 1.8 billion respectively.",
+        {
+            "lender": "Export-Import Bank of China",
+            "borrower": "ECU",
+            "value": {"amount": 1800000000, "currency": "USD"},
+        },
+    ),
+    # Loans in general (a definition): no lender, borrower or amount in the sentence.
+    (
+        "loan",
+        "Yen loans: cooperation in the form of loans to provide developing countries with funds under "
+        "moderate conditions to finance the construction of roads.",
+        None,
+    ),
     # A name in quotation marks is not a quotation of speech; the marks are not part of the title.
     (
         "agreement",
@@ -97,6 +115,14 @@ EXPECT: list[Expect] = [
 ]
 
 FORBID: list[Forbid] = [
+    # What a loan is for is never the loans themselves.
+    (
+        "loan",
+        "Agreements were reached with both the China Development Bank and the Export-Import Bank of China "
+        "for loans worth US$ 1.4 billion and US$ 1.8 billion respectively.",
+        "purpose",
+        "loans worth US$ 1.4 billion and US$ 1.8 billion respectively",
+    ),
     # A state and its own ministry are one side.
     (
         "agreement",

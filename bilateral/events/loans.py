@@ -10,6 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from ..models import Event
+from ..nlp.lexicon import fold, load
 from .amounts import money
 from .context import DocContext, Ment, date_near, make_event, np_text, others, states_of
 from .roles import actor_state, filler, sides
@@ -44,6 +45,23 @@ def _total(sent: Span, trigger: Token) -> bool:
     return (perfect and any(w in low for w in SPANS)) or ranged
 
 
+def _banks(ms: list[Ment]) -> list[str]:
+    """The banks a sentence names, each once: "Export-Import Bank of China (Eximbank)" is one lender."""
+    names = {fold(a): o.name for o in load().organisations for a in (o.name, *o.aliases)}
+    found: dict[str, str] = {}
+    for x in ms:
+        if x.m.type == "organisation" and x.m.subtype == "bank":
+            found.setdefault(names.get(fold(x.m.text), x.m.text), x.m.text)
+    return list(found.values())
+
+
+def _generic(sent: Span, trigger: Token, ms: list[Ment], banks: list[str]) -> bool:
+    """ "Yen loans: cooperation in the form of loans to developing countries": loans in general, when
+    the sentence names no state, bank or amount and the loans are a bare plural."""
+    bare = trigger.tag_ == "NNS" and not any(c.dep_ in ("det", "poss", "nummod") for c in trigger.children)
+    return bare and not banks and not states_of(ms) and not money(sent.text)
+
+
 def _credit_line(token: Token) -> Token | None:
     return next((a for a in list(token.ancestors)[:3] if a.lower_ in CREDIT_HEADS), None)
 
@@ -76,7 +94,8 @@ def _purpose(sent: Span, trigger: Token, ms: list[Ment]) -> str | None:
                 share = any(
                     c.ent_type_ == "PERCENT" or c.lower_ in ("%", "percent", "cent") for c in obj.subtree
                 )
-                if obj.lemma_ in NOT_A_PURPOSE or filler(obj, ms) or obj.like_num or share:
+                itself = obj.lower_ in LOAN_WORDS or obj.lemma_ in ("loan", "credit", "financing")
+                if obj.lemma_ in NOT_A_PURPOSE or filler(obj, ms) or obj.like_num or share or itself:
                     continue
                 return np_text(obj)
     return None
@@ -88,7 +107,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     (Fusion names an event by its key roles and first sentence, so two loans between the same
     lender and borrower in one sentence would collide; the first one is kept.)
     """
-    banks = [x.m.text for x in ms if x.m.type == "organisation" and x.m.subtype == "bank"]
+    banks = _banks(ms)
     out: list[Event] = []
     seen: set[str] = set()
     triggers = _triggers(ctx, sent, banks)
@@ -130,9 +149,9 @@ def _loan(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token, banks: li
     near = min(amounts, key=lambda a: abs(sent.start_char + a.start - trigger.idx), default=None)
     if len(banks) >= 2 and len(amounts) >= len(banks) and any(t.lower_ == "respectively" for t in sent):
         # "A and B ... $1bn and $2bn respectively": the banks in the order the text names them
-        order = [x.m.text for x in ms if x.m.type == "organisation" and x.m.subtype == "bank"]
+        order = _banks(ms)
         near = amounts[order.index(lender)] if lender in order else near
-    if _total(sent, trigger):
+    if _total(sent, trigger) or _generic(sent, trigger, ms, banks):
         return None  # "since 1992, Japan has provided ... in loans", "owes $7bn in loans": a total
     purpose = _purpose(sent, trigger, ms)
     if not lender or not borrower or lender == borrower or not (near or purpose or explicit):
