@@ -25,6 +25,25 @@ def _has(value: Any, wanted: str) -> bool:
 
 
 EXPECT: list[Expect] = [
+    # An undated visit of one person joins the talks it was part of; alone it is a passing reference.
+    (
+        "meeting",
+        "Twelve documents worth $2 billion were signed during the state visit of President William Ruto to "
+        "China’s Xi’an. He was greeted by Chinese President Xi Jinping.",
+        {"participants": ["William Ruto", "Xi Jinping"]},
+    ),
+    (
+        "meeting",
+        "Twelve documents were signed during the state visit of President William Ruto to Mexico.",
+        None,
+    ),
+    # One person speaking at a forum, in no place the text names, is no meeting.
+    (
+        "meeting",
+        "Taking the floor at the Kenyan-Chinese Business Roundtable on 18 May, William Ruto said that the "
+        "talks were held at the highest level.",
+        None,
+    ),
     # Two banks "respectively", one named twice (its acronym in brackets): one loan each, own amount.
     (
         "loan",

@@ -49,8 +49,10 @@ def merge(events: list[Event]) -> list[Event]:
     the participants are united, and a state stands in only while fewer than two people are named.
     """
     kept = merge_within(events, "meeting", _same_meeting, _absorb)
+    kept = [e for e in kept if not e.args.get("_pending")]  # an undated visit that joined no meeting
     for event in kept:
         event.args.pop("_visit", None)
+        event.args.pop("_pending", None)
         if any(w in str(event.args.get("occasion", "")).lower() for w in REMOTE):
             event.args.pop("location", None)  # a virtual summit has no place (the text may name a studio's)
     return kept
@@ -102,6 +104,7 @@ def _absorb(same: Event, event: Event) -> None:
         same.args["occasion"] = event.args["occasion"]  # the state visit a signing took place during
     same.evidence.extend(c for c in event.evidence if c not in same.evidence)
     same.args["_visit"] = same.args.get("_visit") and event.args.get("_visit")
+    same.args["_pending"] = same.args.get("_pending") and event.args.get("_pending")
 
 
 def _is_code(value: str) -> bool:
@@ -197,11 +200,25 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     sides_named = _talks_between(trigger, ms)
     if not people and sides_named:
         participants = sides_named  # "Sri Lanka is expected to hold talks with China"
-    if len(participants) < 2 or (date is None and len(people) + len(orgs) < 2 and not sides_named):
+    # "signed during the state visit of X to Y": an undated visit of one person is kept only if it
+    # joins the meeting it was part of (see `merge`)
+    to_place = any(_visited(x, trigger) for x in ms if x.m.type in ("place", "state"))
+    pending = date is None and len(people) == 1 and not orgs and to_place and trigger.lemma_ == "visit"
+    if len(participants) < 2 or (
+        date is None and len(people) + len(orgs) < 2 and not sides_named and not pending
+    ):
         return []  # without a date or two named people it is a passing reference, not a report
     if people:
         # "X visited Kazakhstan": the visitor alone takes part, the state he visited is the location
         participants = [p for p in participants if not _is_code(p)]
+        if (
+            len(participants) < 2
+            and trigger.lemma_ not in ("visit", "trip", "travel")
+            and not any(
+                x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at") for x in ms
+            )
+        ):
+            return []  # "X took the floor at the forum": one person, in no place the text names
     # The place nearest the trigger: "a day in A before flying to B for talks" met in B.
     places = [
         x for x in ms if x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at")
@@ -211,7 +228,14 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     args = {"participants": participants, "location": location, "date": date, "occasion": occasion}
     event = make_event(ctx, "meeting", args, [sent], trigger)
     event.args["_visit"] = trigger.lemma_ in ("visit", "trip", "travel") and len(people) == 1
+    event.args["_pending"] = pending
     return [event]
+
+
+def _visited(x: Ment, visit: Token) -> bool:
+    """ "a visit to Y", "a visit to Y's capital": the place a visit went to."""
+    root = x.span.root.head if x.span.root.dep_ == "poss" else x.span.root
+    return root.head.lower_ == "to" and root.head.head == visit
 
 
 NAMED_OCCASIONS = {"summit", "forum", "ceremony", "roundtable", "conference"}
