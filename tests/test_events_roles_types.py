@@ -25,6 +25,35 @@ def _has(value: Any, wanted: str) -> bool:
 
 
 EXPECT: list[Expect] = [
+    # "the agency quoted X as saying": X speaks, not the agency.
+    (
+        "statement",
+        "“Organization was precise and communications were smooth,” the state-run Xinhua agency quoted "
+        "Captain Li Wen, the commanding officer of the frigate, as saying.",
+        {"speaker": "Li Wen"},
+    ),
+    # "He" after a report continues the reporter, not a person named inside the report.
+    (
+        "statement",
+        "Spokesman Adam Kowal said the minister held talks with his Czech counterpart, Jan Dvorak, on "
+        "defence cooperation. He stated also that the ministers visited three Czech companies.",
+        {"speaker": "Adam Kowal", "quote": "the ministers visited three Czech companies"},
+    ),
+    # The reporter of a meeting takes no part in it; "the minister" is the person named with that title.
+    (
+        "meeting",
+        "Minister of Defence, Mohammed Sani, and the Chief of Air Staff, Hassan Bello, are currently in "
+        "Turkey. Spokesman Adam Kowal said the minister earlier held talks with his Turkish counterpart, "
+        "Yasar Demir, on defence cooperation.",
+        {"participants": ["Mohammed Sani", "Yasar Demir"]},
+    ),
+    # A speaker remarking during a meeting does take part in it.
+    (
+        "meeting",
+        "During a meeting with Serbian President Aleksandar Vucic in Moscow in May 2025, Chinese President "
+        "Xi Jinping remarked that the two countries were close friends.",
+        {"participants": ["Aleksandar Vucic", "Xi Jinping"]},
+    ),
     # An undated visit of one person joins the talks it was part of; alone it is a passing reference.
     (
         "meeting",

@@ -8,6 +8,7 @@ from ..models import Event
 from ..nlp.lexicon import fold
 from ..values.names import key_for
 from .context import (
+    ROLE_NOUNS,
     DocContext,
     Ment,
     date_near,
@@ -16,7 +17,7 @@ from .context import (
     merge_within,
     states_of,
 )
-from .people import is_person, person_before
+from .people import is_person, person_before, titled_before
 from .roles import prep_object, subject
 from .triggers import triggers
 
@@ -170,11 +171,32 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     ):
         people = _last_two_people(ctx, sent.start_char)  # "the two heads of state met"
     host = trigger if trigger.pos_ == "VERB" else trigger.head
+    # "Spokesman X said the minister held talks with Y": who reports the meeting takes no part in it.
+    speech = set(triggers()["statement"])
+    reporters = {
+        x.m.text
+        for a in trigger.ancestors
+        if a.lemma_ in speech
+        and a.pos_ == "VERB"
+        and any(c.dep_ == "ccomp" and trigger in c.subtree for c in a.children)
+        for s in a.children
+        if s.dep_ in ("nsubj", "nsubjpass") and trigger not in s.subtree
+        for x in ms
+        if x.span.root in s.subtree
+    }
+    people = [p for p in people if p not in reporters]
     for child in (c for c in host.children if c.dep_ in ("nsubj", "nsubjpass") and len(people) < 2):
+        before = None
         if child.lower_ in ("he", "she"):  # "he held talks with ...", "he was greeted by ..."
             before = person_before(ctx, child.idx)  # "he held talks with his counterpart, X"
-            if before is not None and before.m.text not in people:
-                people.insert(0, before.m.text)
+        elif child.tag_ in ("NN", "NNP") and child.lemma_.lower() in ROLE_NOUNS:
+            before = titled_before(
+                ctx, child
+            )  # "the minister held talks with ...": the minister named before
+        if before is not None and before.m.text not in people and before.m.text not in reporters:
+            people.insert(0, before.m.text)
+    if reporters and len(people) < 2:
+        return []  # "X said that yesterday's talks went well": the talks are reported where they are named
     # Organisations visited or met ("visited two companies, X and Y") take part too.
     visited = {
         d.i for t in trig if t.pos_ == "VERB" for c in t.children if c.dep_ == "dobj" for d in _listed(c)

@@ -107,3 +107,18 @@ def person_before(ctx: DocContext, char: int) -> Ment | None:
     return max(
         (y for y in people if not ctx.in_quote(y.m.start, y.m.end)), key=lambda y: y.m.end, default=None
     )
+
+
+def titled_before(ctx: DocContext, noun: Token) -> Ment | None:
+    """The last person introduced with the title a role noun repeats: "the minister" after "Minister of
+    Defence, X" or "Defence Minister X" is X, not whoever was named last."""
+    title = noun.lemma_.lower()
+    best: Ment | None = None
+    for x in ctx.mentions:
+        if x.m.end > noun.idx or not is_person(ctx, x) or ctx.in_quote(x.m.start, x.m.end):
+            continue
+        sent = x.span.sent
+        near = ctx.doc[max(sent.start, x.span.start - 6) : x.span.end]
+        if any(t.lemma_.lower() == title for t in near) and (best is None or x.m.end > best.m.end):
+            best = x
+    return best

@@ -20,7 +20,7 @@ from .context import (
     make_event,
 )
 from .lang import matcher
-from .people import is_person, person_before
+from .people import is_person, person_before, titled_before
 from .triggers import triggers
 
 # Verbs whose bare object is an attitude, not a claim ("praised the relationship").
@@ -134,6 +134,11 @@ def _person_subject(ctx: DocContext, verb: Token) -> str | None:
         c.dep_ in ("nsubj", "nsubjpass") for c in verb.children
     ):
         verb = verb.head  # "X visited Y, describing ...": the participle shares X as subject
+    if verb.lemma_ == "quote":  # "the agency quoted X as saying": X speaks
+        for obj in (c for c in verb.children if c.dep_ == "dobj"):
+            for x in ctx.sentence_mentions(verb.sent):
+                if is_person(ctx, x) and x.span.root.i in {t.i for t in obj.subtree}:
+                    return x.m.text
     for child in verb.children:
         if child.dep_ not in ("nsubj", "nsubjpass"):
             continue
@@ -151,10 +156,27 @@ def _person_subject(ctx: DocContext, verb: Token) -> str | None:
         plural = child.tag_ == "NNS" and child.lemma_.lower() in ROLE_NOUNS
         if indefinite or plural:
             return None  # "a ministry official said", "analysts say", "the ministers called": no one person
-        if child.lower_ in PRONOUNS or (child.pos_ == "NOUN" and child.lemma_.lower() in ROLE_NOUNS):
-            before = person_before(ctx, child.idx)
+        if child.pos_ == "NOUN" and child.lemma_.lower() in ROLE_NOUNS:
+            before = titled_before(ctx, child) or person_before(ctx, child.idx)
             return before.m.text if before else None
+        if child.lower_ in PRONOUNS:
+            return _antecedent(ctx, child)
     return None
+
+
+def _antecedent(ctx: DocContext, pronoun: Token) -> str | None:
+    """Who "he" is: the last person named, unless that person was named inside what someone else was
+    reporting ("X said the minister met Y. He added ...": X, not Y)."""
+    before = person_before(ctx, pronoun.idx)
+    if before is None:
+        return None
+    root = before.span.root
+    speech = set(triggers()["statement"])
+    for verb in root.ancestors:
+        clause = next((c for c in verb.children if c.dep_ == "ccomp" and root in c.subtree), None)
+        if clause is not None and verb.lemma_ in speech and verb.pos_ == "VERB" and verb.i < pronoun.i:
+            return _person_subject(ctx, verb) or before.m.text
+    return before.m.text
 
 
 def _unrecognised_name(token: Token) -> str | None:
