@@ -25,6 +25,30 @@ def _has(value: Any, wanted: str) -> bool:
 
 
 EXPECT: list[Expect] = [
+    # Speech phrases: "paid tribute to" what follows.
+    (
+        "statement",
+        "In a speech, Defense Minister Omar Diallo paid tribute to Niger's \"win-win partnership with the "
+        'Russian Federation."',
+        {"speaker": "Omar Diallo"},
+    ),
+    # Guillemets are quotation marks; "said the President" is the person introduced as President.
+    (
+        "statement",
+        "President Lars Berg spoke in Oslo. «We signed a joint statement and our talks were a success,» said "
+        "the President.",
+        {"speaker": "Lars Berg", "quote": "We signed a joint statement and our talks were a success"},
+    ),
+    # The means the parser hangs on the verb belongs to the claim.
+    (
+        "statement",
+        "Defence Minister Mohammed Sani called for improved synergy between the companies and Nigeria "
+        "through the transfer of defence technology.",
+        {
+            "quote": "for improved synergy between the companies and Nigeria through the transfer of "
+            "defence technology"
+        },
+    ),
     # "the agency quoted X as saying": X speaks, not the agency.
     (
         "statement",

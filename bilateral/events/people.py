@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Token
 
 from ..nlp.components import ORG_SUBTYPES
 from ..nlp.lexicon import fold, load
+from ..values.names import key_for
 from .context import DocContext, Ment
 from .lang import matcher
 
@@ -110,15 +111,25 @@ def person_before(ctx: DocContext, char: int) -> Ment | None:
 
 
 def titled_before(ctx: DocContext, noun: Token) -> Ment | None:
-    """The last person introduced with the title a role noun repeats: "the minister" after "Minister of
-    Defence, X" or "Defence Minister X" is X, not whoever was named last."""
+    """The last person named before a role noun among those the text gave that title: "the minister"
+    after "Minister of Defence, X" is X, not whoever was named last; "the president said" after
+    "President A ... B ... A said" is A."""
     title = noun.lemma_.lower()
-    best: Ment | None = None
-    for x in ctx.mentions:
-        if x.m.end > noun.idx or not is_person(ctx, x) or ctx.in_quote(x.m.start, x.m.end):
-            continue
+    before = sorted(
+        (
+            x
+            for x in ctx.mentions
+            if x.m.end <= noun.idx and is_person(ctx, x) and not ctx.in_quote(x.m.start, x.m.end)
+        ),
+        key=lambda x: x.m.end,
+    )
+    titled = set()
+    for x in before:
         sent = x.span.sent
-        near = ctx.doc[max(sent.start, x.span.start - 6) : x.span.end]
-        if any(t.lemma_.lower() == title for t in near) and (best is None or x.m.end > best.m.end):
-            best = x
-    return best
+        if any(t.lemma_.lower() == title for t in ctx.doc[max(sent.start, x.span.start - 6) : x.span.end]):
+            titled.add(_surname(x.m.text))
+    return next((x for x in reversed(before) if _surname(x.m.text) in titled), None)
+
+
+def _surname(name: str) -> str:
+    return key_for("person", name).split()[-1]

@@ -146,6 +146,8 @@ def _person_subject(ctx: DocContext, verb: Token) -> str | None:
         # "the deputy chief of staff of the X Forces, General Y, said": the parser often hangs the
         # apposition on the last noun of the subject phrase.
         named = [a for a in child.subtree if a.dep_ == "appos" and a.i > child.i and a.pos_ == "PROPN"]
+        if any(c.dep_ == "conj" for c in child.children):
+            return None  # "X and Y announced": a joint claim is no one person's statement
         for node in [child, *(a for a in child.children if a.dep_ == "appos"), *named]:
             for x in ms:
                 if is_person(ctx, x) and x.span.start <= node.i < x.span.end:
@@ -156,7 +158,7 @@ def _person_subject(ctx: DocContext, verb: Token) -> str | None:
         plural = child.tag_ == "NNS" and child.lemma_.lower() in ROLE_NOUNS
         if indefinite or plural:
             return None  # "a ministry official said", "analysts say", "the ministers called": no one person
-        if child.pos_ == "NOUN" and child.lemma_.lower() in ROLE_NOUNS:
+        if child.pos_ in ("NOUN", "PROPN") and child.lemma_.lower() in ROLE_NOUNS:  # "said the President"
             before = titled_before(ctx, child) or person_before(ctx, child.idx)
             return before.m.text if before else None
         if child.lower_ in PRONOUNS:
@@ -260,10 +262,14 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
                 t
                 for t in token.rights
                 if t.dep_ in ("dobj", "xcomp", "oprd", "attr")
-                or (t.dep_ == "prep" and t.lower_ in ("as", "for"))
+                or (
+                    t.dep_ == "prep" and (t.lower_ in ("as", "for") or token.i in phrasal)
+                )  # "paid tribute to"
             ] or [t for t in token.rights if t.dep_ == "prep"]
             if not rest or (token.lemma_ in ATTITUDE_VERBS and all(t.dep_ == "dobj" for t in rest)):
                 continue  # "praised the relationship": an attitude, not a claim
+            # "called for X through Y": a means or partner the parser hangs on the verb is part of it
+            rest += [t for t in token.rights if t.i > max(r.i for r in rest) and t.lower_ in MANNER_PREPS]
             quote = token.doc[token.i + 1 : max(t.right_edge.i for t in rest) + 1].text
         quote = re.sub(r"^as\s+saying\s+", "", quote.strip(" ,.;"))  # "was quoted as saying that ..."
         quote = re.sub(r"^(?:it\s+)?(?:known\s+)?(?:that|:)\s+", "", quote)
@@ -294,6 +300,8 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
                 )
     return out
 
+
+MANNER_PREPS = {"through", "via", "by", "with", "between", "against", "towards", "toward"}
 
 # Nouns that name the occasion a remark was made at ("said at the signing ceremony", "on that occasion").
 OCCASION_NOUNS = {"occasion", "ceremony", "conference", "summit", "meeting", "talks", "visit", "roundtable"}
