@@ -187,6 +187,14 @@ EXPECT: list[Expect] = [
 ]
 
 FORBID: list[Forbid] = [
+    # A relative clause that does not hold the loan says nothing of what it is for.
+    (
+        "loan",
+        "Peru ordered 30 jets from France. The order, which follows the purchase in 2015 of 24 Rafale jets, "
+        "will be financed by a 10-year loan, the army said.",
+        "purpose",
+        "the purchase in 2015 of 24 Rafale jets",
+    ),
     # What a loan is for is never the loans themselves.
     (
         "loan",

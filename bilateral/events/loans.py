@@ -82,9 +82,20 @@ def _triggers(ctx: DocContext, sent: Span, banks: list[str]) -> list[Token]:
     return out
 
 
+def _aside(t: Token, trigger: Token) -> bool:
+    """Inside a relative clause that does not hold the loan ("the order, which follows the purchase of
+    X, will be financed by a loan"): what the clause says is not what the loan is for."""
+    return any(a.dep_ == "relcl" and trigger not in a.subtree for a in [t, *t.ancestors])
+
+
 def _purpose(sent: Span, trigger: Token, ms: list[Ment]) -> str | None:
     for t in sent:
-        if t.lower_ in PURPOSE_HEADS and t.pos_ == "NOUN" and any(c.lower_ == "of" for c in t.children):
+        if (
+            t.lower_ in PURPOSE_HEADS
+            and t.pos_ == "NOUN"
+            and any(c.lower_ == "of" for c in t.children)
+            and not _aside(t, trigger)
+        ):
             return np_text(t)
     for t in sent:
         if t.i < trigger.i - 2:
