@@ -25,6 +25,25 @@ def _has(value: Any, wanted: str) -> bool:
 
 
 EXPECT: list[Expect] = [
+    # Two banks of one state are one side (an alias in brackets is the same bank); the other side is the
+    # document's other state.
+    (
+        "agreement",
+        "Peru and China signed deals in May. Agreements were reached with both the China Development Bank "
+        "and the Export-Import Bank of China (Eximbank) to extend the loans.",
+        {"parties": ["PER", "China Development Bank", "Export-Import Bank of China"]},
+    ),
+    # A concession made in the same breath belongs to the claim.
+    (
+        "statement",
+        "NATO chief Mark Rutte warned against Serbia’s growing defence cooperation with China while "
+        "acknowledging Belgrade’s sovereign right to pursue it.",
+        {
+            "speaker": "Mark Rutte",
+            "quote": "against Serbia’s growing defence cooperation with China while acknowledging Belgrade’s "
+            "sovereign right to pursue it",
+        },
+    ),
     # Speech phrases: "paid tribute to" what follows.
     (
         "statement",

@@ -16,6 +16,7 @@ from .context import (
     states_of,
 )
 from .links import conjuncts, linked
+from .people import known_organisation
 from .roles import actor_state, partner, subject
 from .triggers import triggers
 
@@ -191,10 +192,16 @@ def _quoted_speech(ctx: DocContext, t: Token) -> bool:
 def _home(x: Ment, ms: list[Ment]) -> str | None:
     """The state an organisation belongs to: named in it ("Romanian Ministry of Defence") or in its
     apposition ("HRADF, Greece's privatisation agency")."""
-    if home := actor_state(x.m.text):
+    known = known_organisation(x.m.text)
+    if home := (known.country if known else None) or actor_state(x.m.text):
         return home
     below = {w.i for a in x.span.root.children if a.dep_ == "appos" for w in a.subtree}
     return next((y.state for y in ms if y.state and y.span.root.i in below), None)
+
+
+def _same_org(name: str) -> str:
+    known = known_organisation(name)
+    return known.name if known else name
 
 
 def _one_side_once(parties: list[str], orgs: list[str], ms: list[Ment]) -> list[str]:
@@ -311,7 +318,16 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         )
         if not parties and not orgs and not collective:
             continue  # nobody in the sentence is a party: a general remark, not a report
+        by_name: dict[str, str] = {}
+        for o in orgs:  # "Export-Import Bank of China (Eximbank)" is one party
+            by_name.setdefault(_same_org(o), o)
+        orgs = list(by_name.values())
         parties = _one_side_once(parties, orgs, ms)
+        homes = {_home(x, ms) for x in ms if x.m.text in orgs}
+        if orgs and not parties and len(homes) == 1 and None not in homes:
+            # "agreements were reached with A Bank and B Bank": the banks are one side, the other is the
+            # document's other state
+            parties = [s for s in ctx.pair if s not in homes][:1]
         if len(parties) + len(orgs) < 2:
             homes = {_home(x, ms) for x in ms if x.m.text in orgs}
             parties += [s for s in ctx.pair if s not in parties and s not in homes][

@@ -10,9 +10,9 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from ..models import Event
-from ..nlp.lexicon import fold, load
 from .amounts import money
 from .context import DocContext, Ment, date_near, make_event, np_text, others, states_of
+from .people import known_organisation
 from .roles import actor_state, filler, sides
 
 LOAN_WORDS = {"loan", "loans", "borrow", "lend", "loc", "locs"}
@@ -47,11 +47,11 @@ def _total(sent: Span, trigger: Token) -> bool:
 
 def _banks(ms: list[Ment]) -> list[str]:
     """The banks a sentence names, each once: "Export-Import Bank of China (Eximbank)" is one lender."""
-    names = {fold(a): o.name for o in load().organisations for a in (o.name, *o.aliases)}
     found: dict[str, str] = {}
     for x in ms:
         if x.m.type == "organisation" and x.m.subtype == "bank":
-            found.setdefault(names.get(fold(x.m.text), x.m.text), x.m.text)
+            known = known_organisation(x.m.text)
+            found.setdefault(known.name if known else x.m.text, x.m.text)
     return list(found.values())
 
 

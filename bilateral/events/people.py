@@ -6,11 +6,13 @@ organisation heads), read once per document; a name the text gives a title ("Pre
 
 from __future__ import annotations
 
+from functools import cache
+
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
 from ..nlp.components import ORG_SUBTYPES
-from ..nlp.lexicon import fold, load
+from ..nlp.lexicon import Organisation, fold, load
 from ..values.names import key_for
 from .context import DocContext, Ment
 from .lang import matcher
@@ -29,9 +31,14 @@ def _labels(doc: Doc) -> dict[str, set[int]]:
     return found
 
 
-def _org_names() -> set[str]:
-    lex = load()
-    return {fold(n) for o in lex.organisations for n in (o.name, *o.aliases)}
+@cache
+def _known() -> dict[str, Organisation]:
+    return {fold(n): o for o in load().organisations for n in (o.name, *o.aliases)}
+
+
+def known_organisation(name: str) -> Organisation | None:
+    """The lexicon's organisation a name or alias stands for ("Eximbank": the Export-Import Bank of China)."""
+    return _known().get(fold(name))
 
 
 def _titled(x: Ment, titles: set[str]) -> bool:
@@ -57,7 +64,6 @@ def not_people(ctx: DocContext) -> frozenset[str]:
         return _LAST[0][1]
     labels = _labels(ctx.doc)
     org_word, org_noun, led = (labels.get(k, set()) for k in ("ORG_WORD", "ORG_NOUN", "PERSON_LED"))
-    orgs = _org_names()
     titles = set(load().titles)
     org_tokens = {t.i for x in ctx.mentions if x.m.type == "organisation" for t in x.span}
     people = [x for x in ctx.mentions if x.m.type == "person"]
@@ -72,7 +78,7 @@ def not_people(ctx: DocContext) -> frozenset[str]:
         as_head = first.head if first.dep_ == "pobj" and first.head.lower_ == "as" else None
         cue = (
             any(t.i in org_word or t.text in ORG_SUBTYPES for t in x.span)
-            or key in orgs
+            or key in _known()
             # "the Scorpene submarine", "the Akorda press office": a modifier of a common noun
             or (
                 root.dep_ in ("compound", "nmod")

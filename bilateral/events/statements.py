@@ -269,7 +269,19 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
             if not rest or (token.lemma_ in ATTITUDE_VERBS and all(t.dep_ == "dobj" for t in rest)):
                 continue  # "praised the relationship": an attitude, not a claim
             # "called for X through Y": a means or partner the parser hangs on the verb is part of it
-            rest += [t for t in token.rights if t.i > max(r.i for r in rest) and t.lower_ in MANNER_PREPS]
+            # and so does a concession it makes in the same breath ("warned against X while acknowledging Y")
+            rest += [
+                t
+                for t in token.rights
+                if t.i > max(r.i for r in rest)
+                and (
+                    t.lower_ in MANNER_PREPS
+                    or (
+                        t.dep_ == "advcl"
+                        and any(c.lower_ in CONCESSIVE for c in t.children if c.dep_ == "mark")
+                    )
+                )
+            ]
             quote = token.doc[token.i + 1 : max(t.right_edge.i for t in rest) + 1].text
         quote = re.sub(r"^as\s+saying\s+", "", quote.strip(" ,.;"))  # "was quoted as saying that ..."
         quote = re.sub(r"^(?:it\s+)?(?:known\s+)?(?:that|:)\s+", "", quote)
@@ -301,6 +313,7 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
     return out
 
 
+CONCESSIVE = {"while", "whereas", "although", "though"}
 MANNER_PREPS = {"through", "via", "by", "with", "between", "against", "towards", "toward"}
 
 # Nouns that name the occasion a remark was made at ("said at the signing ceremony", "on that occasion").
