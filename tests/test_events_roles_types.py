@@ -281,3 +281,19 @@ def test_expected_roles(nlp: Language, type_: str, text: str, expected: dict[str
 def test_forbidden_roles(nlp: Language, type_: str, text: str, role: str, value: str) -> None:
     got = [e.args for e in composed_events(nlp, text) if e.type == type_]
     assert not any(_has(args.get(role), value) for args in got), f"{text!r}: {value!r} as {role} in {got}"
+
+
+def test_a_participant_in_the_meeting_state_is_evidence_of_the_meeting(nlp: Language) -> None:
+    """ "X was in Greece" cites the meeting X had there, adds no participant and is no meeting alone."""
+    text = (
+        "Defence ministers Nikos Papas of Greece and France's Florence Parly met in Athens on 24 March 2022. "
+        "Parly was in Greece as NATO forces gathered in the region."
+    )
+    meetings = [e for e in composed_events(nlp, text) if e.type == "meeting"]
+    assert len(meetings) == 1
+    assert meetings[0].args["participants"] == ["Nikos Papas", "Florence Parly"]
+    assert any(c.text.startswith("Parly was in Greece") for c in meetings[0].evidence)
+    alone = [
+        e for e in composed_events(nlp, "Florence Parly was in Greece on Monday.") if e.type == "meeting"
+    ]
+    assert not alone

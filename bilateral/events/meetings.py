@@ -95,7 +95,11 @@ def attending_states(ctx: DocContext, event: Event) -> None:
 
 
 def _absorb(same: Event, event: Event) -> None:
-    merged = list(dict.fromkeys([*same.args["participants"], *event.args["participants"]]))
+    known = people_of(same)  # "Parly" is the "Florence Parly" already there
+    added = [
+        p for p in event.args["participants"] if _is_code(p) or key_for("person", p).split()[-1] not in known
+    ]
+    merged = list(dict.fromkeys([*same.args["participants"], *added]))
     people = [p for p in merged if not _is_code(p)]
     same.args["participants"] = people if len(people) >= 2 else merged
     for role in ("location", "occasion", "date"):
@@ -150,7 +154,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         and not any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in t.children)
     ]
     if not trig:
-        return _caption(ctx, sent, ms)
+        return _caption(ctx, sent, ms) or _presence(ctx, sent, ms)
     trigger = trig[0]
     guests = {x.span.root.i for x in ms if is_person(ctx, x)}
     received = any(c.dep_ == "dobj" and c.i in guests for c in trigger.children) or any(
@@ -303,6 +307,26 @@ def _listed(token: Token) -> list[Token]:
         elif child.dep_ == "prep" and child.lower_ in ("including", "like"):  # "companies, including A and B"
             found += [d for o in child.children if o.dep_ == "pobj" for d in _listed(o)]
     return found
+
+
+PRESENCE = {"be", "spend", "stay", "arrive", "land"}
+
+
+def _presence(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
+    """ "X was in Greece", "X and Y are currently in Turkey": named people in a state. Kept only as a
+    report of the meeting they had there (see `merge`), never as a meeting of its own."""
+    verb = sent.root
+    if verb.lemma_ not in PRESENCE or ctx.in_quote(verb.idx, verb.idx + 1):
+        return []
+    subjects = {t.i for c in verb.children if c.dep_ == "nsubj" for t in c.subtree}
+    people = list(dict.fromkeys(x.m.text for x in ms if is_person(ctx, x) and x.span.root.i in subjects))
+    places = [
+        x for x in ms if x.state and x.span.root.head.lower_ in ("in", "to") and x.span.root.head.head == verb
+    ]
+    if not people or not places:
+        return []
+    args = {"participants": people, "location": places[0].m.text, "_visit": True, "_pending": True}
+    return [make_event(ctx, "meeting", args, [sent], verb)]
 
 
 def _caption(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
