@@ -25,6 +25,12 @@ def _has(value: Any, wanted: str) -> bool:
 
 
 EXPECT: list[Expect] = [
+    # A name that once modifies a common noun ("the Trump tariffs") is still a person elsewhere.
+    (
+        "statement",
+        "The Trump tariffs hit Chinese exports in 2019. “We will talk to China again,” Trump said.",
+        {"speaker": "Trump"},
+    ),
     # Two banks of one state are one side (an alias in brackets is the same bank); the other side is the
     # document's other state.
     (

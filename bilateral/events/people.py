@@ -18,7 +18,9 @@ from .context import DocContext, Ment
 from .lang import matcher
 
 _MATCHERS: dict[int, Matcher] = {}
-_LAST: list[tuple[Doc, frozenset[str]]] = []  # the last document's answer (extraction reads one at a time)
+_LAST: list[
+    tuple[Doc, tuple[frozenset[str], frozenset[int]]]
+] = []  # the last document's answer (extraction reads one at a time)
 
 
 def _labels(doc: Doc) -> dict[str, set[int]]:
@@ -58,8 +60,10 @@ def _among_organisations(others: list[Token], org_tokens: set[int]) -> bool:
     return len(others) >= 2 and all(t.i in org_tokens for t in others)
 
 
-def not_people(ctx: DocContext) -> frozenset[str]:
-    """Folded names of the document's person mentions that name something else."""
+def not_people(ctx: DocContext) -> tuple[frozenset[str], frozenset[int]]:
+    """The document's person mentions that name something else: folded names the text shows to be
+    organisations wherever they occur, and the start offsets of single mentions that modify a common
+    noun ("the Scorpene submarine": that mention only, as "the X tariffs" does not make X a company)."""
     if _LAST and _LAST[0][0] is ctx.doc:
         return _LAST[0][1]
     labels = _labels(ctx.doc)
@@ -67,8 +71,9 @@ def not_people(ctx: DocContext) -> frozenset[str]:
     titles = set(load().titles)
     org_tokens = {t.i for x in ctx.mentions if x.m.type == "organisation" for t in x.span}
     people = [x for x in ctx.mentions if x.m.type == "person"]
-    titled = {fold(x.m.text) for x in people if _titled(x, titles)}
-    found: set[str] = set()
+    titled = {_surname(x.m.text) for x in people if _titled(x, titles)}
+    names: set[str] = set()
+    single: set[int] = set()
     for x in people:
         key = fold(x.m.text)
         inside = {t.i for t in x.span}
@@ -76,16 +81,9 @@ def not_people(ctx: DocContext) -> frozenset[str]:
         first = _listed_head(root)
         listed = [first, *first.conjuncts]
         as_head = first.head if first.dep_ == "pobj" and first.head.lower_ == "as" else None
-        cue = (
+        organisation = (
             any(t.i in org_word or t.text in ORG_SUBTYPES for t in x.span)
             or key in _known()
-            # "the Scorpene submarine", "the Akorda press office": a modifier of a common noun
-            or (
-                root.dep_ in ("compound", "nmod")
-                and root.head.pos_ == "NOUN"
-                and root.head.i not in inside
-                and root.head.i not in led
-            )
             # "the stock exchange, X", "companies such as A, B and X", "A, B and X" with A a company
             or (first.dep_ == "appos" and first.head.i in org_noun)
             or (
@@ -94,15 +92,29 @@ def not_people(ctx: DocContext) -> frozenset[str]:
             )
             or _among_organisations([t for t in listed if t.i not in inside], org_tokens)
         )
-        if cue and key not in titled:
-            found.add(key)
-    answer = frozenset(found)
+        # "the Scorpene submarine", "the Akorda press office": a modifier of a common noun
+        modifier = (
+            root.dep_ in ("compound", "nmod")
+            and root.head.pos_ == "NOUN"
+            and root.head.i not in inside
+            and root.head.i not in led
+        )
+        if _surname(x.m.text) in titled:
+            continue  # "President X": a person, whatever else the text does with the name
+        if organisation:
+            names.add(key)
+        elif modifier:
+            single.add(x.m.start)
+    answer = (frozenset(names), frozenset(single))
     _LAST[:] = [(ctx.doc, answer)]
     return answer
 
 
 def is_person(ctx: DocContext, x: Ment) -> bool:
-    return x.m.type == "person" and fold(x.m.text) not in not_people(ctx)
+    if x.m.type != "person":
+        return False
+    names, single = not_people(ctx)
+    return fold(x.m.text) not in names and x.m.start not in single
 
 
 def person_before(ctx: DocContext, char: int) -> Ment | None:
