@@ -146,7 +146,7 @@ def _person_subject(ctx: DocContext, verb: Token) -> str | None:
         # "the deputy chief of staff of the X Forces, General Y, said": the parser often hangs the
         # apposition on the last noun of the subject phrase.
         named = [a for a in child.subtree if a.dep_ == "appos" and a.i > child.i and a.pos_ == "PROPN"]
-        if any(c.dep_ == "conj" for c in child.children):
+        if any(c.dep_ == "conj" for c in child.children) or _joint(ctx, child):
             return None  # "X and Y announced": a joint claim is no one person's statement
         for node in [child, *(a for a in child.children if a.dep_ == "appos"), *named]:
             for x in ms:
@@ -164,6 +164,22 @@ def _person_subject(ctx: DocContext, verb: Token) -> str | None:
         if child.lower_ in PRONOUNS:
             return _antecedent(ctx, child)
     return None
+
+
+def _joint(ctx: DocContext, subject: Token) -> bool:
+    """ "X and Angola's President announced", however the parser hangs it: a named person before an
+    "and" of the subject phrase and another person or an office after it."""
+    words = list(subject.subtree)
+    ands = [t for t in words if t.dep_ == "cc" and t.lower_ == "and"]
+    if not ands:
+        return False
+    cut = ands[0].i
+    people = [x for x in ctx.sentence_mentions(subject.sent) if is_person(ctx, x)]
+    before = any(x.span.root in words and x.span.root.i < cut for x in people)
+    after = any(x.span.root in words and x.span.root.i > cut for x in people) or any(
+        t.i > cut and t.lemma_.lower() in ROLE_NOUNS for t in words
+    )
+    return before and after
 
 
 def _antecedent(ctx: DocContext, pronoun: Token) -> str | None:
