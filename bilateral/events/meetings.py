@@ -12,12 +12,12 @@ from .context import (
     DocContext,
     Ment,
     date_near,
-    dates_in,
     make_event,
     merge_within,
     states_of,
 )
 from .people import is_person, person_before, titled_before
+from .presence import caption, presence
 from .roles import prep_object, subject
 from .triggers import triggers
 
@@ -154,7 +154,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         and not any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in t.children)
     ]
     if not trig:
-        return _caption(ctx, sent, ms) or _presence(ctx, sent, ms)
+        return caption(ctx, sent, ms) or presence(ctx, sent, ms)
     trigger = trig[0]
     guests = {x.span.root.i for x in ms if is_person(ctx, x)}
     received = any(c.dep_ == "dobj" and c.i in guests for c in trigger.children) or any(
@@ -307,39 +307,6 @@ def _listed(token: Token) -> list[Token]:
         elif child.dep_ == "prep" and child.lower_ in ("including", "like"):  # "companies, including A and B"
             found += [d for o in child.children if o.dep_ == "pobj" for d in _listed(o)]
     return found
-
-
-PRESENCE = {"be", "spend", "stay", "arrive", "land"}
-
-
-def _presence(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
-    """ "X was in Greece", "X and Y are currently in Turkey": named people in a state. Kept only as a
-    report of the meeting they had there (see `merge`), never as a meeting of its own."""
-    verb = sent.root
-    if verb.lemma_ not in PRESENCE or ctx.in_quote(verb.idx, verb.idx + 1):
-        return []
-    subjects = {t.i for c in verb.children if c.dep_ == "nsubj" for t in c.subtree}
-    people = list(dict.fromkeys(x.m.text for x in ms if is_person(ctx, x) and x.span.root.i in subjects))
-    places = [
-        x for x in ms if x.state and x.span.root.head.lower_ in ("in", "to") and x.span.root.head.head == verb
-    ]
-    if not people or not places:
-        return []
-    args = {"participants": people, "location": places[0].m.text, "_visit": True, "_pending": True}
-    return [make_event(ctx, "meeting", args, [sent], verb)]
-
-
-def _caption(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
-    """A verbless line naming two people, a place and a date is a photo caption of their meeting."""
-    if any(t.pos_ in ("VERB", "AUX") for t in sent):
-        return []
-    people = [x.m.text for x in ms if is_person(ctx, x)]
-    places = [x.m.text for x in ms if x.m.type in ("place", "state")]
-    dates = dates_in(ctx, sent)
-    if len(set(people)) < 2 or not places or not dates:
-        return []
-    args = {"participants": list(dict.fromkeys(people)), "location": places[0], "date": dates[0][1]}
-    return [make_event(ctx, "meeting", args, [sent], None)]
 
 
 def referred(ctx: DocContext, sent: Span, noun: Token, pool: list[Event]) -> Event | None:

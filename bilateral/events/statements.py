@@ -8,19 +8,17 @@ from spacy.matcher import Matcher
 from spacy.tokens import Span, Token
 
 from ..models import Event
-from ..nlp.components import ORG_SUBTYPES
 from ..nlp.lexicon import fold
-from ..nlp.mentions import strip_titles
 from ..values.names import key_for
 from .context import (
     PRONOUNS,
-    ROLE_NOUNS,
     DocContext,
     dates_in,
     make_event,
 )
 from .lang import matcher
-from .people import is_person, person_before, titled_before
+from .people import is_person
+from .speakers import speaker_of
 from .triggers import triggers
 
 # Verbs whose bare object is an attitude, not a claim ("praised the relationship").
@@ -107,7 +105,7 @@ def _speaker_for_quote(
             if qs <= token.idx < qe:
                 continue
             if token.lemma_ in speech and token.pos_ == "VERB":
-                who = _person_subject(ctx, token)
+                who = speaker_of(ctx, token)
                 if who:
                     return who, token
             if token.i in according:
@@ -117,97 +115,10 @@ def _speaker_for_quote(
         # "He said:" or "X remarked: “...”" — the colon introduces the quotation.
         before = ctx.text[sent.start_char : qs].rstrip()
         if before.endswith(":"):
-            who = _person_subject(ctx, sent.root)
+            who = speaker_of(ctx, sent.root)
             if who:
                 return who, sent.root
     return None
-
-
-def _person_subject(ctx: DocContext, verb: Token) -> str | None:
-    """The person speaking as the subject of a speech verb, however the text names them.
-
-    A named person; a person in apposition to the subject ("the commander ..., General X, said");
-    a pronoun or a role noun ("he", "the minister") for the last person named before; a
-    title-case name the recogniser missed. Never a place, a newspaper, a document or a building.
-    """
-    if verb.dep_ in ("advcl", "conj", "xcomp") and not any(
-        c.dep_ in ("nsubj", "nsubjpass") for c in verb.children
-    ):
-        verb = verb.head  # "X visited Y, describing ...": the participle shares X as subject
-    if verb.lemma_ == "quote":  # "the agency quoted X as saying": X speaks
-        for obj in (c for c in verb.children if c.dep_ == "dobj"):
-            for x in ctx.sentence_mentions(verb.sent):
-                if is_person(ctx, x) and x.span.root.i in {t.i for t in obj.subtree}:
-                    return x.m.text
-    for child in verb.children:
-        if child.dep_ not in ("nsubj", "nsubjpass"):
-            continue
-        ms = ctx.sentence_mentions(verb.sent)
-        # "the deputy chief of staff of the X Forces, General Y, said": the parser often hangs the
-        # apposition on the last noun of the subject phrase.
-        named = [a for a in child.subtree if a.dep_ == "appos" and a.i > child.i and a.pos_ == "PROPN"]
-        if any(c.dep_ == "conj" for c in child.children) or _joint(ctx, child):
-            return None  # "X and Y announced": a joint claim is no one person's statement
-        for node in [child, *(a for a in child.children if a.dep_ == "appos"), *named]:
-            for x in ms:
-                if is_person(ctx, x) and x.span.start <= node.i < x.span.end:
-                    return x.m.text
-            if name := _unrecognised_name(node):
-                return name
-        indefinite = any(c.lower_ in ("a", "an", "one", "some") for c in child.children)
-        plural = child.tag_ == "NNS" and child.lemma_.lower() in ROLE_NOUNS
-        if indefinite or plural:
-            return None  # "a ministry official said", "analysts say", "the ministers called": no one person
-        if child.pos_ in ("NOUN", "PROPN") and child.lemma_.lower() in ROLE_NOUNS:  # "said the President"
-            before = titled_before(ctx, child) or person_before(ctx, child.idx)
-            return before.m.text if before else None
-        if child.lower_ in PRONOUNS:
-            return _antecedent(ctx, child)
-    return None
-
-
-def _joint(ctx: DocContext, subject: Token) -> bool:
-    """ "X and Angola's President announced", however the parser hangs it: a named person before an
-    "and" of the subject phrase and another person or an office after it."""
-    words = list(subject.subtree)
-    ands = [t for t in words if t.dep_ == "cc" and t.lower_ == "and"]
-    if not ands:
-        return False
-    cut = ands[0].i
-    people = [x for x in ctx.sentence_mentions(subject.sent) if is_person(ctx, x)]
-    before = any(x.span.root in words and x.span.root.i < cut for x in people)
-    after = any(x.span.root in words and x.span.root.i > cut for x in people) or any(
-        t.i > cut and t.lemma_.lower() in ROLE_NOUNS for t in words
-    )
-    return before and after
-
-
-def _antecedent(ctx: DocContext, pronoun: Token) -> str | None:
-    """Who "he" is: the last person named, unless that person was named inside what someone else was
-    reporting ("X said the minister met Y. He added ...": X, not Y)."""
-    before = person_before(ctx, pronoun.idx)
-    if before is None:
-        return None
-    root = before.span.root
-    speech = set(triggers()["statement"])
-    for verb in root.ancestors:
-        clause = next((c for c in verb.children if c.dep_ == "ccomp" and root in c.subtree), None)
-        if clause is not None and verb.lemma_ in speech and verb.pos_ == "VERB" and verb.i < pronoun.i:
-            return _person_subject(ctx, verb) or before.m.text
-    return before.m.text
-
-
-def _unrecognised_name(token: Token) -> str | None:
-    """ "Major General Alexei Naumets": title-case proper nouns with no entity type, titles dropped."""
-    if token.pos_ != "PROPN" or token.ent_type_ or not token.is_title:
-        return None
-    parts = [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN" and c.is_title]
-    if not parts or any(c.ent_type_ for c in parts):
-        return None
-    span = strip_titles(token.doc[parts[0].i : token.i + 1])
-    if len(span) < 2 or len(span) > 4 or any(t.text in ORG_SUBTYPES or t.is_upper for t in span):
-        return None  # "Hanwha Aerospace", "KAI": an organisation, not a person
-    return span.text
 
 
 def _phrases(sent: Span) -> dict[str, set[int]]:
@@ -256,13 +167,13 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
             and not (token.dep_ == "conj" and any(c.dep_ == "ccomp" for c in token.children))
         ):
             continue  # "described X as Y, emphasizing Z": one statement; "called X and said Y": two
-        who = _person_subject(ctx, token)
+        who = speaker_of(ctx, token)
         if who is None or token.i in ctx.quote_verbs:
             continue  # a quotation's verb: the quotation is the statement
         if token.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ in PRONOUNS for c in token.children):
             continue  # "aircraft which he said were added": an aside inside a claim reported already
         comp = [c for c in token.children if c.dep_ == "ccomp"]
-        if comp and comp[0].lemma_ in speech and _person_subject(ctx, comp[0]) not in (None, who):
+        if comp and comp[0].lemma_ in speech and speaker_of(ctx, comp[0]) not in (None, who):
             continue  # "X added that Y had promised ...": a relay; the claim is Y's
         if comp:
             quote = token.doc[comp[0].left_edge.i : comp[0].right_edge.i + 1].text
