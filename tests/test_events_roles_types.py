@@ -28,8 +28,8 @@ EXPECT: list[Expect] = [
     # A claim two people make together is no one person's statement, however the parser hangs "and".
     (
         "statement",
-        "During a meeting in Beijing on Friday, Chinese President Xi Jinping and Kenya’s President announced "
-        "the elevation of bilateral ties between the two nations to a strategic partnership.",
+        "At their talks in Delhi on Monday, Brazilian President Carlos Lima and India's Prime Minister "
+        "announced a plan to double trade by 2030.",
         None,
     ),
     (
@@ -43,183 +43,165 @@ EXPECT: list[Expect] = [
         "The Trump tariffs hit Chinese exports in 2019. “We will talk to China again,” Trump said.",
         {"speaker": "Trump"},
     ),
-    # Two banks of one state are one side (an alias in brackets is the same bank); the other side is the
-    # document's other state.
+    # Banks of one state with no state beside them are one side; the other is the document's other state.
     (
         "agreement",
-        "Peru and China signed deals in May. Agreements were reached with both the China Development Bank "
-        "and the Export-Import Bank of China (Eximbank) to extend the loans.",
-        {"parties": ["PER", "China Development Bank", "Export-Import Bank of China"]},
+        "Peru and China signed deals in May. Peru also struck accords with the China Development Bank and "
+        "the Export-Import Bank of China (Eximbank) to extend its loans.",
+        {"parties": ["PER", "China Development Bank"]},
     ),
     # A concession made in the same breath belongs to the claim.
     (
         "statement",
-        "NATO chief Mark Rutte warned against Serbia’s growing defence cooperation with China while "
-        "acknowledging Belgrade’s sovereign right to pursue it.",
+        "Alliance chief Jonas Berg cautioned against Hungary's deepening arms ties with Russia while "
+        "recognising Budapest's right to choose its partners.",
         {
-            "speaker": "Mark Rutte",
-            "quote": "against Serbia’s growing defence cooperation with China while acknowledging Belgrade’s "
-            "sovereign right to pursue it",
+            "speaker": "Jonas Berg",
+            "quote": "against Hungary's deepening arms ties with Russia while recognising Budapest's right "
+            "to choose its partners",
         },
     ),
     # Speech phrases: "paid tribute to" what follows.
     (
         "statement",
-        "In a speech, Defense Minister Omar Diallo paid tribute to Niger's \"win-win partnership with the "
-        'Russian Federation."',
+        'In a speech, Army Minister Omar Diallo paid tribute to the "lasting friendship between Niger and '
+        'Turkey."',
         {"speaker": "Omar Diallo"},
     ),
     # Guillemets are quotation marks; "said the President" is the person introduced as President.
     (
         "statement",
-        "President Lars Berg spoke in Oslo. «We signed a joint statement and our talks were a success,» said "
-        "the President.",
-        {"speaker": "Lars Berg", "quote": "We signed a joint statement and our talks were a success"},
+        "President Lars Berg spoke in Oslo. «Our ties with Sweden have never been stronger,» said the "
+        "President.",
+        {"speaker": "Lars Berg", "quote": "Our ties with Sweden have never been stronger"},
     ),
     # The means the parser hangs on the verb belongs to the claim.
     (
         "statement",
-        "Defence Minister Mohammed Sani called for improved synergy between the companies and Nigeria "
-        "through the transfer of defence technology.",
-        {
-            "quote": "for improved synergy between the companies and Nigeria through the transfer of "
-            "defence technology"
-        },
+        "Transport Minister Lena Holm called for closer links between the two ports and Estonia through the "
+        "sharing of customs data.",
+        {"quote": "for closer links between the two ports and Estonia through the sharing of customs data"},
     ),
-    # "the agency quoted X as saying": X speaks, not the agency.
+    # "the broadcaster quoted X as saying": X speaks, not the broadcaster.
     (
         "statement",
-        "“Organization was precise and communications were smooth,” the state-run Xinhua agency quoted "
-        "Captain Li Wen, the commanding officer of the frigate, as saying.",
-        {"speaker": "Li Wen"},
+        "“The drill went exactly to plan,” the state broadcaster RTV quoted Major Ivan Petrov, the captain "
+        "of the corvette, as saying.",
+        {"speaker": "Ivan Petrov"},
     ),
     # "He" after a report continues the reporter, not a person named inside the report.
     (
         "statement",
-        "Spokesman Adam Kowal said the minister held talks with his Czech counterpart, Jan Dvorak, on "
-        "defence cooperation. He stated also that the ministers visited three Czech companies.",
-        {"speaker": "Adam Kowal", "quote": "the ministers visited three Czech companies"},
+        "Spokesman Adam Kowal said the minister had talks with his Czech colleague, Jan Dvorak, in Brno. He "
+        "noted too that the two men toured a tank plant.",
+        {"speaker": "Adam Kowal", "quote": "the two men toured a tank plant"},
     ),
     # The reporter of a meeting takes no part in it; "the minister" is the person named with that title.
     (
         "meeting",
-        "Minister of Defence, Mohammed Sani, and the Chief of Air Staff, Hassan Bello, are currently in "
-        "Turkey. Spokesman Adam Kowal said the minister earlier held talks with his Turkish counterpart, "
-        "Yasar Demir, on defence cooperation.",
-        {"participants": ["Mohammed Sani", "Yasar Demir"]},
+        "Finance Minister Mohammed Sani and central bank governor Hassan Bello are in Japan this week. "
+        "Spokesman Adam Kowal said the minister held talks with his Japanese counterpart, Kenji Sato, on "
+        "Tuesday.",
+        {"participants": ["Mohammed Sani", "Kenji Sato"]},
     ),
     # A speaker remarking during a meeting does take part in it.
     (
         "meeting",
-        "During a meeting with Serbian President Aleksandar Vucic in Moscow in May 2025, Chinese President "
-        "Xi Jinping remarked that the two countries were close friends.",
-        {"participants": ["Aleksandar Vucic", "Xi Jinping"]},
+        "During talks with Hungarian Prime Minister Peter Varga in Rome in June 2025, Indian Prime Minister "
+        "Ravi Kumar said that the two states were old partners.",
+        {"participants": ["Peter Varga", "Ravi Kumar"]},
     ),
     # An undated visit of one person joins the talks it was part of; alone it is a passing reference.
     (
         "meeting",
-        "Twelve documents worth $2 billion were signed during the state visit of President William Ruto to "
-        "China’s Xi’an. He was greeted by Chinese President Xi Jinping.",
-        {"participants": ["William Ruto", "Xi Jinping"]},
+        "Nine accords were signed during the state visit of President William Ruto to Japan’s Osaka. He held "
+        "talks with Japanese Prime Minister Kenji Sato.",
+        {"participants": ["William Ruto", "Kenji Sato"]},
     ),
-    (
-        "meeting",
-        "Twelve documents were signed during the state visit of President William Ruto to Mexico.",
-        None,
-    ),
+    ("meeting", "Nine accords were signed during the state visit of President William Ruto to Mexico.", None),
     # One person speaking at a forum, in no place the text names, is no meeting.
     (
         "meeting",
-        "Taking the floor at the Kenyan-Chinese Business Roundtable on 18 May, William Ruto said that the "
-        "talks were held at the highest level.",
+        "Speaking at the Chile-Korea Business Forum on 18 May, Gabriel Rojas said that trade had grown "
+        "strongly.",
         None,
     ),
     # Two banks "respectively", one named twice (its acronym in brackets): one loan each, own amount.
     (
         "loan",
-        "Agreements were reached with both the China Development Bank and the Export-Import Bank of China "
-        "(Eximbank) for loans to Ecuador worth US$ 1.4 billion and US$ 1.8 billion respectively.",
+        "Deals were reached with both the China Development Bank and the Export-Import Bank of China "
+        "(Eximbank) for loans to Kenya worth US$ 300 million and US$ 500 million respectively.",
         {
             "lender": "Export-Import Bank of China",
-            "borrower": "ECU",
-            "value": {"amount": 1800000000, "currency": "USD"},
+            "borrower": "KEN",
+            "value": {"amount": 500000000, "currency": "USD"},
         },
     ),
     # Loans in general (a definition): no lender, borrower or amount in the sentence.
     (
         "loan",
-        "Yen loans: cooperation in the form of loans to provide developing countries with funds under "
-        "moderate conditions to finance the construction of roads.",
+        "Concessional loans: funds lent on soft terms to poorer countries to pay for roads and ports.",
         None,
     ),
     # A name in quotation marks is not a quotation of speech; the marks are not part of the title.
     (
         "agreement",
-        'Chile and Peru agreed on Sunday to elevate their relations to a "comprehensive strategic '
-        'partnership".',
-        {
-            "parties": ["CHL", "PER"],
-            "kind": "strategic_partnership",
-            "title": "a comprehensive strategic partnership",
-        },
+        'Chile and Peru agreed in June to elevate their ties to a "strategic partnership".',
+        {"parties": ["CHL", "PER"], "kind": "strategic_partnership", "title": "a strategic partnership"},
     ),
     # "both central banks", like "both countries", names the two sides the document is about.
     (
         "agreement",
-        "Argentina renewed its currency swap with China in 2023. The first agreement between both central "
-        "banks was established in 2011.",
-        {"parties": ["ARG", "CHN"], "signed": "2011"},
+        "Chile and Japan renewed their swap line in 2023. Both central banks first signed such an accord "
+        "in 2011.",
+        {"parties": ["CHL", "JPN"], "signed": "2011"},
     ),
+    # An agency and its state in apposition are one side.
     (
         "agreement",
-        "Norway's Boreal Shipping agreed to buy 51 percent of the port of Varna in May under a deal signed "
-        "with the BSPA, Bulgaria's privatisation agency.",
+        "Norway's Boreal Shipping bought the port of Varna last year under a deal signed with the BSPA, "
+        "Bulgaria's sales agency.",
         {"parties": ["NOR", "BSPA"]},
     ),
     # Reported speech: the named person in apposition to the subject phrase, however the parser hangs it.
     (
         "statement",
-        "In reply, the deputy commander of the Norwegian Special Forces, Brigadier General Anders Hovland, "
-        "said: “Today we begin the third joint exercise with our Polish friends.”",
+        "The head of training of the Norwegian Home Guard, Brigadier General Anders Hovland, said: “These "
+        "drills test our cold-weather skills.”",
         {"speaker": "Anders Hovland"},
     ),
     # A relay: the claim belongs to the person whose promise is relayed, and the relay is no second statement.
     (
         "statement",
-        "The spokesman Jonas Brandt added that General Petr Novak had promised Slovakia every support "
-        "required from the Czech army to modernise its forces.",
+        "The spokesman Jonas Brandt added that General Petr Novak had promised full backing for Slovakia's "
+        "plan to buy new radars.",
         {"speaker": "Petr Novak"},
     ),
     # A newspaper reports, citing a named officer: the claim is the officer's.
     (
         "statement",
-        "The joint drills began on Monday with 300 Thai and 200 Lao soldiers taking part, the Bangkok Post "
-        "reported, citing Colonel Somchai Wong, a spokesman for the Thai army.",
+        "Naval drills off the coast opened on Monday with four ships from each side, the Bangkok Post "
+        "reported, citing Colonel Somchai Wong.",
         {"speaker": "Somchai Wong"},
     ),
     (
         "statement",
-        "Kenya's defence chief, General Peter Otieno, was quoted as saying that his country was buying new "
-        "radars and patrol boats.",
-        {"speaker": "Peter Otieno", "quote": "his country was buying new radars and patrol boats"},
+        "Kenya's army chief, General Peter Otieno, was quoted as saying that his forces were getting new "
+        "radars.",
+        {"speaker": "Peter Otieno", "quote": "his forces were getting new radars"},
     ),
     # Several unnamed people speaking together: not a statement of the last person named.
     (
         "statement",
-        "Defence Minister Tomas Varga visited Prague on Monday. Analysts say Hungary sees the growing ties "
-        "between the two states as a threat to its interests.",
+        "Defence Minister Tomas Varga visited Prague on Monday. Analysts say the new port deal will shift "
+        "trade routes in the region.",
         None,
     ),
     (
         "statement",
         "Foreign Minister Lena Holm met her Danish counterpart Mads Berg in Oslo on 3 May. The ministers "
-        "also called for closer cooperation with the Nordic partners.",
+        "also urged faster approval of the fishing accord.",
         None,
-    ),
-    (
-        "meeting",
-        "The ministers visited three companies, including Aselsan, Roketsan and Havelsan, in March 2024.",
-        {"participants": ["Aselsan", "Roketsan", "Havelsan"]},
     ),
 ]
 
@@ -227,55 +209,57 @@ FORBID: list[Forbid] = [
     # A relative clause that does not hold the loan says nothing of what it is for.
     (
         "loan",
-        "Peru ordered 30 jets from France. The order, which follows the purchase in 2015 of 24 Rafale jets, "
-        "will be financed by a 10-year loan, the army said.",
+        "Peru ordered 30 trucks from Spain. The order, which follows the purchase of 12 buses in 2019, "
+        "will be "
+        "paid for with a 5-year loan, the ministry said.",
         "purpose",
-        "the purchase in 2015 of 24 Rafale jets",
+        "the purchase of 12 buses",
     ),
     # What a loan is for is never the loans themselves.
     (
         "loan",
-        "Agreements were reached with both the China Development Bank and the Export-Import Bank of China "
-        "for loans worth US$ 1.4 billion and US$ 1.8 billion respectively.",
+        "Kenya signed deals with both the China Development Bank and the Export-Import Bank of China for "
+        "loans worth US$ 300 million and US$ 500 million respectively.",
         "purpose",
-        "loans worth US$ 1.4 billion and US$ 1.8 billion respectively",
+        "loans worth US$ 300 million and US$ 500 million respectively",
     ),
     # A state and its own ministry are one side.
     (
         "agreement",
-        "Poland's Huta Stalowa Wola announced on 3 May that it has signed a contract with the Estonian "
-        "Ministry of Defence to supply 24 howitzers.",
+        "Poland's Huta Stalowa Wola said that it has signed a contract with the Latvian Ministry of "
+        "Defence for "
+        "24 mortars.",
         "parties",
-        "EST",
+        "LVA",
     ),
     (
         "statement",
-        "The spokesman Jonas Brandt added that General Petr Novak had promised Slovakia every support "
-        "required from the Czech army to modernise its forces.",
+        "The spokesman Jonas Brandt added that General Petr Novak had promised full backing for Slovakia's "
+        "plan to buy new radars.",
         "speaker",
         "Jonas Brandt",
     ),
     # "which he said": an aside inside a claim already reported is not a second statement.
     (
         "statement",
-        "Kenya's defence chief, General Peter Otieno, was quoted as saying that his country was buying new "
-        "radars and patrol boats which he said were being added to the fleet delivered last year.",
+        "Kenya's army chief, General Peter Otieno, was quoted as saying that his forces were getting new "
+        "radars which he said would join the ones bought in 2019.",
         "quote",
-        "which he said were being added to the fleet delivered last year",
+        "would join the ones bought in 2019",
     ),
-    # A company, a press office, a mall, a product: never a participant or a speaker.
+    # A company, a press office: never a participant or a speaker.
     (
         "meeting",
-        "Twelve documents were signed during the state visit of President William Ruto to Beijing, "
-        "the news agency learned from the Akorda press office.",
+        "Nine accords were signed during the state visit of President William Ruto to Beijing, the news "
+        "agency learned from the Velora press office.",
         "participants",
-        "Akorda",
+        "Velora",
     ),
     (
         "statement",
-        "“The contract opens a new chapter,” Hanwha Aerospace said. “It also brings jobs,” he added.",
+        "“The deal opens a new market for us,” Kestrel Aerospace said. “It also brings jobs,” he added.",
         "speaker",
-        "Hanwha Aerospace",
+        "Kestrel Aerospace",
     ),
 ]
 
@@ -302,16 +286,17 @@ def test_forbidden_roles(nlp: Language, type_: str, text: str, role: str, value:
 
 
 def test_a_participant_in_the_meeting_state_is_evidence_of_the_meeting(nlp: Language) -> None:
-    """ "X was in Greece" cites the meeting X had there, adds no participant and is no meeting alone."""
+    """ "X was in Portugal" cites the meeting X had there, adds no participant and is no meeting alone."""
     text = (
-        "Defence ministers Nikos Papas of Greece and France's Florence Parly met in Athens on 24 March 2022. "
-        "Parly was in Greece as NATO forces gathered in the region."
+        "Defence ministers Pedro Santos of Portugal and France's Marie Dubois met in Lisbon on 14 April "
+        "2022. "
+        "Dubois was in Portugal as the fleet arrived."
     )
     meetings = [e for e in composed_events(nlp, text) if e.type == "meeting"]
     assert len(meetings) == 1
-    assert meetings[0].args["participants"] == ["Nikos Papas", "Florence Parly"]
-    assert any(c.text.startswith("Parly was in Greece") for c in meetings[0].evidence)
+    assert meetings[0].args["participants"] == ["Pedro Santos", "Marie Dubois"]
+    assert any(c.text.startswith("Dubois was in Portugal") for c in meetings[0].evidence)
     alone = [
-        e for e in composed_events(nlp, "Florence Parly was in Greece on Monday.") if e.type == "meeting"
+        e for e in composed_events(nlp, "Marie Dubois was in Portugal on Monday.") if e.type == "meeting"
     ]
     assert not alone

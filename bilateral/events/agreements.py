@@ -190,8 +190,8 @@ def _quoted_speech(ctx: DocContext, t: Token) -> bool:
 
 
 def _home(x: Ment, ms: list[Ment]) -> str | None:
-    """The state an organisation belongs to: named in it ("Romanian Ministry of Defence") or in its
-    apposition ("HRADF, Greece's privatisation agency")."""
+    """The state an organisation belongs to: named in it ("Latvian Ministry of Defence") or in its
+    apposition ("BSPA, Bulgaria's sales agency")."""
     known = known_organisation(x.m.text)
     if home := (known.country if known else None) or actor_state(x.m.text):
         return home
@@ -205,7 +205,7 @@ def _same_org(name: str) -> str:
 
 
 def _one_side_once(parties: list[str], orgs: list[str], ms: list[Ment]) -> list[str]:
-    """A state and its own ministry or agency are one side: "a contract with the Romanian Ministry of
+    """A state and its own ministry or agency are one side: "a contract with the Latvian Ministry of
     Defence" has the ministry as a party, not Romania beside it."""
     homes = {_home(x, ms) for x in ms if x.m.type == "organisation" and x.m.text in orgs}
     return [p for p in parties if p not in homes]

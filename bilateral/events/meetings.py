@@ -95,7 +95,7 @@ def attending_states(ctx: DocContext, event: Event) -> None:
 
 
 def _absorb(same: Event, event: Event) -> None:
-    known = people_of(same)  # "Parly" is the "Florence Parly" already there
+    known = people_of(same)  # "Dubois" is the "Marie Dubois" already there
     added = [
         p for p in event.args["participants"] if _is_code(p) or key_for("person", p).split()[-1] not in known
     ]

@@ -1,5 +1,5 @@
 """People as the text shows them: the small model types many companies, places and products as
-persons ("Sinopec", "the Scorpene submarine", "the Akorda press office"), and a speaker or a meeting
+persons ("Zarkon Oil", "the Kestrel submarine", "the Velora press office"), and a speaker or a meeting
 participant is a person. Cues are general (`lang/en/people.json`, the lexicon's organisations and
 organisation heads), read once per document; a name the text gives a title ("President X") stays a person.
 """
@@ -63,7 +63,7 @@ def _among_organisations(others: list[Token], org_tokens: set[int]) -> bool:
 def not_people(ctx: DocContext) -> tuple[frozenset[str], frozenset[int]]:
     """The document's person mentions that name something else: folded names the text shows to be
     organisations wherever they occur, and the start offsets of single mentions that modify a common
-    noun ("the Scorpene submarine": that mention only, as "the X tariffs" does not make X a company)."""
+    noun ("the Kestrel submarine": that mention only, as "the X tariffs" does not make X a company)."""
     if _LAST and _LAST[0][0] is ctx.doc:
         return _LAST[0][1]
     labels = _labels(ctx.doc)
@@ -92,7 +92,7 @@ def not_people(ctx: DocContext) -> tuple[frozenset[str], frozenset[int]]:
             )
             or _among_organisations([t for t in listed if t.i not in inside], org_tokens)
         )
-        # "the Scorpene submarine", "the Akorda press office": a modifier of a common noun
+        # "the Kestrel submarine", "the Velora press office": a modifier of a common noun
         modifier = (
             root.dep_ in ("compound", "nmod")
             and root.head.pos_ == "NOUN"

@@ -13,7 +13,7 @@ PRESENCE = {"be", "spend", "stay", "arrive", "land"}
 
 
 def presence(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
-    """ "X was in Greece", "X and Y are currently in Turkey": named people in a state. Kept only as a
+    """ "X was in Greece", "X and Y are in Japan this week": named people in a state. Kept only as a
     report of the meeting they had there (see `meetings.merge`), never as a meeting of its own."""
     verb = sent.root
     if verb.lemma_ not in PRESENCE or ctx.in_quote(verb.idx, verb.idx + 1):

@@ -57,7 +57,7 @@ def speaker_of(ctx: DocContext, verb: Token) -> str | None:
 
 
 def _joint(ctx: DocContext, subject: Token) -> bool:
-    """ "X and Angola's President announced", however the parser hangs it: a named person before an
+    """ "X and Kenya's President announced", however the parser hangs it: a named person before an
     "and" of the subject phrase and another person or an office after it."""
     words = list(subject.subtree)
     ands = [t for t in words if t.dep_ == "cc" and t.lower_ == "and"]
