@@ -25,6 +25,19 @@ def _has(value: Any, wanted: str) -> bool:
 
 
 EXPECT: list[Expect] = [
+    # An unnamed official ("the navy official") is not the last person named; "the NATO chief" may be.
+    (
+        "statement",
+        "Reporter Anna Lind wrote from Jakarta. The frigate order will take effect next year, the navy "
+        "official told reporters.",
+        None,
+    ),
+    (
+        "statement",
+        "Secretary General Jonas Berg spoke in Brussels. The NATO chief said that the treaty would be "
+        "signed soon.",
+        {"speaker": "Jonas Berg"},
+    ),
     # A claim two people make together is no one person's statement, however the parser hangs "and".
     (
         "statement",

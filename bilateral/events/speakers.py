@@ -49,8 +49,15 @@ def speaker_of(ctx: DocContext, verb: Token) -> str | None:
         if indefinite or plural:
             return None  # "a ministry official said", "analysts say", "the ministers called": no one person
         if child.pos_ in ("NOUN", "PROPN") and child.lemma_.lower() in ROLE_NOUNS:  # "said the President"
-            before = titled_before(ctx, child) or person_before(ctx, child.idx)
-            return before.m.text if before else None
+            before = titled_before(ctx, child)
+            common = [
+                c
+                for c in child.children
+                if c.dep_ in ("amod", "compound") and (c.pos_ in ("NOUN", "ADJ") or c.is_lower)
+            ]
+            if before is None and not common:  # "the NATO chief" may be the last person named
+                before = person_before(ctx, child.idx)  # "the president said": the last person named
+            return before.m.text if before else None  # "the defence official said", no one so titled: unnamed
         if child.lower_ in PRONOUNS:
             return _antecedent(ctx, child)
     return None
