@@ -16,7 +16,8 @@ from .context import (
     states_of,
 )
 from .links import conjuncts, linked
-from .roles import partner, subject
+from .people import known_organisation
+from .roles import actor_state, partner, subject
 from .triggers import triggers
 
 
@@ -31,7 +32,8 @@ def _signers(verb: Token, ms: list[Ment]) -> list[str]:
 
 
 VAGUE = {"several", "some", "various", "many", "numerous", "other"}  # counts that specify nothing
-COLLECTIVE = {"two", "both"}  # "the two countries", "both sides"
+COLLECTIVE = {"two", "both"}  # "the two countries", "both sides", "both central banks"
+COLLECTIVE_HEADS = {"country", "nation", "side", "government", "state", "bank", "ministry", "party"}
 # Nouns that count or package the instruments ("a range of treaties", "$50 billion of agreements").
 QUANTITY_NOUNS = {
     "range",
@@ -114,7 +116,9 @@ def _title(t: Token, node: Token) -> str | None:
             break
     span = t.doc[head.left_edge.i : end + 1]
     words = [w for w in span if w.pos_ not in ("DET", "PUNCT") and w.dep_ != "poss"]
-    return span.text.strip(" ,.;:–-") if len(words) > 1 or t.pos_ == "PROPN" else None
+    # Quotation marks around a name ("a “strategic partnership”") are not part of the title.
+    text = re.sub(r"[\"“”]", "", span.text).strip(" ,.;:–-")
+    return text if len(words) > 1 or t.pos_ == "PROPN" else None
 
 
 def _singled_out(t: Token, rank: dict[str, int]) -> list[Token]:
@@ -175,6 +179,38 @@ def _parsed_parties(t: Token, clauses: list[Token], verbs: set[str], ms: list[Me
     return found if len(found) >= 2 else []
 
 
+def _quoted_speech(ctx: DocContext, t: Token) -> bool:
+    """Inside a quotation of speech, not a name in quotation marks ("elevate ties to a "strategic
+    partnership""): a quoted phrase of four words or fewer without a verb names something."""
+    for qs, qe in ctx.quotes:
+        if qs <= t.idx < qe:
+            inside = [w for w in t.sent if qs <= w.idx < qe and not w.is_punct]
+            return len(inside) > 4 or any(w.pos_ in ("VERB", "AUX") for w in inside)
+    return False
+
+
+def _home(x: Ment, ms: list[Ment]) -> str | None:
+    """The state an organisation belongs to: named in it ("Latvian Ministry of Defence") or in its
+    apposition ("BSPA, Bulgaria's sales agency")."""
+    known = known_organisation(x.m.text)
+    if home := (known.country if known else None) or actor_state(x.m.text):
+        return home
+    below = {w.i for a in x.span.root.children if a.dep_ == "appos" for w in a.subtree}
+    return next((y.state for y in ms if y.state and y.span.root.i in below), None)
+
+
+def _same_org(name: str) -> str:
+    known = known_organisation(name)
+    return known.name if known else name
+
+
+def _one_side_once(parties: list[str], orgs: list[str], ms: list[Ment]) -> list[str]:
+    """A state and its own ministry or agency are one side: "a contract with the Latvian Ministry of
+    Defence" has the ministry as a party, not Romania beside it."""
+    homes = {_home(x, ms) for x in ms if x.m.type == "organisation" and x.m.text in orgs}
+    return [p for p in parties if p not in homes]
+
+
 def _previous(ctx: DocContext, sent: Span) -> list[Span]:
     i = next((n for n, s in enumerate(ctx.sents) if s.start == sent.start), 0)
     return ctx.sents[i - 1 : i] if i > 0 else []
@@ -200,7 +236,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     candidates += [t for t in sent if t.lemma_ in ("tie", "relation")]
     candidates += [t for t in sent if t.lemma_.lower() not in rank and _signed_object(t, ms)]
     for t in candidates:
-        if ctx.in_quote(t.idx, t.idx + 1) and not (_named_signing(t, ms) or _we_signed(t)):
+        if _quoted_speech(ctx, t) and not (_named_signing(t, ms) or _we_signed(t)):
             continue  # a quotation reports a signing when it names who signed ("X and Y signed", "we signed")
         verbs = base_verbs
         diplomatic = (
@@ -275,18 +311,28 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             parties = list(dict.fromkeys(parties + ctx.pair))  # "X and Y signed": their two states
         # The parties may be named by reference: "the two countries", "a bilateral plan", "they signed".
         collective = (
-            any(
-                w.lemma_ in COLLECTIVE and w.head.lemma_ in ("country", "nation", "side", "government")
-                for w in sent
-            )
+            any(w.lemma_ in COLLECTIVE and w.head.lemma_ in COLLECTIVE_HEADS for w in sent)
             or any(c.lower_ == "bilateral" for c in t.children)
             or any(c.dep_ == "nsubj" and c.lower_ in ("they", "both") for c in governor.children)
             or _we_signed(t)
         )
         if not parties and not orgs and not collective:
             continue  # nobody in the sentence is a party: a general remark, not a report
+        by_name: dict[str, str] = {}
+        for o in orgs:  # "Export-Import Bank of China (Eximbank)" is one party
+            by_name.setdefault(_same_org(o), o)
+        orgs = list(by_name.values())
+        parties = _one_side_once(parties, orgs, ms)
+        homes = {_home(x, ms) for x in ms if x.m.text in orgs}
+        if orgs and not parties and len(homes) == 1 and None not in homes:
+            # "agreements were reached with A Bank and B Bank": the banks are one side, the other is the
+            # document's other state
+            parties = [s for s in ctx.pair if s not in homes][:1]
         if len(parties) + len(orgs) < 2:
-            parties += [s for s in ctx.pair if s not in parties][: 2 - len(parties) - len(orgs)]
+            homes = {_home(x, ms) for x in ms if x.m.text in orgs}
+            parties += [s for s in ctx.pair if s not in parties and s not in homes][
+                : 2 - len(parties) - len(orgs)
+            ]
         inside = {i.i for i in t.subtree}
         titled = [x for x in ms if x.m.type == "agreement" and x.span.root.i in inside] or [
             x for x in ms if x.m.type == "agreement" and x.span.start <= t.i < x.span.end + 3

@@ -24,7 +24,7 @@ from ..values.dates import resolve_date
 from .links import linked
 from .triggers import triggers
 
-QUOTES = re.compile(r"“([^”]{2,1500})”|\"([^\"\n]{2,1500})\"|„([^“”]{2,1500})[“”]")
+QUOTES = re.compile(r"“([^”]{2,1500})”|\"([^\"\n]{2,1500})\"|„([^“”]{2,1500})[“”]|«([^»]{2,1500})»")
 PRONOUNS = {"he", "she"}
 ROLE_NOUNS = {
     "chief",

@@ -12,6 +12,7 @@ from spacy.tokens import Span, Token
 from ..models import Event
 from .amounts import money
 from .context import DocContext, Ment, date_near, make_event, np_text, others, states_of
+from .people import known_organisation
 from .roles import actor_state, filler, sides
 
 LOAN_WORDS = {"loan", "loans", "borrow", "lend", "loc", "locs"}
@@ -44,6 +45,23 @@ def _total(sent: Span, trigger: Token) -> bool:
     return (perfect and any(w in low for w in SPANS)) or ranged
 
 
+def _banks(ms: list[Ment]) -> list[str]:
+    """The banks a sentence names, each once: "Export-Import Bank of China (Eximbank)" is one lender."""
+    found: dict[str, str] = {}
+    for x in ms:
+        if x.m.type == "organisation" and x.m.subtype == "bank":
+            known = known_organisation(x.m.text)
+            found.setdefault(known.name if known else x.m.text, x.m.text)
+    return list(found.values())
+
+
+def _generic(sent: Span, trigger: Token, ms: list[Ment], banks: list[str]) -> bool:
+    """ "Yen loans: cooperation in the form of loans to developing countries": loans in general, when
+    the sentence names no state, bank or amount and the loans are a bare plural."""
+    bare = trigger.tag_ == "NNS" and not any(c.dep_ in ("det", "poss", "nummod") for c in trigger.children)
+    return bare and not banks and not states_of(ms) and not money(sent.text)
+
+
 def _credit_line(token: Token) -> Token | None:
     return next((a for a in list(token.ancestors)[:3] if a.lower_ in CREDIT_HEADS), None)
 
@@ -64,9 +82,20 @@ def _triggers(ctx: DocContext, sent: Span, banks: list[str]) -> list[Token]:
     return out
 
 
+def _aside(t: Token, trigger: Token) -> bool:
+    """Inside a relative clause that does not hold the loan ("the order, which follows the purchase of
+    X, will be financed by a loan"): what the clause says is not what the loan is for."""
+    return any(a.dep_ == "relcl" and trigger not in a.subtree for a in [t, *t.ancestors])
+
+
 def _purpose(sent: Span, trigger: Token, ms: list[Ment]) -> str | None:
     for t in sent:
-        if t.lower_ in PURPOSE_HEADS and t.pos_ == "NOUN" and any(c.lower_ == "of" for c in t.children):
+        if (
+            t.lower_ in PURPOSE_HEADS
+            and t.pos_ == "NOUN"
+            and any(c.lower_ == "of" for c in t.children)
+            and not _aside(t, trigger)
+        ):
             return np_text(t)
     for t in sent:
         if t.i < trigger.i - 2:
@@ -76,7 +105,8 @@ def _purpose(sent: Span, trigger: Token, ms: list[Ment]) -> str | None:
                 share = any(
                     c.ent_type_ == "PERCENT" or c.lower_ in ("%", "percent", "cent") for c in obj.subtree
                 )
-                if obj.lemma_ in NOT_A_PURPOSE or filler(obj, ms) or obj.like_num or share:
+                itself = obj.lower_ in LOAN_WORDS or obj.lemma_ in ("loan", "credit", "financing")
+                if obj.lemma_ in NOT_A_PURPOSE or filler(obj, ms) or obj.like_num or share or itself:
                     continue
                 return np_text(obj)
     return None
@@ -88,7 +118,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     (Fusion names an event by its key roles and first sentence, so two loans between the same
     lender and borrower in one sentence would collide; the first one is kept.)
     """
-    banks = [x.m.text for x in ms if x.m.type == "organisation" and x.m.subtype == "bank"]
+    banks = _banks(ms)
     out: list[Event] = []
     seen: set[str] = set()
     triggers = _triggers(ctx, sent, banks)
@@ -130,9 +160,9 @@ def _loan(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token, banks: li
     near = min(amounts, key=lambda a: abs(sent.start_char + a.start - trigger.idx), default=None)
     if len(banks) >= 2 and len(amounts) >= len(banks) and any(t.lower_ == "respectively" for t in sent):
         # "A and B ... $1bn and $2bn respectively": the banks in the order the text names them
-        order = [x.m.text for x in ms if x.m.type == "organisation" and x.m.subtype == "bank"]
+        order = _banks(ms)
         near = amounts[order.index(lender)] if lender in order else near
-    if _total(sent, trigger):
+    if _total(sent, trigger) or _generic(sent, trigger, ms, banks):
         return None  # "since 1992, Japan has provided ... in loans", "owes $7bn in loans": a total
     purpose = _purpose(sent, trigger, ms)
     if not lender or not borrower or lender == borrower or not (near or purpose or explicit):

@@ -8,14 +8,16 @@ from ..models import Event
 from ..nlp.lexicon import fold
 from ..values.names import key_for
 from .context import (
+    ROLE_NOUNS,
     DocContext,
     Ment,
     date_near,
-    dates_in,
     make_event,
     merge_within,
     states_of,
 )
+from .people import is_person, person_before, titled_before
+from .presence import caption, presence
 from .roles import prep_object, subject
 from .triggers import triggers
 
@@ -31,7 +33,7 @@ def _last_two_people(ctx: DocContext, char: int) -> list[str]:
     """The last two different people named before `char`, outside quotations."""
     found: list[str] = []
     for x in reversed(ctx.mentions):
-        if x.m.type == "person" and x.m.end <= char and not ctx.in_quote(x.m.start, x.m.end):
+        if is_person(ctx, x) and x.m.end <= char and not ctx.in_quote(x.m.start, x.m.end):
             last = key_for("person", x.m.text).split()[-1]
             if all(key_for("person", p).split()[-1] != last for p in found):
                 found.append(x.m.text)
@@ -48,8 +50,10 @@ def merge(events: list[Event]) -> list[Event]:
     the participants are united, and a state stands in only while fewer than two people are named.
     """
     kept = merge_within(events, "meeting", _same_meeting, _absorb)
+    kept = [e for e in kept if not e.args.get("_pending")]  # an undated visit that joined no meeting
     for event in kept:
         event.args.pop("_visit", None)
+        event.args.pop("_pending", None)
         if any(w in str(event.args.get("occasion", "")).lower() for w in REMOTE):
             event.args.pop("location", None)  # a virtual summit has no place (the text may name a studio's)
     return kept
@@ -91,7 +95,11 @@ def attending_states(ctx: DocContext, event: Event) -> None:
 
 
 def _absorb(same: Event, event: Event) -> None:
-    merged = list(dict.fromkeys([*same.args["participants"], *event.args["participants"]]))
+    known = people_of(same)  # "Dubois" is the "Marie Dubois" already there
+    added = [
+        p for p in event.args["participants"] if _is_code(p) or key_for("person", p).split()[-1] not in known
+    ]
+    merged = list(dict.fromkeys([*same.args["participants"], *added]))
     people = [p for p in merged if not _is_code(p)]
     same.args["participants"] = people if len(people) >= 2 else merged
     for role in ("location", "occasion", "date"):
@@ -101,6 +109,7 @@ def _absorb(same: Event, event: Event) -> None:
         same.args["occasion"] = event.args["occasion"]  # the state visit a signing took place during
     same.evidence.extend(c for c in event.evidence if c not in same.evidence)
     same.args["_visit"] = same.args.get("_visit") and event.args.get("_visit")
+    same.args["_pending"] = same.args.get("_pending") and event.args.get("_pending")
 
 
 def _is_code(value: str) -> bool:
@@ -145,9 +154,9 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         and not any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in t.children)
     ]
     if not trig:
-        return _caption(ctx, sent, ms)
+        return caption(ctx, sent, ms) or presence(ctx, sent, ms)
     trigger = trig[0]
-    guests = {x.span.root.i for x in ms if x.m.type == "person"}
+    guests = {x.span.root.i for x in ms if is_person(ctx, x)}
     received = any(c.dep_ == "dobj" and c.i in guests for c in trigger.children) or any(
         "delegation" in c.text for c in trigger.subtree
     )
@@ -157,7 +166,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         return []  # "invited X to visit": an invitation, not a meeting
     people: list[str] = []
     for x in ms:
-        if x.m.type == "person" and x.m.text not in people and not ctx.in_quote(x.m.start, x.m.end):
+        if is_person(ctx, x) and x.m.text not in people and not ctx.in_quote(x.m.start, x.m.end):
             people.append(x.m.text)
     if len(people) < 2 and any(
         w.lemma_ in PAIRED and w.tag_ == "NNS" and any(t.lower_ in ("two", "both") for t in w.subtree)
@@ -166,16 +175,38 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     ):
         people = _last_two_people(ctx, sent.start_char)  # "the two heads of state met"
     host = trigger if trigger.pos_ == "VERB" else trigger.head
+    # "Spokesman X said the minister held talks with Y": who reports the meeting takes no part in it.
+    speech = set(triggers()["statement"])
+    reporters = {
+        x.m.text
+        for a in trigger.ancestors
+        if a.lemma_ in speech
+        and a.pos_ == "VERB"
+        and any(c.dep_ == "ccomp" and trigger in c.subtree for c in a.children)
+        for s in a.children
+        if s.dep_ in ("nsubj", "nsubjpass") and trigger not in s.subtree
+        for x in ms
+        if x.span.root in s.subtree
+    }
+    people = [p for p in people if p not in reporters]
     for child in (c for c in host.children if c.dep_ in ("nsubj", "nsubjpass") and len(people) < 2):
+        before = None
         if child.lower_ in ("he", "she"):  # "he held talks with ...", "he was greeted by ..."
-            before = ctx.person_before(child.idx)  # "he held talks with his counterpart, X"
-            if before is not None and before.m.text not in people:
-                people.insert(0, before.m.text)
+            before = person_before(ctx, child.idx)  # "he held talks with his counterpart, X"
+        elif child.tag_ in ("NN", "NNP") and child.lemma_.lower() in ROLE_NOUNS:
+            before = titled_before(
+                ctx, child
+            )  # "the minister held talks with ...": the minister named before
+        if before is not None and before.m.text not in people and before.m.text not in reporters:
+            people.insert(0, before.m.text)
+    if reporters and len(people) < 2:
+        return []  # "X said that yesterday's talks went well": the talks are reported where they are named
     # Organisations visited or met ("visited two companies, X and Y") take part too.
     visited = {
         d.i for t in trig if t.pos_ == "VERB" for c in t.children if c.dep_ == "dobj" for d in _listed(c)
     }
-    orgs = [x.m.text for x in ms if x.m.type == "organisation" and x.span.root.i in visited]
+    named = [x for x in ms if x.m.type == "organisation" or (x.m.type == "person" and not is_person(ctx, x))]
+    orgs = [x.m.text for x in named if x.span.root.i in visited]
     participants = people + [o for o in orgs if o not in people]
     destination = None
     for x in ms:
@@ -195,11 +226,25 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     sides_named = _talks_between(trigger, ms)
     if not people and sides_named:
         participants = sides_named  # "Sri Lanka is expected to hold talks with China"
-    if len(participants) < 2 or (date is None and len(people) < 2 and not sides_named):
+    # "signed during the state visit of X to Y": an undated visit of one person is kept only if it
+    # joins the meeting it was part of (see `merge`)
+    to_place = any(_visited(x, trigger) for x in ms if x.m.type in ("place", "state"))
+    pending = date is None and len(people) == 1 and not orgs and to_place and trigger.lemma_ == "visit"
+    if len(participants) < 2 or (
+        date is None and len(people) + len(orgs) < 2 and not sides_named and not pending
+    ):
         return []  # without a date or two named people it is a passing reference, not a report
     if people:
         # "X visited Kazakhstan": the visitor alone takes part, the state he visited is the location
         participants = [p for p in participants if not _is_code(p)]
+        if (
+            len(participants) < 2
+            and trigger.lemma_ not in ("visit", "trip", "travel")
+            and not any(
+                x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at") for x in ms
+            )
+        ):
+            return []  # "X took the floor at the forum": one person, in no place the text names
     # The place nearest the trigger: "a day in A before flying to B for talks" met in B.
     places = [
         x for x in ms if x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at")
@@ -209,7 +254,14 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     args = {"participants": participants, "location": location, "date": date, "occasion": occasion}
     event = make_event(ctx, "meeting", args, [sent], trigger)
     event.args["_visit"] = trigger.lemma_ in ("visit", "trip", "travel") and len(people) == 1
+    event.args["_pending"] = pending
     return [event]
+
+
+def _visited(x: Ment, visit: Token) -> bool:
+    """ "a visit to Y", "a visit to Y's capital": the place a visit went to."""
+    root = x.span.root.head if x.span.root.dep_ == "poss" else x.span.root
+    return root.head.lower_ == "to" and root.head.head == visit
 
 
 NAMED_OCCASIONS = {"summit", "forum", "ceremony", "roundtable", "conference"}
@@ -246,35 +298,22 @@ def _occasion(trigger: Token, sent: Span) -> str | None:
 
 
 def _listed(token: Token) -> list[Token]:
-    """An object and the names listed with it ("two companies, X and Y"), not what hangs below it
-    ("members of a delegation of the national army": people, not the army)."""
+    """An object and the names listed with it ("two companies, X and Y", "companies, including X and
+    Y"), not what hangs below it ("members of a delegation of the national army": people, not the army)."""
     found = [token]
     for child in token.children:
         if child.dep_ in ("appos", "conj", "compound", "flat"):
             found += _listed(child)
+        elif child.dep_ == "prep" and child.lower_ in ("including", "like"):  # "companies, including A and B"
+            found += [d for o in child.children if o.dep_ == "pobj" for d in _listed(o)]
     return found
-
-
-def _caption(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
-    """A verbless line naming two people, a place and a date is a photo caption of their meeting."""
-    if any(t.pos_ in ("VERB", "AUX") for t in sent):
-        return []
-    people = [x.m.text for x in ms if x.m.type == "person"]
-    places = [x.m.text for x in ms if x.m.type in ("place", "state")]
-    dates = dates_in(ctx, sent)
-    if len(set(people)) < 2 or not places or not dates:
-        return []
-    args = {"participants": list(dict.fromkeys(people)), "location": places[0], "date": dates[0][1]}
-    return [make_event(ctx, "meeting", args, [sent], None)]
 
 
 def referred(ctx: DocContext, sent: Span, noun: Token, pool: list[Event]) -> Event | None:
     """A meeting whose people, place or occasion ("the contract signing") the sentence names, or the
     document's only meeting. People present at its signing or ceremony take part in it."""
     people = [
-        x
-        for x in ctx.sentence_mentions(sent)
-        if x.m.type == "person" and not ctx.in_quote(x.m.start, x.m.end)
+        x for x in ctx.sentence_mentions(sent) if is_person(ctx, x) and not ctx.in_quote(x.m.start, x.m.end)
     ]
     surnames = {key_for("person", x.m.text).split()[-1] for x in people}
     places = {fold(x.m.text) for x in ctx.sentence_mentions(sent) if x.m.type in ("place", "state")}

@@ -8,18 +8,17 @@ from spacy.matcher import Matcher
 from spacy.tokens import Span, Token
 
 from ..models import Event
-from ..nlp.components import ORG_SUBTYPES
 from ..nlp.lexicon import fold
-from ..nlp.mentions import strip_titles
 from ..values.names import key_for
 from .context import (
     PRONOUNS,
-    ROLE_NOUNS,
     DocContext,
     dates_in,
     make_event,
 )
 from .lang import matcher
+from .people import is_person
+from .speakers import speaker_of
 from .triggers import triggers
 
 # Verbs whose bare object is an attitude, not a claim ("praised the relationship").
@@ -106,63 +105,20 @@ def _speaker_for_quote(
             if qs <= token.idx < qe:
                 continue
             if token.lemma_ in speech and token.pos_ == "VERB":
-                who = _person_subject(ctx, token)
+                who = speaker_of(ctx, token)
                 if who:
                     return who, token
             if token.i in according:
                 for x in ctx.sentence_mentions(sent):
-                    if x.m.type == "person" and x.m.start > token.idx:
+                    if is_person(ctx, x) and x.m.start > token.idx:
                         return x.m.text, None
         # "He said:" or "X remarked: “...”" — the colon introduces the quotation.
         before = ctx.text[sent.start_char : qs].rstrip()
         if before.endswith(":"):
-            who = _person_subject(ctx, sent.root)
+            who = speaker_of(ctx, sent.root)
             if who:
                 return who, sent.root
     return None
-
-
-def _person_subject(ctx: DocContext, verb: Token) -> str | None:
-    """The person speaking as the subject of a speech verb, however the text names them.
-
-    A named person; a person in apposition to the subject ("the commander ..., General X, said");
-    a pronoun or a role noun ("he", "the minister") for the last person named before; a
-    title-case name the recogniser missed. Never a place, a newspaper, a document or a building.
-    """
-    if verb.dep_ in ("advcl", "conj", "xcomp") and not any(
-        c.dep_ in ("nsubj", "nsubjpass") for c in verb.children
-    ):
-        verb = verb.head  # "X visited Y, describing ...": the participle shares X as subject
-    for child in verb.children:
-        if child.dep_ not in ("nsubj", "nsubjpass"):
-            continue
-        ms = ctx.sentence_mentions(verb.sent)
-        for node in [child, *(a for a in child.children if a.dep_ == "appos")]:
-            for x in ms:
-                if x.m.type == "person" and x.span.start <= node.i < x.span.end:
-                    return x.m.text
-            if name := _unrecognised_name(node):
-                return name
-        indefinite = any(c.lower_ in ("a", "an", "one", "some") for c in child.children)
-        if indefinite:
-            return None  # "a ministry official said": an unnamed speaker, not the last person named
-        if child.lower_ in PRONOUNS or (child.pos_ == "NOUN" and child.lemma_.lower() in ROLE_NOUNS):
-            before = ctx.person_before(child.idx)
-            return before.m.text if before else None
-    return None
-
-
-def _unrecognised_name(token: Token) -> str | None:
-    """ "Major General Alexei Naumets": title-case proper nouns with no entity type, titles dropped."""
-    if token.pos_ != "PROPN" or token.ent_type_ or not token.is_title:
-        return None
-    parts = [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN" and c.is_title]
-    if not parts or any(c.ent_type_ for c in parts):
-        return None
-    span = strip_titles(token.doc[parts[0].i : token.i + 1])
-    if len(span) < 2 or len(span) > 4 or any(t.text in ORG_SUBTYPES or t.is_upper for t in span):
-        return None  # "Hanwha Aerospace", "KAI": an organisation, not a person
-    return span.text
 
 
 def _phrases(sent: Span) -> dict[str, set[int]]:
@@ -185,11 +141,10 @@ def _citing(ctx: DocContext, sent: Span) -> list[Event]:
     for token in sent:
         if token.lemma_ != "cite" or token.pos_ != "VERB":
             continue
-        people = [
-            x for x in ctx.sentence_mentions(sent) if x.m.type == "person" and x.span.root.head == token
-        ]
+        people = [x for x in ctx.sentence_mentions(sent) if is_person(ctx, x) and x.span.root.head == token]
         report = token.head if token.dep_ in ("advcl", "xcomp", "conj") else token
-        skip = {t.i for t in report.subtree}
+        said = [c for c in report.children if c.dep_ == "ccomp" and c.i < token.i]
+        skip = {t.i for t in report.subtree} - {t.i for c in said for t in c.subtree}
         quote = " ".join(t.text for t in sent if t.i not in skip and not t.is_punct).strip()
         if people and len(quote.split()) >= 4:
             args = {"speaker": people[0].m.text, "quote": quote}
@@ -212,10 +167,14 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
             and not (token.dep_ == "conj" and any(c.dep_ == "ccomp" for c in token.children))
         ):
             continue  # "described X as Y, emphasizing Z": one statement; "called X and said Y": two
-        who = _person_subject(ctx, token)
+        who = speaker_of(ctx, token)
         if who is None or token.i in ctx.quote_verbs:
             continue  # a quotation's verb: the quotation is the statement
+        if token.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ in PRONOUNS for c in token.children):
+            continue  # "aircraft which he said were added": an aside inside a claim reported already
         comp = [c for c in token.children if c.dep_ == "ccomp"]
+        if comp and comp[0].lemma_ in speech and speaker_of(ctx, comp[0]) not in (None, who):
+            continue  # "X added that Y had promised ...": a relay; the claim is Y's
         if comp:
             quote = token.doc[comp[0].left_edge.i : comp[0].right_edge.i + 1].text
         elif token.dep_ == "parataxis":
@@ -230,12 +189,29 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
                 t
                 for t in token.rights
                 if t.dep_ in ("dobj", "xcomp", "oprd", "attr")
-                or (t.dep_ == "prep" and t.lower_ in ("as", "for"))
+                or (
+                    t.dep_ == "prep" and (t.lower_ in ("as", "for") or token.i in phrasal)
+                )  # "paid tribute to"
             ] or [t for t in token.rights if t.dep_ == "prep"]
             if not rest or (token.lemma_ in ATTITUDE_VERBS and all(t.dep_ == "dobj" for t in rest)):
                 continue  # "praised the relationship": an attitude, not a claim
+            # "called for X through Y": a means or partner the parser hangs on the verb is part of it
+            # and so does a concession it makes in the same breath ("warned against X while acknowledging Y")
+            rest += [
+                t
+                for t in token.rights
+                if t.i > max(r.i for r in rest)
+                and (
+                    t.lower_ in MANNER_PREPS
+                    or (
+                        t.dep_ == "advcl"
+                        and any(c.lower_ in CONCESSIVE for c in t.children if c.dep_ == "mark")
+                    )
+                )
+            ]
             quote = token.doc[token.i + 1 : max(t.right_edge.i for t in rest) + 1].text
-        quote = re.sub(r"^(?:it\s+)?(?:known\s+)?(?:that|:)\s+", "", quote.strip(" ,.;"))
+        quote = re.sub(r"^as\s+saying\s+", "", quote.strip(" ,.;"))  # "was quoted as saying that ..."
+        quote = re.sub(r"^(?:it\s+)?(?:known\s+)?(?:that|:)\s+", "", quote)
         if len(quote.split()) < 4:
             continue
         dated = [
@@ -255,9 +231,7 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
     out.extend(_citing(ctx, sent))
     for token in sent:
         if token.i in phrases.get("ACCORDING_TO", set()):
-            people = [
-                x for x in ctx.sentence_mentions(sent) if x.m.type == "person" and x.m.start > token.idx
-            ]
+            people = [x for x in ctx.sentence_mentions(sent) if is_person(ctx, x) and x.m.start > token.idx]
             quote = ctx.text[sent.start_char : token.idx].strip(" ,")
             if people and len(quote.split()) >= 4:
                 out.append(
@@ -265,6 +239,9 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
                 )
     return out
 
+
+CONCESSIVE = {"while", "whereas", "although", "though"}
+MANNER_PREPS = {"through", "via", "by", "with", "between", "against", "towards", "toward"}
 
 # Nouns that name the occasion a remark was made at ("said at the signing ceremony", "on that occasion").
 OCCASION_NOUNS = {"occasion", "ceremony", "conference", "summit", "meeting", "talks", "visit", "roundtable"}
