@@ -231,3 +231,42 @@ def test_a_reanalysis_from_stored_parses_reads_no_weights(db: str, corpus_copy: 
             assert [_mentions(kb, d) for d in ids] == before
             assert sorted(e.id for e in kb.events()) == events
             assert kb.store.parse_size()[0] == len(ids)
+
+
+def _older_analyser(kb: bilateral.KnowledgeBase) -> None:
+    """The state after an analysis and consolidation by another version of the rules."""
+    kb.store._run("UPDATE documents SET analysed_sha = sha256 || ':older'")
+    kb.store._run("UPDATE consolidated SET analysed = (SELECT analysed_sha FROM documents WHERE id = doc)")
+
+
+def _exported(kb: bilateral.KnowledgeBase, out: Path) -> dict[str, str]:
+    kb.export(out)
+    return {name: (out / name).read_text(encoding="utf-8") for name in ("entities.jsonl", "events.jsonl")}
+
+
+def test_new_rules_consolidate_again_only_the_documents_whose_results_they_change(
+    db: str, corpus_copy: Path, tmp_path: Path
+) -> None:
+    with bilateral.open(db) as kb:
+        kb.extract([corpus_copy], tmp_path / "out")
+        built = _exported(kb, tmp_path / "built")
+        ids = [d.id for d in kb.store.document_summaries()]
+        # New rules that change no document's results: every document is analysed again (from its
+        # stored parse), none is consolidated again.
+        _older_analyser(kb)
+        assert kb.analyse() == len(ids)
+        assert kb.store.consolidation_meta("consolidation_mode") == "incremental"
+        assert kb.store.touched_documents() == ([], [])
+        assert _exported(kb, tmp_path / "same") == built
+        # Rules that change one document's results (the older ones had missed a mention in it):
+        # that document is consolidated again, with what a full consolidation gives.
+        _older_analyser(kb)
+        kb.store._run("DELETE FROM mentions WHERE doc = ? AND type = 'state'", (ids[0],))
+        kb.analyse()
+        assert kb.store.consolidation_meta("consolidation_mode") == "incremental"
+        assert _exported(kb, tmp_path / "one") == built
+        kb.consolidate()  # nothing touched since
+        kb.store._run("DELETE FROM meta WHERE key = 'consolidated'")  # no state kept: a full run
+        kb.consolidate()
+        assert kb.store.consolidation_meta("consolidation_mode") == "full: no earlier run's state"
+        assert _exported(kb, tmp_path / "full") == built
