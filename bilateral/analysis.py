@@ -42,8 +42,8 @@ from .nlp.resolve import vote_types
 from .store.parses import StoredParse
 
 BATCH = 16
-T = TypeVar("T")
 BATCH_CHARS = 100_000  # at most this many characters in a batch, where one process parses
+T = TypeVar("T")
 PACKAGE = Path(__file__).parent
 # What the per-document results depend on: a change to any of these makes stored results stale.
 STAGES = ("analysis.py", "models.py", "nlp", "events", "values", "ontology")
@@ -186,11 +186,10 @@ def analyse_documents(
     candidates: list[Event] = []
     failed: str | None = None
     made, words = DocBin(attrs=PARSE_ATTRS), 0
-    for piece, new in zip(to_pair, parsed, strict=True):
+    for piece, spacy_doc in zip(to_pair, parsed, strict=True):
         doc = piece.doc
         if failed is None:
             try:
-                spacy_doc = new
                 if parses and piece.restored is None:
                     made.add(spacy_doc)
                     words += len(spacy_doc)
