@@ -24,7 +24,7 @@ import spacy
 
 import bilateral
 from bilateral.kb import PARALLEL_FROM
-from bilateral.nlp.pipeline import MODEL, build
+from bilateral.nlp.pipeline import MODEL, _pipeline
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "china-serbia"
@@ -58,7 +58,7 @@ def main() -> None:
                 pass
             plain = min(plain, (time.perf_counter() - start, _cpu() - cpu))
 
-            build.cache_clear()  # each round loads its model, as plain spaCy does
+            _pipeline.cache_clear()  # each round loads its model, as plain spaCy does
             start, cpu = time.perf_counter(), _cpu()
             with bilateral.open(Path(tmp) / f"kb{i}.db") as kb:
                 kb.extract([folder], Path(tmp) / f"out{i}")

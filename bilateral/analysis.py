@@ -22,7 +22,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from itertools import tee
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from spacy import about
 from spacy.language import Language
@@ -34,12 +34,13 @@ from .nlp import docbin
 from .nlp.markup import mask, restore
 from .nlp.mentions import mentions as find_mentions
 from .nlp.mentions import propagate_names
-from .nlp.pipeline import MODEL, RULES, model_version
+from .nlp.pipeline import MODEL, RULES, load_weights, model_version
 from .nlp.resolve import vote_types
 from .store.parses import StoredParse
 
 BATCH = 16
 BATCH_CHARS = 100_000  # at most this many characters in a batch, where one process parses
+T = TypeVar("T")
 PACKAGE = Path(__file__).parent
 # What the per-document results depend on: a change to any of these makes stored results stale.
 STAGES = ("analysis.py", "models.py", "nlp", "events", "values", "ontology")
@@ -103,19 +104,13 @@ class Parses:
 
     `stored` gives a document's stored parse; it is reused when this pipeline's model made it
     from the same text in the same pieces, else the document is parsed again. A new parse waits
-    in `made` until `save` hands it to `put`, in the transaction that stores the document's results.
+    in `made` until the caller stores it, in the transaction that stores the document's results.
     """
 
-    def __init__(
-        self,
-        nlp: Language,
-        stored: Callable[[str], StoredParse | None] | None = None,
-        put: Callable[[str, StoredParse], None] | None = None,
-    ) -> None:
+    def __init__(self, nlp: Language, stored: Callable[[str], StoredParse | None] | None = None) -> None:
         self.nlp = nlp
         self.version = model_version(nlp)
         self.stored = stored
-        self.put = put
         self.made: dict[str, StoredParse] = {}
         self.reused = 0
 
@@ -133,12 +128,6 @@ class Parses:
             return None
         self.reused += 1
         return docs
-
-    def save(self, doc_id: str) -> None:
-        """Store the parse made for a document, if one was."""
-        made = self.made.pop(doc_id, None)
-        if made and self.put:
-            self.put(doc_id, made)
 
 
 # What a stored parse keeps: the model's annotations; the entities are the model's own (RULES
@@ -184,23 +173,22 @@ def analyse_documents(
             return
     size = min(CHUNK, nlp.max_length)
     to_parse, to_pair = tee(_pieces(docs, size, parses))  # the pair side lags by a few batches at most
-    # A restored piece goes to the model as an empty text, which keeps both sides in step.
-    texts = ("" if p.restored is not None else p.text for p in to_parse)
     off = list(RULES)
-    if n_process > 1:
-        parsed = nlp.pipe(texts, batch_size=BATCH, n_process=n_process, disable=off)
+    parsed: Iterable[Doc]
+    if n_process > 1:  # every document is parsed here (`_pooled` runs those with stored parses)
+        load_weights(nlp)
+        parsed = nlp.pipe((p.text for p in to_parse), batch_size=BATCH, n_process=n_process, disable=off)
     else:  # batches bounded in characters too: spaCy's memory grows with a batch's tokens
-        parsed = (d for batch in _batches(texts) for d in nlp.pipe(batch, batch_size=len(batch), disable=off))
+        parsed = (d for batch in _batches(to_parse, length=_parsed_length) for d in _parse(nlp, batch, off))
     rules = [proc for name, proc in nlp.pipeline if name in RULES]
     found: list[Mention] = []
     candidates: list[Event] = []
     failed: str | None = None
     made, words = DocBin(attrs=PARSE_ATTRS), 0
-    for piece, new in zip(to_pair, parsed, strict=True):
+    for piece, spacy_doc in zip(to_pair, parsed, strict=True):
         doc = piece.doc
         if failed is None:
             try:
-                spacy_doc = new if piece.restored is None else piece.restored
                 if parses and piece.restored is None:
                     made.add(spacy_doc)
                     words += len(spacy_doc)
@@ -226,18 +214,35 @@ def analyse_documents(
         made, words = DocBin(attrs=PARSE_ATTRS), 0
 
 
-def _batches(texts: Iterable[str], chars: int = BATCH_CHARS) -> Iterator[list[str]]:
+def _batches(
+    texts: Iterable[T], chars: int = BATCH_CHARS, length: Callable[[Any], int] = len
+) -> Iterator[list[T]]:
     """Up to BATCH texts at a time, fewer when they are long: 16 pieces of a long text took 1 GB."""
-    batch: list[str] = []
+    batch: list[T] = []
     size = 0
     for text in texts:
-        if batch and (len(batch) == BATCH or size + len(text) > chars):
+        if batch and (len(batch) == BATCH or size + length(text) > chars):
             yield batch
             batch, size = [], 0
         batch.append(text)
-        size += len(text)
+        size += length(text)
     if batch:
         yield batch
+
+
+def _parsed_length(piece: _Piece) -> int:
+    """What a piece weighs in a batch: the characters the model reads (none for a stored parse)."""
+    return 0 if piece.restored is not None else len(piece.text)
+
+
+def _parse(nlp: Language, batch: list[_Piece], off: list[str]) -> list[Doc]:
+    """Each piece's parse: the stored one, or the model's; the model's weights are read only when
+    some piece has none stored."""
+    texts = [p.text for p in batch if p.restored is None]
+    if texts:
+        load_weights(nlp)
+    new = iter(nlp.pipe(texts, batch_size=len(texts), disable=off) if texts else ())
+    return [p.restored if p.restored is not None else next(new) for p in batch]
 
 
 _forker = [0]  # the process that last forked: a new worker's parent

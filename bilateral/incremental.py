@@ -18,7 +18,7 @@ A full consolidation is run instead, and `consolidation_mode` in the meta table 
 no earlier run kept this state; the entity merges judged changed, or one names an entity this
 run remakes; an event id that a group had to suffix (two events one sentence reports with the
 same identifying values, in two groups) is involved; or more documents are touched than
-FULL_FROM of the corpus (a new extractor version), where a full run is cheaper.
+FULL_FROM of the corpus (new rules that change many documents' results), where a full run is cheaper.
 """
 
 from __future__ import annotations
@@ -48,25 +48,41 @@ FULL_MIN = 200  # documents: never fall back below this for their number alone
 CountKey = tuple[str, str | None, str | None, str]
 
 
+# What consolidation reads besides the stored results: its code, the code and data it calls
+# (resolution, fusion, review, the ontology, value comparison, actor keys) and, of the lexicons,
+# the states (resolve.py, events/actors.py and values/display.py read no other part of them). Not
+# the per-document stages: new rules re-analyse documents, and those whose results change are
+# consolidated again like any changed document; new rules that change nothing redo nothing here.
+READS = (
+    "models.py",
+    "consolidate.py",
+    "incremental.py",
+    "nlp/resolve.py",
+    "nlp/lexicon.py",
+    "nlp/data/states.tsv",
+    "events/actors.py",
+    "fusion",
+    "review",
+    "ontology",
+    "values",
+)
+
+
 @cache
 def fingerprint() -> str:
-    """What the kept state depends on besides the documents: the per-document stages' code and data
-    (nlp, ontology, values: `analysis.analyser`), consolidation's code and the ontology folders
-    BILATERAL_ONTOLOGY adds."""
-    from .analysis import analyser
+    """What the kept state depends on besides the documents' stored results: READS and the
+    ontology folders BILATERAL_ONTOLOGY adds."""
     from .ontology import _folders
 
-    digest = hashlib.sha1(analyser().encode())
     package = Path(__file__).parent
-    files = [
-        package / "consolidate.py",
-        package / "incremental.py",
-        package / "nlp" / "resolve.py",
-        package / "events" / "actors.py",
-        *(package / "fusion").glob("*.py"),
-        *(package / "review").glob("*.py"),
-    ]
-    for f in sorted(files) + [p for folder in _folders()[1:] for p in sorted(folder.glob("*.yml"))]:
+    files: list[Path] = []
+    for name in READS:
+        path = package / name
+        files += (
+            sorted(f for f in path.rglob("*") if f.suffix in (".py", ".yml")) if path.is_dir() else [path]
+        )
+    digest = hashlib.sha1()
+    for f in files + [p for folder in _folders()[1:] for p in sorted(folder.glob("*.yml"))]:
         digest.update(f.name.encode() + b"\0" + f.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -7,6 +7,8 @@ by the methods that need them, so that `bilateral timeline` starts at once.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -24,10 +26,15 @@ if TYPE_CHECKING:
     from .ingest.run import IngestReport as IngestReport
     from .ingest.run import Progress
     from .review import Judgement
+    from .store.parses import StoredParse
 
 PARALLEL_FROM = 64  # documents; below this, starting a second process costs more than it saves
+# Analysed documents are stored in one transaction per batch of at most this many documents or
+# seconds of analysis: a commit per document cost 9% of a re-analysis; a kill loses one batch.
+COMMIT_DOCUMENTS, COMMIT_SECONDS = 64, 2.0
 READ_BATCH = 200  # documents read from the store at a time for analysis
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # the largest file ingest reads (as bilateral.ingest says)
+log = logging.getLogger(__name__)
 EXPORT_FORMATS = ("documents", "entities", "events", "ftm", "statements", "graphml", "gexf", "csv", "xlsx")
 
 
@@ -81,15 +88,19 @@ class KnowledgeBase(Reviewing):
     def analyse(self, progress: Progress | None = None, n_process: int | None = None) -> int:
         """Run the nlp and event stages on new or changed documents, then resolve and fuse the corpus.
 
-        Returns the number of documents analysed. Each document's results are stored in its own
-        transaction; resolution and fusion are recomputed over the whole corpus (cheap next to parsing).
+        Returns the number of documents analysed. Their results are stored a batch at a time
+        (`store_analyses`), each document with its parse; resolution and fusion follow over the
+        corpus. The model's weights are read only when a document has no stored parse to reuse.
         """
         from .analysis import Parses, analyse_documents, analyser
-        from .nlp.pipeline import build
+        from .nlp.pipeline import build, model_version
 
         ids = self.store.unanalysed(analyser())
         if ids:
-            parses = Parses(build(), self.store.parse, self.store.put_parse)  # stored parses are reused
+            nlp = build(weights=False)
+            parses = Parses(nlp, self.store.parse)  # stored parses are reused
+            if not self.store.parsed(model_version(nlp)).issuperset(ids):
+                build()  # some document is parsed: its weights now, before workers are forked
             procs = n_process or (2 if len(ids) >= PARALLEL_FROM else 1)
             # Read a batch of documents at a time, so that a large corpus streams through.
             docs = (
@@ -97,12 +108,14 @@ class KnowledgeBase(Reviewing):
                 for i in range(0, len(ids), READ_BATCH)
                 for d in self.store.documents(ids[i : i + READ_BATCH])
             )
-            for doc, found, candidates in analyse_documents(parses.nlp, docs, procs, parses=parses):
-                with self.store.transaction():  # a document's results with its parse, or neither
-                    self.store.put_analysis(doc, found, candidates, analyser())
-                    parses.save(doc.id)
-                if progress:
-                    progress(doc.id)
+            batch: list[Result] = []
+            started = time.monotonic()
+            for result in analyse_documents(nlp, docs, procs, parses=parses):
+                batch.append((*result, parses.made.pop(result[0].id, None)))
+                if len(batch) >= COMMIT_DOCUMENTS or time.monotonic() - started >= COMMIT_SECONDS:
+                    store_analyses(self.store, batch, analyser(), progress)
+                    batch, started = [], time.monotonic()
+            store_analyses(self.store, batch, analyser(), progress)
         self.consolidate(len(ids), analyser())
         return len(ids)
 
@@ -318,6 +331,52 @@ class KnowledgeBase(Reviewing):
     def data_version(self) -> int:
         """Changes when a writer commits: the signal to reload what a reader keeps."""
         return self.store.data_version()
+
+
+# A document's analysis as it is stored: the document, its mentions, its candidates, its new parse.
+Result = tuple[Document, list[Mention], list[Event], "StoredParse | None"]
+
+
+def store_analyses(store: Store, batch: list[Result], analyser: str, progress: Progress | None) -> None:
+    """Store a batch of documents' results in one transaction, each with its new parse.
+
+    If the batch fails, each document is stored in its own transaction, so that one that cannot
+    be stored is logged and left unanalysed (the next run tries it again) and the others are kept;
+    when none can be, the store itself is failing and its error is raised.
+    """
+    stored = [doc.id for doc, *_ in batch]
+    try:
+        with store.transaction():
+            for doc, found, candidates, parse in batch:
+                _store_analysis(store, doc, found, candidates, parse, analyser)
+    except Exception:
+        stored, failed = [], None
+        for doc, found, candidates, parse in batch:
+            try:
+                with store.transaction():
+                    _store_analysis(store, doc, found, candidates, parse, analyser)
+                stored.append(doc.id)
+            except Exception as exc:  # one document must not stop the others
+                log.error("%s: could not be stored (%s)", doc.id, exc)
+                failed = exc
+        if failed and not stored:
+            raise failed from None
+    if progress:
+        for doc_id in stored:
+            progress(doc_id)
+
+
+def _store_analysis(
+    store: Store,
+    doc: Document,
+    found: list[Mention],
+    candidates: list[Event],
+    parse: StoredParse | None,
+    analyser: str,
+) -> None:
+    store.put_analysis(doc, found, candidates, analyser)
+    if parse:
+        store.put_parse(doc.id, parse)
 
 
 def open(db: str | Path = "bilateral.db", readonly: bool = False) -> KnowledgeBase:

@@ -169,3 +169,104 @@ def test_a_stored_parse_reads_as_spacy_reads_it(corpus: Path) -> None:
     ours = [d.to_bytes() for d in docbin.read(data).get_docs(nlp.vocab)]
     assert ours == [d.to_bytes() for d in DocBin().from_bytes(data).get_docs(nlp.vocab)]
     assert len(ours) == 3
+
+
+def test_a_pipeline_whose_weights_are_read_later_parses_as_spacy_load_does(corpus: Path) -> None:
+    """`build(weights=False)` is the same pipeline (the same parse version) before its weights are
+    read; once `load_weights` has read them, it parses exactly as the pipeline `spacy.load` gives."""
+    import spacy
+
+    from bilateral.nlp.pipeline import MODEL, RULES, _loaded, _pipeline, load_weights
+
+    lazy = _pipeline.__wrapped__(True)  # a pipeline of its own, not the one other tests share
+    assert lazy not in _loaded
+    stock = spacy.load(MODEL)
+    components.use_lookups(stock)
+    stock.add_pipe("newline_boundaries", before="parser")
+    assert model_version(lazy) == model_version(stock)
+    load_weights(lazy)
+    texts = [d.text for d in _documents(corpus)[:3]]
+    ours, theirs = DocBin(attrs=PARSE_ATTRS), DocBin(attrs=PARSE_ATTRS)
+    for doc in lazy.pipe(texts, disable=list(RULES)):
+        ours.add(doc)
+    for doc in stock.pipe(texts):
+        theirs.add(doc)
+    assert ours.to_bytes() == theirs.to_bytes()
+
+
+_WEIGHTS_READ = """
+import sys
+import bilateral
+from bilateral.analysis import analyser
+from bilateral.nlp.pipeline import _loaded, build
+with bilateral.open(sys.argv[1]) as kb:
+    kb.store._run("UPDATE documents SET analysed_sha = NULL")
+    if sys.argv[2:]:
+        kb.store._run("DELETE FROM parses WHERE doc = ?", (sys.argv[2],))
+    kb.analyse()
+    print(build(weights=False) in _loaded, len(kb.store.unanalysed(analyser())))
+"""
+
+
+def test_a_reanalysis_from_stored_parses_reads_no_weights(db: str, corpus_copy: Path, tmp_path: Path) -> None:
+    """New rules on a corpus whose parses are all stored: the model's weights are never read, and
+    the results are the same; when one document has no stored parse, they are read (once)."""
+    import os
+    import subprocess
+    import sys
+
+    with bilateral.open(db) as kb:
+        kb.extract([corpus_copy], tmp_path / "out")
+        ids = [d.id for d in kb.store.document_summaries()]
+        before = [_mentions(kb, d) for d in ids]
+        events = sorted(e.id for e in kb.events())
+    env = dict(os.environ, PYTHONPATH=str(Path(bilateral.__file__).parent.parent))
+    for extra, read in (([], "False"), ([ids[0]], "True")):
+        run = subprocess.run(
+            [sys.executable, "-c", _WEIGHTS_READ, db, *extra], capture_output=True, text=True, env=env
+        )
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.split() == [read, "0"]
+        with bilateral.open(db) as kb:
+            assert [_mentions(kb, d) for d in ids] == before
+            assert sorted(e.id for e in kb.events()) == events
+            assert kb.store.parse_size()[0] == len(ids)
+
+
+def _older_analyser(kb: bilateral.KnowledgeBase) -> None:
+    """The state after an analysis and consolidation by another version of the rules."""
+    kb.store._run("UPDATE documents SET analysed_sha = sha256 || ':older'")
+    kb.store._run("UPDATE consolidated SET analysed = (SELECT analysed_sha FROM documents WHERE id = doc)")
+
+
+def _exported(kb: bilateral.KnowledgeBase, out: Path) -> dict[str, str]:
+    kb.export(out)
+    return {name: (out / name).read_text(encoding="utf-8") for name in ("entities.jsonl", "events.jsonl")}
+
+
+def test_new_rules_consolidate_again_only_the_documents_whose_results_they_change(
+    db: str, corpus_copy: Path, tmp_path: Path
+) -> None:
+    with bilateral.open(db) as kb:
+        kb.extract([corpus_copy], tmp_path / "out")
+        built = _exported(kb, tmp_path / "built")
+        ids = [d.id for d in kb.store.document_summaries()]
+        # New rules that change no document's results: every document is analysed again (from its
+        # stored parse), none is consolidated again.
+        _older_analyser(kb)
+        assert kb.analyse() == len(ids)
+        assert kb.store.consolidation_meta("consolidation_mode") == "incremental"
+        assert kb.store.touched_documents() == ([], [])
+        assert _exported(kb, tmp_path / "same") == built
+        # Rules that change one document's results (the older ones had missed a mention in it):
+        # that document is consolidated again, with what a full consolidation gives.
+        _older_analyser(kb)
+        kb.store._run("DELETE FROM mentions WHERE doc = ? AND type = 'state'", (ids[0],))
+        kb.analyse()
+        assert kb.store.consolidation_meta("consolidation_mode") == "incremental"
+        assert _exported(kb, tmp_path / "one") == built
+        kb.consolidate()  # nothing touched since
+        kb.store._run("DELETE FROM meta WHERE key = 'consolidated'")  # no state kept: a full run
+        kb.consolidate()
+        assert kb.store.consolidation_meta("consolidation_mode") == "full: no earlier run's state"
+        assert _exported(kb, tmp_path / "full") == built

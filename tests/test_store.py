@@ -223,3 +223,48 @@ def test_results_of_an_older_analyser_are_redone(db: str) -> None:
         kb.store._run("UPDATE documents SET analysed_sha = sha256 || ':older-version'")
         assert kb.analyse() == first
         assert kb.events()
+
+
+def _refuse_mentions_of(db: str, doc_id: str) -> None:
+    """Make the database itself refuse one document's mentions (a trigger), as a bad row would."""
+    if db.startswith("postgresql://"):
+        _sql(
+            db,
+            "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN IF NEW.doc = '"
+            + doc_id
+            + "' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+        )
+        _sql(db, "CREATE TRIGGER refuse BEFORE INSERT ON mentions FOR EACH ROW EXECUTE FUNCTION refuse()")
+    else:
+        _sql(
+            db,
+            f"CREATE TRIGGER refuse BEFORE INSERT ON mentions WHEN NEW.doc = '{doc_id}'"
+            " BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        )
+
+
+def test_a_document_that_cannot_be_stored_leaves_the_rest_of_its_batch(
+    db: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Analysed documents are stored a batch per transaction; one the database refuses is logged and
+    left unanalysed, the others are stored; a batch of which none can be stored is an error."""
+    from bilateral.kb import store_analyses
+    from bilateral.models import Mention
+
+    store = open_store(db)
+    try:
+        docs = [Document(f"d{i}", f"Serbia spoke {i}.", path=f"/d{i}.txt", sha256=f"s{i}") for i in range(3)]
+        for doc in docs:
+            store.put_document(doc, [(0, len(doc.text))])
+        _refuse_mentions_of(db, "d1")
+        batch = [(d, [Mention(d.id, 0, 6, "Serbia", "state", iso3="SRB", key="srb")], [], None) for d in docs]
+        done: list[str] = []
+        store_analyses(store, batch, "test", done.append)
+        assert done == ["d0", "d2"]
+        assert store.unanalysed("test") == ["d1"]
+        assert [m.doc for m in store.mentions()] == ["d0", "d2"]
+        assert "d1: could not be stored" in caplog.text
+        with pytest.raises(StoreError, match="refused"):
+            store_analyses(store, batch[1:2], "test", None)
+    finally:
+        store.close()

@@ -4,6 +4,11 @@ The pipeline has two parts. The parse (tokens, tags, lemmas, dependencies, sente
 model's own entities) depends on the model alone and is stored with each document; the rules
 (RULES: the entity ruler from the lexicons, then bilateral's entity rules) run after it, on a new
 parse or a stored one, so that a change to the lexicons or rules never runs the model again.
+
+A re-analysis from stored parses needs the vocabulary, the tokenizer (which the lexicon's phrase
+patterns go through) and the rules, not the model's weights: `build(weights=False)` makes the whole
+pipeline, every component in place with its settings (so `model_version` is the same), but reads
+the trained components' weights from the model package only when `load_weights` is called.
 """
 
 from __future__ import annotations
@@ -13,12 +18,14 @@ import inspect
 import json
 import re
 import sys
+import weakref
 from functools import cache
+from pathlib import Path
 from typing import Any
 
-import spacy
-from spacy import about
+from spacy import about, util
 from spacy.language import Language
+from spacy.pipeline import TrainablePipe
 
 from . import components  # registers the components
 from .lexicon import Lexicon, load
@@ -53,14 +60,56 @@ def ruler_patterns(lex: Lexicon) -> list[dict[str, Any]]:
     return patterns
 
 
-@cache
-def build(parse: bool = True) -> Language:
+def build(parse: bool = True, weights: bool = True) -> Language:
     """The full pipeline: tagger, parser, NER, then bilateral's entity rules (RULES).
 
     The lexicon's names overwrite the model's entities after NER rather than guiding it from
     before: the same scores on the development sets, and a parse that no lexicon changes.
+    Without `weights`, the same pipeline before `load_weights` (one object: loading them later
+    completes it).
     """
-    nlp = spacy.load(MODEL, exclude=[] if parse else ["parser"])
+    nlp = _pipeline(parse)
+    if weights:
+        load_weights(nlp)
+    return nlp
+
+
+_loaded: weakref.WeakSet[Language] = weakref.WeakSet()  # the pipelines whose weights are read
+
+
+def load_weights(nlp: Language) -> None:
+    """Read the trained components' weights from the model package, once: what `spacy.load` reads
+    at once, read when a document is first parsed (in place, so forked workers made after it share
+    them)."""
+    if nlp in _loaded:
+        return
+    path = _model_path()
+    for name, proc in nlp.components:
+        if isinstance(proc, TrainablePipe):
+            proc.from_disk(path / name, exclude=["vocab"])
+    nlp._link_components()  # as `Language.from_disk` does after reading the components
+    _loaded.add(nlp)
+
+
+@cache
+def _model_path() -> Path:
+    """The model's data folder inside its package (as the package's own `load` finds it)."""
+    root = util.get_package_path(MODEL)
+    meta = util.get_model_meta(root)
+    return Path(root) / f"{meta['lang']}_{meta['name']}-{meta['version']}"
+
+
+@cache
+def _pipeline(parse: bool) -> Language:
+    """The pipeline as `spacy.load` makes it, with the vocabulary, the tokenizer and the components
+    that hold no trained weights read from the package, plus bilateral's components."""
+    path = _model_path()
+    excluded = [] if parse else ["parser"]
+    nlp = util.load_model_from_config(
+        util.load_config(path / "config.cfg"), meta=util.get_model_meta(path), exclude=excluded
+    )
+    trained = [name for name, proc in nlp.components if isinstance(proc, TrainablePipe)]
+    nlp.from_disk(path, exclude=[*excluded, *trained])
     components.use_lookups(nlp)
     nlp.add_pipe("newline_boundaries", before="parser" if parse else "tagger")
     ruler = nlp.add_pipe("entity_ruler", after="ner", config={"overwrite_ents": True})

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from ..models import Document, Entity, Event, Mention, event_from_record, event_to_record
 from .events import EventStore
@@ -196,25 +197,34 @@ class Store(EventStore, ParseStore):
     def put_analysis(
         self, doc: Document, mentions: list[Mention], candidates: list[Event], analyser: str
     ) -> None:
-        """Store one document's mentions and event candidates, marked with the analyser that made them."""
+        """Store one document's mentions and event candidates, marked with the analyser that made them.
+
+        Results the same as those stored (new rules that change nothing in this document) are kept
+        as they are, with their links to entities, and the document stays consolidated: the next
+        consolidation need not read it again (`StateStore.same_analysis`).
+        """
+        found: dict[tuple[int, int, str], tuple[Any, ...]] = {}  # the first mention of a key is kept
+        links: dict[tuple[int, int, str], str | None] = {}
+        for m in mentions:
+            key = (m.start, m.end, m.type)
+            if key not in found:
+                found[key] = (m.start, m.end, m.text, m.type, m.subtype, m.iso3, m.key)
+                links[key] = m.entity_id
+        reports = [
+            (i, e.type, json.dumps(event_to_record(e), ensure_ascii=False)) for i, e in enumerate(candidates)
+        ]
         with self._write():
-            self._run("DELETE FROM mentions WHERE doc = ?", (doc.id,))
-            self._run("DELETE FROM candidates WHERE doc = ?", (doc.id,))
-            self._run("UPDATE consolidated SET analysed = '!' WHERE doc = ?", (doc.id,))  # read again
-            self._many(
-                "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-                [
-                    (m.doc, m.start, m.end, m.text, m.type, m.subtype, m.iso3, m.key, m.entity_id)
-                    for m in mentions
-                ],
-            )
-            self._many(
-                "INSERT INTO candidates VALUES (?,?,?,?)",
-                [
-                    (doc.id, i, e.type, json.dumps(event_to_record(e), ensure_ascii=False))
-                    for i, e in enumerate(candidates)
-                ],
-            )
+            if self.same_analysis(doc.id, sorted(found.values()), reports):
+                self.keep_consolidated(doc.id, f":{analyser}")
+            else:
+                self._run("DELETE FROM mentions WHERE doc = ?", (doc.id,))
+                self._run("DELETE FROM candidates WHERE doc = ?", (doc.id,))
+                self._run("UPDATE consolidated SET analysed = '!' WHERE doc = ?", (doc.id,))  # read again
+                self._many(
+                    "INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?)",
+                    [(doc.id, *r, links[k]) for k, r in found.items()],
+                )
+                self._many("INSERT INTO candidates VALUES (?,?,?,?)", [(doc.id, *r) for r in reports])
             self._run(
                 "UPDATE documents SET analysed_sha = sha256 || ? WHERE id = ?", (f":{analyser}", doc.id)
             )

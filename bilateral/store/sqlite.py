@@ -48,6 +48,10 @@ class SQLiteStore(Store):
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode, NORMAL syncs at checkpoints, not at every commit (a document's ingest
+            # is one): the file stays consistent whatever happens, and a killed process loses
+            # nothing committed; only a power cut may undo the last commits.
+            self.conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
         except OSError as exc:
             raise StoreError(

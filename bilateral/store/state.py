@@ -52,6 +52,28 @@ class StateStore(SQLStore):
         rows = self._run("SELECT value FROM meta WHERE key = ?", (key,))
         return str(rows[0]["value"]) if rows else None
 
+    def same_analysis(
+        self, doc_id: str, mentions: list[tuple[Any, ...]], candidates: list[tuple[Any, ...]]
+    ) -> bool:
+        """Whether a document's stored results are these: its mentions as (start, end, text, type,
+        subtype, iso3, key) in that order, its candidates as (seq, type, data) in order."""
+        stored = self._run(
+            'SELECT start, "end", text, type, subtype, iso3, key FROM mentions WHERE doc = ?', (doc_id,)
+        )
+        if sorted(tuple(r.values()) for r in stored) != mentions:  # sorted here: SQL collations differ
+            return False
+        stored = self._run("SELECT seq, type, data FROM candidates WHERE doc = ? ORDER BY seq", (doc_id,))
+        return [tuple(r.values()) for r in stored] == candidates
+
+    def keep_consolidated(self, doc_id: str, analysed: str) -> None:
+        """A document analysed again with the same results: if the last consolidation read it as it
+        was analysed, it has read it as it is now analysed (`analysed`: the analyser's suffix)."""
+        self._run(
+            "UPDATE consolidated SET analysed = (SELECT sha256 || ? FROM documents WHERE id = ?)"
+            " WHERE doc = ? AND analysed = (SELECT COALESCE(analysed_sha, '') FROM documents WHERE id = ?)",
+            (analysed, doc_id, doc_id, doc_id),
+        )
+
     def document_count(self) -> int:
         return int(self._run("SELECT count(*) AS n FROM documents")[0]["n"])
 
