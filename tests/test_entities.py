@@ -50,11 +50,11 @@ def test_weapons_orgs_exercises_and_titles() -> None:
 def test_resolution_merges_variants_and_keeps_people_apart(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(
         "President Aleksandar Vučić met Xi Jinping in Belgrade. Vučić said the talks went well.\n"
-        "Milan Petrović, an analyst at the Belgrade Centre for Security Policy, said it was historic.\n",
+        "Milan Petrović, who works for the Novi Sad Centre for Regional Studies, called it historic.\n",
         encoding="utf-8",
     )
     (tmp_path / "b.txt").write_text(
-        "Aleksandar Vucic visited Beijing in May. Researchers at the Belgrade Center for Security Policy "
+        "Aleksandar Vucic visited Beijing in May. Staff of the Novi Sad Center for Regional Studies "
         "disagreed. Ana Petrović, a journalist, wrote that the visit was short.\n",
         encoding="utf-8",
     )
@@ -69,7 +69,7 @@ def test_resolution_merges_variants_and_keeps_people_apart(tmp_path: Path) -> No
     assert any("Vučić" in name or "Vucic" in name for name in people)
     assert "Milan Petrović" in people
     assert "Ana Petrović" not in people["Milan Petrović"].aliases  # same surname, not merged
-    bcsp = [o for o in orgs if "Security Policy" in o.name]
+    bcsp = [o for o in orgs if "Regional Studies" in o.name]
     assert len(bcsp) == 1 and len(bcsp[0].aliases) == 2
 
 
@@ -94,7 +94,8 @@ def test_a_name_recognised_once_is_a_person_everywhere_in_the_document(tmp_path:
 
     text = (
         "President Xi Jinping arrived in Belgrade on Tuesday.\n"
-        "Xi Jinping and Aleksandar Vučić met at the palace, and Vučić thanked Xi Jinping for the visit.\n"
+        "On Wednesday Xi Jinping toured a factory with Aleksandar Vučić, who later thanked Xi Jinping "
+        "for the visit.\n"
     )
     doc = build()(text)
     found = propagate_names(doc, mentions(doc, "d"))

@@ -22,16 +22,14 @@ def _args(nlp: Language, type_: str, text: str) -> list[dict[str, Any]]:
 ARMS: list[Row] = [
     # direction: "signed a contract with X to supply (of) ...": the signer supplies, the partner receives
     (
-        "Brazilian aircraft maker Embraer announced on 3 May that it has signed a contract with the Chilean "
-        "Ministry of Defence to supply of 12 A-29 aircraft and 4 KC-390 transport aircraft along with spare "
-        "parts.",
-        {"system": "KC-390", "supplier": "BRA", "recipient": "CHL", "quantity": 4},
+        "Brazilian planemaker Embraer said on 9 June it had signed a contract with the Chilean Ministry of "
+        "Defence to supply of 10 A-29 aircraft and 3 KC-390 transport aircraft together with spare parts.",
+        {"system": "KC-390", "supplier": "BRA", "recipient": "CHL", "quantity": 3},
     ),
     (
-        "Brazilian aircraft maker Embraer announced on 3 May that it has signed a contract with the Chilean "
-        "Ministry of Defence to supply of 12 A-29 aircraft and 4 KC-390 transport aircraft along with spare "
-        "parts.",
-        {"system": "A-29", "supplier": "BRA", "recipient": "CHL", "quantity": 12},
+        "Brazilian planemaker Embraer said on 9 June it had signed a contract with the Chilean Ministry of "
+        "Defence to supply of 10 A-29 aircraft and 3 KC-390 transport aircraft together with spare parts.",
+        {"system": "A-29", "supplier": "BRA", "recipient": "CHL", "quantity": 10},
     ),
     # ... unless the signer is a state or ministry and the partner a company: the company supplies
     (
@@ -71,13 +69,13 @@ ARMS: list[Row] = [
     ),
     # "N units of X"
     (
-        "The Kenyan government procured six units of T-129 helicopters from Turkey.",
-        {"system": "T-129", "quantity": 6, "recipient": "KEN", "supplier": "TUR"},
+        "The Ghanaian army procured eight units of Mi-35 helicopters from Russia.",
+        {"system": "Mi-35", "quantity": 8, "recipient": "GHA", "supplier": "RUS"},
     ),
     # a name between the system and its kind: the kind is still the category
     (
-        "The Kenyan government procured six units of T-129 ATAK helicopters from Turkey.",
-        {"system": "T-129", "category": "ATAK helicopters", "quantity": 6},
+        "The Ghanaian army procured eight units of Mi-35 Hind helicopters from Russia.",
+        {"system": "Mi-35", "category": "Hind helicopters", "quantity": 8},
     ),
     (
         "South Korea will supply 36 K10 Ammunition Resupply Vehicles to Chile.",
@@ -93,24 +91,24 @@ ARMS: list[Row] = [
         {"system": "navy submarines", "quantity": 2, "supplier": "SWE", "recipient": "CHL"},
     ),
     (
-        "Belarus delivered two Mi-8 helicopters and mobile radar systems delivered in March 2023 to Laos.",
-        {"system": "mobile radar systems", "category": "radar systems", "delivered": "2023-03"},
+        "Belarus delivered three Mi-8 helicopters and coastal radar systems delivered in May 2022 to Laos.",
+        {"system": "coastal radar systems", "category": "radar systems", "delivered": "2022-05"},
     ),
     # the same system with another count in one sentence is another deal
     (
-        "Thailand agreed to buy four Gripen jets from Sweden. The four new Gripen jets were added to an "
-        "earlier order of 14 Gripens.",
+        "Thailand agreed to buy four Gripen jets from Sweden. The four new Gripen jets join a previous "
+        "order of 14 Gripens.",
         {"system": "Gripen", "quantity": 14, "supplier": "SWE", "recipient": "THA"},
     ),
     # arms named by kind, going between other sides than the named systems: a deal of their own, with
     # the state a pronoun refers to
     (
         "In 2023, Peru announced a deal to buy K9 howitzers from South Korea. It was also noted that South "
-        "Korea has technical problems with the drones it purchased from Peru.",
+        "Korea has technical problems with the drones it bought from Peru.",
         {"system": "drones", "supplier": "PER", "recipient": "KOR"},
     ),
     (
-        "In 2023, Peru announced a deal to buy K9 howitzers from South Korea. Officials criticised Peru over "
+        "In 2023, Peru announced a deal to buy K9 howitzers from South Korea. Officials criticised Peru for "
         "its supply of drones to South Korea.",
         {"system": "drones", "supplier": "PER", "recipient": "KOR"},
     ),
@@ -130,7 +128,7 @@ NOT_A_KIND: list[tuple[str, str]] = [
     ("Chile bought eight Leopard tanks and missiles from Germany in 2019.", "missiles"),
     ("Laos received two Mi-17 helicopters and two helicopters from Russia in 2020.", "helicopters"),
     # the system's own descriptive phrase is not another transfer
-    ("Chile announced its decision to purchase nine unmanned aerial vehicles (Wing Loong drones) from China.",
+    ("Peru made public its plan to buy four unmanned aerial vehicles (Wing Loong II drones) from China.",
      "unmanned aerial vehicles"),
 ]  # fmt: skip
 
@@ -184,15 +182,15 @@ INVESTMENTS: list[Row] = [
     ),
     # a stake a government retains is in its own country
     (
-        "Under the agreement, the Moroccan government will retain a 30 per cent stake in the development.",
+        "Under the agreement, the Moroccan government will retain a 30 per cent stake in the project.",
         {"investor": "MAR", "country": "MAR", "stake": 30.0},
     ),
     # a second deal coordinated with the first: the same sides; a place qualifying it is not the target
     (
-        "At the meeting of the Chilean and Peruvian presidents, the deals agreed included the sale of 10 per "
-        "cent of shares in Peru's stock exchange, Bolsa de Lima, and a transfer of shares of the luxury Lima "
-        "shopping mall Larcomar Plaza.",
-        {"investor": "CHL", "target": "Larcomar Plaza", "country": "PER"},
+        "At the summit of the Chilean and Peruvian presidents, the deals reached included the sale of 15 per "
+        "cent of shares in Peru's stock exchange, Bolsa de Lima, and a transfer of the shares of the luxury "
+        "Lima shopping centre Costanera Plaza.",
+        {"investor": "CHL", "target": "Costanera Plaza", "country": "PER"},
     ),
     # "said it would invest": a plan; "invest N euros in X" however "in X" is hung
     (
@@ -219,8 +217,8 @@ INVESTMENTS: list[Row] = [
     ),
     # a plural trigger over a common noun is an aggregate
     (
-        "Critics say too little attention was devoted to Chinese acquisitions of critical European "
-        "infrastructure (especially key ports).",
+        "Observers argue that too little scrutiny was given to Emirati acquisitions of strategic African "
+        "assets (notably major airports).",
         None,
     ),
     ("Hutchison would invest in Valencia Port if the government agreed.", None),
@@ -240,16 +238,16 @@ def test_investment_rows(nlp: Language, text: str, expected: dict[str, Any] | No
 
 def test_a_restated_deal_is_one_investment(nlp: Language) -> None:
     text = (
-        "In 2020, Andes Holdings purchased 60% of the shares in Terminal Puerto Callao (TPC) from Rio Verde "
-        "Mining, thereby buying into the development of the Callao port."
+        "In 2019, Andes Holdings bought 55% of the shares in Terminal Puerto Callao (TPC) from Rio Verde "
+        "Mining, thereby buying into the port development at Callao."
     )
     assert len(_args(nlp, "investment", text)) == 1
 
 
 def test_two_sums_in_one_target_are_two_investments(nlp: Language) -> None:
     text = (
-        "Hutchison agreed to buy 51 percent of Valencia Port for 280 million euros. Last month Hutchison "
-        "said it would invest 500 million euros in Valencia Port."
+        "Hutchison agreed to purchase 51 percent of Valencia Port for 280 million euros. Last month "
+        "Hutchison said it would invest 500 million euros in Valencia Port."
     )
     values = {a["value"]["amount"] for a in _args(nlp, "investment", text) if "value" in a}
     assert values == {280000000, 500000000}

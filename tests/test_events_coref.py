@@ -158,17 +158,16 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
     ),
     (  # a designation's head noun gives the family of a transfer with no category
         "arms_transfer",
-        "Kenya procured six units of T-129 ATAK helicopters from Turkey, out of which two are to be "
-        "delivered in the coming weeks. The remaining four helicopters are expected to be delivered "
-        "before the end of the year.",
-        "The remaining four helicopters are expected to be delivered before the end of the year.",
+        "Uganda procured eight units of Mi-35 Hind helicopters from Russia, of which three are to be "
+        "delivered over the next month. The other five helicopters will be delivered by December.",
+        "The other five helicopters will be delivered by December.",
         None,
     ),
     (  # a deal noun modified by a transfer's word
         "arms_transfer",
-        "Kenya has signed a $2 billion deal to buy weapons and security equipment from Turkey. The arms "
-        "deal reportedly will include air-defence systems.",
-        "The arms deal reportedly will include air-defence systems.",
+        "Uganda has concluded a $3 billion deal to purchase arms and defence equipment from Turkey. The "
+        "arms deal is said to cover air-defence systems.",
+        "The arms deal is said to cover air-defence systems.",
         None,
     ),
     (
@@ -181,16 +180,16 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
     (  # a plural noun refers to every loan before it
         "loan",
         "China Development Bank lent Ghana $1.4 billion for a dam. The Export-Import Bank of China lent "
-        "Ghana $1.8 billion for a road. The loans were agreed during the government of the former "
-        "president.",
-        "The loans were agreed during the government of the former president.",
+        "Ghana $1.8 billion for a road. The loans were signed under the previous "
+        "administration.",
+        "The loans were signed under the previous administration.",
         None,
     ),
     (  # a deal referred to as a package, a swap agreement as the swap
         "agreement",
         "Kenya and Turkey signed a $3 billion arms deal in Nairobi on 4 April 2023. The arms package "
-        "includes a pledge to assemble drones in Kenya.",
-        "The arms package includes a pledge to assemble drones in Kenya.",
+        "contains a pledge to assemble drones in Kenya.",
+        "The arms package contains a pledge to assemble drones in Kenya.",
         None,
     ),
     (  # the ceremony of an agreement's signing
@@ -240,8 +239,8 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
     (  # forces of the parties training together
         "exercise",
         "Chile and Peru began the Andes Shield 2023 exercise on 12 June 2023. For ten days, marines from "
-        "both countries trained together in the desert.",
-        "For ten days, marines from both countries trained together in the desert.",
+        "both sides trained together on the coast.",
+        "For ten days, marines from both sides trained together on the coast.",
         None,
     ),
     (  # buying systems of the transfer's category without naming one
@@ -274,19 +273,19 @@ def test_evidence(nlp: Language, type_: str, text: str, cited: str, not_cited: s
 def test_plural_reference_cites_every_loan(nlp: Language) -> None:
     text = (
         "China Development Bank lent Ghana $1.4 billion for a dam. The Export-Import Bank of China lent "
-        "Ghana $1.8 billion for a road. The loans were agreed during the government of the former president."
+        "Ghana $1.8 billion for a road. The loans were signed under the previous administration."
     )
     loans = [e for e in composed_events(nlp, text) if e.type == "loan"]
     assert len(loans) == 2
-    assert all("The loans were agreed" in " ".join(c.text for c in e.evidence) for e in loans)
+    assert all("The loans were signed" in " ".join(c.text for c in e.evidence) for e in loans)
 
 
 def test_category_words_pick_the_transfer_a_sentence_does_not_report(nlp: Language) -> None:
     """A sentence reporting one transfer refers back to another by that one's own category words."""
     text = (
         "India started supplying Pinaka multi barrel rocket launchers to Ghana in 2022. The supplies of the "
-        "rocket launchers have started around the same time as India has started deliveries of the Akash "
-        "air defence missile system to Ghana."
+        "rocket launchers began in the same month in which India started delivering the Akash missile "
+        "system to Ghana."
     )
     second = text.split(". ", 1)[1]
     cited = {e.args["system"]: {c.text for c in e.evidence} for e in composed_events(nlp, text)}
@@ -504,11 +503,11 @@ def test_one_amount_two_loans_cites_neither(nlp: Language) -> None:
 def test_a_dated_reference_is_not_given_to_a_deal_of_another_year(nlp: Language) -> None:
     """ "the order concluded on March 3" is not the 2015 purchase, whatever else the text says of it."""
     text = (
-        "Kenya ordered 20 Leopard tanks from Germany, its second such deal. The order follows the "
-        "purchase in 2015 of 12 Leopard tanks. A newspaper reported that the order concluded on March 3 "
-        "was part of a larger defence deal."
+        "Kenya ordered 20 Leopard tanks from Germany, its second such deal. The order comes after the "
+        "purchase in 2015 of 12 Leopard tanks. A newspaper wrote that the order concluded on March 3 "
+        "was part of a wider defence package."
     )
-    reference = "A newspaper reported that the order concluded on March 3 was part of a larger defence deal."
+    reference = "A newspaper wrote that the order concluded on March 3 was part of a wider defence package."
     for event in composed_events(nlp, text):
         if event.type == "arms_transfer" and event.args.get("ordered") == "2015":
             assert reference not in {c.text for c in event.evidence}

@@ -127,11 +127,15 @@ EXPECT: list[Expect] = [
     # An undated visit of one person joins the talks it was part of; alone it is a passing reference.
     (
         "meeting",
-        "Nine accords were signed during the state visit of President William Ruto to Japan’s Osaka. He held "
-        "talks with Japanese Prime Minister Kenji Sato.",
+        "Seven agreements were signed during the official visit of President William Ruto to Japan’s Osaka. "
+        "He held talks with Japanese Prime Minister Kenji Sato.",
         {"participants": ["William Ruto", "Kenji Sato"]},
     ),
-    ("meeting", "Nine accords were signed during the state visit of President William Ruto to Mexico.", None),
+    (
+        "meeting",
+        "Seven agreements were signed during the official visit of President William Ruto to Mexico.",
+        None,
+    ),
     # One person speaking at a forum, in no place the text names, is no meeting.
     (
         "meeting",
@@ -142,8 +146,8 @@ EXPECT: list[Expect] = [
     # Two banks "respectively", one named twice (its acronym in brackets): one loan each, own amount.
     (
         "loan",
-        "Deals were reached with both the China Development Bank and the Export-Import Bank of China "
-        "(Eximbank) for loans to Kenya worth US$ 300 million and US$ 500 million respectively.",
+        "Agreements were struck with the China Development Bank as well as the Export-Import Bank of China "
+        "(Eximbank) on loans to Kenya of US$ 300 million and US$ 500 million respectively.",
         {
             "lender": "Export-Import Bank of China",
             "borrower": "KEN",
@@ -222,7 +226,7 @@ FORBID: list[Forbid] = [
     # A relative clause that does not hold the loan says nothing of what it is for.
     (
         "loan",
-        "Peru ordered 30 trucks from Spain. The order, which follows the purchase of 12 buses in 2019, "
+        "Peru ordered 30 trucks from Spain. The order, which comes after the purchase of 12 buses in 2019, "
         "will be "
         "paid for with a 5-year loan, the ministry said.",
         "purpose",
@@ -231,7 +235,7 @@ FORBID: list[Forbid] = [
     # What a loan is for is never the loans themselves.
     (
         "loan",
-        "Kenya signed deals with both the China Development Bank and the Export-Import Bank of China for "
+        "Kenya signed deals with the China Development Bank and the Export-Import Bank of China for "
         "loans worth US$ 300 million and US$ 500 million respectively.",
         "purpose",
         "loans worth US$ 300 million and US$ 500 million respectively",
@@ -239,9 +243,8 @@ FORBID: list[Forbid] = [
     # A state and its own ministry are one side.
     (
         "agreement",
-        "Poland's Huta Stalowa Wola said that it has signed a contract with the Latvian Ministry of "
-        "Defence for "
-        "24 mortars.",
+        "Poland's Wisla Arms said it had signed a contract with the Latvian Ministry of Defence for 24 "
+        "mortars.",
         "parties",
         "LVA",
     ),
@@ -263,8 +266,8 @@ FORBID: list[Forbid] = [
     # A company, a press office: never a participant or a speaker.
     (
         "meeting",
-        "Nine accords were signed during the state visit of President William Ruto to Beijing, the news "
-        "agency learned from the Velora press office.",
+        "Seven agreements were signed during the official visit of President William Ruto to Beijing, the "
+        "news agency learned from the Velora press office.",
         "participants",
         "Velora",
     ),

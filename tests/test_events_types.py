@@ -61,8 +61,8 @@ ARMS: list[Row] = [
     ("The weather in Ljubljana was warm all week.", None),
     # arms named by kind only: one transfer with a generic system when the parse gives both sides
     (
-        "Armenia has signed a $2 billion deal to buy weapons and security equipment from India.",
-        {"recipient": "ARM", "supplier": "IND", "system": "weapons and security equipment"},
+        "Armenia has concluded a $3 billion deal to purchase arms and defence equipment from India.",
+        {"recipient": "ARM", "supplier": "IND", "system": "arms and defence equipment"},
     ),
     (
         "Peru bought military equipment from Spain in 2019.",
@@ -114,8 +114,8 @@ TRADE: list[Row] = [
         {"exporter": "ESP", "importer": "MAR"},
     ),
     (
-        "The UAE with $3.6bn was the third biggest trade partner to Kenya in 2022.",
-        {"exporter": "ARE", "importer": "KEN", "value": {"amount": 3600000000, "currency": "USD"}},
+        "Qatar with $2.9bn was the fourth largest trade partner to Kenya in 2021.",
+        {"exporter": "QAT", "importer": "KEN", "value": {"amount": 2900000000, "currency": "USD"}},
     ),
     ("Vietnam exported $2.5 billion of goods to Chile in 2020.", {"exporter": "VNM", "importer": "CHL"}),
     ("Chile imported $1.1 billion from Vietnam in 2020.", {"exporter": "VNM", "importer": "CHL"}),
@@ -124,16 +124,16 @@ TRADE: list[Row] = [
 
 LOANS: list[Row] = [
     (
-        "India extends a $4.5-bn line of credit to Nepal.",
-        {"lender": "IND", "borrower": "NPL", "value": {"amount": 4500000000, "currency": "USD"}},
+        "Japan extends a $3.2-bn line of credit to Laos.",
+        {"lender": "JPN", "borrower": "LAO", "value": {"amount": 3200000000, "currency": "USD"}},
     ),
     (
         "Nepal signed a $ 1.2-bn line of credit agreement with India for its road projects.",
         {"lender": "IND", "borrower": "NPL"},
     ),
     (
-        "The new Indian line of credit, worth $2 billion, will fund 12 bridges in Nepal.",
-        {"lender": "IND", "borrower": "NPL"},
+        "This Japanese line of credit, worth $3 billion, will finance 15 schools in Laos.",
+        {"lender": "JPN", "borrower": "LAO"},
     ),
     (
         "Laos took out loans from Japanese banks to build a railway.",
@@ -148,12 +148,12 @@ LOANS: list[Row] = [
         {"lender": "CHN", "borrower": "SRB"},
     ),
     (
-        "Earlier in the day, Nepal signed two LoCs with India, collectively worth 3.06 bn Nepalese rupees.",
-        {"lender": "IND", "borrower": "NPL"},
+        "On Tuesday, Laos signed three LoCs with Japan, collectively worth 4.5 bn Japanese yen.",
+        {"lender": "JPN", "borrower": "LAO"},
     ),
     (
-        "A Russian state-backed loan of $25 billion will pay for the plant in Egypt.",
-        {"lender": "RUS", "borrower": "EGY", "value": {"amount": 25000000000, "currency": "USD"}},
+        "A Chinese state-backed loan of $12 billion will finance the dam in Angola.",
+        {"lender": "CHN", "borrower": "AGO", "value": {"amount": 12000000000, "currency": "USD"}},
     ),
     (
         "Japan lent Vietnam JPY50bn for a metro line.",
@@ -161,9 +161,9 @@ LOANS: list[Row] = [
     ),
     ("The weather in Lima was mild, and the loan market was calm.", None),
     (
-        "Ecuador reached agreements with the China Development Bank and the Export-Import Bank of China "
-        "for loans worth US$1.4 billion and US$1.8 billion respectively.",
-        {"lender": "Export-Import Bank of China", "value": {"amount": 1800000000, "currency": "USD"}},
+        "Angola struck deals with the China Development Bank and the Export-Import Bank of China "
+        "for loans of US$0.7 billion and US$2.6 billion respectively.",
+        {"lender": "Export-Import Bank of China", "value": {"amount": 2600000000, "currency": "USD"}},
     ),
     ("Since 1992, Japan has provided over JPY2.7 trillion in loans to Vietnam.", None),
 ]
@@ -210,10 +210,10 @@ INVESTMENTS: list[Row] = [
     ),
     ("Japan is Vietnam's largest foreign investor.", {"investor": "JPN", "country": "VNM"}),
     (
-        "In recent years, Turkey has invested billions of dollars in Georgia.",
+        "Over the past decade, Turkey has invested billions of euros in Georgia.",
         {"investor": "TUR", "target": "Georgia"},
     ),
-    ("The Kenyan government will retain a 35 per cent stake in the development.", {"stake": 35.0}),
+    ("The Ghanaian state will retain a 20 per cent stake in the new refinery.", {"stake": 20.0}),
     ("Norway's Equinor acquired 40% of the Brazilian oil field Bacalhau in 2018.", {"stake": 40.0}),
     ("India bought discounted oil from Russia.", None),
     ("The ministers praised the investment climate.", None),
@@ -224,21 +224,21 @@ INVESTMENTS: list[Row] = [
         {"investor": "Hutchison Ports", "stake": 51.0, "value": {"amount": 280500000, "currency": "EUR"}},
     ),
     ("DP World plans to build a $3 billion port in Peru.", {"investor": "DP World", "country": "PER"}),
-    ("China has invested $1 billion in Serbia, primarily in the form of loans.", None),
+    ("Japan has invested $2 billion in Laos, chiefly in the form of loans.", None),
     (
         "HPH agreed to buy 51 percent of Valencia Port for 280.5 million euros.",
         {"investor": "HPH", "target": "Valencia Port", "stake": 51.0},
     ),
     # two deals in one sentence: each its own target, the percentage only where it is said
     (
-        "At the meeting of the Chilean and Peruvian presidents, the deals included the sale of 10 per cent "
-        "of shares in Peru's stock exchange and a transfer of shares of the Lima shopping mall Larcomar.",
-        {"target": "the Lima shopping mall Larcomar", "stake": None},
+        "At the summit of the Chilean and Peruvian presidents, the deals covered the sale of 15 per cent of "
+        "shares in Peru's port operator and a transfer of the shares of the Lima department store Miraval.",
+        {"target": "the Lima department store Miraval", "stake": None},
     ),
     (
-        "At the meeting of the Chilean and Peruvian presidents, the deals included the sale of 10 per cent "
-        "of shares in Peru's stock exchange and a transfer of shares of the Lima shopping mall Larcomar.",
-        {"target": "Peru's stock exchange", "stake": 10.0},
+        "At the summit of the Chilean and Peruvian presidents, the deals covered the sale of 15 per cent of "
+        "shares in Peru's port operator and a transfer of the shares of the Lima department store Miraval.",
+        {"target": "Peru's port operator", "stake": 15.0},
     ),
     # the investor's own state is not the host; a hyphenated name is one target
     (
@@ -250,8 +250,8 @@ INVESTMENTS: list[Row] = [
         {"investor": "ADQ", "target": "Ras El-Hekma", "country": "EGY"},
     ),
     # aggregates and arms are not investments
-    ("Chinese state firms now hold stakes in more than ten European ports.", None),
-    ("Critics point to Chinese acquisitions of critical European infrastructure.", None),
+    ("Gulf state funds already hold stakes in over twenty African airports.", None),
+    ("Opponents warn of Emirati acquisitions of strategic African farmland.", None),
     ("Chile will buy US arms worth $2 billion.", None),
 ]
 
@@ -261,8 +261,8 @@ AGREEMENTS: list[Row] = [
         {"kind": "free_trade", "signed": "2019-05-03"},
     ),
     (
-        "In December 2010, both countries signed a range of treaties on military assistance.",
-        {"kind": "military_cooperation", "signed": "2010-12"},
+        "In November 2014, the two states signed a number of accords on military assistance.",
+        {"kind": "military_cooperation", "signed": "2014-11"},
     ),
     (
         "Fincantieri Group signed a memorandum of understanding with Vard Holdings in June 2023.",
@@ -277,13 +277,16 @@ AGREEMENTS: list[Row] = [
     ("Chile and Peru established diplomatic relations in 1990.", {"kind": "diplomatic_relations"}),
     ("Kenya and Ethiopia signed a loan agreement worth $300 million in 2019.", {"kind": "loan"}),
     (
-        "47 documents worth $22 billion were signed during the visit of the Chilean president to Peru in "
-        "2023.",
+        "Some 31 documents worth $9 billion were signed on the visit of the Chilean president to Peru in "
+        "2021.",
         {"parties": ["CHL", "PER"]},
     ),
     ("Argentina and Uruguay signed a joint statement in April 2022.", {"parties": ["ARG", "URY"]}),
     ("The two countries have signed 43 agreements over the years, officials said.", None),
-    ("Chile has invited Peru's president to visit Santiago to witness the signing of contracts.", None),
+    (
+        "Chile has invited Peru's president to visit Santiago to witness the signing of the new contracts.",
+        None,
+    ),
     ("Experts believe a partnership could one day bring benefits.", None),
     (
         "Chile and Peru upgraded their ties to a comprehensive strategic partnership in March 2024.",
@@ -360,13 +363,13 @@ AGREEMENTS: list[Row] = [
         {"kind": "other", "parties": ["CHL", "PER"]},
     ),
     (  # the parser hangs the second purpose on "Made": it is read from the words after "for"
-        "Memorandums of understanding were also signed for the joint investment in Chile’s Made in "
-        "Santiago Blue Port Project and the joint promotion of activities between Chile’s Trade Ministry "
-        "and Peru’s Export Agency.",
+        "Memorandums of understanding were later signed for the shared investment in Chile’s Made in "
+        "Valparaiso Green Harbour Project and the joint staging of festivals between Chile’s Tourism Board "
+        "and Peru’s Culture Ministry.",
         {
             "kind": "other",
-            "title": "memorandum of understanding for the joint promotion of activities "
-            "between Chile’s Trade Ministry and Peru’s Export Agency",
+            "title": "memorandum of understanding for the joint staging of festivals "
+            "between Chile’s Tourism Board and Peru’s Culture Ministry",
         },
     ),
     (
@@ -400,7 +403,7 @@ AGREEMENTS: list[Row] = [
     ),
     # the parties are whom the parse names as signing, not every state in the sentence
     (
-        "Peru voiced concern after a trilateral defence pact signed in March by neighbouring Chile, Bolivia "
+        "Peru raised objections to the three-nation defence pact signed in June by Chile, Bolivia "
         "and Ecuador.",
         {"parties": ["CHL", "BOL", "ECU"], "kind": "military_cooperation"},
     ),
@@ -416,16 +419,16 @@ AGREEMENTS: list[Row] = [
         {"title": "a memorandum of understanding"},
     ),
     (
-        "Siemens said it had signed $15 billion of agreements with Peruvian organisations.",
-        {"title": "$15 billion of agreements", "parties": ["Siemens", "Peruvian organisations"]},
+        "Airbus said it had signed $12 billion of deals with Chilean companies.",
+        {"title": "$12 billion of deals", "parties": ["Airbus", "Chilean companies"]},
     ),
 ]
 
 MEETINGS: list[Row] = [
     (
-        "Chilean President Gabriel Boric arrived in Lima on May 17 for a state visit. He was greeted by "
-        "Peruvian President Dina Boluarte.",
-        {"participants": ["Gabriel Boric", "Dina Boluarte"]},
+        "Chilean President Tomás Ruiz came to Lima on June 4 on a state visit. There he was greeted by "
+        "Peruvian President Rosa Quispe.",
+        {"participants": ["Tomás Ruiz", "Rosa Quispe"]},
     ),
     # a signing's meeting takes the date the document gives the agreement signed
     (
@@ -456,7 +459,7 @@ MEETINGS: list[Row] = [
         {"participants": ["Li Qiang", "William Ruto"], "date": "2024-04-12"},
     ),
     ("Egypt received the S-400 system in 2024.", None),
-    ("Sri Lanka is also expected to hold talks with China.", {"participants": ["LKA", "CHN"]}),
+    ("Bhutan is expected to hold further talks with India.", {"participants": ["BTN", "IND"]}),
 ]
 
 STATEMENTS: list[Row] = [
@@ -487,10 +490,12 @@ STATEMENTS: list[Row] = [
         {"speaker": "Peter Njiru"},
     ),
     (
-        "Kenyan President William Ruto called the deal a “breakthrough” and said ties with Ethiopia would "
-        "remain a "
-        "model for the region.",
-        {"speaker": "William Ruto", "quote": "ties with Ethiopia would remain a model for the region"},
+        "Kenyan President William Ruto called the accord “historic” and said relations with Ethiopia would "
+        "stay an example for the continent.",
+        {
+            "speaker": "William Ruto",
+            "quote": "relations with Ethiopia would stay an example for the continent",
+        },
     ),
     (
         "Chilean President Gabriel Boric met reporters in Santiago. “The relationship is very strong,” he "
@@ -507,7 +512,7 @@ STATEMENTS: list[Row] = [
         },
     ),
     ("The ministry said the exercise would start next week.", None),
-    ("Orbán praised the relationship in a tweet following the meeting.", None),
+    ("Orbán praised the relationship in a tweet after the meeting.", None),
     (
         "The investment could reach $10 billion, according to Kenyan President William Ruto.",
         {"speaker": "William Ruto"},

@@ -80,7 +80,7 @@ def test_filters_by_type_actor_and_dates(sample_db: Path) -> None:
 
 
 def test_actor_includes_people_acting_for_the_state(sample_db: Path) -> None:
-    # Xi Jinping and Aleksandar Vučić met in Beijing: a China-Serbia meeting without a state named.
+    # the corpus has the two presidents' talks of 17 October 2023 with only their names: China-Serbia.
     meetings = _json(sample_db, "timeline", "--actor", "CHN", "--type", "meeting")
     assert any(r["date"] == "2023-10-17" for r in meetings)
 

@@ -77,7 +77,7 @@ SIGN = {"sign", "ink"}  # verbs whose object is an instrument whatever it is cal
 
 
 def _signed_object(t: Token, ms: list[Ment]) -> bool:
-    """ "signed an industrial park project with X": the object of a signing with a named other side."""
+    """ "signed a logistics park project with X": the object of a signing with a named other side."""
     return (
         t.dep_ == "dobj"
         and t.pos_ in ("NOUN", "PROPN")
@@ -110,7 +110,7 @@ def _title(t: Token, node: Token) -> str | None:
             end = max(end, *(w.i for w in c.subtree if w.i not in dated))
         elif c.dep_ == "prep" and c.lower_ in ("of", "on") and (objs := linked(head, c.lower_.upper())):
             obj = objs[0]
-            while more := linked(obj, "OF"):  # "on establishment of twin-city relations"
+            while more := linked(obj, "OF"):  # "on the founding of sister-city relations"
                 obj = more[0]
             end = max(end, obj.i)
             break
@@ -130,7 +130,7 @@ def _singled_out(t: Token, rank: dict[str, int]) -> list[Token]:
 
 
 def _sides(between: Token) -> list[str]:
-    """ "between Kazakhstan's Shymkent and China's Xi'an" -> the two sides as the text names them (read
+    """ "between Chile's Valparaiso and Peru's Callao" -> the two sides as the text names them (read
     from the words: the small model often hangs one side's name on the other)."""
     text = between.doc[between.i + 1 : between.right_edge.i + 1].text.strip(" ,;")
     return [re.sub(r"^(?:the|a|an)\s+", "", side, flags=re.I) for side in re.split(r"\s+and\s+", text)]
@@ -139,7 +139,7 @@ def _sides(between: Token) -> list[str]:
 def _several(t: Token, governor: Token) -> list[tuple[list[str] | None, Token | None]]:
     """Instruments a plural trigger names one by one: one per pair of sides ("agreements on twin
     cities between A and B, as well as between C and D") or per purpose ("memorandums were signed for
-    the joint investment in X and the joint promotion of Y"): (its sides, its purpose)."""
+    the joint funding of X and the joint promotion of Y"): (its sides, its purpose)."""
     if t.tag_ != "NNS":
         return []
     pairs = [_sides(p) for p in t.subtree if p.dep_ == "prep" and p.lower_ == "between"]
@@ -261,7 +261,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         if not diplomatic and not ((t.lemma_.lower() in rank or _signed_object(t, ms)) and signed_verb):
             continue
         if any(a.lemma_ == "invite" for a in t.ancestors):
-            continue  # "invited X to witness the signing of contracts": a signing still to come
+            continue  # "invited X to witness the signing of the deals": a signing still to come
         if t.lemma_ == "statement" and not any(c.lower_ == "joint" for c in t.children):
             continue  # only a joint statement is an instrument
         exchange = (t.head.lower_ == "of" and t.head.head.lower_ == "exchange") or t.head.lemma_ == "exchange"

@@ -154,7 +154,7 @@ def _through(word: Token, type_: str) -> bool:
 
 def _same_time(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
     """Of several events a reference may mean, it means one its own date agrees with: the date in its
-    phrase or on the verb it is the subject of ("the order concluded on April 26", not the 2015 one).
+    phrase or on the verb it is the subject of ("the order concluded on May 9", not the 2015 one).
     Only a preference: a date without its year is resolved against the publication date and may not
     be the event's own ("its ratification came in July")."""
     inside = {t.i for t in noun.subtree}
@@ -276,7 +276,7 @@ def _referent(
 
     In a sentence that reports an event of the type itself, only a plural ("the loans were agreed")
     or a category in a transfer's own words that the sentence's transfer does not have ("the rocket
-    launchers have started around the time it delivered the missile system") refers back."""
+    launchers began arriving as it delivered the missile system") refers back."""
     if type_ == "arms_transfer":
         if own and family is None:
             return []

@@ -62,7 +62,7 @@ def _maker_supplies(trigger: Token, found: Sides, ms: list[Ment]) -> Sides:
 
 
 def _official(actor: str | None) -> bool:
-    """A state's code or a government body ("the Romanian Ministry of National Defence")."""
+    """A state's code or a government body ("the Polish Ministry of National Defence")."""
     if actor is None:
         return False
     return (len(actor) == 3 and actor.isupper()) or bool(GOVERNMENT & set(fold(actor).split()))
@@ -220,7 +220,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
                             for h in (x.span.root.head, x.span.root.head.head)
                         )
                         or x.span.root
-                        in phrase(root).subtree  # "the system (the export version of China's X)"
+                        in phrase(root).subtree  # "the system (an export variant of China's X)"
                     )
                 ),
                 None,
@@ -301,14 +301,14 @@ def _generic(ctx: DocContext, sent: Span, ms: list[Ment], trig: list[Token]) -> 
     not_transferred = set(triggers()["not_transferred"])
     for trigger in trig:
         objects = [*linked(trigger, "OBJ"), *(linked(trigger, "OF") if trigger.pos_ == "NOUN" else [])]
-        if trigger.dep_ == "relcl":  # "the drones it purchased from Iran"
+        if trigger.dep_ == "relcl":  # "the tanks it bought from Iran"
             objects.append(trigger.head)
         found = next((o for o in objects if _generic_head(o)), None)
         if found is None or any(a.lemma_ in not_transferred for a in trigger.ancestors):
             continue
         linked_sides = sides(trigger, ms)
         supplier, recipient = actor_state(linked_sides.giver), actor_state(linked_sides.receiver)
-        # "its supply of drones to Russia", "the drones it purchased from Iran": the state named before
+        # "its supply of tanks to Russia", "the tanks it bought from Iran": the state named before
         pronoun = {c.dep_ for c in trigger.children if c.lower_ in ("its", "it", "their", "they")}
         if supplier is None and "poss" in pronoun and trigger.lemma_ not in TAKE_NOUNS:
             supplier = _state_before(trigger, ms, recipient)

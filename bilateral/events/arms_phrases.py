@@ -103,7 +103,7 @@ UNTYPED = {"additional", "new", "more", "other", "further", "several", "various"
 def kinds_beside(
     ctx: DocContext, sent: Span, head: Token, weapons: list[Ment], event: Event, trigger: Token
 ) -> list[Event]:
-    """ "two Mi-24P helicopters and surveillance radars", "three navy frigates and six Rafale jets": a
+    """ "two Mi-8 helicopters and coastal radars", "three navy frigates and six Rafale jets": a
     kind qualified by its type, coordinated with a named system, is a transfer of its own with the same
     sides; a bare kind ("and missiles", "two helicopters") is only part of the package."""
     top = phrase(head)
@@ -118,7 +118,7 @@ def kinds_beside(
             continue
         branches = {t.i for c in kind.children if c.dep_ == "conj" for t in c.subtree}
         if any(t.i in named for t in kind.subtree if t.i not in branches) or kind.left_edge.i - 1 in named:
-            continue  # "nine unmanned aerial vehicles (Wing Loong drones)", "HQ-9 air defence systems"
+            continue  # "four unmanned aerial vehicles (Wing Loong II drones)", "HQ-9 air defence systems"
         nums = [c for c in kind.children if c.dep_ == "nummod"]
         args = {k: v for k, v in event.args.items() if k in ("recipient", "supplier", "ordered", "delivered")}
         for date_ment, value in dates_in(ctx, sent):  # "and radar systems delivered in March": its own
@@ -141,7 +141,7 @@ DEALS = {"order", "purchase", "contract", "deal", "delivery", "batch", "acquisit
 
 
 def another_count(ctx: DocContext, sent: Span, w: Ment, event: Event, trigger: Token) -> list[Event]:
-    """ "The six new Rafale jets were added to an earlier order of 18 Rafales": the same system with
+    """ "The four new Gripen jets join a previous order of 14 Gripens": the same system with
     another count in one sentence is another deal, with the same sides."""
     name = fold(w.m.text)
     for t in sent:

@@ -48,7 +48,7 @@ def _trigger_ok(t: Token) -> bool:
             return any(c.dep_ == "dobj" and c.lemma_ in BUILT for c in t.children)
         return True
     if t.pos_ == "NOUN" and t.lemma_ in NOUNS:
-        if t.lemma_ in ("sale", "transfer", "purchase"):  # "the sale of 10 per cent of shares in X"
+        if t.lemma_ in ("sale", "transfer", "purchase"):  # "the sale of 15 per cent of the shares in X"
             return any(w.lower_ in SHARES for w in t.subtree)
         return True
     return False
@@ -155,7 +155,7 @@ def _weapon_words() -> set[str]:
 def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     """One investment per target a sentence reports ("the sale of X to A and a transfer of shares of Y")."""
     if any(x.m.type == "weapon" for x in ms) or any(t.lemma_ in ("loan", "lend", "credit") for t in sent):
-        return []  # an arms deal, or money lent: "invested $1 billion, primarily in the form of loans"
+        return []  # an arms deal, or money lent: "invested $2 billion, chiefly in the form of loans"
     found: dict[str, Event] = {}
     made: dict[Token, Event] = {}
     triggers_ok = [t for t in sent if _trigger_ok(t) and not ctx.in_quote(t.idx, t.idx + 1)]
@@ -188,7 +188,7 @@ def _built_for(verb: Token) -> str | None:
 
 
 def _away(trigger: Token, verb: Token | None, ms: list[Ment]) -> set[str]:
-    """States that are not the host: the seller's ("from Volcan, a subsidiary of Swiss firm Glencore")
+    """States that are not the host: the seller's ("from Rio Verde, a subsidiary of a British firm")
     and where an organisation is based ("a fund based in Abu Dhabi")."""
     out: set[str] = set()
     for head in {trigger, verb} - {None}:
@@ -240,7 +240,7 @@ def _investment(
         takes = False  # "Hungary received an investment from CATL": the host receives, the giver invests
     investor = found.receiver if takes else found.giver
     if investor is None and verb is not None and verb.lemma_ in ("retain", "hold", "take"):
-        investor = subject(verb, ms)  # "the government will retain a 35 per cent stake"
+        investor = subject(verb, ms)  # "the government will retain a 20 per cent stake"
     if investor is None and verb is not None and verb.lemma_ in ("build", "open", "expand"):
         builder = subject(verb, ms)  # "DP World plans to build a port": a company builds
         investor = builder if builder and len(builder) != 3 else None
@@ -280,7 +280,7 @@ def _investment(
         and any(h.text in str(investor) for h in (x.span.root.head, *linked(x.span.root.head, "APPOSITION")))
     }
     if verb is not None and verb.lemma_ == "retain" and len(investor) == 3 and investor.isupper():
-        host = host or investor  # "the Egyptian government will retain a stake": in its own country
+        host = host or investor  # "the Moroccan government will retain a stake": in its own country
     if host in own | away and host != investor:
         host = None
     own |= away | ({_home(ctx, investor)} - {None} if len(investor) != 3 else set())

@@ -56,7 +56,7 @@ def _banks(ms: list[Ment]) -> list[str]:
 
 
 def _generic(sent: Span, trigger: Token, ms: list[Ment], banks: list[str]) -> bool:
-    """ "Yen loans: cooperation in the form of loans to developing countries": loans in general, when
+    """ "Yen loans: help given as loans to poorer states": loans in general, when
     the sentence names no state, bank or amount and the loans are a bare plural."""
     bare = trigger.tag_ == "NNS" and not any(c.dep_ in ("det", "poss", "nummod") for c in trigger.children)
     return bare and not banks and not states_of(ms) and not money(sent.text)
@@ -83,7 +83,7 @@ def _triggers(ctx: DocContext, sent: Span, banks: list[str]) -> list[Token]:
 
 
 def _aside(t: Token, trigger: Token) -> bool:
-    """Inside a relative clause that does not hold the loan ("the order, which follows the purchase of
+    """Inside a relative clause that does not hold the loan ("the order, which comes after the purchase of
     X, will be financed by a loan"): what the clause says is not what the loan is for."""
     return any(a.dep_ == "relcl" and trigger not in a.subtree for a in [t, *t.ancestors])
 

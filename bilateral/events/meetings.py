@@ -225,7 +225,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     date = date_near(ctx, sent, trigger)
     sides_named = _talks_between(trigger, ms)
     if not people and sides_named:
-        participants = sides_named  # "Sri Lanka is expected to hold talks with China"
+        participants = sides_named  # "Bhutan is expected to hold talks with India"
     # "signed during the state visit of X to Y": an undated visit of one person is kept only if it
     # joins the meeting it was part of (see `merge`)
     to_place = any(_visited(x, trigger) for x in ms if x.m.type in ("place", "state"))

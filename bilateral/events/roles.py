@@ -212,7 +212,7 @@ def sides(trigger: Token, ms: list[Ment]) -> Sides:
         signing = verb.head.head if verb.dep_ == "acl" else verb.head  # "signed a contract with X to supply"
         out.receiver = partner(signing, ms) if signing.pos_ == "VERB" else None
     if noun is not None and verb is not None and verb.lemma_ in LIGHT and noun.dep_ in ("dobj", "nsubjpass"):
-        doer = subject(verb, ms)  # "India has started the supply of X to Armenia"
+        doer = subject(verb, ms)  # "France has started the supply of X to Armenia"
         if noun.lemma_ in TAKE_NOUNS:
             out.receiver = out.receiver or doer
         else:

@@ -33,7 +33,7 @@ def speaker_of(ctx: DocContext, verb: Token) -> str | None:
         if child.dep_ not in ("nsubj", "nsubjpass"):
             continue
         ms = ctx.sentence_mentions(verb.sent)
-        # "the deputy chief of staff of the X Forces, General Y, said": the parser often hangs the
+        # "the deputy head of the X Forces, General Y, said": the parser often hangs the
         # apposition on the last noun of the subject phrase.
         named = [a for a in child.subtree if a.dep_ == "appos" and a.i > child.i and a.pos_ == "PROPN"]
         if any(c.dep_ == "conj" for c in child.children) or _joint(ctx, child):

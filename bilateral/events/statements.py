@@ -136,7 +136,7 @@ _MATCHERS: dict[int, Matcher] = {}
 
 
 def _citing(ctx: DocContext, sent: Span) -> list[Event]:
-    """ "..., the Khmer Times reported, citing Maj. Gen. X": the claim is X's, not the newspaper's."""
+    """ "..., the Daily Courier reported, citing Col. X": the claim is X's, not the newspaper's."""
     out = []
     for token in sent:
         if token.lemma_ != "cite" or token.pos_ != "VERB":

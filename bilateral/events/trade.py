@@ -45,7 +45,7 @@ def _owner(token: Token, ms: list[Ment], preps: set[str] | None = None) -> str |
         and token.head.lower_ == "of"
         and token.head.head.pos_ == "NOUN"
     ):
-        return _owner(token.head.head, ms)  # "Serbia's largest source of imports"
+        return _owner(token.head.head, ms)  # "Poland's largest source of imports"
     return None
 
 
@@ -56,7 +56,7 @@ def _subject(token: Token, ms: list[Ment]) -> str | None:
             if child is not token and (state := _state_at(ms, child)):
                 return state
         if node.dep_ == "appos" and (state := _state_at(ms, node.head)):
-            return state  # "China, Bangladesh's biggest trade partner"
+            return state  # "Spain, Morocco's biggest trade partner"
     return None
 
 
