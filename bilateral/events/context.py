@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -89,12 +89,24 @@ class DocContext:
     # or pronoun made a long document quadratic.
     _ranges: Intervals | None = None
     _people: tuple[list[int], list[int]] | None = None  # persons' ends, sorted; last index so far
+    _quote_starts: list[int] | None = None  # of `quotes` (which do not change), if in order and apart
 
     def sentences_between(self, start: int, end: int) -> list[Span]:
         return [s for s in self.sents if s.start_char < end and start < s.end_char]
 
     def in_quote(self, start: int, end: int) -> bool:
-        return any(qs <= start and end <= qe for qs, qe in self.quotes)
+        if not self.quotes:
+            return False
+        if self._quote_starts is None:  # asked for every trigger word (SPEED)
+            ordered = all(qs <= qe for qs, qe in self.quotes) and all(
+                a[1] <= b[0] for a, b in pairwise(self.quotes)
+            )
+            self._quote_starts = [qs for qs, _ in self.quotes] if ordered else []
+        if not self._quote_starts:  # overlapping or unordered quotations: ask each
+            return any(qs <= start and end <= qe for qs, qe in self.quotes)
+        # In order and apart, only the last quotation that starts at or before `start` can hold it.
+        i = bisect_right(self._quote_starts, start) - 1
+        return i >= 0 and end <= self.quotes[i][1]
 
     def sentence_mentions(self, sent: Span) -> list[Ment]:
         key = (sent.start_char, sent.end_char)
