@@ -18,6 +18,7 @@ def test_chains_give_the_dependency_matchers_matches(corpus: Path) -> None:
         for sent in doc.sents:
             expected = sorted((strings[m], toks) for m, toks in links._matcher(doc.vocab)(sent))
             assert sorted(links._matches(sent)) == expected, sent.text
+            assert all(links._Last.of(doc).sentence(t) == t.sent for t in sent)
             compared += 1
             found += len(expected)
     assert compared > 100 and found > 500
