@@ -170,21 +170,20 @@ def _referents(ctx: DocContext, sent: Span, earlier: list[Event], reported: set[
 
     found: dict[str, Event | None] = {}
     nouns = _reference_nouns()
-    for t in sent:
-        type_ = nouns.get(t.lemma_.lower()) or nouns.get(t.lower_)
-        if (
-            type_ is not None
-            and type_ not in reported
-            and type_ not in found
-            and t.pos_ in ("NOUN", "PROPN")
-            and any(c.dep_ == "det" and c.lower_ in meetings.DEFINITE for c in t.children)
-        ):
-            kind = agreements.agreement_kind(np_text(t)) if type_ == "agreement" else "other"
-            # "the FTA" is the free-trade agreement, not the last agreement of any kind
-            found[type_] = last(type_, partial(_of_kind, kind))
-        if t.lemma_ in ("train", "drill") and t.pos_ == "VERB" and "exercise" not in reported:
+    lemmas = ctx.lemmas(sent)
+    for i, (lemma, lower) in enumerate(zip(lemmas, ctx.lowers(sent), strict=True)):
+        type_ = nouns.get(lemma.lower()) or nouns.get(lower)
+        if type_ is not None and type_ not in reported and type_ not in found:
+            t = sent[i]
+            if t.pos_ in ("NOUN", "PROPN") and any(
+                c.dep_ == "det" and c.lower_ in meetings.DEFINITE for c in t.children
+            ):
+                kind = agreements.agreement_kind(np_text(t)) if type_ == "agreement" else "other"
+                # "the FTA" is the free-trade agreement, not the last agreement of any kind
+                found[type_] = last(type_, partial(_of_kind, kind))
+        if lemma in ("train", "drill") and "exercise" not in reported and sent[i].pos_ == "VERB":
             found.setdefault("exercise", last("exercise"))  # "forces from both countries trained together"
-    if "investment" not in reported and any(t.lemma_ in INVESTMENT_NOUNS for t in sent):
+    if "investment" not in reported and any(lemma in INVESTMENT_NOUNS for lemma in lemmas):
         # "the acquisition of X and Y by ...": every earlier investment whose target is named again
         low = fold(sent.text)
         named = [e for e in earlier if e.type == "investment" and fold(str(e.args["target"])) in low]
@@ -219,14 +218,15 @@ def _referent(
                 return found
         meeting_verbs = set(triggers()["meeting"]["verbs"])
         if any(
-            t.lemma_ in meeting_verbs and any(c.dep_ == "nsubj" and c.lower_ == "they" for c in t.children)
-            for t in sent
+            lemma in meeting_verbs and any(c.dep_ == "nsubj" and c.lower_ == "they" for c in sent[i].children)
+            for i, lemma in enumerate(ctx.lemmas(sent))
         ):
             return last("meeting")
     if "arms_transfer" not in reported and not any(x.m.type == "weapon" for x in ms):
         tr = triggers()["arms_transfer"]
-        if any(t.lemma_ in tr["order"] or t.lemma_ in tr["delivery"] for t in sent):
-            kinds = {CATEGORY_FAMILY.get(t.lemma_.lower()) for t in sent} - {None}
+        lemmas = ctx.lemmas(sent)
+        if any(lemma in tr["order"] or lemma in tr["delivery"] for lemma in lemmas):
+            kinds = {CATEGORY_FAMILY.get(lemma.lower()) for lemma in lemmas} - {None}
             return last("arms_transfer", lambda e: _category_family(e) in kinds) if kinds else None
     return None
 

@@ -18,6 +18,7 @@ from .context import (
     DocContext,
     dates_in,
     make_event,
+    sentence_matches,
 )
 from .lang import matcher
 from .triggers import triggers
@@ -171,8 +172,8 @@ def _phrases(sent: Span) -> dict[str, set[int]]:
     found: dict[str, set[int]] = {}
     if id(vocab) not in _MATCHERS:
         _MATCHERS[id(vocab)] = matcher(vocab, "speech")
-    for match_id, start, _ in _MATCHERS[id(vocab)](sent):
-        found.setdefault(vocab.strings[match_id], set()).add(sent[start].i)
+    for match_id, start, _ in sentence_matches(_MATCHERS[id(vocab)], sent):
+        found.setdefault(vocab.strings[match_id], set()).add(start)
     return found
 
 
