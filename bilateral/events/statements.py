@@ -183,7 +183,7 @@ _MATCHERS: dict[int, Matcher] = {}
 def _citing(ctx: DocContext, sent: Span) -> list[Event]:
     """ "..., the Khmer Times reported, citing Maj. Gen. X": the claim is X's, not the newspaper's."""
     out = []
-    for token in sent:
+    for token in ctx.having(sent, ("cite",)):
         if token.lemma_ != "cite" or token.pos_ != "VERB":
             continue
         people = [
@@ -204,7 +204,7 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
     out = []
     phrases = _phrases(sent)
     phrasal = phrases.get("MADE_KNOWN", set()) | phrases.get("PAID_TRIBUTE", set())
-    for token in sent:
+    for token in sent if phrasal else ctx.having(sent, speech):
         if token.pos_ != "VERB" or not (token.lemma_ in speech or token.i in phrasal):
             continue
         if (
