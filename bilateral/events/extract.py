@@ -74,6 +74,7 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
     return events
 
 
+@cache  # asked for every sentence and extractor
 def _stage(extractor: Callable[..., object]) -> str:
     """An extractor's name in a log line: its module's ("arms", "loans")."""
     return extractor.__module__.rsplit(".", 1)[-1]
