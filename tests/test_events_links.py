@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bilateral.events import links
+from bilateral.events.context import DocContext, sentence_matches
+from bilateral.events.lang import matcher
 from bilateral.nlp.pipeline import build
 
 
@@ -18,6 +20,29 @@ def test_chains_give_the_dependency_matchers_matches(corpus: Path) -> None:
         for sent in doc.sents:
             expected = sorted((strings[m], toks) for m, toks in links._matcher(doc.vocab)(sent))
             assert sorted(links._matches(sent)) == expected, sent.text
+            assert all(links._Last.of(doc).sentence(t) == t.sent for t in sent)
             compared += 1
             found += len(expected)
     assert compared > 100 and found > 500
+
+
+def test_sentence_words_and_matches_as_spacy_gives_them(corpus: Path) -> None:
+    """The words a trigger search reads from the document's arrays, and phrase matches found once per
+    document, are what the tokens and a Matcher run over each sentence give."""
+    nlp = build()
+    speech = matcher(nlp.vocab, "speech")
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
+    texts.append("They made it known on Monday. Officials paid tribute to the crew. Made known, it was.")
+    words, phrases = {"sign", "agreement", "visit", "say"}, 0
+    for doc in nlp.pipe(texts):
+        ctx = DocContext(doc, "d", None, [])
+        for sent in doc.sents:
+            assert ctx.lemmas(sent) == [t.lemma_ for t in sent]
+            assert ctx.lowers(sent) == [t.lower_ for t in sent]
+            assert ctx.having(sent, words, {"said"}) == [
+                t for t in sent if t.lemma_ in words or t.lower_ == "said"
+            ]
+            expected = [(m, sent.start + s, sent.start + e) for m, s, e in speech(sent)]
+            assert sorted(sentence_matches(speech, sent)) == sorted(expected), sent.text
+            phrases += len(expected)
+    assert phrases >= 2

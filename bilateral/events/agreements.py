@@ -18,7 +18,7 @@ from .context import (
 from .links import conjuncts, linked
 from .people import known_organisation
 from .roles import actor_state, partner, subject
-from .triggers import triggers
+from .triggers import kinds, triggers
 
 
 def _signers(verb: Token, ms: list[Ment]) -> list[str]:
@@ -218,9 +218,9 @@ def _previous(ctx: DocContext, sent: Span) -> list[Span]:
 
 def agreement_kind(text: str) -> str:
     low = text.lower()
-    for kind, words in triggers()["agreement_kinds"]:
-        if any(re.search(r"\b" + re.escape(w) + r"\b", low) for w in words):
-            return str(kind)
+    for kind, words in kinds("agreement_kinds"):
+        if any(w.search(low) for w in words):
+            return kind
     return "other"
 
 

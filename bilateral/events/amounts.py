@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..values.money import find_money
@@ -27,7 +28,14 @@ PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|per\s?cent\b|percent\b)")
 
 def money(text: str) -> list[Amount]:
     """Every money expression in `text`: a currency (symbol, code or word) and a number."""
-    return [Amount(start, end, value) for start, end, value in find_money(text)]
+    return [Amount(start, end, dict(value)) for start, end, value in _found(text)]
+
+
+@lru_cache(maxsize=1024)
+def _found(text: str) -> list[tuple[int, int, dict[str, Any]]]:
+    """`find_money(text)`, kept for the next question about the same sentence (SPEED: several rules
+    and coreference read one sentence's amounts); `money` hands out copies of its values."""
+    return find_money(text)
 
 
 def percents(text: str) -> list[Amount]:

@@ -102,7 +102,7 @@ def _listed(ms: list[Ment]) -> list[Ment]:
 def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     tr = triggers()["arms_transfer"]
     order, delivery = set(tr["order"]), set(tr["delivery"])
-    trig = [t for t in sent if t.lemma_ in order | delivery and not ctx.in_quote(t.idx, t.idx + 1)]
+    trig = [t for t in ctx.having(sent, order | delivery) if not ctx.in_quote(t.idx, t.idx + 1)]
     weapons = [x for x in ms if x.m.type == "weapon"]
     if not trig:
         return []

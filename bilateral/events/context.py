@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
-from itertools import accumulate
-from typing import Any
+from itertools import accumulate, pairwise
+from typing import Any, ClassVar, cast
 
+from spacy.attrs import LEMMA, LOWER
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Event, Mention
@@ -89,12 +91,53 @@ class DocContext:
     # or pronoun made a long document quadratic.
     _ranges: Intervals | None = None
     _people: tuple[list[int], list[int]] | None = None  # persons' ends, sorted; last index so far
+    _words: tuple[list[str], list[str]] | None = None  # every token's lemma and lower-case form
+    _quote_starts: list[int] | None = None  # of `quotes` (which do not change), if in order and apart
 
     def sentences_between(self, start: int, end: int) -> list[Span]:
         return [s for s in self.sents if s.start_char < end and start < s.end_char]
 
     def in_quote(self, start: int, end: int) -> bool:
-        return any(qs <= start and end <= qe for qs, qe in self.quotes)
+        if not self.quotes:
+            return False
+        if self._quote_starts is None:  # asked for every trigger word (SPEED)
+            ordered = all(qs <= qe for qs, qe in self.quotes) and all(
+                a[1] <= b[0] for a, b in pairwise(self.quotes)
+            )
+            self._quote_starts = [qs for qs, _ in self.quotes] if ordered else []
+        if not self._quote_starts:  # overlapping or unordered quotations: ask each
+            return any(qs <= start and end <= qe for qs, qe in self.quotes)
+        # In order and apart, only the last quotation that starts at or before `start` can hold it.
+        i = bisect_right(self._quote_starts, start) - 1
+        return i >= 0 and end <= self.quotes[i][1]
+
+    def lemmas(self, sent: Span) -> list[str]:
+        """`t.lemma_` of each token of `sent`, from one array of the document: a test of every token's
+        word reads these instead of making a Token and its strings per test (SPEED)."""
+        return self._word_lists()[0][sent.start : sent.end]
+
+    def lowers(self, sent: Span) -> list[str]:
+        """`t.lower_` of each token of `sent` (as `lemmas`)."""
+        return self._word_lists()[1][sent.start : sent.end]
+
+    def having(self, sent: Span, lemmas: Container[str], lowers: Container[str] = ()) -> list[Token]:
+        """The tokens of `sent` whose lemma is in `lemmas` or whose lower-case form is in `lowers`, in
+        order: the candidates a trigger search tests, found without making every token (SPEED)."""
+        doc, start = self.doc, sent.start
+        return [
+            doc[start + i]
+            for i, (lemma, lower) in enumerate(zip(self.lemmas(sent), self.lowers(sent), strict=True))
+            if lemma in lemmas or lower in lowers
+        ]
+
+    def _word_lists(self) -> tuple[list[str], list[str]]:
+        if self._words is None:
+            array = self.doc.to_array([LEMMA, LOWER]).reshape(len(self.doc), 2)
+            ids = cast(list[list[int]], array.tolist())  # string ids
+            strings = self.doc.vocab.strings
+            word = {i: strings[i] for i in {i for pair in ids for i in pair}}
+            self._words = [word[lemma] for lemma, _ in ids], [word[lower] for _, lower in ids]
+        return self._words
 
     def sentence_mentions(self, sent: Span) -> list[Ment]:
         key = (sent.start_char, sent.end_char)
@@ -124,6 +167,27 @@ class DocContext:
         while end > start and text[end - 1].isspace():
             end -= 1
         return Cite(self.doc_id, start, end, text[start:end])
+
+
+def sentence_matches(matcher: Matcher, sent: Span) -> list[tuple[int, int, int]]:
+    """`matcher(sent)` as (match id, start, end) in the document, from one run of the matcher over the
+    whole document (SPEED: not one per sentence). For a Matcher without greedy filters whose patterns
+    test no sentence boundaries (the phrase patterns of `lang/`), a match inside the sentence is
+    a match in the document and the converse."""
+    doc = sent.doc
+    if _Matched.doc is not doc:
+        _Matched.doc, _Matched.found = doc, {}
+    found = _Matched.found.get(id(matcher))
+    if found is None:
+        found = _Matched.found[id(matcher)] = [(m, s, e) for m, s, e in matcher(doc)]
+    return [(m, s, e) for m, s, e in found if sent.start <= s and e <= sent.end]
+
+
+class _Matched:
+    """The matches in the document last asked about, by matcher."""
+
+    doc: ClassVar[Doc | None] = None
+    found: ClassVar[dict[int, list[tuple[int, int, int]]]] = {}
 
 
 def make_event(

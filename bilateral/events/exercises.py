@@ -24,7 +24,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     words = set(triggers()["exercise"])
     trig = [
         t
-        for t in sent
+        for t in ctx.having(sent, words, words)
         if (t.lemma_ in words or t.lower_ in words)
         and (t.pos_ == "NOUN" or t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"))  # "drills" tagged a verb
         and not ctx.in_quote(t.idx, t.idx + 1)

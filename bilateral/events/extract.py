@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from typing import TypeVar
 
 from spacy.tokens import Doc
@@ -46,8 +46,9 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is not None:
             ments.append(Ment(m, span))
-    quotes = [(q.start(), q.end()) for q in QUOTES.finditer(doc.text)]
-    ctx = DocContext(doc, doc_id, published, ments, main_pair(mentions), quotes, doc.text, list(doc.sents))
+    text = doc.text  # spaCy joins the tokens' texts on every access
+    quotes = [(q.start(), q.end()) for q in QUOTES.finditer(text)]
+    ctx = DocContext(doc, doc_id, published, ments, main_pair(mentions), quotes, text, list(doc.sents))
     failures = Failures(doc_id)
     events = failures.run("statements", lambda: statements.quoted(ctx), list[Event](), 0)
     for sent in ctx.sents:
@@ -67,6 +68,7 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
     return events
 
 
+@cache  # asked for every sentence and extractor
 def _stage(extractor: Callable[..., object]) -> str:
     """An extractor's name in a log line: its module's ("arms", "loans")."""
     return extractor.__module__.rsplit(".", 1)[-1]

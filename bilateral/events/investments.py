@@ -154,11 +154,13 @@ def _weapon_words() -> set[str]:
 
 def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     """One investment per target a sentence reports ("the sale of X to A and a transfer of shares of Y")."""
-    if any(x.m.type == "weapon" for x in ms) or any(t.lemma_ in ("loan", "lend", "credit") for t in sent):
+    if any(x.m.type == "weapon" for x in ms) or ctx.having(sent, ("loan", "lend", "credit")):
         return []  # an arms deal, or money lent: "invested $2 billion, chiefly in the form of loans"
     found: dict[str, Event] = {}
     made: dict[Token, Event] = {}
-    triggers_ok = [t for t in sent if _trigger_ok(t) and not ctx.in_quote(t.idx, t.idx + 1)]
+    triggers_ok = [
+        t for t in ctx.having(sent, VERBS | NOUNS) if _trigger_ok(t) and not ctx.in_quote(t.idx, t.idx + 1)
+    ]
     for trigger in triggers_ok:
         if trigger.dep_ == "advcl" and trigger.head in triggers_ok:
             continue  # "purchased 60% of X, thereby buying into Y": the same deal, said again

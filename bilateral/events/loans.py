@@ -68,7 +68,7 @@ def _credit_line(token: Token) -> Token | None:
 
 def _triggers(ctx: DocContext, sent: Span, banks: list[str]) -> list[Token]:
     out = []
-    for t in sent:
+    for t in ctx.having(sent, ("loan", "borrow", "lend", "credit", "finance", "financing"), LOAN_WORDS):
         if ctx.in_quote(t.idx, t.idx + 1):
             continue
         if t.lower_ in LOAN_WORDS or t.lemma_ in ("loan", "borrow", "lend"):

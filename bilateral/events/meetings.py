@@ -144,7 +144,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     nouns, verbs = set(tr["nouns"]), set(tr["verbs"])
     trig = [
         t
-        for t in sent
+        for t in ctx.having(sent, nouns | verbs, nouns)
         if (
             (t.pos_ == "NOUN" and (t.lemma_ in nouns or t.lower_ in nouns))
             or (t.pos_ == "VERB" and t.lemma_ in verbs)

@@ -15,6 +15,7 @@ from .context import (
     DocContext,
     dates_in,
     make_event,
+    sentence_matches,
 )
 from .lang import matcher
 from .people import is_person
@@ -127,8 +128,8 @@ def _phrases(sent: Span) -> dict[str, set[int]]:
     found: dict[str, set[int]] = {}
     if id(vocab) not in _MATCHERS:
         _MATCHERS[id(vocab)] = matcher(vocab, "speech")
-    for match_id, start, _ in _MATCHERS[id(vocab)](sent):
-        found.setdefault(vocab.strings[match_id], set()).add(sent[start].i)
+    for match_id, start, _ in sentence_matches(_MATCHERS[id(vocab)], sent):
+        found.setdefault(vocab.strings[match_id], set()).add(start)
     return found
 
 
@@ -138,7 +139,7 @@ _MATCHERS: dict[int, Matcher] = {}
 def _citing(ctx: DocContext, sent: Span) -> list[Event]:
     """ "..., the Daily Courier reported, citing Col. X": the claim is X's, not the newspaper's."""
     out = []
-    for token in sent:
+    for token in ctx.having(sent, ("cite",)):
         if token.lemma_ != "cite" or token.pos_ != "VERB":
             continue
         people = [x for x in ctx.sentence_mentions(sent) if is_person(ctx, x) and x.span.root.head == token]
@@ -158,7 +159,7 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
     out = []
     phrases = _phrases(sent)
     phrasal = phrases.get("MADE_KNOWN", set()) | phrases.get("PAID_TRIBUTE", set())
-    for token in sent:
+    for token in sent if phrasal else ctx.having(sent, speech):
         if token.pos_ != "VERB" or not (token.lemma_ in speech or token.i in phrasal):
             continue
         if (

@@ -162,7 +162,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     """Trade flows and partner ranks in one sentence."""
     triggers = [
         t
-        for t in sent
+        for t in ctx.having(sent, FLOW, FLOW.keys() | PARTNER)
         if ((FLOW.get(t.lower_) or FLOW.get(t.lemma_)) and t.pos_ in ("NOUN", "PROPN", "VERB"))
         or _is_partner(t)
     ]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 from importlib import resources
 from typing import Any
 
 import numpy as np
 import yaml
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import FLAG19, FLAG63, IDX, LOWER, SENT_START
 from spacy.language import Language
+from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from .lookup import use_lookups
 
@@ -90,8 +93,59 @@ CONNECT = ["of", "for", "and", "on", "the", "'s", "’s", "&"]
 NAMING_VERBS = ["named", "dubbed", "codenamed", "code-named", "called", "titled", "entitled"]
 
 
+def _about_exercise(span: Any) -> bool:
+    """Does the span's sentence name an exercise ("drills", "manoeuvres")?"""
+    return any(t.lower_ in EXERCISE_WORDS for t in span.sent)
+
+
 def _title(extra: dict[str, object] | None = None) -> dict[str, object]:
     return {"IS_TITLE": True, **(extra or {})}
+
+
+def _flagged(vocab: Vocab, pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pattern with each test of a word's text or lower-case form against a list or a regex
+    (which the Matcher runs as a Python call for every token) made a flag of the word in the
+    vocabulary, computed once per word (SPEED): the same matches. The pattern is validated as
+    written (the Matcher's schema knows no flags)."""
+    errors = validate_token_pattern(pattern)
+    if errors:
+        raise ValueError(f"bilateral_entities: invalid token pattern {pattern}: {errors}")
+    out = []
+    for spec in pattern:
+        spec = dict(spec)
+        for name in [n for n in spec if n in ("TEXT", "ORTH", "LOWER") and isinstance(spec[n], dict)]:
+            (op, value), *rest = spec[name].items()
+            if rest or op not in ("IN", "REGEX"):
+                continue
+            del spec[name]
+            spec[f"FLAG{_flag(vocab, name == 'LOWER', op, value)}"] = True
+        out.append(spec)
+    return out
+
+
+def _flag(vocab: Vocab, lower: bool, op: str, value: str | list[str]) -> int:
+    """A vocabulary flag for a word whose text (or lower-case form) is IN `value` or matches the
+    REGEX `value`; the same test asks for the same flag."""
+    key = f"{lower}|{op}|{json.dumps(value)}"
+    getters: dict[int, Any] = vocab.lex_attr_getters  # type: ignore[attr-defined]
+    for known, made in getters.items():
+        if getattr(made, "test", None) == key:  # added before, to this vocabulary
+            return int(known)
+    regex = re.compile(value) if isinstance(value, str) else None
+    words = frozenset(value if isinstance(value, list) else ())
+    lowered = getters.get(LOWER, str.lower) if lower else None
+
+    def test(word: str) -> bool:
+        return bool(regex.search(word)) if regex else word in words
+
+    def getter(orth: str) -> bool:  # a new word's flag, from its text as the vocabulary lowers it
+        return test(lowered(orth) if lowered else orth)
+
+    setattr(getter, "test", key)  # noqa: B010 (a function's attribute, which mypy does not know)
+    flag: int = vocab.add_flag(getter, next(i for i in range(FLAG19, FLAG63 + 1) if i not in getters))
+    for lexeme in vocab:  # the words already known, by their lower-case form as it is stored
+        lexeme.set_flag(flag, test(lexeme.lower_ if lower else lexeme.orth_))
+    return flag
 
 
 @Language.factory("bilateral_entities")
@@ -111,7 +165,8 @@ class BilateralEntities:
         from .lexicon import load
 
         lex = load()
-        self.matcher = Matcher(nlp.vocab)
+        # The patterns as written, by label; the Matcher runs them with their word tests as flags.
+        self.patterns: dict[str, list[list[dict[str, Any]]]] = {}
         designation = "|".join(f"(?:{p.pattern})" for p in lex.designation)
         # Split by the tokenizer: a name, a hyphen and a letter-digit variant ("Tor-M2E", "Pantsir-S1").
         variant: list[dict[str, Any]] = [
@@ -119,9 +174,7 @@ class BilateralEntities:
             {"ORTH": "-", "SPACY": False},
             {"TEXT": {"REGEX": r"^[A-Z]{1,2}\d{1,3}[A-Z]{0,2}$"}},
         ]
-        self.matcher.add(
-            "WEAPON", [[{"TEXT": {"REGEX": designation}, "IS_DIGIT": False}], variant], greedy="LONGEST"
-        )
+        self.patterns["WEAPON"] = [[{"TEXT": {"REGEX": designation}, "IS_DIGIT": False}], variant]
         self.not_designation = lex.not_designation
         self.is_state = lex.state_for
         self.categories = {c.lower() for c in lex.categories}
@@ -139,21 +192,20 @@ class BilateralEntities:
                 {"LOWER": "the", "OP": "?"},
                 _title({"OP": "+"}),
             ]
-            self.matcher.add(label, [[*body, head], [*body, head, *tail], [head, *tail]], greedy="LONGEST")
+            self.patterns[label] = [[*body, head], [*body, head, *tail], [head, *tail]]
         year = {"TEXT": {"REGEX": r"^(?:[A-Za-z]+-)?(?:19|20)\d\d$"}}
-        self.matcher.add("EXERCISE", [[_title({"OP": "+", "IS_SENT_START": False}), year]], greedy="LONGEST")
-        self.matcher.add(
-            "NAMED",
+        self.patterns["EXERCISE"] = [[_title({"OP": "+", "IS_SENT_START": False}), year]]
+        self.patterns["NAMED"] = [
             [
-                [
-                    {"LOWER": {"IN": NAMING_VERBS}},
-                    {"IS_QUOTE": True, "OP": "?"},
-                    _title({"OP": "+"}),
-                    {"TEXT": {"REGEX": r"^-?\d{4}$"}, "OP": "?"},
-                ]
-            ],
-            greedy="LONGEST",
-        )
+                {"LOWER": {"IN": NAMING_VERBS}},
+                {"IS_QUOTE": True, "OP": "?"},
+                _title({"OP": "+"}),
+                {"TEXT": {"REGEX": r"^-?\d{4}$"}, "OP": "?"},
+            ]
+        ]
+        self.matcher = Matcher(nlp.vocab, validate=False)  # validated by _flagged
+        for label, patterns in self.patterns.items():
+            self.matcher.add(label, [_flagged(nlp.vocab, p) for p in patterns], greedy="LONGEST")
 
     def __call__(self, doc: Doc) -> Doc:
         from spacy.tokens import Span
@@ -172,11 +224,10 @@ class BilateralEntities:
                 ):
                     weapons.append(Span(doc, start, end, label="WEAPON"))
                 continue
-            sentence = {t.lower_ for t in span.sent}
             if label == "NAMED":
                 start += 2 if doc[start + 1].is_quote else 1
-                label = "EXERCISE" if sentence & EXERCISE_WORDS else ""
-            elif label == "EXERCISE" and (not sentence & EXERCISE_WORDS or doc[start].lower_ in MONTHS):
+                label = "EXERCISE" if _about_exercise(span) else ""
+            elif label == "EXERCISE" and (not _about_exercise(span) or doc[start].lower_ in MONTHS):
                 continue  # "in August 2022" is a date, not a name
             while end > start and doc[end - 1].lower_ in CONNECT:
                 end -= 1
