@@ -7,6 +7,7 @@ from spacy.tokens import Span, Token
 from ..models import Event
 from ..nlp.lexicon import fold
 from ..values.names import key_for
+from .captions import caption
 from .context import (
     ROLE_NOUNS,
     DocContext,
@@ -17,7 +18,6 @@ from .context import (
     states_of,
 )
 from .people import is_person, person_before, titled_before
-from .presence import caption, presence
 from .roles import prep_object, subject
 from .triggers import triggers
 
@@ -154,7 +154,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         and not any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in t.children)
     ]
     if not trig:
-        return caption(ctx, sent, ms) or presence(ctx, sent, ms)
+        return caption(ctx, sent, ms)
     trigger = trig[0]
     guests = {x.span.root.i for x in ms if is_person(ctx, x)}
     received = any(c.dep_ == "dobj" and c.i in guests for c in trigger.children) or any(
