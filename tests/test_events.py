@@ -127,7 +127,7 @@ def test_sample_corpus_scores_and_grounding(corpus: Path, tmp_path: Path) -> Non
     overall = json.loads(result.stdout)["overall"]
     assert overall["grounding"] == 1.0
     # The targets of the events capability.
-    assert overall["f1"] >= 0.85 and overall["role_f1"] >= 0.80 and overall["evidence_recall"] >= 0.90
+    assert overall["f1"] >= 0.88 and overall["role_f1"] >= 0.80 and overall["evidence_recall"] >= 0.90
 
 
 def test_weapon_named_only_as_a_version_is_not_transferred(tmp_path: Path) -> None:

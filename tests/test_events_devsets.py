@@ -1,7 +1,8 @@
 """The extractor on the two development sets of real articles (issue 14), scored by the shared scorer.
 
-devset-a is the set the rules were written on; devset-b was held out until the rules were done. The
-floors are the figures reached, so that a change that loses ground on either set fails here.
+The rules were written reading devset-a's errors; devset-b's were read from the seventh round on
+(before it, 0.69 there was the held-out figure). The floors are just under the figures reached, so
+that a change that loses ground on either set fails here.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import bilateral
 
 from .conftest import SCORER, SHARED
 
-FLOORS = {"devset-a": 0.80, "devset-b": 0.65}
+FLOORS = {"devset-a": 0.92, "devset-b": 0.88}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
@@ -31,4 +32,4 @@ def test_development_set_scores(name: str, tmp_path: Path) -> None:
     cmd += ["--documents", str(out / "documents.jsonl"), "--json"]
     overall = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)["overall"]
     assert overall["grounding"] == 1.0
-    assert overall["f1"] >= FLOORS[name] and overall["role_f1"] >= 0.80
+    assert overall["f1"] >= FLOORS[name] and overall["role_f1"] >= 0.86
