@@ -10,7 +10,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -218,3 +218,15 @@ def composed_events(nlp: Language, text: str, published: str | None = "2024-05-1
     found = propagate_names(doc, mentions(doc, "t"))
     vote_types(found)
     return extract(doc, "t", found, published)
+
+
+def check_roles(nlp: Language, type_: str, text: str, expected: dict[str, Any] | None) -> None:
+    """A sentence-table row: some `type_` event of `text` has the `expected` roles, or none has
+    that type when `expected` is None."""
+    got = [e.args for e in composed_events(nlp, text) if e.type == type_]
+    if expected is None:
+        assert not got, f"{text!r}: expected no {type_}, got {got}"
+        return
+    assert any(all(args.get(k) == v for k, v in expected.items()) for args in got), (
+        f"{text!r}: expected {expected} among {got}"
+    )

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-from .conftest import composed_events
+from .conftest import check_roles, composed_events
 
 Expect = tuple[str, str, dict[str, Any] | None]
 Forbid = tuple[str, str, str, str]
@@ -284,13 +284,7 @@ FORBID: list[Forbid] = [
     ("type_", "text", "expected"), EXPECT, ids=[f"{r[0]}-{i}" for i, r in enumerate(EXPECT)]
 )
 def test_expected_roles(nlp: Language, type_: str, text: str, expected: dict[str, Any] | None) -> None:
-    got = [e.args for e in composed_events(nlp, text) if e.type == type_]
-    if expected is None:
-        assert not got, f"{text!r}: expected no {type_}, got {got}"
-        return
-    assert any(all(args.get(k) == v for k, v in expected.items()) for args in got), (
-        f"{text!r}: expected {expected} among {got}"
-    )
+    check_roles(nlp, type_, text, expected)
 
 
 @pytest.mark.parametrize(

@@ -13,19 +13,9 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-from .conftest import composed_events
+from .conftest import check_roles, composed_events
 
 Row = tuple[str, dict[str, Any] | None]
-
-
-def _check(nlp: Language, type_: str, text: str, expected: dict[str, Any] | None) -> None:
-    got = [e.args for e in composed_events(nlp, text) if e.type == type_]
-    if expected is None:
-        assert not got, f"{text!r}: expected no {type_}, got {got}"
-        return
-    assert any(all(args.get(k) == v for k, v in expected.items()) for args in got), (
-        f"{text!r}: expected {expected} among {got}"
-    )
 
 
 ARMS: list[Row] = [
@@ -596,7 +586,7 @@ CASES = [
     ("type_", "text", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
 )
 def test_sentence_table(nlp: Language, type_: str, text: str, expected: dict[str, Any] | None) -> None:
-    _check(nlp, type_, text, expected)
+    check_roles(nlp, type_, text, expected)
 
 
 def test_every_type_has_ten_sentences() -> None:

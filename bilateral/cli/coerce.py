@@ -95,28 +95,24 @@ def install(params: Iterable[Parameter]) -> None:
             param._runtime_param = Plain(param)  # type: ignore[attr-defined]
 
 
-class Command(TyperCommand):
-    """A typer command whose plain options and arguments, --help included, are converted without
-    pydantic."""
+class _Plain:
+    """Converts its plain options and arguments, --help included, without pydantic."""
+
+    params: list[Parameter]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         install(self.params)
 
     def get_help_option(self, ctx: Context) -> Any:
-        option = super().get_help_option(ctx)
+        option = super().get_help_option(ctx)  # type: ignore[misc]
         install([option] if option is not None else [])
         return option
 
 
-class Group(TyperGroup):
-    """A typer group whose callback's plain options, --help included, are converted without pydantic."""
+class Command(_Plain, TyperCommand):
+    """A typer command whose plain options and arguments are converted without pydantic."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        install(self.params)
 
-    def get_help_option(self, ctx: Context) -> Any:
-        option = super().get_help_option(ctx)
-        install([option] if option is not None else [])
-        return option
+class Group(_Plain, TyperGroup):
+    """A typer group whose callback's plain options are converted without pydantic."""
