@@ -310,3 +310,31 @@ def test_a_participant_in_the_meeting_state_is_evidence_of_the_meeting(nlp: Lang
         e for e in composed_events(nlp, "Marie Dubois was in Portugal on Monday.") if e.type == "meeting"
     ]
     assert not alone
+
+
+def test_an_undated_visit_joins_only_a_meeting_in_the_state_it_went_to() -> None:
+    """A pending visit ("signed during the visit of X to Y") joins X's dated talks only where they
+    were held in Y; otherwise it is dropped, and the talks keep their own place and evidence."""
+    from bilateral.events.meetings import merge
+    from bilateral.models import Event, Span
+
+    def reports(visited: str) -> list[Event]:
+        visit = Event(
+            "meeting",
+            {"participants": ["Tomas Varga"], "location": "Bonn", "date": None, "occasion": None,
+             "_visit": True, "_pending": True, "_where": visited},
+            [Span("t", 0, 40, "Deals were signed during the visit.")],
+        )  # fmt: skip
+        talks = Event(
+            "meeting",
+            {"participants": ["Tomas Varga", "Ines Moreau"], "location": "Paris", "date": "2024-05-03",
+             "occasion": None, "_visit": False, "_pending": False, "_where": "FRA"},
+            [Span("t", 41, 90, "Varga held talks with Moreau in Paris.")],
+        )  # fmt: skip
+        return merge([visit, talks])
+
+    apart = reports("DEU")
+    assert [(e.args["location"], len(e.evidence)) for e in apart] == [("Paris", 1)]
+    assert not any(k.startswith("_") for e in apart for k in e.args)
+    joined = reports("FRA")
+    assert len(joined) == 1 and len(joined[0].evidence) == 2

@@ -116,7 +116,7 @@ def _held_in(ctx: DocContext, sent: Span, pool: list[Event]) -> list[Event]:
 
 
 def present(ctx: DocContext, sent: Span, pool: list[Event]) -> list[Event]:
-    """ "Parly was in Greece", "Ruto arrived in Kampala": a person's presence in a state is a mention of
+    """ "Novak was in Greece", "Amara arrived in Kampala": a person's presence in a state is a mention of
     the document's one meeting of theirs held there, or held at no place it gives (which it then
     takes)."""
     mentions = ctx.sentence_mentions(sent)
@@ -128,7 +128,7 @@ def present(ctx: DocContext, sent: Span, pool: list[Event]) -> list[Event]:
         where = [y for y in where if y.span.root.head.head == verb]
         if ctx.in_quote(x.m.start, x.m.end) or len(where) != 1:
             continue
-        when = [v for _, v in dates_in(ctx, sent)]  # "Ruto was in Uganda in 2019": another visit
+        when = [v for _, v in dates_in(ctx, sent)]  # "Amara was in Uganda in 2019": another visit
         states = {fold(y.m.text): y.state for y in ctx.mentions if y.state}
         person = key_for("person", x.m.text).split()[-1]
         theirs = [e for e in pool if person in meetings.people_of(e)]

@@ -52,8 +52,8 @@ def merge(events: list[Event]) -> list[Event]:
     kept = merge_within(events, "meeting", _same_meeting, _absorb)
     kept = [e for e in kept if not e.args.get("_pending")]  # an undated visit that joined no meeting
     for event in kept:
-        event.args.pop("_visit", None)
-        event.args.pop("_pending", None)
+        for hidden in ("_visit", "_pending", "_where"):
+            event.args.pop(hidden, None)
         if any(w in str(event.args.get("occasion", "")).lower() for w in REMOTE):
             event.args.pop("location", None)  # a virtual summit has no place (the text may name a studio's)
     return kept
@@ -110,6 +110,7 @@ def _absorb(same: Event, event: Event) -> None:
     same.evidence.extend(c for c in event.evidence if c not in same.evidence)
     same.args["_visit"] = same.args.get("_visit") and event.args.get("_visit")
     same.args["_pending"] = same.args.get("_pending") and event.args.get("_pending")
+    same.args["_where"] = same.args.get("_where") or event.args.get("_where")
 
 
 def _is_code(value: str) -> bool:
@@ -121,6 +122,9 @@ def _same_meeting(a: Event, b: Event) -> bool:
     pb = {key_for("person", p).split()[-1] for p in b.args["participants"] if not _is_code(p)}
     if not (a.args.get("_visit") or b.args.get("_visit")) or not pa & pb or not (pa <= pb or pb <= pa):
         return False  # a visit joins its talks; talks with different counterparts stay apart
+    wa, wb = a.args.get("_where"), b.args.get("_where")
+    if (a.args.get("_pending") or b.args.get("_pending")) and wa and wb and wa != wb:
+        return False  # an undated visit to one state is not a meeting held in another
     da, db = str(a.args.get("date") or ""), str(b.args.get("date") or "")
     visit, other = (a, b) if a.args.get("_visit") else (b, a)
     if visit.args.get("date") and not other.args.get("date"):
@@ -249,12 +253,14 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     places = [
         x for x in ms if x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at")
     ]
-    location = min(places, key=lambda x: abs(x.span.root.i - trigger.i)).m.text if places else None
+    nearest = min(places, key=lambda x: abs(x.span.root.i - trigger.i)) if places else None
+    location = nearest.m.text if nearest else None
     occasion = _occasion(trigger, sent) or next((x.m.text for x in ms if x.m.type == "agreement"), None)
     args = {"participants": participants, "location": location, "date": date, "occasion": occasion}
     event = make_event(ctx, "meeting", args, [sent], trigger)
     event.args["_visit"] = trigger.lemma_ in ("visit", "trip", "travel") and len(people) == 1
     event.args["_pending"] = pending
+    event.args["_where"] = nearest.state if nearest else None  # the state of its place, for `merge`
     return [event]
 
 
