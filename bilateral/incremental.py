@@ -56,6 +56,7 @@ CountKey = tuple[str, str | None, str | None, str]
 READS = (
     "models.py",
     "consolidate.py",
+    "changes.py",
     "incremental.py",
     "nlp/resolve.py",
     "nlp/lexicon.py",

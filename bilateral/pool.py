@@ -11,6 +11,7 @@ the cause), and the remaining batches go to a fresh pool.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
@@ -144,7 +145,10 @@ def _start(jobs: list[_Job]) -> tuple[BaseProcess, Connection]:
 
 
 def _send(send: Connection, jobs: list[_Job]) -> None:
-    send.send(_analyse_batch(jobs))
+    try:
+        send.send(_analyse_batch(jobs))
+    except BaseException:  # a result that cannot be sent: the document's error line, not a traceback
+        os._exit(1)
 
 
 def _finish(process: BaseProcess, results: Connection) -> list[_Pooled]:
