@@ -23,7 +23,7 @@ from typing import Any
 from .analysis import Parses, analyse_documents, analyser
 from .ingest import DEFAULT_MAX_BYTES
 from .ingest.run import IngestReport, Progress, ingest
-from .kb import READ_BATCH, KnowledgeBase
+from .kb import READ_BATCH, KnowledgeBase, Result, store_analyses
 from .models import Document, event_from_record, event_to_record
 from .models import Mention as MentionRecord
 from .store.parses import StoredParse
@@ -125,19 +125,16 @@ def _analyse(kb: KnowledgeBase, ids: list[str], report: IngestReport, progress: 
     actor = ray.remote(num_cpus=1)(Analyser)
     pool = [actor.remote() for _ in range(cpus)]
     for docs, results in _in_order(pool, _batches(kb, ids), kb.store.parse):
+        batch: list[Result] = []
         for doc, (result, parse) in zip(docs, results, strict=True):
             row = json.loads(result)
             if "error" in row:
                 report.failed.append((doc.id, f"could not be analysed: {row['error']}"))
                 continue
             mentions = [MentionRecord(**m) for m in row["mentions"]]
-            candidates = [event_from_record(e) for e in row["candidates"]]
-            with kb.store.transaction():  # a document's results with its parse, or neither
-                kb.store.put_analysis(doc, mentions, candidates, analyser())
-                if parse:
-                    kb.store.put_parse(doc.id, parse)
-            if progress:
-                progress(doc.id)
+            batch.append((doc, mentions, [event_from_record(e) for e in row["candidates"]], parse))
+        # a batch per transaction, each document with its parse; one the store refuses is left alone
+        store_analyses(kb.store, batch, analyser(), progress)
 
 
 def _batches(kb: KnowledgeBase, ids: list[str]) -> Iterator[list[Document]]:
