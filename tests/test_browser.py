@@ -121,6 +121,10 @@ def test_register_filter_and_csv_link(server: str, browser: WebDriver) -> None:
     assert "FK-3" in browser.find_element(By.CSS_SELECTOR, "table.data").text
 
 
+def _loaded(browser: WebDriver) -> None:
+    WebDriverWait(browser, 10).until(lambda b: b.execute_script("return document.readyState") == "complete")
+
+
 def test_review_in_the_browser(conflict_db: Path, tmp_path: Path, browser: WebDriver, shots: Path) -> None:
     """`serve --review`: accept and correct an event from its page in Chromium; the guards let the
     browser's own forms through (Sec-Fetch-Site: same-origin) and the changes show at once."""
@@ -136,6 +140,7 @@ def test_review_in_the_browser(conflict_db: Path, tmp_path: Path, browser: WebDr
         WebDriverWait(browser, 10).until(
             ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "accepted by")
         )
+        _loaded(browser)  # the page the POST led to, not one still being replaced
         form = browser.find_element(By.CSS_SELECTOR, "form.correct")
         form.find_element(By.CSS_SELECTOR, "select[name=role] option[value=quantity]").click()
         form.find_element(By.NAME, "value").send_keys("nine")
@@ -144,6 +149,7 @@ def test_review_in_the_browser(conflict_db: Path, tmp_path: Path, browser: WebDr
         WebDriverWait(browser, 10).until(
             ec.text_to_be_present_in_element((By.TAG_NAME, "body"), "corrected; extracted: 6")
         )
+        _loaded(browser)
         _shot(browser, shots, "review")
         # Two reports that are two deliveries: split the second off.
         split = browser.find_element(By.CSS_SELECTOR, "form.split")
