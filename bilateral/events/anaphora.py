@@ -169,11 +169,11 @@ def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
     an event of that year only; an agreement of another kind ("the trade agreement") to one of that
     kind only."""
     inside = {t.i for t in noun.subtree}
-    year = str(event.date)[:4]
     # Another year is another event, but an order's deliveries come later ("delivery ... in 2025").
-    later_delivery = event.type == "arms_transfer" and _delivered(noun)
+    year = str(event.date)[:4]
     years = _years(noun, inside) if event.date else set()
-    if years and year not in years and not (later_delivery and min(years) > year):
+    later = event.type == "arms_transfer" and bool(years) and min(years) > year
+    if years and year not in years and not (later and _delivered(noun)):
         return False
     if event.type == "agreement" and agreements.agreement_kind(np_text(noun)) not in (
         "other",
@@ -198,10 +198,8 @@ def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
 
 def _delivered(noun: Token) -> bool:
     """A reference in a phrase or clause of delivery ("delivery of the vehicles", "the jets arrive")."""
-    return any(t.lemma_.lower() in DELIVERY for t in (noun, *noun.ancestors))
-
-
-DELIVERY = {"delivery", "deliver", "arrive", "arrival", "handover", "hand", "ship", "shipment"}
+    words = set(lexicon()["delivery"])
+    return any(t.lemma_.lower() in words for t in (noun, *noun.ancestors))
 
 
 def _years(noun: Token, inside: set[int]) -> set[str]:
