@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from spacy.language import Language
 
 from bilateral.values.dates import resolve_date
 from bilateral.values.money import parse_money
 from bilateral.values.numbers import parse_percent, parse_quantity
+
+from .conftest import composed_events
 
 
 @pytest.mark.parametrize(
@@ -22,6 +25,10 @@ from bilateral.values.numbers import parse_percent, parse_quantity
         ("later this month", "2025-07-15", "2025-07"),
         ("last month", "2025-01-10", "2024-12"),
         ("on Saturday", "2025-07-15", "2025-07-12"),
+        ("on Tuesday", "2025-07-15", "2025-07-15"),  # a Tuesday's article: that day, not a week before
+        ("last Tuesday", "2025-07-15", "2025-07-08"),
+        ("next Tuesday", "2025-07-15", "2025-07-22"),
+        ("on Wednesday", "2025-07-15", "2025-07-09"),
         ("24 November", "2025-11", "2025-11-24"),
         ("the second half of July", "2025-07-15", "2025-07"),
         ("last July", "2025-07-15", "2024-07"),
@@ -44,6 +51,22 @@ from bilateral.values.numbers import parse_percent, parse_quantity
 )
 def test_dates(text: str, published: str | None, expected: str | None) -> None:
     assert resolve_date(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "expected"),
+    [
+        ("Chile and Norway signed a trade agreement in Oslo on Monday.", "agreement", "2024-05-13"),
+        ("The defence ministers of Kenya and Peru met in Lima on Monday.", "meeting", "2024-05-13"),
+        ("The defence ministers of Kenya and Peru met in Lima on Sunday.", "meeting", "2024-05-12"),
+        ("The defence ministers of Kenya and Peru met in Lima last Monday.", "meeting", "2024-05-06"),
+    ],
+)
+def test_a_weekday_in_sentences_of_an_article_published_on_a_monday(
+    nlp: Language, text: str, type_: str, expected: str
+) -> None:
+    """Bare weekdays name the latest such day up to the publication date, the day itself included."""
+    assert [e.date for e in composed_events(nlp, text, "2024-05-13") if e.type == type_] == [expected]
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 The precision of the text is kept: "2019" -> "2019", "April 2022" -> "2022-04",
 "July 1, 2024" -> "2024-07-01"; "last May" and "this past May" are the latest May before
-the publication date; "two years ago" is the year two before it. Durations and vague periods
+the publication date; "two years ago" is the year two before it; "on Monday" is the latest Monday
+on or before it (the day itself in an article of a Monday). Durations and vague periods
 ("recent years") give None.
 """
 
@@ -171,10 +172,12 @@ def resolve_date(text: str, published: str | None = None) -> str | None:
             return (ref + timedelta(days=1)).isoformat()
         m = re.search(r"\b(last |next )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", t)
         if m:
-            delta = (ref.weekday() - WEEKDAYS[m[2]]) % 7
             if m[1] == "next ":
                 return (ref + timedelta(days=(WEEKDAYS[m[2]] - ref.weekday()) % 7 or 7)).isoformat()
-            return (ref - timedelta(days=delta or 7)).isoformat()
+            # "on Sunday" in an article of a Sunday is that day (the gold's convention); "last
+            # Sunday" in it is the Sunday before.
+            delta = (ref.weekday() - WEEKDAYS[m[2]]) % 7
+            return (ref - timedelta(days=delta or (7 if m[1] else 0))).isoformat()
     return None
 
 
