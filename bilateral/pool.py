@@ -5,7 +5,8 @@ A worker can die without raising (a segfault in a native library, the kernel's O
 resource limit, os._exit): the pool is then broken and every batch in it lost. The batches that
 had finished are kept, each lost one is analysed again one document at a time, each document in
 a process of its own (so that the one that kills its process is found, and only it fails, with
-the cause), and the remaining batches go to a fresh pool.
+the cause), and the remaining batches go to a fresh pool. A batch that raised (in a worker that
+lives on) breaks nothing: its documents go back to the same pool one per job.
 """
 
 from __future__ import annotations
@@ -61,19 +62,49 @@ def _in_pool(
         for batch in batches:
             pending.append((batch, _submit(pool, _jobs(parses, batch))))
             while not broken and pending and (len(pending) >= 2 * n_process or pending[0][1].done()):
-                if not (broken := pending[0][1].exception() is not None):
-                    batch, future = pending.popleft()
-                    yield from _results(batch, future.result(), parses, on_error)
+                broken = yield from _collect(pool, pending, parses, on_error)
             if broken:
                 break
-    # The last batches; when a worker died, also those it took down with it, which are analysed
-    # again one document at a time (after the broken pool is gone: no fork beside its threads).
+        while not broken and pending:
+            broken = yield from _collect(pool, pending, parses, on_error)
+    # When a worker died: the batches it took down with it (and any finished before), analysed again
+    # one document at a time, after the broken pool is gone (no fork beside its threads).
     for batch, future in pending:
         if future.exception() is None:
             yield from _results(batch, future.result(), parses, on_error)
         else:
             yield from _one_by_one(parses, batch, n_process, on_error)
     return not broken
+
+
+def _collect(
+    pool: ProcessPoolExecutor,
+    pending: deque[tuple[list[Document], Future[list[_Pooled]]]],
+    parses: Parses,
+    on_error: ErrorHandler | None,
+) -> Generator[Analysed, None, bool]:
+    """The first pending batch's results; returns True, leaving it pending, if its worker died.
+
+    A batch whose function raised (an error outside `analyse_documents`' handling of each
+    document) came from a live pool: its documents go back to the same pool one per job, so that
+    only the one that raises fails, with its exception as the cause.
+    """
+    batch, future = pending[0]
+    error = future.exception()
+    if isinstance(error, BrokenProcessPool):
+        return True
+    pending.popleft()
+    if error is None:
+        yield from _results(batch, future.result(), parses, on_error)
+    elif len(batch) > 1:
+        pending.extendleft(reversed([([d], _submit(pool, _jobs(parses, [d]))) for d in batch]))
+    else:
+        _failed(batch[0], _cause(error), on_error)
+    return False
+
+
+def _cause(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
 
 
 def _submit(pool: ProcessPoolExecutor, jobs: list[_Job]) -> Future[list[_Pooled]]:
@@ -146,7 +177,11 @@ def _start(jobs: list[_Job]) -> tuple[BaseProcess, Connection]:
 
 def _send(send: Connection, jobs: list[_Job]) -> None:
     try:
-        send.send(_analyse_batch(jobs))
+        found = _analyse_batch(jobs)
+    except Exception as exc:  # raised outside the per-document handling: the document's cause
+        found = [(None, None, _cause(exc)) for _ in jobs]
+    try:
+        send.send(found)
     except BaseException:  # a result that cannot be sent: the document's error line, not a traceback
         os._exit(1)
 

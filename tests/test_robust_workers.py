@@ -158,3 +158,26 @@ def test_after_a_dead_worker_the_lost_batch_goes_one_by_one_and_a_fresh_pool_tak
     # Beyond the first pool's two workers, at least the long document's own process (a short
     # document's may come and go between two looks); batches 5 and 6 can only come from a new pool.
     assert len(limited) >= 3
+
+
+def test_a_batch_that_raises_in_a_live_worker_goes_back_to_the_same_pool_one_document_a_job(
+    nlp: Language,
+) -> None:
+    # A lone surrogate goes through the per-document stages but not into the stored parse, which
+    # `analyse_documents` makes outside its handling of each document: its whole batch raises, in a
+    # worker that lives on. Only that document fails, with the exception as its cause, and neither a
+    # process per document nor a fresh pool is started.
+    docs = [
+        Document(id=f"d{i:02}", text=f"Peru and Chile signed a trade agreement in {2000 + i}.")
+        for i in range(40)
+    ]
+    docs.insert(5, Document(id="bad", text="Kenya and Ghana signed a trade agreement in 2019. \ud800"))
+    expected = _records(list(analyse_documents(nlp, [d for d in docs if d.id != "bad"])))
+    errors: dict[str, str] = {}
+    with _limited_forks() as forked:
+        found = analyse_documents(
+            nlp, docs, n_process=2, on_error=lambda d, e: errors.update({d.id: e}), parses=Parses(nlp)
+        )
+        assert _records(list(found)) == expected
+    assert list(errors) == ["bad"] and errors["bad"].startswith("UnicodeEncodeError: 'utf-8' codec"), errors
+    assert len(forked) == 2  # the pool's two workers, which the whole run used
