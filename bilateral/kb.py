@@ -93,15 +93,18 @@ class KnowledgeBase(Reviewing):
         corpus. The model's weights are read only when a document has no stored parse to reuse.
         """
         from .analysis import Parses, analyse_documents, analyser
-        from .nlp.pipeline import build, model_version
+        from .nlp.pipeline import build, load_weights
+        from .pool import all_parsed
 
         ids = self.store.unanalysed(analyser())
         if ids:
             nlp = build(weights=False)
             parses = Parses(nlp, self.store.parse)  # stored parses are reused
-            if not self.store.parsed(model_version(nlp)).issuperset(ids):
-                build()  # some document is parsed: its weights now, before workers are forked
             procs = n_process or (2 if len(ids) >= PARALLEL_FROM else 1)
+            # Some document will be parsed: the weights now, before workers are forked, rather than
+            # in each of them (in this process alone, the first parse reads them).
+            if procs > 1 and not all_parsed(self.store, ids, parses.version):
+                load_weights(nlp)
             # Read a batch of documents at a time, so that a large corpus streams through.
             docs = (
                 d

@@ -11,6 +11,7 @@ lives on) breaks nothing: its documents go back to the same pool one per job.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import signal
@@ -26,7 +27,11 @@ from spacy.language import Language
 
 from .analysis import BATCH, Analysed, ErrorHandler, Parses, analyse_documents, log
 from .models import Document, Event, Mention
+from .nlp.markup import mask
+from .store import Store
 from .store.parses import StoredParse
+
+READ_BATCH = 200  # documents read at a time to check their parses
 
 _forked: list[Language] = []  # the pipeline that the forked workers find in their memory
 _FORK = multiprocessing.get_context("fork")
@@ -50,6 +55,24 @@ def pooled(
     batches = iter(lambda: list(islice(source, BATCH)), [])
     while not (yield from _in_pool(parses, batches, n_process, on_error)):
         pass  # a worker died: a fresh pool for the batches left
+
+
+def all_parsed(store: Store, ids: list[str], model: str) -> bool:
+    """Whether every document of `ids` has a stored parse that `model` made from its text as it is
+    now: if not, the caller reads the weights before the workers are forked, not each worker.
+    Read a batch at a time; the first batch with a document to parse answers."""
+    for i in range(0, len(ids), READ_BATCH):
+        shas = {d.id: parsed_text_sha(d.text) for d in store.documents(ids[i : i + READ_BATCH])}
+        if len(store.parsed(model, shas)) < len(shas):
+            return False
+    return True
+
+
+def parsed_text_sha(text: str) -> str:
+    """The hash of what the model reads of a text (its masked text), which a parse of it carries:
+    as `analysis` computes it when it parses (tests check that the two agree)."""
+    masked = mask(text).replace("\ufeff", " ")
+    return hashlib.sha256(masked.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _in_pool(

@@ -118,13 +118,15 @@ def test_the_ray_engine_stores_parses_and_reads_them(corpus_copy: Path, tmp_path
     import ray
 
     from bilateral.distributed import extract as on_ray
+    from bilateral.pool import parsed_text_sha
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, object_store_memory=512 * 1024**2)
     try:
         with bilateral.open(tmp_path / "kb.db") as kb:
             on_ray(kb, [corpus_copy], tmp_path / "out")
             ids = [d.id for d in kb.store.document_summaries()]
-            assert kb.store.parsed(model_version(build())) == set(ids)
+            shas = {d.id: parsed_text_sha(d.text) for d in kb.store.documents()}
+            assert kb.store.parsed(model_version(build()), shas) == set(ids)
             before = _mentions(kb, ids[0])
             _parse_without_entities(kb, ids[0])
             _stale(kb)
@@ -199,38 +201,75 @@ import sys
 import bilateral
 from bilateral.analysis import analyser
 from bilateral.nlp.pipeline import _loaded, build
-with bilateral.open(sys.argv[1]) as kb:
+db, processes, change = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+with bilateral.open(db) as kb:
     kb.store._run("UPDATE documents SET analysed_sha = NULL")
-    if sys.argv[2:]:
-        kb.store._run("DELETE FROM parses WHERE doc = ?", (sys.argv[2],))
-    kb.analyse()
+    if change:
+        kb.store._run(change[0], change[1:])
+    kb.analyse(n_process=processes)
     print(build(weights=False) in _loaded, len(kb.store.unanalysed(analyser())))
 """
 
 
 def test_a_reanalysis_from_stored_parses_reads_no_weights(db: str, corpus_copy: Path, tmp_path: Path) -> None:
     """New rules on a corpus whose parses are all stored: the model's weights are never read, and
-    the results are the same; when one document has no stored parse, they are read (once)."""
+    the results are the same. When one document has no stored parse, or a stale one (made from
+    its text as it was: a change to the masking), they are read once, before workers are forked,
+    rather than by each worker."""
     import os
     import subprocess
     import sys
 
+    from bilateral.pool import parsed_text_sha
+
     with bilateral.open(db) as kb:
         kb.extract([corpus_copy], tmp_path / "out")
-        ids = [d.id for d in kb.store.document_summaries()]
+        docs = kb.store.documents()
+        ids = [d.id for d in docs]
         before = [_mentions(kb, d) for d in ids]
         events = sorted(e.id for e in kb.events())
+        shas = {d.id: parsed_text_sha(d.text) for d in docs}
+        assert {d: kb.store.parse(d).text_sha for d in ids} == shas  # type: ignore[union-attr]
     env = dict(os.environ, PYTHONPATH=str(Path(bilateral.__file__).parent.parent))
-    for extra, read in (([], "False"), ([ids[0]], "True")):
+    stale = "UPDATE parses SET text_sha = 'of an older masking' WHERE doc = ?"
+    for processes, change, read in (
+        (1, [], "False"),
+        (2, [], "False"),  # nor in the workers: the parent reads none, so none were inherited
+        (1, ["DELETE FROM parses WHERE doc = ?", ids[0]], "True"),
+        (2, [stale, ids[1]], "True"),
+    ):
         run = subprocess.run(
-            [sys.executable, "-c", _WEIGHTS_READ, db, *extra], capture_output=True, text=True, env=env
+            [sys.executable, "-c", _WEIGHTS_READ, db, str(processes), *change],
+            capture_output=True,
+            text=True,
+            env=env,
         )
         assert run.returncode == 0, run.stderr
-        assert run.stdout.split() == [read, "0"]
+        assert run.stdout.split() == [read, "0"], (processes, change)
         with bilateral.open(db) as kb:
             assert [_mentions(kb, d) for d in ids] == before
             assert sorted(e.id for e in kb.events()) == events
             assert kb.store.parse_size()[0] == len(ids)
+            assert {d: kb.store.parse(d).text_sha for d in ids} == shas  # type: ignore[union-attr]
+
+
+def test_the_store_finds_the_parses_made_by_a_model_from_the_text_as_it_is(db: str) -> None:
+    from bilateral.store import open_store
+    from bilateral.store.parses import StoredParse
+
+    store = open_store(db)
+    try:
+        for doc in ("a", "b", "c", "d"):
+            store.put_document(Document(id=doc, text=f"Text {doc}.", path=f"{doc}.txt"), [])
+        store.put_parse("a", StoredParse("sha-a", "model-1", 2, b"a"))
+        store.put_parse("b", StoredParse("sha-b", "model-1", 2, b"b"))
+        store.put_parse("c", StoredParse("sha-c", "model-0", 2, b"c"))
+        now = {"a": "sha-a", "b": "sha-b2", "c": "sha-c", "d": "sha-d"}  # b's text changed; d has none
+        assert store.parsed("model-1", now) == {"a"}
+        assert store.parsed("model-0", now) == {"c"}
+        assert store.parsed("model-1", {"b": "sha-b"}) == {"b"} and store.parsed("model-1", {}) == set()
+    finally:
+        store.close()
 
 
 def _older_analyser(kb: bilateral.KnowledgeBase) -> None:

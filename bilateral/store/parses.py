@@ -8,9 +8,12 @@ parse goes with it (ON DELETE CASCADE), also when a changed text replaces the do
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from .sql import SQLStore
+
+CHUNK = 500  # documents per IN list
 
 
 class StoredParse(NamedTuple):
@@ -42,9 +45,19 @@ class ParseStore(SQLStore):
                 (doc_id, *parse),
             )
 
-    def parsed(self, model: str) -> set[str]:
-        """The documents with a parse made by `model` (their text may have changed since)."""
-        return {r["doc"] for r in self._run("SELECT doc FROM parses WHERE model = ?", (model,))}
+    def parsed(self, model: str, shas: Mapping[str, str]) -> set[str]:
+        """Of the documents in `shas` (id -> hash of the text the model would read now), those
+        whose stored parse `model` made from that very text: the ones an analysis restores instead
+        of parsing (a parse of a text since changed is stale, whatever its model)."""
+        ids, found = sorted(shas), set()
+        for i in range(0, len(ids), CHUNK):  # bounded IN lists
+            chunk = ids[i : i + CHUNK]
+            rows = self._run(
+                f"SELECT doc, text_sha FROM parses WHERE model = ? AND doc IN ({','.join('?' * len(chunk))})",
+                (model, *chunk),
+            )
+            found |= {r["doc"] for r in rows if r["text_sha"] == shas[r["doc"]]}
+        return found
 
     def parse_size(self) -> tuple[int, int, int]:
         """(documents, bytes, words) of the stored parses: what parsing once costs on disk."""
