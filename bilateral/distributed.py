@@ -2,10 +2,11 @@
 
 Ingest is the local engine's own (`bilateral.ingest.run`): the same ids, the same refusals, the
 same report. The driver then streams the documents that need analysis from the store in batches
-to a pool of Ray actors, one per CPU, that each load the spaCy pipeline once and run
+to a pool of Ray actors, one per CPU, that each build the spaCy pipeline once and run
 `analyse_documents`; it stores each batch's results as they arrive, so no process holds the whole
 corpus. Each document's stored parse goes to the actor with it and a new one comes back to be
-stored, so that after a change of the rules the actors run no model, as in the local engine.
+stored, so that after a change of the rules the actors run no model and read no weights, as in
+the local engine.
 Resolution and fusion then run as in the local engine, which is why both give the same
 `events.jsonl` and `entities.jsonl`. Without an address Ray starts on this machine's cores; with
 one (`ray://host:10001` or `host:6379`) it joins that cluster.
@@ -39,12 +40,16 @@ class ClusterError(Exception):
 
 
 class Analyser:
-    """A Ray actor: one loaded pipeline, a batch of documents in, their analysis (or error) out."""
+    """A Ray actor: one pipeline, a batch of documents in, their analysis (or error) out.
+
+    The pipeline is built without the model's weights, which its first parse reads (as the
+    local engine does): an actor whose documents all come with a stored parse never reads them.
+    """
 
     def __init__(self) -> None:
         from .nlp.pipeline import build
 
-        self.nlp = build()
+        self.nlp = build(weights=False)
 
     def __call__(
         self, batch: list[dict[str, Any]], stored: list[StoredParse | None]

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,6 +37,44 @@ def test_ray_and_local_give_identical_exports(ray_cluster: None, sample_db: Path
         report = on_ray(kb, [CORPUS], tmp_path / "ray")
     assert report.ok and len(report.ingested) == 5
     assert _read(tmp_path / "ray") == _read(sample_db.parent / "out")
+
+
+def test_an_actor_reads_the_weights_only_for_a_document_without_a_stored_parse(
+    ray_cluster: None, sample_db: Path
+) -> None:
+    import importlib
+
+    import ray
+
+    from bilateral.distributed import Analyser
+
+    with bilateral.open(sample_db, readonly=True) as kb:
+        docs = kb.documents()
+        stored = [kb.store.parse(d.id) for d in docs]
+    assert all(stored)
+    actor: Any = ray.remote(num_cpus=1)(Analyser).remote()  # Ray's stubs know no actor methods
+    try:
+
+        def weights_read() -> bool:  # in the actor's process
+            return bool(
+                ray.get(
+                    actor.__ray_call__.remote(
+                        lambda a: a.nlp in importlib.import_module("bilateral.nlp.pipeline")._loaded
+                    )
+                )
+            )
+
+        batch = [d.__dict__ for d in docs]
+        assert not weights_read()  # built without them
+        restored = ray.get(actor.__call__.remote(batch, stored))
+        assert all("error" not in json.loads(r) and made is None for r, made in restored)
+        assert not weights_read()  # every document restored from its parse
+        parsed = ray.get(actor.__call__.remote(batch, [None, *stored[1:]]))
+        assert weights_read()  # the first had none: parsed, with the weights
+        assert [r for r, _ in parsed] == [r for r, _ in restored]
+        assert [made is not None for _, made in parsed] == [True] + [False] * (len(docs) - 1)
+    finally:
+        ray.kill(actor)
 
 
 def test_collections_in_and_bad_rows_reported(ray_cluster: None, tmp_path: Path) -> None:
