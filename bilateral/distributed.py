@@ -54,8 +54,27 @@ class Analyser:
     def __call__(
         self, batch: list[dict[str, Any]], stored: list[StoredParse | None]
     ) -> list[tuple[str, StoredParse | None]]:
-        """For each document in order, its results as JSON (or `{"error": ...}`) and its new parse."""
+        """For each document in order, its results as JSON (or `{"error": ...}`) and its new parse.
+
+        A batch that raises (outside `analyse_documents`' handling of each document) is analysed
+        again a document at a time, so that only the one that raises fails, with its exception,
+        rather than the driver's whole run.
+        """
         docs = [Document(**d) for d in batch]
+        try:
+            return self._analyse(docs, stored)
+        except Exception:
+            return [self._alone(d, s) for d, s in zip(docs, stored, strict=True)]
+
+    def _alone(self, doc: Document, stored: StoredParse | None) -> tuple[str, StoredParse | None]:
+        try:
+            return self._analyse([doc], [stored])[0]
+        except Exception as exc:
+            return json.dumps({"error": f"{type(exc).__name__}: {exc}"}), None
+
+    def _analyse(
+        self, docs: list[Document], stored: list[StoredParse | None]
+    ) -> list[tuple[str, StoredParse | None]]:
         errors: dict[str, str] = {}
         results: dict[str, str] = {}
         parses = Parses(self.nlp, dict(zip([d.id for d in docs], stored, strict=True)).get)

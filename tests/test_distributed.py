@@ -13,6 +13,7 @@ import pytest
 
 import bilateral
 from bilateral.distributed import extract as on_ray
+from bilateral.models import Document
 
 from .conftest import CORPUS, EXAMPLES
 
@@ -75,6 +76,29 @@ def test_an_actor_reads_the_weights_only_for_a_document_without_a_stored_parse(
         assert [made is not None for _, made in parsed] == [True] + [False] * (len(docs) - 1)
     finally:
         ray.kill(actor)
+
+
+def test_a_batch_that_raises_in_an_actor_fails_only_the_document_that_raises(ray_cluster: None) -> None:
+    import ray
+
+    from bilateral.distributed import Analyser
+
+    # A lone surrogate goes through the per-document stages but not into the new parse, which
+    # `analyse_documents` makes outside its handling of each document: the whole batch raises.
+    texts = [f"Peru and Chile signed a trade agreement in {2000 + i}." for i in range(4)]
+    texts.insert(2, "Kenya and Ghana signed a trade agreement in 2019. \ud800")
+    batch = [Document(id=f"d{i}", text=t).__dict__ for i, t in enumerate(texts)]
+    actor: Any = ray.remote(num_cpus=1)(Analyser).remote()  # Ray's stubs know no actor methods
+    try:
+        found = ray.get(actor.__call__.remote(batch, [None] * len(batch)))
+        alone = ray.get(actor.__call__.remote(batch[:2] + batch[3:], [None] * 4))
+    finally:
+        ray.kill(actor)
+    rows = [json.loads(r) for r, _ in found]
+    assert rows[2]["error"].startswith("UnicodeEncodeError: 'utf-8' codec"), rows[2]
+    assert [r for i, (r, _) in enumerate(found) if i != 2] == [r for r, _ in alone]
+    assert all(r["candidates"] for i, r in enumerate(rows) if i != 2)
+    assert [made is not None for _, made in found] == [True, True, False, True, True]
 
 
 def test_collections_in_and_bad_rows_reported(ray_cluster: None, tmp_path: Path) -> None:
