@@ -1,0 +1,52 @@
+"""The faster forms of bilateral's rule components give the entities spaCy's own forms give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from bilateral.nlp.components import LexiconRuler
+from bilateral.nlp.lexicon import load
+from bilateral.nlp.pipeline import RULES, build, ruler_patterns
+
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def _ents(doc: Doc) -> list[tuple[int, int, str, str]]:
+    return [(e.start, e.end, e.label_, e.ent_id_) for e in doc.ents]
+
+
+@pytest.fixture(scope="module")
+def parsed() -> tuple[Language, dict[str, list[Doc]]]:
+    """The model's parses (entities included) of every corpus, before bilateral's rules."""
+    nlp = build()
+    docs = {}
+    for corpus in sorted(p for p in CORPORA.iterdir() if p.is_dir()):
+        files = sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".md"))
+        texts = [p.read_text(encoding="utf-8") for p in files]
+        docs[corpus.name] = list(nlp.pipe(texts, disable=list(RULES)))
+    assert len(docs) >= 3 and all(docs.values())
+    return nlp, docs
+
+
+def test_lexicon_ruler_sets_the_entities_of_spacys_entity_ruler(
+    parsed: tuple[Language, dict[str, list[Doc]]],
+) -> None:
+    nlp, docs = parsed
+    assert isinstance(nlp.get_pipe("entity_ruler"), LexiconRuler)
+    # spaCy's own ruler with the same patterns, in a pipeline of its own on the same vocabulary
+    stock = Language(nlp.vocab)
+    stock.tokenizer = nlp.tokenizer
+    ruler = stock.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    ruler.add_patterns(ruler_patterns(load()))  # type: ignore[attr-defined]
+    ours = nlp.get_pipe("entity_ruler")
+    changed = 0
+    for corpus in docs.values():
+        for doc in corpus:
+            a, b = ruler(doc.copy()), ours(doc.copy())
+            assert _ents(a) == _ents(b)
+            changed += _ents(a) != _ents(doc)
+    assert changed  # the lexicon's names did overwrite some of the model's entities
