@@ -174,7 +174,8 @@ def _flag(vocab: Vocab, lower: bool, op: str, value: str | list[str]) -> int:
         return test(lowered(orth) if lowered else orth)
 
     setattr(getter, "test", key)  # noqa: B010 (a function's attribute, which mypy does not know)
-    flag: int = vocab.add_flag(getter, next(i for i in range(FLAG19, FLAG63 + 1) if i not in getters))
+    flag = next(i for i in range(FLAG19, FLAG63 + 1) if i not in getters)
+    getters[flag] = getter  # as `Vocab.add_flag` does, without its own pass over the words (SPEED)
     for lexeme in vocab:  # the words already known, by their lower-case form as it is stored
         lexeme.set_flag(flag, test(lexeme.lower_ if lower else lexeme.orth_))
     return flag
