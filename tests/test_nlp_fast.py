@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from bilateral.nlp import sentences
 from bilateral.nlp.components import LexiconRuler
 from bilateral.nlp.lexicon import load
 from bilateral.nlp.pipeline import RULES, build, ruler_patterns
+from bilateral.nlp.sentences import segment
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -50,3 +53,18 @@ def test_lexicon_ruler_sets_the_entities_of_spacys_entity_ruler(
             assert _ents(a) == _ents(b)
             changed += _ents(a) != _ents(doc)
     assert changed  # the lexicon's names did overwrite some of the model's entities
+
+
+def test_segmenter_finds_the_sentences_of_a_stock_sentencizer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its vocabulary computes only what the sentencizer reads; the sentences are those `segment`
+    finds with spaCy's blank English pipeline, every word attribute computed."""
+    files = sorted(p for p in CORPORA.glob("*/*") if p.suffix in (".txt", ".md"))
+    texts = [p.read_text(encoding="utf-8") for p in files]
+    texts.append("Dr. Smith said: “It’s done!” Then… he left?! U.S. forces ($3.5bn) arrived.\n\n¿Qué? Fin.")
+    assert len(texts) > 30
+    ours = [segment(text) for text in texts]
+    stock = spacy.blank("en")
+    stock.add_pipe("sentencizer")
+    monkeypatch.setattr(sentences, "_segmenter", lambda: stock)
+    assert [segment(text) for text in texts] == ours
+    assert sum(map(len, ours)) > 500
