@@ -11,6 +11,7 @@ output is the same token for token (tests/test_nlp_lookup.py).
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -193,8 +194,8 @@ class CachedLemmatizer:
     `form in index`, which on the stored lists (57,000 nouns) is a scan for every new word."""
 
     def __init__(self, lemmatizer: Any) -> None:
-        lemmatizer.lookups = _indexed(lemmatizer.lookups)
-        self.lemmatizer = lemmatizer
+        self.lemmatizer = copy.copy(lemmatizer)  # the model's own is left as it is
+        self.lemmatizer.lookups = _indexed(lemmatizer.lookups)
         self.overwrite: bool = lemmatizer.overwrite
         self.cache: dict[tuple[int, int, int], int] = {}
 
