@@ -196,6 +196,8 @@ class CachedLemmatizer:
     def __init__(self, lemmatizer: Any) -> None:
         self.lemmatizer = copy.copy(lemmatizer)  # the model's own is left as it is
         self.lemmatizer.lookups = _indexed(lemmatizer.lookups)
+        # Its `lemmatize` is a method bound when the model's was made: bound again, to the copy.
+        self.lemmatize: Callable[[Any], list[str]] = getattr(self.lemmatizer, f"{lemmatizer.mode}_lemmatize")
         self.overwrite: bool = lemmatizer.overwrite
         self.cache: dict[tuple[int, int, int], int] = {}
 
@@ -208,7 +210,7 @@ class CachedLemmatizer:
                 continue
             key = (orth, pos, morph)
             if key not in cache:
-                cache[key] = strings.add(self.lemmatizer.lemmatize(doc[i])[0])
+                cache[key] = strings.add(self.lemmatize(doc[i])[0])
             lemmas[i] = cache[key]
         doc.from_array([LEMMA], lemmas)  # type: ignore[arg-type]
         return doc
