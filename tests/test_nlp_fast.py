@@ -12,7 +12,8 @@ from spacy.tokens import Doc
 from bilateral.nlp import sentences
 from bilateral.nlp.components import LexiconRuler
 from bilateral.nlp.lexicon import load
-from bilateral.nlp.pipeline import RULES, build, ruler_patterns
+from bilateral.nlp.lookup import CachedLemmatizer
+from bilateral.nlp.pipeline import MODEL, RULES, build, ruler_patterns
 from bilateral.nlp.sentences import segment
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -68,3 +69,14 @@ def test_segmenter_finds_the_sentences_of_a_stock_sentencizer(monkeypatch: pytes
     monkeypatch.setattr(sentences, "_segmenter", lambda: stock)
     assert [segment(text) for text in texts] == ours
     assert sum(map(len, ours)) > 500
+
+
+def test_cached_lemmatizer_asks_a_copy_with_the_index_as_sets() -> None:
+    """The lemmatizer it asks reads sets of known words; the model's own keeps its lists."""
+    stock = spacy.load(MODEL)
+    model = stock.get_pipe("lemmatizer")
+    cached = CachedLemmatizer(model)
+    asked = cached.lemmatize.__self__  # type: ignore[attr-defined]
+    assert asked is cached.lemmatizer and asked is not model
+    assert all(isinstance(v, frozenset) for v in asked.lookups.get_table("lemma_index").values())
+    assert all(isinstance(v, list) for v in model.lookups.get_table("lemma_index").values())  # type: ignore[attr-defined]
