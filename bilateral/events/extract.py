@@ -19,6 +19,7 @@ from ..models import Event, Mention
 from ..nlp.lexicon import fold
 from . import agreements, arms, coref, exercises, investments, loans, meetings, statements, trade
 from .context import QUOTES, DocContext, Ment
+from .words import Words
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -46,9 +47,11 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is not None:
             ments.append(Ment(m, span))
-    text = doc.text  # spaCy joins the tokens' texts on every access
+    words = Words(doc)
+    text = words.text()  # doc.text makes every Token, on every access
     quotes = [(q.start(), q.end()) for q in QUOTES.finditer(text)]
-    ctx = DocContext(doc, doc_id, published, ments, main_pair(mentions), quotes, text, list(doc.sents))
+    sents = list(doc.sents)
+    ctx = DocContext(doc, doc_id, published, ments, main_pair(mentions), quotes, text, sents, _words=words)
     failures = Failures(doc_id)
     events = failures.run("statements", lambda: statements.quoted(ctx), list[Event](), 0)
     for sent in ctx.sents:

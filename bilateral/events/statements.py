@@ -21,6 +21,7 @@ from .lang import matcher
 from .people import is_person
 from .speakers import speaker_of
 from .triggers import triggers
+from .words import phrase_rules
 
 # Verbs whose bare object is an attitude, not a claim ("praised the relationship").
 ATTITUDE_VERBS = {"praise", "criticize", "criticise", "welcome", "hail", "condemn", "laud"}
@@ -101,7 +102,7 @@ def _speaker_for_quote(
     ctx: DocContext, sents: list[Span], qs: int, qe: int, speech: set[str]
 ) -> tuple[str, Token | None] | None:
     for sent in sents:
-        according = _phrases(sent).get("ACCORDING_TO", set())
+        according = _phrases(ctx, sent).get("ACCORDING_TO", set())
         for token in sent:
             if qs <= token.idx < qe:
                 continue
@@ -122,12 +123,19 @@ def _speaker_for_quote(
     return None
 
 
-def _phrases(sent: Span) -> dict[str, set[int]]:
-    """Where the speech phrases of `lang/en/speech.json` start in a sentence, by label."""
+def _phrases(ctx: DocContext, sent: Span) -> dict[str, set[int]]:
+    """Where the speech phrases of `lang/en/speech.json` start in a sentence, by label: found once per
+    document, from its arrays when the phrases are word tests (SPEED), else by spaCy's Matcher."""
     vocab = sent.doc.vocab
     found: dict[str, set[int]] = {}
-    if id(vocab) not in _MATCHERS:
+    if id(vocab) not in _MATCHERS:  # built once anyway: it validates the file
         _MATCHERS[id(vocab)] = matcher(vocab, "speech")
+    rules = phrase_rules("speech")
+    if rules is not None:
+        for label, start, end in ctx.words().phrases("speech", rules):
+            if sent.start <= start and end <= sent.end:
+                found.setdefault(label, set()).add(start)
+        return found
     for match_id, start, _ in sentence_matches(_MATCHERS[id(vocab)], sent):
         found.setdefault(vocab.strings[match_id], set()).add(start)
     return found
@@ -157,7 +165,7 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
     """'X said that ...', 'X described Y as ...', '..., he notes, ...', '... according to X'."""
     speech = set(triggers()["statement"])
     out = []
-    phrases = _phrases(sent)
+    phrases = _phrases(ctx, sent)
     phrasal = phrases.get("MADE_KNOWN", set()) | phrases.get("PAID_TRIBUTE", set())
     for token in sent if phrasal else ctx.having(sent, speech):
         if token.pos_ != "VERB" or not (token.lemma_ in speech or token.i in phrasal):

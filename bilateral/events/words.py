@@ -1,0 +1,133 @@
+"""A document's token strings read once from its arrays, for the tests event extraction makes of
+every token (SPEED): spaCy makes a Python Token and its strings per access, millions of times per
+corpus. The columns hold exactly what `token.orth_`, `lower_`, `lemma_`, `pos_` and `dep_` give.
+
+Phrase patterns made of single-token word tests (`lang/en/people.json`, `speech.json`) are matched
+here on the same arrays; spaCy's Matcher made a Token per token and test for their set predicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from functools import cache
+from itertools import product
+from typing import Any, cast
+
+import numpy
+from spacy.attrs import DEP, LEMMA, LOWER, ORTH, POS, SPACY
+from spacy.strings import get_string_id
+from spacy.tokens import Doc
+
+from .lang import patterns
+
+_STRING_ATTRS = (ORTH, LOWER, LEMMA, POS, DEP)
+# Token-pattern keys a phrase test may use, and the column each compares (the Matcher's TEXT is ORTH).
+_KEYS = {"ORTH": ORTH, "TEXT": ORTH, "LOWER": LOWER, "LEMMA": LEMMA}
+# A phrase pattern as alternatives of fixed length ("?" tokens expanded): per token, a column and
+# the string ids it may hold.
+_Ids = numpy.ndarray[Any, numpy.dtype[numpy.uint64]]
+_Fixed = list[tuple[int, _Ids]]
+Phrases = dict[str, list[_Fixed]]
+
+
+class Words:
+    """Every token's orth, lower-case form, lemma, coarse tag and dependency label, and whether a
+    space follows it, as lists over the document; and each sentence's set of lemmas and forms."""
+
+    def __init__(self, doc: Doc) -> None:
+        n = len(doc)
+        self.doc = doc
+        array = doc.to_array([*_STRING_ATTRS, SPACY]).reshape(n, len(_STRING_ATTRS) + 1)
+        # One lookup per distinct string id, not per token (numpy.unique sorts them in C).
+        ids, inverse = numpy.unique(array[:, : len(_STRING_ATTRS)], return_inverse=True)
+        strings = doc.vocab.strings
+        names = [strings[i] for i in cast(list[int], ids.tolist())]
+        columns: list[list[int]] = inverse.reshape(n, len(_STRING_ATTRS)).T.tolist()
+        self.orth, self.lower, self.lemma, self.pos, self.dep = ([names[i] for i in c] for c in columns)
+        self.spacy = cast(list[int], array[:, len(_STRING_ATTRS)].tolist())
+        self.raw = array  # string ids, for the phrase tests
+        self._sets: dict[tuple[int, int], tuple[set[str], set[str]]] = {}
+        self._found: dict[str, list[tuple[str, int, int]]] = {}
+
+    def text(self) -> str:
+        """`doc.text`, which spaCy rebuilds from Token objects."""
+        return "".join([w + " " if s else w for w, s in zip(self.orth, self.spacy, strict=True)])
+
+    def having(self, start: int, end: int, lemmas: Container[str], lowers: Container[str]) -> list[int]:
+        """Indexes of the tokens in [start, end) whose lemma is in `lemmas` or lower-case form in
+        `lowers`, in order; a sentence none of whose distinct words can match is passed over without
+        a test per token (most sentences, for most extractors)."""
+        key = (start, end)
+        sets = self._sets.get(key)
+        if sets is None:
+            sets = self._sets[key] = set(self.lemma[start:end]), set(self.lower[start:end])
+        if not (_any_in(sets[0], lemmas) or _any_in(sets[1], lowers)):
+            return []
+        lemma, lower = self.lemma, self.lower
+        return [i for i in range(start, end) if lemma[i] in lemmas or lower[i] in lowers]
+
+    def phrases(self, name: str, rules: Phrases) -> list[tuple[str, int, int]]:
+        """(label, start, end) of every match of the phrase patterns `rules` of file `name` in the
+        document, found once: what spaCy's Matcher gives (without greedy filters), in no particular
+        order."""
+        found = self._found.get(name)
+        if found is None:
+            found = self._found[name] = self._phrases(rules)
+        return found
+
+    def _phrases(self, rules: Phrases) -> list[tuple[str, int, int]]:
+        n = len(self.doc)
+        column = {attr: self.raw[:, _STRING_ATTRS.index(attr)] for attr in _KEYS.values()}
+        out: list[tuple[str, int, int]] = []
+        for label, alternatives in rules.items():
+            for fixed in alternatives:
+                size = len(fixed)
+                if size > n:
+                    continue
+                match = numpy.ones(n - size + 1, dtype=bool)
+                for k, (attr, values) in enumerate(fixed):
+                    match &= numpy.isin(column[attr][k : n - size + 1 + k], values)
+                out.extend((label, s, s + size) for s in numpy.flatnonzero(match).tolist())
+        return list(dict.fromkeys(out))
+
+
+def _any_in(words: set[str], container: Container[str]) -> bool:
+    if isinstance(container, (set, frozenset)):
+        return not words.isdisjoint(container)
+    return any(w in container for w in words)
+
+
+@cache
+def phrase_rules(name: str) -> Phrases | None:
+    """A pattern file's patterns as fixed-length word tests, or None when a pattern uses anything else
+    (another attribute or operator, a regex): then spaCy's Matcher runs it."""
+    out: Phrases = {}
+    for label, rules in patterns(name).items():
+        for rule in rules:
+            options: list[list[_Fixed]] = []
+            for spec in rule:
+                test = _test(spec)
+                if test is None:
+                    return None
+                options.append([[], [test]] if spec.get("OP") == "?" else [[test]])
+            for chosen in product(*options):
+                fixed = [t for part in chosen for t in part]
+                if fixed:
+                    out.setdefault(label, []).append(fixed)
+    return out
+
+
+def _test(spec: dict[str, Any]) -> tuple[int, _Ids] | None:
+    """One token's word test: a column and the string ids it may hold."""
+    keys = set(spec) - {"OP"}
+    if len(keys) != 1 or spec.get("OP") not in (None, "?"):
+        return None
+    key = keys.pop()
+    if key not in _KEYS:
+        return None
+    value = spec[key]
+    if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
+        return _KEYS[key], numpy.array([get_string_id(v) for v in value["IN"]], dtype=numpy.uint64)
+    if isinstance(value, str):
+        return _KEYS[key], numpy.array([get_string_id(value)], dtype=numpy.uint64)
+    return None
