@@ -229,12 +229,14 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     nouns, base_verbs = list(tr["nouns"]), set(tr["verbs"])
     out = []
     rank = {n: i for i, n in enumerate(nouns)}
-    candidates = sorted(
-        (t for t in sent if t.lemma_.lower() in rank and t.pos_ in ("NOUN", "PROPN")),
-        key=lambda t: rank[t.lemma_.lower()],
-    )
-    candidates += [t for t in sent if t.lemma_ in ("tie", "relation")]
-    candidates += [t for t in sent if t.lemma_.lower() not in rank and _signed_object(t, ms)]
+    # The tokens' strings from the document's arrays, a Token made only for a candidate (SPEED).
+    doc, words, span = ctx.doc, ctx.words(), range(sent.start, sent.end)
+    ranked = {i: rank[low] for i in span if (low := words.lemma[i].lower()) in rank}
+    candidates = [doc[i] for i in sorted(ranked, key=ranked.__getitem__) if words.pos[i] in ("NOUN", "PROPN")]
+    candidates += ctx.having(sent, ("tie", "relation"))
+    candidates += [
+        doc[i] for i in span if words.dep[i] == "dobj" and i not in ranked and _signed_object(doc[i], ms)
+    ]
     for t in candidates:
         if _quoted_speech(ctx, t) and not (_named_signing(t, ms) or _we_signed(t)):
             continue  # a quotation reports a signing when it names who signed ("X and Y signed", "we signed")

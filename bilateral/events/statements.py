@@ -101,9 +101,14 @@ DATE_DEPS = {"pobj", "prep", "npadvmod", "nummod", "compound", "amod", "det", "n
 def _speaker_for_quote(
     ctx: DocContext, sents: list[Span], qs: int, qe: int, speech: set[str]
 ) -> tuple[str, Token | None] | None:
+    words = ctx.words()
     for sent in sents:
         according = _phrases(ctx, sent).get("ACCORDING_TO", set())
-        for token in sent:
+        # The tokens either test below can accept, read from the document's arrays (SPEED).
+        for i in range(sent.start, sent.end):
+            if not ((words.lemma[i] in speech and words.pos[i] == "VERB") or i in according):
+                continue
+            token = sent.doc[i]
             if qs <= token.idx < qe:
                 continue
             if token.lemma_ in speech and token.pos_ == "VERB":
@@ -238,14 +243,14 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
             )
         )
     out.extend(_citing(ctx, sent))
-    for token in sent:
-        if token.i in phrases.get("ACCORDING_TO", set()):
-            people = [x for x in ctx.sentence_mentions(sent) if is_person(ctx, x) and x.m.start > token.idx]
-            quote = ctx.text[sent.start_char : token.idx].strip(" ,")
-            if people and len(quote.split()) >= 4:
-                out.append(
-                    make_event(ctx, "statement", {"speaker": people[0].m.text, "quote": quote}, [sent], None)
-                )
+    for i in sorted(phrases.get("ACCORDING_TO", ())):  # starts in the sentence, in order
+        token = sent.doc[i]
+        people = [x for x in ctx.sentence_mentions(sent) if is_person(ctx, x) and x.m.start > token.idx]
+        quote = ctx.text[sent.start_char : token.idx].strip(" ,")
+        if people and len(quote.split()) >= 4:
+            out.append(
+                make_event(ctx, "statement", {"speaker": people[0].m.text, "quote": quote}, [sent], None)
+            )
     return out
 
 

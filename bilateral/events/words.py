@@ -8,10 +8,10 @@ here on the same arrays; spaCy's Matcher made a Token per token and test for the
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, KeysView
 from functools import cache
 from itertools import product
-from typing import Any, cast
+from typing import Any
 
 import numpy
 from spacy.attrs import DEP, LEMMA, LOWER, ORTH, POS, SPACY
@@ -25,8 +25,7 @@ _STRING_ATTRS = (ORTH, LOWER, LEMMA, POS, DEP)
 _KEYS = {"ORTH": ORTH, "TEXT": ORTH, "LOWER": LOWER, "LEMMA": LEMMA}
 # A phrase pattern as alternatives of fixed length ("?" tokens expanded): per token, a column and
 # the string ids it may hold.
-_Ids = numpy.ndarray[Any, numpy.dtype[numpy.uint64]]
-_Fixed = list[tuple[int, _Ids]]
+_Fixed = list[tuple[int, list[int]]]
 Phrases = dict[str, list[_Fixed]]
 
 
@@ -38,20 +37,26 @@ class Words:
         n = len(doc)
         self.doc = doc
         array = doc.to_array([*_STRING_ATTRS, SPACY]).reshape(n, len(_STRING_ATTRS) + 1)
-        # One lookup per distinct string id, not per token (numpy.unique sorts them in C).
+        # One lookup per distinct string id, not per token (numpy.unique sorts them in C); the lists
+        # are made by indexing an object array, in C too.
         ids, inverse = numpy.unique(array[:, : len(_STRING_ATTRS)], return_inverse=True)
         strings = doc.vocab.strings
-        names = [strings[i] for i in cast(list[int], ids.tolist())]
-        columns: list[list[int]] = inverse.reshape(n, len(_STRING_ATTRS)).T.tolist()
-        self.orth, self.lower, self.lemma, self.pos, self.dep = ([names[i] for i in c] for c in columns)
-        self.spacy = cast(list[int], array[:, len(_STRING_ATTRS)].tolist())
-        self.raw = array  # string ids, for the phrase tests
+        id_list: list[int] = ids.tolist()
+        names = [strings[i] for i in id_list]
+        self.inverse = inverse.reshape(n, len(_STRING_ATTRS))
+        columns: list[list[str]] = numpy.array(names, dtype=object)[self.inverse.T].tolist()
+        self.orth, self.lower, self.lemma, self.pos, self.dep = columns
+        # Each token's text with its space: the names, then the names with a space, by index.
+        spaced = numpy.array(names + [w + " " for w in names], dtype=object)
+        spaces = array[:, len(_STRING_ATTRS)].astype(numpy.intp)
+        self._text = spaced[self.inverse[:, 0] + len(names) * spaces].tolist()
+        self.index = dict(zip(id_list, range(len(id_list)), strict=True))  # for the phrase tests
         self._sets: dict[tuple[int, int], tuple[set[str], set[str]]] = {}
         self._found: dict[str, list[tuple[str, int, int]]] = {}
 
     def text(self) -> str:
         """`doc.text`, which spaCy rebuilds from Token objects."""
-        return "".join([w + " " if s else w for w, s in zip(self.orth, self.spacy, strict=True)])
+        return "".join(self._text)
 
     def having(self, start: int, end: int, lemmas: Container[str], lowers: Container[str]) -> list[int]:
         """Indexes of the tokens in [start, end) whose lemma is in `lemmas` or lower-case form in
@@ -77,22 +82,35 @@ class Words:
 
     def _phrases(self, rules: Phrases) -> list[tuple[str, int, int]]:
         n = len(self.doc)
-        column = {attr: self.raw[:, _STRING_ATTRS.index(attr)] for attr in _KEYS.values()}
         out: list[tuple[str, int, int]] = []
         for label, alternatives in rules.items():
             for fixed in alternatives:
                 size = len(fixed)
-                if size > n:
-                    continue
-                match = numpy.ones(n - size + 1, dtype=bool)
-                for k, (attr, values) in enumerate(fixed):
-                    match &= numpy.isin(column[attr][k : n - size + 1 + k], values)
-                out.extend((label, s, s + size) for s in numpy.flatnonzero(match).tolist())
+                match = self._starts(fixed) if size <= n else None
+                if match is not None:
+                    out.extend((label, s, s + size) for s in numpy.flatnonzero(match).tolist())
         return list(dict.fromkeys(out))
+
+    def _starts(self, fixed: _Fixed) -> numpy.ndarray[Any, numpy.dtype[numpy.bool_]] | None:
+        """Where in the document a fixed-length phrase can start (None: nowhere)."""
+        n, size = len(self.doc), len(fixed)
+        match = None
+        for k, (attr, values) in enumerate(fixed):
+            # The words of the document a test accepts, by their index among its distinct strings.
+            hits = [i for v in values if (i := self.index.get(v)) is not None]
+            if not hits:
+                return None
+            accepted = numpy.zeros(len(self.index), dtype=bool)
+            accepted[hits] = True
+            one = accepted[self.inverse[k : n - size + 1 + k, _STRING_ATTRS.index(attr)]]
+            match = one if match is None else match & one
+        return match
 
 
 def _any_in(words: set[str], container: Container[str]) -> bool:
-    if isinstance(container, (set, frozenset)):
+    """Is a word of `words` in `container`? Over the container's own members when it is a collection of
+    them (a C loop), else by asking it of each word."""
+    if isinstance(container, (set, frozenset, tuple, list, dict, KeysView)):
         return not words.isdisjoint(container)
     return any(w in container for w in words)
 
@@ -117,7 +135,7 @@ def phrase_rules(name: str) -> Phrases | None:
     return out
 
 
-def _test(spec: dict[str, Any]) -> tuple[int, _Ids] | None:
+def _test(spec: dict[str, Any]) -> tuple[int, list[int]] | None:
     """One token's word test: a column and the string ids it may hold."""
     keys = set(spec) - {"OP"}
     if len(keys) != 1 or spec.get("OP") not in (None, "?"):
@@ -127,7 +145,7 @@ def _test(spec: dict[str, Any]) -> tuple[int, _Ids] | None:
         return None
     value = spec[key]
     if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
-        return _KEYS[key], numpy.array([get_string_id(v) for v in value["IN"]], dtype=numpy.uint64)
+        return _KEYS[key], [get_string_id(v) for v in value["IN"]]
     if isinstance(value, str):
-        return _KEYS[key], numpy.array([get_string_id(value)], dtype=numpy.uint64)
+        return _KEYS[key], [get_string_id(value)]
     return None
