@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from spacy.tokens import Span, Token
 
@@ -224,18 +225,27 @@ def agreement_kind(text: str) -> str:
     return "other"
 
 
+@cache
+def _rank() -> dict[str, int]:
+    """The agreement nouns, by the order in which a sentence's candidates are tried."""
+    return {n: i for i, n in enumerate(triggers()["agreement"]["nouns"])}
+
+
 def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     tr = triggers()["agreement"]
-    nouns, base_verbs = list(tr["nouns"]), set(tr["verbs"])
+    base_verbs = set(tr["verbs"])
     out = []
-    rank = {n: i for i, n in enumerate(nouns)}
+    rank = _rank()
     # The tokens' strings from the document's arrays, a Token made only for a candidate (SPEED).
-    doc, words, span = ctx.doc, ctx.words(), range(sent.start, sent.end)
-    ranked = {i: rank[low] for i in span if (low := words.lemma[i].lower()) in rank}
-    candidates = [doc[i] for i in sorted(ranked, key=ranked.__getitem__) if words.pos[i] in ("NOUN", "PROPN")]
+    doc, words = ctx.doc, ctx.words()
+    ranked = words.where("folded", sent.start, sent.end, rank)
+    nouns = [i for i in ranked if words.pos[i] in ("NOUN", "PROPN")]
+    candidates = [doc[i] for i in sorted(nouns, key=lambda i: rank[words.folded[i]])]
     candidates += ctx.having(sent, ("tie", "relation"))
     candidates += [
-        doc[i] for i in span if words.dep[i] == "dobj" and i not in ranked and _signed_object(doc[i], ms)
+        doc[i]
+        for i in words.where("dep", sent.start, sent.end, ("dobj",))
+        if words.folded[i] not in rank and _signed_object(doc[i], ms)
     ]
     for t in candidates:
         if _quoted_speech(ctx, t) and not (_named_signing(t, ms) or _we_signed(t)):

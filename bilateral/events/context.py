@@ -133,7 +133,7 @@ class DocContext:
     def words(self) -> Words:
         """The document's token strings, read once (`words.Words`)."""
         if self._words is None:
-            self._words = Words(self.doc)
+            self._words = Words.of(self.doc)
         return self._words
 
     def sentence_mentions(self, sent: Span) -> list[Ment]:

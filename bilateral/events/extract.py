@@ -47,7 +47,7 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is not None:
             ments.append(Ment(m, span))
-    words = Words(doc)
+    words = Words.current = Words(doc)  # read anew: the document may have changed since
     text = words.text()  # doc.text makes every Token, on every access
     quotes = [(q.start(), q.end()) for q in QUOTES.finditer(text)]
     sents = list(doc.sents)

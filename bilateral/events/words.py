@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Container, KeysView
 from functools import cache
 from itertools import product
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy
 from spacy.attrs import DEP, LEMMA, LOWER, ORTH, POS, SPACY
@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from .lang import patterns
 
-_STRING_ATTRS = (ORTH, LOWER, LEMMA, POS, DEP)
+STRING_ATTRS = (ORTH, LOWER, LEMMA, POS, DEP)  # the columns held, as spaCy attribute ids
 # Token-pattern keys a phrase test may use, and the column each compares (the Matcher's TEXT is ORTH).
 _KEYS = {"ORTH": ORTH, "TEXT": ORTH, "LOWER": LOWER, "LEMMA": LEMMA}
 # A phrase pattern as alternatives of fixed length ("?" tokens expanded): per token, a column and
@@ -33,25 +33,40 @@ class Words:
     """Every token's orth, lower-case form, lemma, coarse tag and dependency label, and whether a
     space follows it, as lists over the document; and each sentence's set of lemmas and forms."""
 
+    current: ClassVar[Words | None] = None  # the document last read (extraction reads one at a time)
+
+    @classmethod
+    def of(cls, doc: Doc) -> Words:
+        """The words of `doc`, read on first use (`extract.extract` reads them anew per document)."""
+        if cls.current is None or cls.current.doc is not doc:
+            cls.current = cls(doc)
+        return cls.current
+
     def __init__(self, doc: Doc) -> None:
         n = len(doc)
         self.doc = doc
-        array = doc.to_array([*_STRING_ATTRS, SPACY]).reshape(n, len(_STRING_ATTRS) + 1)
+        array = doc.to_array([*STRING_ATTRS, SPACY]).reshape(n, len(STRING_ATTRS) + 1)
         # One lookup per distinct string id, not per token (numpy.unique sorts them in C); the lists
         # are made by indexing an object array, in C too.
-        ids, inverse = numpy.unique(array[:, : len(_STRING_ATTRS)], return_inverse=True)
+        ids, inverse = numpy.unique(array[:, : len(STRING_ATTRS)], return_inverse=True)
         strings = doc.vocab.strings
         id_list: list[int] = ids.tolist()
         names = [strings[i] for i in id_list]
-        self.inverse = inverse.reshape(n, len(_STRING_ATTRS))
+        self.inverse = inverse.reshape(n, len(STRING_ATTRS))
         columns: list[list[str]] = numpy.array(names, dtype=object)[self.inverse.T].tolist()
         self.orth, self.lower, self.lemma, self.pos, self.dep = columns
         # Each token's text with its space: the names, then the names with a space, by index.
         spaced = numpy.array(names + [w + " " for w in names], dtype=object)
-        spaces = array[:, len(_STRING_ATTRS)].astype(numpy.intp)
+        spaces = array[:, len(STRING_ATTRS)].astype(numpy.intp)
         self._text = spaced[self.inverse[:, 0] + len(names) * spaces].tolist()
         self.index = dict(zip(id_list, range(len(id_list)), strict=True))  # for the phrase tests
+        # Each token's lemma in lower case (`t.lemma_.lower()`), one `lower()` per distinct string.
+        lemma_column = STRING_ATTRS.index(LEMMA)
+        self.folded: list[str] = numpy.array([w.lower() for w in names], dtype=object)[
+            self.inverse[:, lemma_column]
+        ].tolist()
         self._sets: dict[tuple[int, int], tuple[set[str], set[str]]] = {}
+        self._column_sets: dict[tuple[str, int, int], set[str]] = {}
         self._found: dict[str, list[tuple[str, int, int]]] = {}
 
     def text(self) -> str:
@@ -70,6 +85,31 @@ class Words:
             return []
         lemma, lower = self.lemma, self.lower
         return [i for i in range(start, end) if lemma[i] in lemmas or lower[i] in lowers]
+
+    def where(self, column: str, start: int, end: int, accepted: Container[str]) -> list[int]:
+        """Indexes of the tokens in [start, end) whose string in `column` ("dep", "folded", ...) is in
+        `accepted`, in order (passed over as in `having` when no distinct word of the span is)."""
+        values: list[str] = getattr(self, column)
+        key = (column, start, end)
+        present = self._column_sets.get(key)
+        if present is None:
+            present = self._column_sets[key] = set(values[start:end])
+        if not _any_in(present, accepted):
+            return []
+        return [i for i in range(start, end) if values[i] in accepted]
+
+    def matching(self, tests: list[tuple[int, list[int]]]) -> list[int]:
+        """The tokens whose strings pass every test (a column and the string ids it may hold), in order."""
+        n = len(self.doc)
+        match = numpy.ones(n, dtype=bool)
+        for attr, values in tests:
+            hits = [i for v in values if (i := self.index.get(v)) is not None]
+            if not hits:
+                return []
+            accepted = numpy.zeros(len(self.index), dtype=bool)
+            accepted[hits] = True
+            match &= accepted[self.inverse[:, STRING_ATTRS.index(attr)]]
+        return numpy.flatnonzero(match).tolist()
 
     def phrases(self, name: str, rules: Phrases) -> list[tuple[str, int, int]]:
         """(label, start, end) of every match of the phrase patterns `rules` of file `name` in the
@@ -102,7 +142,7 @@ class Words:
                 return None
             accepted = numpy.zeros(len(self.index), dtype=bool)
             accepted[hits] = True
-            one = accepted[self.inverse[k : n - size + 1 + k, _STRING_ATTRS.index(attr)]]
+            one = accepted[self.inverse[k : n - size + 1 + k, STRING_ATTRS.index(attr)]]
             match = one if match is None else match & one
         return match
 
