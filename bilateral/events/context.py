@@ -22,7 +22,7 @@ from ..models import Span as Cite
 from ..nlp.mentions import Intervals
 from ..ontology import ontology
 from ..values.dates import resolve_date
-from .links import linked
+from .links import linked, sentence_of
 from .triggers import triggers
 from .words import Words
 
@@ -127,8 +127,8 @@ class DocContext:
     def having(self, sent: Span, lemmas: Container[str], lowers: Container[str] = ()) -> list[Token]:
         """The tokens of `sent` whose lemma is in `lemmas` or whose lower-case form is in `lowers`, in
         order: the candidates a trigger search tests, found without making every token (SPEED)."""
-        doc = self.doc
-        return [doc[i] for i in self.words().having(sent.start, sent.end, lemmas, lowers)]
+        doc, words = self.doc, self._words or self.words()
+        return [doc[i] for i in words.having(sent.start, sent.end, lemmas, lowers)]
 
     def words(self) -> Words:
         """The document's token strings, read once (`words.Words`)."""
@@ -217,9 +217,16 @@ def modality(trigger: Token) -> str:
         return "negated"
     if words & set(tr["hypothetical"]) and not words & {"will"}:
         return "hypothetical"
-    if words & set(tr["planned"]) or any(t.tag_ == "MD" and t.lower_ == "will" for t in trigger.sent):
+    if words & set(tr["planned"]) or _will_in_sentence(trigger):
         return "planned"
     return "reported"
+
+
+def _will_in_sentence(token: Token) -> bool:
+    """A modal "will" in the token's sentence, read from the document's words (SPEED: `token.sent`
+    and a Token per word made per event)."""
+    sent = sentence_of(token)
+    return Words.of(token.doc).has_modal(sent.start, sent.end, "will")
 
 
 # ------------------------------------------------------------------ shared role helpers

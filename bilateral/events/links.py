@@ -240,6 +240,11 @@ class _Last:
         return self.sents[bisect_right(self.starts, token.i) - 1]
 
 
+def sentence_of(token: Token) -> Span:
+    """`token.sent`, found by bisection in the document's sentences."""
+    return _Last.of(token.doc).sentence(token)
+
+
 def links(sent: Span) -> Links:
     """Every link the role patterns find in one sentence (token indices into its document)."""
     last = _Last.of(sent.doc)

@@ -1,6 +1,6 @@
 """A document's token strings read once from its arrays, for the tests event extraction makes of
 every token (SPEED): spaCy makes a Python Token and its strings per access, millions of times per
-corpus. The columns hold exactly what `token.orth_`, `lower_`, `lemma_`, `pos_` and `dep_` give.
+corpus. The columns hold exactly what `token.orth_`, `lower_`, `lemma_`, `pos_`, `dep_` and `tag_` give.
 
 Phrase patterns made of single-token word tests (`lang/en/people.json`, `speech.json`) are matched
 here on the same arrays; spaCy's Matcher made a Token per token and test for their set predicates.
@@ -11,16 +11,16 @@ from __future__ import annotations
 from collections.abc import Container, KeysView
 from functools import cache
 from itertools import product
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy
-from spacy.attrs import DEP, LEMMA, LOWER, ORTH, POS, SPACY
-from spacy.strings import get_string_id
+from spacy.attrs import DEP, LEMMA, LOWER, ORTH, POS, SPACY, TAG
+from spacy.strings import StringStore, get_string_id
 from spacy.tokens import Doc
 
 from .lang import patterns
 
-STRING_ATTRS = (ORTH, LOWER, LEMMA, POS, DEP)  # the columns held, as spaCy attribute ids
+STRING_ATTRS = (ORTH, LOWER, LEMMA, POS, DEP, TAG)  # the columns held, as spaCy attribute ids
 # Token-pattern keys a phrase test may use, and the column each compares (the Matcher's TEXT is ORTH).
 _KEYS = {"ORTH": ORTH, "TEXT": ORTH, "LOWER": LOWER, "LEMMA": LEMMA}
 # A phrase pattern as alternatives of fixed length ("?" tokens expanded): per token, a column and
@@ -30,8 +30,8 @@ Phrases = dict[str, list[_Fixed]]
 
 
 class Words:
-    """Every token's orth, lower-case form, lemma, coarse tag and dependency label, and whether a
-    space follows it, as lists over the document; and each sentence's set of lemmas and forms."""
+    """Every token's orth, lower-case form, lemma, coarse tag, dependency label and fine tag, and
+    whether a space follows it, as lists over the document; and each sentence's set of lemmas and forms."""
 
     current: ClassVar[Words | None] = None  # the document last read (extraction reads one at a time)
 
@@ -49,12 +49,11 @@ class Words:
         # One lookup per distinct string id, not per token (numpy.unique sorts them in C); the lists
         # are made by indexing an object array, in C too.
         ids, inverse = numpy.unique(array[:, : len(STRING_ATTRS)], return_inverse=True)
-        strings = doc.vocab.strings
         id_list: list[int] = ids.tolist()
-        names = [strings[i] for i in id_list]
+        names = _names(doc.vocab.strings, id_list)
         self.inverse = inverse.reshape(n, len(STRING_ATTRS))
         columns: list[list[str]] = numpy.array(names, dtype=object)[self.inverse.T].tolist()
-        self.orth, self.lower, self.lemma, self.pos, self.dep = columns
+        self.orth, self.lower, self.lemma, self.pos, self.dep, self.tag = columns
         # Each token's text with its space: the names, then the names with a space, by index.
         spaced = numpy.array(names + [w + " " for w in names], dtype=object)
         spaces = array[:, len(STRING_ATTRS)].astype(numpy.intp)
@@ -81,10 +80,20 @@ class Words:
         sets = self._sets.get(key)
         if sets is None:
             sets = self._sets[key] = set(self.lemma[start:end]), set(self.lower[start:end])
-        if not (_any_in(sets[0], lemmas) or _any_in(sets[1], lowers)):
+        if type(lemmas) in _COLLECTIONS and type(lowers) in _COLLECTIONS:  # asked ~10 times a sentence
+            if sets[0].isdisjoint(lemmas) and sets[1].isdisjoint(lowers):  # type: ignore[arg-type]
+                return []
+        elif not (_any_in(sets[0], lemmas) or _any_in(sets[1], lowers)):
             return []
         lemma, lower = self.lemma, self.lower
         return [i for i in range(start, end) if lemma[i] in lemmas or lower[i] in lowers]
+
+    def has_modal(self, start: int, end: int, word: str) -> bool:
+        """Does [start, end) hold `word` (lower case) tagged as a modal (MD)?"""
+        sets = self._sets.get((start, end))
+        if sets is not None and word not in sets[1]:
+            return False
+        return any(self.lower[i] == word and self.tag[i] == "MD" for i in range(start, end))
 
     def where(self, column: str, start: int, end: int, accepted: Container[str]) -> list[int]:
         """Indexes of the tokens in [start, end) whose string in `column` ("dep", "folded", ...) is in
@@ -145,6 +154,27 @@ class Words:
             one = accepted[self.inverse[k : n - size + 1 + k, STRING_ATTRS.index(attr)]]
             match = one if match is None else match & one
         return match
+
+
+_NAMES: dict[int, str] = {}  # string id -> string, for the ids documents share (the same in every vocabulary)
+_MAX_NAMES = 200_000  # then it starts again: a bound on its memory
+
+
+def _names(strings: StringStore, ids: list[int]) -> list[str]:
+    """The strings of `ids`: a dictionary look-up is several times cheaper than the StringStore's."""
+    if len(_NAMES) > _MAX_NAMES:
+        _NAMES.clear()
+    known = _NAMES.get
+    found = [known(i) for i in ids]
+    if None in found:
+        for n, i in enumerate(ids):
+            if found[n] is None:
+                found[n] = _NAMES[i] = strings[i]
+    return cast(list[str], found)
+
+
+# Containers whose `in` is membership of the members they iterate over: `isdisjoint` answers for them.
+_COLLECTIONS = {set, frozenset, tuple, list, dict, type({}.keys())}
 
 
 def _any_in(words: set[str], container: Container[str]) -> bool:
