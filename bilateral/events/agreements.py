@@ -220,7 +220,7 @@ def _previous(ctx: DocContext, sent: Span) -> list[Span]:
 def agreement_kind(text: str) -> str:
     low = text.lower()
     for kind, words in kinds("agreement_kinds"):
-        if any(w.search(low) for w in words):
+        if words.search(low):
             return kind
     return "other"
 
