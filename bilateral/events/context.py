@@ -92,6 +92,7 @@ class DocContext:
     _ranges: Intervals | None = None
     _people: tuple[list[int], list[int]] | None = None  # persons' ends, sorted; last index so far
     _words: Words | None = None  # every token's strings
+    _dates: dict[tuple[int, int], list[tuple[Ment, str]]] = field(default_factory=dict)  # `dates_in`
     _quote_starts: list[int] | None = None  # of `quotes` (which do not change), if in order and apart
 
     def sentences_between(self, start: int, end: int) -> list[Span]:
@@ -233,13 +234,18 @@ def _will_in_sentence(token: Token) -> bool:
 
 
 def dates_in(ctx: DocContext, sent: Span) -> list[tuple[Ment, str]]:
-    out = []
-    for x in ctx.sentence_mentions(sent):
-        if x.m.type == "date" and not ctx.in_quote(x.m.start, x.m.end):
-            value = resolve_date(x.m.text, ctx.published)
-            if value:
-                out.append((x, value))
-    return out
+    """The dates named in `sent` outside quotations, with their values: resolved once per sentence
+    (SPEED: several rules ask), a new list per question."""
+    key = (sent.start_char, sent.end_char)
+    out = ctx._dates.get(key)
+    if out is None:
+        out = ctx._dates[key] = []
+        for x in ctx.sentence_mentions(sent):
+            if x.m.type == "date" and not ctx.in_quote(x.m.start, x.m.end):
+                value = resolve_date(x.m.text, ctx.published)
+                if value:
+                    out.append((x, value))
+    return list(out)
 
 
 def governs(token: Token, target: Token) -> bool:
