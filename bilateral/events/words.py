@@ -58,7 +58,7 @@ class Words:
         spaced = numpy.array(names + [w + " " for w in names], dtype=object)
         spaces = array[:, len(STRING_ATTRS)].astype(numpy.intp)
         self._text = spaced[self.inverse[:, 0] + len(names) * spaces].tolist()
-        self.ids = ids  # the distinct string ids, sorted: what `inverse` indexes
+        self.index = dict(zip(id_list, range(len(id_list)), strict=True))  # for the phrase tests
         # Each token's lemma in lower case (`t.lemma_.lower()`), one `lower()` per distinct string.
         lemma_column = STRING_ATTRS.index(LEMMA)
         self.folded: list[str] = numpy.array([w.lower() for w in names], dtype=object)[
@@ -112,24 +112,13 @@ class Words:
         n = len(self.doc)
         match = numpy.ones(n, dtype=bool)
         for attr, values in tests:
-            accepted = self._accepted(values)
-            if accepted is None:
+            hits = [i for v in values if (i := self.index.get(v)) is not None]
+            if not hits:
                 return []
+            accepted = numpy.zeros(len(self.index), dtype=bool)
+            accepted[hits] = True
             match &= accepted[self.inverse[:, STRING_ATTRS.index(attr)]]
         return numpy.flatnonzero(match).tolist()
-
-    def _accepted(self, values: list[int]) -> numpy.ndarray[Any, numpy.dtype[numpy.bool_]] | None:
-        """Which of the document's distinct strings are among `values` (None: none is)."""
-        if not len(self.ids):
-            return None
-        wanted = numpy.array(values, dtype=numpy.uint64)
-        at = numpy.minimum(numpy.searchsorted(self.ids, wanted), len(self.ids) - 1)
-        hits = at[self.ids[at] == wanted]
-        if not len(hits):
-            return None
-        accepted = numpy.zeros(len(self.ids), dtype=bool)
-        accepted[hits] = True
-        return accepted
 
     def phrases(self, name: str, rules: Phrases) -> list[tuple[str, int, int]]:
         """(label, start, end) of every match of the phrase patterns `rules` of file `name` in the
@@ -157,9 +146,11 @@ class Words:
         match = None
         for k, (attr, values) in enumerate(fixed):
             # The words of the document a test accepts, by their index among its distinct strings.
-            accepted = self._accepted(values)
-            if accepted is None:
+            hits = [i for v in values if (i := self.index.get(v)) is not None]
+            if not hits:
                 return None
+            accepted = numpy.zeros(len(self.index), dtype=bool)
+            accepted[hits] = True
             one = accepted[self.inverse[k : n - size + 1 + k, STRING_ATTRS.index(attr)]]
             match = one if match is None else match & one
         return match
