@@ -16,7 +16,7 @@ from .context import (
     np_text,
     states_of,
 )
-from .links import conjuncts, linked
+from .links import conjuncts, linked, sentence_of
 from .people import known_organisation
 from .roles import actor_state, partner, subject
 from .triggers import kinds, triggers
@@ -24,7 +24,9 @@ from .triggers import kinds, triggers
 
 def _signers(verb: Token, ms: list[Ment]) -> list[str]:
     """The people who sign: "X and Y signed", "signed by X and Y", "X signed for A while Y signed for B"."""
-    verbs = [verb] + [v for v in verb.sent if v is not verb and v.lemma_ == "sign" and v.pos_ == "VERB"]
+    verbs = [verb] + [
+        v for v in sentence_of(verb) if v is not verb and v.lemma_ == "sign" and v.pos_ == "VERB"
+    ]
     verbs += [v.head for v in verbs if v.dep_ == "conj"]  # "X and Y signed and exchanged notes"
     subjects = [s for v in verbs for s in linked(v, "SUBJ", "AGENT")]
     # "The chairman of A, X, and Y, Head of B, signed": everyone named in the subject phrase signs.
@@ -153,7 +155,7 @@ def _several(t: Token, governor: Token) -> list[tuple[list[str] | None, Token | 
             # promotion of ...", wherever the parser hangs it); "in ports and airports" is one.
             more = [
                 c
-                for c in t.sent
+                for c in sentence_of(t)
                 if c.i > obj.i
                 and c.head.i > prep.i
                 and c.dep_ == "conj"
@@ -185,7 +187,7 @@ def _quoted_speech(ctx: DocContext, t: Token) -> bool:
     partnership""): a quoted phrase of four words or fewer without a verb names something."""
     for qs, qe in ctx.quotes:
         if qs <= t.idx < qe:
-            inside = [w for w in t.sent if qs <= w.idx < qe and not w.is_punct]
+            inside = [w for w in sentence_of(t) if qs <= w.idx < qe and not w.is_punct]
             return len(inside) > 4 or any(w.pos_ in ("VERB", "AUX") for w in inside)
     return False
 

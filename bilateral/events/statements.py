@@ -18,6 +18,7 @@ from .context import (
     sentence_matches,
 )
 from .lang import matcher
+from .links import sentence_of
 from .people import is_person
 from .speakers import speaker_of
 from .triggers import triggers
@@ -69,7 +70,7 @@ def quoted(ctx: DocContext) -> list[Event]:
         if verb is not None:
             dated = [
                 d
-                for d in dates_in(ctx, verb.sent)
+                for d in dates_in(ctx, sentence_of(verb))
                 if _under(verb, d[0].span.root) and not qs <= d[0].m.start < qe
             ]
             date = dated[0][1] if dated else None
