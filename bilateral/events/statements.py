@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from spacy.matcher import Matcher
 from spacy.tokens import Span, Token
@@ -28,9 +29,15 @@ from .words import phrase_rules
 ATTITUDE_VERBS = {"praise", "criticize", "criticise", "welcome", "hail", "condemn", "laud"}
 
 
+@cache
+def _speech() -> frozenset[str]:
+    """The speech verbs (SPEED: a set made once, not per sentence)."""
+    return frozenset(triggers()["statement"])
+
+
 def quoted(ctx: DocContext) -> list[Event]:
     events: list[Event] = []
-    speech = set(triggers()["statement"])
+    speech = _speech()
     prev: Event | None = None
     prev_verb: Token | None = None
     prev_end = -1
@@ -100,7 +107,7 @@ DATE_DEPS = {"pobj", "prep", "npadvmod", "nummod", "compound", "amod", "det", "n
 
 
 def _speaker_for_quote(
-    ctx: DocContext, sents: list[Span], qs: int, qe: int, speech: set[str]
+    ctx: DocContext, sents: list[Span], qs: int, qe: int, speech: frozenset[str]
 ) -> tuple[str, Token | None] | None:
     words = ctx.words()
     for sent in sents:
@@ -169,7 +176,7 @@ def _citing(ctx: DocContext, sent: Span) -> list[Event]:
 
 def reported(ctx: DocContext, sent: Span) -> list[Event]:
     """'X said that ...', 'X described Y as ...', '..., he notes, ...', '... according to X'."""
-    speech = set(triggers()["statement"])
+    speech = _speech()
     out = []
     phrases = _phrases(ctx, sent)
     phrasal = phrases.get("MADE_KNOWN", set()) | phrases.get("PAID_TRIBUTE", set())
