@@ -64,7 +64,7 @@ def test_document_words_and_phrase_tests_as_spacy_gives_them(corpus: Path) -> No
         assert words.orth == [t.orth_ for t in doc] and words.lower == [t.lower_ for t in doc]
         assert words.lemma == [t.lemma_ for t in doc] and words.pos == [t.pos_ for t in doc]
         assert words.dep == [t.dep_ for t in doc] and words.tag == [t.tag_ for t in doc]
-        assert words.folded == [t.lemma_.lower() for t in doc]
+        assert words.folded == [t.lemma_.lower() for t in doc] and words.head == [t.head.i for t in doc]
         for name in ("people", "speech"):
             rules = phrase_rules(name)
             assert rules is not None  # the packaged cues are word tests

@@ -247,7 +247,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     candidates += [
         doc[i]
         for i in words.where("dep", sent.start, sent.end, ("dobj",))
-        if words.folded[i] not in rank and _signed_object(doc[i], ms)
+        if words.folded[i] not in rank and words.lemma[words.head[i]] in SIGN and _signed_object(doc[i], ms)
     ]
     for t in candidates:
         if _quoted_speech(ctx, t) and not (_named_signing(t, ms) or _we_signed(t)):

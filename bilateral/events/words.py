@@ -14,7 +14,7 @@ from itertools import product
 from typing import Any, ClassVar, cast
 
 import numpy
-from spacy.attrs import DEP, LEMMA, LOWER, ORTH, POS, SPACY, TAG
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, ORTH, POS, SPACY, TAG
 from spacy.strings import StringStore, get_string_id
 from spacy.tokens import Doc
 
@@ -30,8 +30,9 @@ Phrases = dict[str, list[_Fixed]]
 
 
 class Words:
-    """Every token's orth, lower-case form, lemma, coarse tag, dependency label and fine tag, and
-    whether a space follows it, as lists over the document; and each sentence's set of lemmas and forms."""
+    """Every token's orth, lower-case form, lemma, coarse tag, dependency label, fine tag and head,
+    and whether a space follows it, as lists over the document; and each sentence's set of lemmas and
+    forms."""
 
     current: ClassVar[Words | None] = None  # the document last read (extraction reads one at a time)
 
@@ -45,7 +46,11 @@ class Words:
     def __init__(self, doc: Doc) -> None:
         n = len(doc)
         self.doc = doc
-        array = doc.to_array([*STRING_ATTRS, SPACY]).reshape(n, len(STRING_ATTRS) + 1)
+        array = doc.to_array([*STRING_ATTRS, SPACY, HEAD]).reshape(n, len(STRING_ATTRS) + 2)
+        # Each token's head (`t.head.i`): the array holds offsets, negative ones wrapped around.
+        self.head: list[int] = (
+            numpy.arange(n, dtype=numpy.int64) + array[:, -1].astype(numpy.int64)
+        ).tolist()
         # One lookup per distinct string id, not per token (numpy.unique sorts them in C); the lists
         # are made by indexing an object array, in C too.
         ids, inverse = numpy.unique(array[:, : len(STRING_ATTRS)], return_inverse=True)
