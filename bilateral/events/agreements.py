@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from spacy.tokens import Span, Token
 
@@ -15,7 +16,7 @@ from .context import (
     np_text,
     states_of,
 )
-from .links import conjuncts, linked
+from .links import conjuncts, linked, sentence_of
 from .people import known_organisation
 from .roles import actor_state, partner, subject
 from .triggers import kinds, triggers
@@ -23,7 +24,9 @@ from .triggers import kinds, triggers
 
 def _signers(verb: Token, ms: list[Ment]) -> list[str]:
     """The people who sign: "X and Y signed", "signed by X and Y", "X signed for A while Y signed for B"."""
-    verbs = [verb] + [v for v in verb.sent if v is not verb and v.lemma_ == "sign" and v.pos_ == "VERB"]
+    verbs = [verb] + [
+        v for v in sentence_of(verb) if v is not verb and v.lemma_ == "sign" and v.pos_ == "VERB"
+    ]
     verbs += [v.head for v in verbs if v.dep_ == "conj"]  # "X and Y signed and exchanged notes"
     subjects = [s for v in verbs for s in linked(v, "SUBJ", "AGENT")]
     # "The chairman of A, X, and Y, Head of B, signed": everyone named in the subject phrase signs.
@@ -152,7 +155,7 @@ def _several(t: Token, governor: Token) -> list[tuple[list[str] | None, Token | 
             # promotion of ...", wherever the parser hangs it); "in ports and airports" is one.
             more = [
                 c
-                for c in t.sent
+                for c in sentence_of(t)
                 if c.i > obj.i
                 and c.head.i > prep.i
                 and c.dep_ == "conj"
@@ -184,7 +187,7 @@ def _quoted_speech(ctx: DocContext, t: Token) -> bool:
     partnership""): a quoted phrase of four words or fewer without a verb names something."""
     for qs, qe in ctx.quotes:
         if qs <= t.idx < qe:
-            inside = [w for w in t.sent if qs <= w.idx < qe and not w.is_punct]
+            inside = [w for w in sentence_of(t) if qs <= w.idx < qe and not w.is_punct]
             return len(inside) > 4 or any(w.pos_ in ("VERB", "AUX") for w in inside)
     return False
 
@@ -219,22 +222,33 @@ def _previous(ctx: DocContext, sent: Span) -> list[Span]:
 def agreement_kind(text: str) -> str:
     low = text.lower()
     for kind, words in kinds("agreement_kinds"):
-        if any(w.search(low) for w in words):
+        if words.search(low):
             return kind
     return "other"
 
 
+@cache
+def _rank() -> dict[str, int]:
+    """The agreement nouns, by the order in which a sentence's candidates are tried."""
+    return {n: i for i, n in enumerate(triggers()["agreement"]["nouns"])}
+
+
 def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     tr = triggers()["agreement"]
-    nouns, base_verbs = list(tr["nouns"]), set(tr["verbs"])
+    base_verbs = set(tr["verbs"])
     out = []
-    rank = {n: i for i, n in enumerate(nouns)}
-    candidates = sorted(
-        (t for t in sent if t.lemma_.lower() in rank and t.pos_ in ("NOUN", "PROPN")),
-        key=lambda t: rank[t.lemma_.lower()],
-    )
-    candidates += [t for t in sent if t.lemma_ in ("tie", "relation")]
-    candidates += [t for t in sent if t.lemma_.lower() not in rank and _signed_object(t, ms)]
+    rank = _rank()
+    # The tokens' strings from the document's arrays, a Token made only for a candidate (SPEED).
+    doc, words = ctx.doc, ctx.words()
+    ranked = words.where("folded", sent.start, sent.end, rank)
+    nouns = [i for i in ranked if words.pos[i] in ("NOUN", "PROPN")]
+    candidates = [doc[i] for i in sorted(nouns, key=lambda i: rank[words.folded[i]])]
+    candidates += ctx.having(sent, ("tie", "relation"))
+    candidates += [
+        doc[i]
+        for i in words.where("dep", sent.start, sent.end, ("dobj",))
+        if words.folded[i] not in rank and words.lemma[words.head[i]] in SIGN and _signed_object(doc[i], ms)
+    ]
     for t in candidates:
         if _quoted_speech(ctx, t) and not (_named_signing(t, ms) or _we_signed(t)):
             continue  # a quotation reports a signing when it names who signed ("X and Y signed", "we signed")

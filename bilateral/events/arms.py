@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from spacy.tokens import Span, Token
@@ -295,9 +296,20 @@ def _generic_head(t: Token) -> bool:
     return t.lower_ in tr["generic_qualified"] and any(c.lower_ in tr["military"] for c in t.lefts)
 
 
+@cache
+def _generic_words() -> frozenset[str]:
+    """The lower-case forms a `_generic_head` can have: a generic word, the last word of a generic
+    phrase (after any of its spaces), a word that is generic with a military qualifier."""
+    tr = triggers()["arms_transfer"]
+    tails = {w[i + 1 :] for w in tr["generic"] for i, c in enumerate(w) if c == " "}
+    return frozenset({*tr["generic"], *tr["generic_qualified"], *tails})
+
+
 def _generic(ctx: DocContext, sent: Span, ms: list[Ment], trig: list[Token]) -> list[Event]:
     """Arms the text names only by kind ("a deal to buy weapons from X", "its supply of drones to Y"):
     one transfer with a generic system, when the parse gives a supplier and a recipient state."""
+    if not ctx.having(sent, (), _generic_words()):
+        return []  # no word of the sentence can name arms by kind: no links to look up (SPEED)
     not_transferred = set(triggers()["not_transferred"])
     for trigger in trig:
         objects = [*linked(trigger, "OBJ"), *(linked(trigger, "OF") if trigger.pos_ == "NOUN" else [])]

@@ -12,9 +12,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
-from spacy.attrs import LEMMA, LOWER
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
@@ -23,8 +22,9 @@ from ..models import Span as Cite
 from ..nlp.mentions import Intervals
 from ..ontology import ontology
 from ..values.dates import resolve_date
-from .links import linked
+from .links import linked, sentence_of
 from .triggers import triggers
+from .words import Words
 
 QUOTES = re.compile(r"“([^”]{2,1500})”|\"([^\"\n]{2,1500})\"|„([^“”]{2,1500})[“”]|«([^»]{2,1500})»")
 PRONOUNS = {"he", "she"}
@@ -91,7 +91,8 @@ class DocContext:
     # or pronoun made a long document quadratic.
     _ranges: Intervals | None = None
     _people: tuple[list[int], list[int]] | None = None  # persons' ends, sorted; last index so far
-    _words: tuple[list[str], list[str]] | None = None  # every token's lemma and lower-case form
+    _words: Words | None = None  # every token's strings
+    _dates: dict[tuple[int, int], list[tuple[Ment, str]]] = field(default_factory=dict)  # `dates_in`
     _quote_starts: list[int] | None = None  # of `quotes` (which do not change), if in order and apart
 
     def sentences_between(self, start: int, end: int) -> list[Span]:
@@ -114,29 +115,26 @@ class DocContext:
     def lemmas(self, sent: Span) -> list[str]:
         """`t.lemma_` of each token of `sent`, from one array of the document: a test of every token's
         word reads these instead of making a Token and its strings per test (SPEED)."""
-        return self._word_lists()[0][sent.start : sent.end]
+        return self.words().lemma[sent.start : sent.end]
 
     def lowers(self, sent: Span) -> list[str]:
         """`t.lower_` of each token of `sent` (as `lemmas`)."""
-        return self._word_lists()[1][sent.start : sent.end]
+        return self.words().lower[sent.start : sent.end]
+
+    def poses(self, sent: Span) -> list[str]:
+        """`t.pos_` of each token of `sent` (as `lemmas`)."""
+        return self.words().pos[sent.start : sent.end]
 
     def having(self, sent: Span, lemmas: Container[str], lowers: Container[str] = ()) -> list[Token]:
         """The tokens of `sent` whose lemma is in `lemmas` or whose lower-case form is in `lowers`, in
         order: the candidates a trigger search tests, found without making every token (SPEED)."""
-        doc, start = self.doc, sent.start
-        return [
-            doc[start + i]
-            for i, (lemma, lower) in enumerate(zip(self.lemmas(sent), self.lowers(sent), strict=True))
-            if lemma in lemmas or lower in lowers
-        ]
+        doc, words = self.doc, self._words or self.words()
+        return [doc[i] for i in words.having(sent.start, sent.end, lemmas, lowers)]
 
-    def _word_lists(self) -> tuple[list[str], list[str]]:
+    def words(self) -> Words:
+        """The document's token strings, read once (`words.Words`)."""
         if self._words is None:
-            array = self.doc.to_array([LEMMA, LOWER]).reshape(len(self.doc), 2)
-            ids = cast(list[list[int]], array.tolist())  # string ids
-            strings = self.doc.vocab.strings
-            word = {i: strings[i] for i in {i for pair in ids for i in pair}}
-            self._words = [word[lemma] for lemma, _ in ids], [word[lower] for _, lower in ids]
+            self._words = Words.of(self.doc)
         return self._words
 
     def sentence_mentions(self, sent: Span) -> list[Ment]:
@@ -220,22 +218,34 @@ def modality(trigger: Token) -> str:
         return "negated"
     if words & set(tr["hypothetical"]) and not words & {"will"}:
         return "hypothetical"
-    if words & set(tr["planned"]) or any(t.tag_ == "MD" and t.lower_ == "will" for t in trigger.sent):
+    if words & set(tr["planned"]) or _will_in_sentence(trigger):
         return "planned"
     return "reported"
+
+
+def _will_in_sentence(token: Token) -> bool:
+    """A modal "will" in the token's sentence, read from the document's words (SPEED: `token.sent`
+    and a Token per word made per event)."""
+    sent = sentence_of(token)
+    return Words.of(token.doc).has_modal(sent.start, sent.end, "will")
 
 
 # ------------------------------------------------------------------ shared role helpers
 
 
 def dates_in(ctx: DocContext, sent: Span) -> list[tuple[Ment, str]]:
-    out = []
-    for x in ctx.sentence_mentions(sent):
-        if x.m.type == "date" and not ctx.in_quote(x.m.start, x.m.end):
-            value = resolve_date(x.m.text, ctx.published)
-            if value:
-                out.append((x, value))
-    return out
+    """The dates named in `sent` outside quotations, with their values: resolved once per sentence
+    (SPEED: several rules ask), a new list per question."""
+    key = (sent.start_char, sent.end_char)
+    out = ctx._dates.get(key)
+    if out is None:
+        out = ctx._dates[key] = []
+        for x in ctx.sentence_mentions(sent):
+            if x.m.type == "date" and not ctx.in_quote(x.m.start, x.m.end):
+                value = resolve_date(x.m.text, ctx.published)
+                if value:
+                    out.append((x, value))
+    return list(out)
 
 
 def governs(token: Token, target: Token) -> bool:

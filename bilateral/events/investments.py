@@ -234,8 +234,16 @@ def _investment(
 ) -> Event | None:
     if trigger.lemma_ == "investor":
         return _ranked_investor(ctx, sent, ms, trigger)
-    found = sides(trigger, ms)
     verb = trigger if trigger.pos_ == "VERB" else governing_verb(trigger)
+    # The target first: without one there is no investment, and its sides need not be found (SPEED).
+    target, host = _target(trigger, ms)
+    for purpose in (c for c in trigger.children if c.dep_ in ("xcomp", "advcl") and target is None):
+        target, host = _target(purpose, ms)  # "invest 500 million euros to upgrade the port of X"
+    if target is None and verb is not None and verb.lemma_ in HOSTING and trigger.pos_ == "NOUN":
+        target = _built_for(verb)  # "received an investment from X for a battery plant"
+    if target is None:
+        return None
+    found = sides(trigger, ms)
     # "Egypt will sell a 30% stake to PIF": the one a stake is sold to invests
     takes = verb is not None and verb.lemma_ in TAKE | {"retain", "hold", "sell", "cede", "transfer"}
     if trigger.lemma_ == "investment" and verb is not None and verb.lemma_ in HOSTING:
@@ -248,13 +256,6 @@ def _investment(
         investor = builder if builder and len(builder) != 3 else None
     if trigger.pos_ == "NOUN" and investor is None:
         investor = prep_object(trigger, ms, {"by"}, True)
-    target, host = _target(trigger, ms)
-    for purpose in (c for c in trigger.children if c.dep_ in ("xcomp", "advcl") and target is None):
-        target, host = _target(purpose, ms)  # "invest 500 million euros to upgrade the port of X"
-    if target is None and verb is not None and verb.lemma_ in HOSTING and trigger.pos_ == "NOUN":
-        target = _built_for(verb)  # "received an investment from X for a battery plant"
-    if target is None:
-        return None
     states = states_of(ms)
     away = _away(trigger, verb, ms)
     host = host or next(

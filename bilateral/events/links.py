@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from .lang import PatternFileError, dependency_matcher, pattern_file, patterns
+from .words import STRING_ATTRS, Words
 
 # label -> head token index -> (index of the node under the head, filler index), in text order
 Links = dict[str, dict[int, list[tuple[int, int]]]]
@@ -119,6 +120,9 @@ class _Chains:
                 self.chains.append((label, keys))
         # The columns of the document array the tests read (SPEED: no Python call per token and test).
         self.attrs: list[int | str] = sorted({a for tests in (self.tests or {}).values() for a, _ in tests})
+        self.word_tests = {  # the same, with the ids as a list (`Words.matching`)
+            key: [(int(a), ids.tolist()) for a, ids in tests] for key, tests in (self.tests or {}).items()
+        }
 
     @staticmethod
     def usable() -> bool:
@@ -142,6 +146,9 @@ class _Chains:
             for match_id, start, _ in self.matcher(doc):  # as the Matcher does, errors included
                 where.setdefault(strings[match_id], []).append(start)
             return {key: sorted(found) for key, found in where.items()}
+        if all(a in STRING_ATTRS for a in self.attrs):  # from the strings extraction has read (SPEED)
+            words = Words.of(doc)
+            return {key: words.matching(tests) for key, tests in self.word_tests.items()}
         columns = doc.to_array(self.attrs).reshape(len(doc), len(self.attrs))
         column = {a: columns[:, i] for i, a in enumerate(self.attrs)}
         found = {}
@@ -233,6 +240,11 @@ class _Last:
         return self.sents[bisect_right(self.starts, token.i) - 1]
 
 
+def sentence_of(token: Token) -> Span:
+    """`token.sent`, found by bisection in the document's sentences."""
+    return _Last.of(token.doc).sentence(token)
+
+
 def links(sent: Span) -> Links:
     """Every link the role patterns find in one sentence (token indices into its document)."""
     last = _Last.of(sent.doc)
@@ -254,9 +266,13 @@ def links(sent: Span) -> Links:
 
 def linked(token: Token, *labels: str) -> list[Token]:
     """The fillers linked to `token` by any of `labels`, in text order."""
-    found = links(_Last.of(token.doc).sentence(token))
-    pairs = sorted(p for label in labels for p in found.get(label, {}).get(token.i, ()))
-    return [token.doc[f] for _, f in dict.fromkeys(pairs)]
+    doc, i = token.doc, token.i
+    found = links(_Last.of(doc).sentence(token))
+    if len(labels) == 1:  # one label's pairs are sorted already (`links`): asked most often (SPEED)
+        pairs = found.get(labels[0], {}).get(i, [])
+    else:
+        pairs = sorted(p for label in labels for p in found.get(label, {}).get(i, ()))
+    return [doc[f] for _, f in dict.fromkeys(pairs)]
 
 
 def conjuncts(token: Token) -> list[Token]:

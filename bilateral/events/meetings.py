@@ -17,6 +17,7 @@ from .context import (
     merge_within,
     states_of,
 )
+from .links import sentence_of
 from .people import is_person, person_before, titled_before
 from .roles import prep_object, subject
 from .triggers import triggers
@@ -68,7 +69,7 @@ def place_of(ctx: DocContext, event: Event, noun: Token) -> None:
     if event.args.get("location") or any(w in str(event.args.get("occasion", "")).lower() for w in REMOTE):
         return
     inside = {t.i for t in noun.subtree}
-    for x in ctx.sentence_mentions(noun.sent):
+    for x in ctx.sentence_mentions(sentence_of(noun)):
         if (
             x.m.type in ("place", "state")
             and x.span.root.i in inside

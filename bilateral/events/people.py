@@ -16,6 +16,7 @@ from ..nlp.lexicon import Organisation, fold, load
 from ..values.names import key_for
 from .context import DocContext, Ment
 from .lang import matcher
+from .words import phrase_rules
 
 _MATCHERS: dict[int, Matcher] = {}
 _LAST: list[
@@ -23,11 +24,18 @@ _LAST: list[
 ] = []  # the last document's answer (extraction reads one at a time)
 
 
-def _labels(doc: Doc) -> dict[str, set[int]]:
-    """Token indexes where each cue of `people.json` matches."""
-    if id(doc.vocab) not in _MATCHERS:
+def _labels(ctx: DocContext) -> dict[str, set[int]]:
+    """Token indexes where each cue of `people.json` matches: from the document's arrays when the cues
+    are word tests (SPEED), else by spaCy's Matcher."""
+    doc = ctx.doc
+    if id(doc.vocab) not in _MATCHERS:  # built once anyway: it validates the file
         _MATCHERS[id(doc.vocab)] = matcher(doc.vocab, "people")
+    rules = phrase_rules("people")
     found: dict[str, set[int]] = {}
+    if rules is not None:
+        for label, start, end in ctx.words().phrases("people", rules):
+            found.setdefault(label, set()).update(range(start, end))
+        return found
     for match_id, start, end in _MATCHERS[id(doc.vocab)](doc):
         found.setdefault(doc.vocab.strings[match_id], set()).update(range(start, end))
     return found
@@ -66,7 +74,7 @@ def not_people(ctx: DocContext) -> tuple[frozenset[str], frozenset[int]]:
     noun ("the Kestrel submarine": that mention only, as "the X tariffs" does not make X a company)."""
     if _LAST and _LAST[0][0] is ctx.doc:
         return _LAST[0][1]
-    labels = _labels(ctx.doc)
+    labels = _labels(ctx)
     org_word, org_noun, led = (labels.get(k, set()) for k in ("ORG_WORD", "ORG_NOUN", "PERSON_LED"))
     titles = set(load().titles)
     org_tokens = {t.i for x in ctx.mentions if x.m.type == "organisation" for t in x.span}

@@ -9,6 +9,7 @@ from spacy.tokens import Token
 from ..nlp.components import ORG_SUBTYPES
 from ..nlp.mentions import strip_titles
 from .context import PRONOUNS, ROLE_NOUNS, DocContext
+from .links import sentence_of
 from .people import is_person, person_before, titled_before
 from .triggers import triggers
 
@@ -26,13 +27,13 @@ def speaker_of(ctx: DocContext, verb: Token) -> str | None:
         verb = verb.head  # "X visited Y, describing ...": the participle shares X as subject
     if verb.lemma_ == "quote":  # "the agency quoted X as saying": X speaks
         for obj in (c for c in verb.children if c.dep_ == "dobj"):
-            for x in ctx.sentence_mentions(verb.sent):
+            for x in ctx.sentence_mentions(sentence_of(verb)):
                 if is_person(ctx, x) and x.span.root.i in {t.i for t in obj.subtree}:
                     return x.m.text
     for child in verb.children:
         if child.dep_ not in ("nsubj", "nsubjpass"):
             continue
-        ms = ctx.sentence_mentions(verb.sent)
+        ms = ctx.sentence_mentions(sentence_of(verb))
         # "the deputy head of the X Forces, General Y, said": the parser often hangs the
         # apposition on the last noun of the subject phrase.
         named = [a for a in child.subtree if a.dep_ == "appos" and a.i > child.i and a.pos_ == "PROPN"]
@@ -71,7 +72,7 @@ def _joint(ctx: DocContext, subject: Token) -> bool:
     if not ands:
         return False
     cut = ands[0].i
-    people = [x for x in ctx.sentence_mentions(subject.sent) if is_person(ctx, x)]
+    people = [x for x in ctx.sentence_mentions(sentence_of(subject)) if is_person(ctx, x)]
     before = any(x.span.root in words and x.span.root.i < cut for x in people)
     after = any(x.span.root in words and x.span.root.i > cut for x in people) or any(
         t.i > cut and t.lemma_.lower() in ROLE_NOUNS for t in words

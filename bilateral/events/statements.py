@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from spacy.matcher import Matcher
 from spacy.tokens import Span, Token
@@ -18,17 +19,25 @@ from .context import (
     sentence_matches,
 )
 from .lang import matcher
+from .links import sentence_of
 from .people import is_person
 from .speakers import speaker_of
 from .triggers import triggers
+from .words import phrase_rules
 
 # Verbs whose bare object is an attitude, not a claim ("praised the relationship").
 ATTITUDE_VERBS = {"praise", "criticize", "criticise", "welcome", "hail", "condemn", "laud"}
 
 
+@cache
+def _speech() -> frozenset[str]:
+    """The speech verbs (SPEED: a set made once, not per sentence)."""
+    return frozenset(triggers()["statement"])
+
+
 def quoted(ctx: DocContext) -> list[Event]:
     events: list[Event] = []
-    speech = set(triggers()["statement"])
+    speech = _speech()
     prev: Event | None = None
     prev_verb: Token | None = None
     prev_end = -1
@@ -68,7 +77,7 @@ def quoted(ctx: DocContext) -> list[Event]:
         if verb is not None:
             dated = [
                 d
-                for d in dates_in(ctx, verb.sent)
+                for d in dates_in(ctx, sentence_of(verb))
                 if _under(verb, d[0].span.root) and not qs <= d[0].m.start < qe
             ]
             date = dated[0][1] if dated else None
@@ -98,11 +107,16 @@ DATE_DEPS = {"pobj", "prep", "npadvmod", "nummod", "compound", "amod", "det", "n
 
 
 def _speaker_for_quote(
-    ctx: DocContext, sents: list[Span], qs: int, qe: int, speech: set[str]
+    ctx: DocContext, sents: list[Span], qs: int, qe: int, speech: frozenset[str]
 ) -> tuple[str, Token | None] | None:
+    words = ctx.words()
     for sent in sents:
-        according = _phrases(sent).get("ACCORDING_TO", set())
-        for token in sent:
+        according = _phrases(ctx, sent).get("ACCORDING_TO", set())
+        # The tokens either test below can accept, read from the document's arrays (SPEED).
+        for i in range(sent.start, sent.end):
+            if not ((words.lemma[i] in speech and words.pos[i] == "VERB") or i in according):
+                continue
+            token = sent.doc[i]
             if qs <= token.idx < qe:
                 continue
             if token.lemma_ in speech and token.pos_ == "VERB":
@@ -122,12 +136,19 @@ def _speaker_for_quote(
     return None
 
 
-def _phrases(sent: Span) -> dict[str, set[int]]:
-    """Where the speech phrases of `lang/en/speech.json` start in a sentence, by label."""
+def _phrases(ctx: DocContext, sent: Span) -> dict[str, set[int]]:
+    """Where the speech phrases of `lang/en/speech.json` start in a sentence, by label: found once per
+    document, from its arrays when the phrases are word tests (SPEED), else by spaCy's Matcher."""
     vocab = sent.doc.vocab
     found: dict[str, set[int]] = {}
-    if id(vocab) not in _MATCHERS:
+    if id(vocab) not in _MATCHERS:  # built once anyway: it validates the file
         _MATCHERS[id(vocab)] = matcher(vocab, "speech")
+    rules = phrase_rules("speech")
+    if rules is not None:
+        for label, start, end in ctx.words().phrases("speech", rules):
+            if sent.start <= start and end <= sent.end:
+                found.setdefault(label, set()).add(start)
+        return found
     for match_id, start, _ in sentence_matches(_MATCHERS[id(vocab)], sent):
         found.setdefault(vocab.strings[match_id], set()).add(start)
     return found
@@ -155,9 +176,9 @@ def _citing(ctx: DocContext, sent: Span) -> list[Event]:
 
 def reported(ctx: DocContext, sent: Span) -> list[Event]:
     """'X said that ...', 'X described Y as ...', '..., he notes, ...', '... according to X'."""
-    speech = set(triggers()["statement"])
+    speech = _speech()
     out = []
-    phrases = _phrases(sent)
+    phrases = _phrases(ctx, sent)
     phrasal = phrases.get("MADE_KNOWN", set()) | phrases.get("PAID_TRIBUTE", set())
     for token in sent if phrasal else ctx.having(sent, speech):
         if token.pos_ != "VERB" or not (token.lemma_ in speech or token.i in phrasal):
@@ -230,14 +251,14 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
             )
         )
     out.extend(_citing(ctx, sent))
-    for token in sent:
-        if token.i in phrases.get("ACCORDING_TO", set()):
-            people = [x for x in ctx.sentence_mentions(sent) if is_person(ctx, x) and x.m.start > token.idx]
-            quote = ctx.text[sent.start_char : token.idx].strip(" ,")
-            if people and len(quote.split()) >= 4:
-                out.append(
-                    make_event(ctx, "statement", {"speaker": people[0].m.text, "quote": quote}, [sent], None)
-                )
+    for i in sorted(phrases.get("ACCORDING_TO", ())):  # starts in the sentence, in order
+        token = sent.doc[i]
+        people = [x for x in ctx.sentence_mentions(sent) if is_person(ctx, x) and x.m.start > token.idx]
+        quote = ctx.text[sent.start_char : token.idx].strip(" ,")
+        if people and len(quote.split()) >= 4:
+            out.append(
+                make_event(ctx, "statement", {"speaker": people[0].m.text, "quote": quote}, [sent], None)
+            )
     return out
 
 

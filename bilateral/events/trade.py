@@ -18,7 +18,7 @@ from ..models import Event
 from ..values.money import close
 from .amounts import Amount, money
 from .context import DocContext, Ment, dates_in, make_event, merge_within
-from .links import linked
+from .links import linked, sentence_of
 
 FLOW = {"export": "export", "exports": "export", "import": "import", "imports": "import", "trade": "trade"}
 PARTNER = {"partner", "partners"}
@@ -91,7 +91,7 @@ def _direction(ctx: DocContext, token: Token, kind: str, ms: list[Ment]) -> tupl
             exporter = _subject(token, ms)  # "A is B's largest source of imports"
         importer = _owner(token, ms) or _owner(token, ms, {"of", "by"}) or _subject(token, ms)
         if importer is None:  # "A's exports to B ..., whereas imports from B": the same owner
-            earlier = [t for t in token.sent if t.i < token.i and FLOW.get(t.lower_) == "export"]
+            earlier = [t for t in sentence_of(token) if t.i < token.i and FLOW.get(t.lower_) == "export"]
             importer = _owner(earlier[-1], ms) if earlier else None
         return exporter, importer
     owner = _owner(token, ms)
