@@ -37,22 +37,27 @@ def lexicon() -> dict[str, Any]:
 
 
 def referred(
-    ctx: DocContext, sent: Span, type_: str, pool: list[Event], own: list[Event], transfers: list[Event]
+    ctx: DocContext,
+    sent: Span,
+    type_: str,
+    pool: list[Event],
+    own: list[Event],
+    transfers: list[Event],
+    nouns: list[Token],
 ) -> list[Event]:
     """The event a noun of its type refers back to: the last one reported before the sentence, or the
     document's only one; a category noun ("the drones") only to a transfer of that category, a deal
     named by its systems ("the fighter deal") only to an agreement reported with a transfer of them
     (`transfers`, the document's). A sentence that reports an event of the type (`own`) refers back
-    only by a plural or by a transfer's own category words (`_referent`)."""
+    only by a plural or by a transfer's own category words (`_referent`). `nouns` are the sentence's
+    nouns that may start such a reference (`starts`), in order."""
     lex = lexicon()
-    if own and type_ != "arms_transfer" and type_ not in lex["plural"]:
+    if not nouns or (own and type_ != "arms_transfer" and type_ not in lex["plural"]):
         return []
-    nouns = set(lex["nouns"].get(type_, ()))
-    determiners = set(lex["determiners"])
+    words = _nouns(type_)
+    determiners = _determiners()
     families = word_families()
-    for t in sent:
-        if t.pos_ not in ("NOUN", "PROPN"):
-            continue
+    for t in nouns:
         if ctx.in_quote(t.idx, t.idx + 1) and not any(c.lower_ in DEMONSTRATIVES for c in t.children):
             continue  # a quotation refers back only with "this" or "that" ("This agreement is ...")
         word = t.lemma_.lower()
@@ -63,7 +68,7 @@ def referred(
         family = families.get(word) if type_ == "arms_transfer" else None
         if type_ == "agreement" and word in lex["acts"] and any(c.lower_ == "of" for c in t.children):
             continue  # "the signing of the FTA" names its instrument, itself read as a reference
-        if word not in nouns and t.lower_ not in nouns and family is None:
+        if word not in words and t.lower_ not in words and family is None:
             if type_ == "agreement" and not own and (batch := _batch(sent, t, pool)) is not None:
                 return [batch]
             continue
@@ -99,6 +104,29 @@ def referred(
         if found:
             return found
     return []
+
+
+@cache
+def starts(type_: str) -> frozenset[str]:
+    """The words (lemma or lower-case form) of the nouns `referred` reads for a type: its nouns, a
+    transfer's category words, "line" (of credit), an agreement's batch nouns. SPEED: a sentence's
+    other nouns are never read."""
+    words = _nouns(type_) | {"line"}
+    if type_ == "arms_transfer":
+        words |= word_families().keys()
+    if type_ == "agreement":
+        words |= BATCH_NOUNS
+    return frozenset(words)
+
+
+@cache
+def _nouns(type_: str) -> frozenset[str]:
+    return frozenset(lexicon()["nouns"].get(type_, ()))
+
+
+@cache
+def _determiners() -> frozenset[str]:
+    return frozenset(lexicon()["determiners"])
 
 
 def _held_in(ctx: DocContext, sent: Span, pool: list[Event]) -> list[Event]:

@@ -14,9 +14,11 @@ checks of state, kind, date and category.
 from __future__ import annotations
 
 import re
+from functools import cache, cached_property
 from typing import Any
 
-from spacy.tokens import Span
+from spacy.attrs import POS
+from spacy.tokens import Span, Token
 
 from ..models import Event
 from ..models import Span as Cite
@@ -33,13 +35,13 @@ GENERIC = {"the", "a", "an", "agreement", "agreements", "deal", "deals", "contra
 
 def attach(ctx: DocContext, events: list[Event]) -> list[Event]:
     """Cite, for every event of the document, the other sentences that mention it again."""
-    # A place's name ("Kenya" as an investment's target) names no one event.
-    places = {fold(x.m.text) for x in ctx.mentions if x.m.type in ("state", "place")}
-    for sent in ctx.sents if events else ():  # no event: no sentence to read for one
-        cite = ctx.cite(sent.start_char, sent.end_char)
-        if cite.text:
-            for event in _mentioned(ctx, sent, cite, events, places):
-                event.evidence.append(cite)
+    if events:  # no event: no sentence to read for one
+        facts = _Facts(ctx, events)
+        for sent in ctx.sents:
+            cite = ctx.cite(sent.start_char, sent.end_char)
+            if cite.text:
+                for event in _mentioned(facts, _Sentence(facts, sent), cite):
+                    event.evidence.append(cite)
     statements.leads(ctx, events)
     for event in events:
         if event.type == "meeting":
@@ -49,32 +51,143 @@ def attach(ctx: DocContext, events: list[Event]) -> list[Event]:
     return events
 
 
+class _Facts:
+    """What `_mentioned` asks of the document's events in every sentence, worked out once (SPEED: per
+    sentence and type it recomputed every event's name, pattern and twins). Only evidence grows while
+    the sentences are read, and none of these facts depends on it."""
+
+    def __init__(self, ctx: DocContext, events: list[Event]) -> None:
+        self.ctx = ctx
+        self.pools: dict[str, list[Event]] = {}
+        for e in events:
+            self.pools.setdefault(e.type, []).append(e)
+        self.transfers = self.pools.get("arms_transfer", [])
+        # Amounts are compared with events' values only: without a valued event, none to find.
+        self.valued = any(isinstance(e.args.get("value"), dict) for e in events)
+        # A place's name ("Kenya" as an investment's target) names no one event.
+        places = {fold(x.m.text) for x in ctx.mentions if x.m.type in ("state", "place")}
+        self.names = {id(e): _name(e) for e in events}
+        self.patterns: dict[int, tuple[re.Pattern[str], str | None]] = {}
+        for e in events:
+            name = self.names[id(e)]
+            if name is not None and name not in places:
+                # "the K9s", "Leopards": a plural of the designation is still the designation
+                stem = re.sub(r"\s*\d+$", "", name)  # "Golden Condor" for "Golden Condor 2023"
+                wider = stem if e.type == "exercise" and stem != name and " " in stem else None
+                self.patterns[id(e)] = re.compile(rf" {re.escape(name)}(?:e?s)? "), wider
+        self.twins = {
+            id(e): [o for o in self.pools[e.type] if o is not e and self.twin(e, o)] for e in events
+        }
+        self.titles = {id(e): _reference_title(e) for e in events}
+        self.parts = {type_: _groups(pool) for type_, pool in self.pools.items()}
+        self.nummods = any(e.args.get("quantity") is not None for e in self.transfers)
+
+    @cached_property
+    def noun_flags(self) -> list[bool]:
+        """Whether each token of the document is a noun or proper noun, from one array (SPEED)."""
+        doc = self.ctx.doc
+        nouns = {doc.vocab.strings["NOUN"], doc.vocab.strings["PROPN"]}
+        return [p in nouns for p in doc.to_array([POS]).tolist()]
+
+    def twin(self, a: Event, b: Event) -> bool:
+        """Two reports of one name whose quantities or dates contradict: two events of that name."""
+        name = self.names[id(a)]
+        return a.type == b.type and name is not None and name == self.names[id(b)] and _differ(a, b)
+
+    def named(self, event: Event, s: _Sentence, amounts: bool = True) -> bool:
+        """The sentence names the event, or gives its amount (`amounts`)."""
+        found = self.patterns.get(id(event))
+        if found is not None:
+            pattern, stem = found
+            if pattern.search(s.low) or (stem is not None and f" {stem} " in s.low):
+                return True
+        return amounts and _priced(event, s.amounts)
+
+    def anaphoric(self, event: Event) -> bool:
+        """An agreement whose title is only a reference ("the deal") and that one sentence reports."""
+        return self.titles[id(event)] and len(event.evidence) == 1
+
+    def unique(self, event: Event, s: _Sentence) -> bool:
+        # Reports of one name that may be one deal (no quantity or date contradicts) are not twins.
+        twins = self.twins[id(event)]
+        if not twins:
+            return True
+        quantity = event.args.get("quantity")
+        return (
+            quantity is not None
+            and f" {quantity} " in s.low
+            and all(e.args.get("quantity") != quantity for e in twins)
+        )
+
+
+class _Sentence:
+    """What `_mentioned` reads of one sentence, each worked out once and only when asked (SPEED)."""
+
+    def __init__(self, facts: _Facts, sent: Span) -> None:
+        self.facts = facts
+        self.sent = sent
+
+    @cached_property
+    def text(self) -> str:
+        """`sent.text`, cut from the document's text (SPEED: spaCy joins the tokens' texts)."""
+        return self.facts.ctx.text[self.sent.start_char : self.sent.end_char]
+
+    @cached_property
+    def low(self) -> str:
+        return f" {fold(self.text)} "
+
+    @cached_property
+    def amounts(self) -> list[dict[str, Any]]:
+        if not self.facts.valued:
+            return []
+        return [a.value for a in money(self.text) if isinstance(a.value, dict)]
+
+    @cached_property
+    def nummods(self) -> list[tuple[int | None, str]]:
+        """Each number modifying a noun ("six helicopters"): its value and its noun's lemma."""
+        if not self.facts.nummods:  # no transfer has a quantity to compare (SPEED)
+            return []
+        return [(parse_quantity(t.text), t.head.lemma_.lower()) for t in self.sent if t.dep_ == "nummod"]
+
+    @cached_property
+    def nouns(self) -> list[tuple[int, str, str]]:
+        """(index, lower-case lemma, lower-case form) of the sentence's nouns and proper nouns."""
+        ctx, start = self.facts.ctx, self.sent.start
+        words = zip(
+            self.facts.noun_flags[start : self.sent.end],
+            ctx.lemmas(self.sent),
+            ctx.lowers(self.sent),
+            strict=True,
+        )
+        return [(start + i, lemma.lower(), lower) for i, (noun, lemma, lower) in enumerate(words) if noun]
+
+    def starting(self, type_: str) -> list[Token]:
+        """The sentence's nouns that may start a reference to an event of the type (`anaphora.starts`)."""
+        words, doc = anaphora.starts(type_), self.facts.ctx.doc
+        return [doc[i] for i, lemma, lower in self.nouns if lemma in words or lower in words]
+
+
 def _reports(event: Event, cite: Cite) -> bool:
     return any(c.start < cite.end and cite.start < c.end for c in event.evidence)
 
 
-def _mentioned(ctx: DocContext, sent: Span, cite: Cite, events: list[Event], places: set[str]) -> list[Event]:
-    low = f" {fold(sent.text)} "
-    # Amounts are compared with events' values only: without a valued event, none to find (SPEED).
-    valued = any(isinstance(e.args.get("value"), dict) for e in events)
-    amounts = [a.value for a in money(sent.text) if isinstance(a.value, dict)] if valued else []
+def _mentioned(facts: _Facts, s: _Sentence, cite: Cite) -> list[Event]:
+    ctx, sent = facts.ctx, s.sent
     out: list[Event] = []
-    transfers = [e for e in events if e.type == "arms_transfer"]
-    for type_ in dict.fromkeys(e.type for e in events):
-        pool = [e for e in events if e.type == type_]
+    for type_, pool in facts.pools.items():
         # "Parliament ratified the deal": an event whose title is only a reference is that reference
-        own = [e for e in pool if _reports(e, cite) and not _anaphoric(e)]
-        named = [e for e in pool if _named(e, low, amounts, places) or _counted(e, sent)]
-        if sum(_priced(e, amounts) for e in pool) > 1:  # one amount, two loans: it names neither
-            named = [e for e in named if not _priced(e, amounts) or _named(e, low, [], places)]
+        own = [e for e in pool if _reports(e, cite) and not facts.anaphoric(e)]
+        named = [e for e in pool if facts.named(e, s) or _counted(e, s)]
+        if s.amounts and sum(_priced(e, s.amounts) for e in pool) > 1:  # one amount, two loans: neither
+            named = [e for e in named if not _priced(e, s.amounts) or facts.named(e, s, amounts=False)]
         # A name two events share ("Leopard" ordered twice) picks one only by its quantity.
-        named = [e for e in named if _unique(e, pool, low)] + _parts(pool, amounts)
-        if any(_same_name(e, o) and _differ(e, o) for e in named for o in own if o is not e):
+        named = [e for e in named if facts.unique(e, s)] + _parts(facts.parts[type_], s.amounts)
+        if any(facts.twin(e, o) for e in named for o in own if o is not e):
             named = []  # the sentence reports another event of that name
         others = [e for e in named if e not in own]
         out += others
         if not others and (not named or own) and type_ != "statement":
-            found = anaphora.referred(ctx, sent, type_, pool, own, transfers)
+            found = anaphora.referred(ctx, sent, type_, pool, own, facts.transfers, s.starting(type_))
             out += found or ([] if own else _again(ctx, sent, type_, pool))
             if type_ == "meeting" and not own:
                 out += anaphora.present(ctx, sent, pool)
@@ -88,16 +201,16 @@ def _again(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> list[E
     or as "they" of a meeting verb ("they talked about trade"); forces training together ("troops of
     both countries drilled"); a state buying systems of a transfer's category without naming one ("the
     first country to buy Turkish drones"). The verbs are language data (`again` in coref.json)."""
-    verbs = set(anaphora.lexicon()["again"].get(type_, ()))
+    verbs = _verbs(type_)
     pool = anaphora.before(pool, sent)
     if not verbs or not pool:
         return []
+    tokens = ctx.having(sent, verbs)  # the tokens of those verbs (SPEED: not every token's lemma)
     if type_ == "meeting":
         named = anaphora.people(ctx, sent)
         theirs = [e for e in pool if named <= meetings.people_of(e)] if len(named) >= 2 else []
         if not theirs and not any(
-            t.lemma_ in verbs and any(c.dep_ == "nsubj" and c.lower_ == "they" for c in t.children)
-            for t in sent
+            any(c.dep_ == "nsubj" and c.lower_ == "they" for c in t.children) for t in tokens
         ):
             return []
         pool = theirs or pool
@@ -105,37 +218,48 @@ def _again(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> list[E
         if any(x.m.type == "weapon" for x in ctx.sentence_mentions(sent)):
             return []  # a system named: a transfer of its own, or none
         families, wider = anaphora.word_families(), anaphora.lexicon()["wider"]
-        words = {w.lemma_.lower() for t in sent if t.lemma_ in verbs for w in t.subtree}
+        words = {w.lemma_.lower() for t in tokens for w in t.subtree}
         kinds = {k for w in words if w in families for k in wider.get(families[w], [families[w]])}
         pool = [e for e in pool if anaphora.family_of(e) in kinds]
-    elif not any(t.pos_ == "VERB" and t.lemma_ in verbs for t in sent):
+    elif not any(t.pos_ == "VERB" for t in tokens):
         return []
     found = anaphora.last(pool, sent)
     return [found] if found is not None else []
 
 
-def _parts(pool: list[Event], amounts: list[dict[str, Any]]) -> list[Event]:
-    """A package whose amount is the sum of several loans or investments of one lender or investor
-    ("a $900 million package" of two loans) mentions each of them."""
+@cache
+def _verbs(type_: str) -> frozenset[str]:
+    return frozenset(anaphora.lexicon()["again"].get(type_, ()))
+
+
+def _groups(pool: list[Event]) -> list[tuple[dict[str, Any], list[Event]]]:
+    """The total amount of each lender's or investor's valued events of a type, in one currency, where
+    they are two or more: what a package of them is worth (`_parts`)."""
     groups: dict[str, list[Event]] = {}
     for e in pool:
         side = e.args.get("lender") or e.args.get("investor")
         if isinstance(e.args.get("value"), dict) and side is not None:
             groups.setdefault(f"{side}|{e.args['value'].get('currency')}", []).append(e)
-    out: list[Event] = []
+    out = []
     for group in groups.values():
         total = {"amount": sum(float(e.args["value"]["amount"]) for e in group)}
         total["currency"] = group[0].args["value"].get("currency")
-        if len(group) >= 2 and any(_same_money(total, a) for a in amounts):
-            out += group
+        if len(group) >= 2:
+            out.append((total, group))
     return out
 
 
-def _anaphoric(event: Event) -> bool:
+def _parts(groups: list[tuple[dict[str, Any], list[Event]]], amounts: list[dict[str, Any]]) -> list[Event]:
+    """A package whose amount is the sum of several loans or investments of one lender or investor
+    ("a $900 million package" of two loans) mentions each of them."""
+    return [e for total, group in groups if any(_same_money(total, a) for a in amounts) for e in group]
+
+
+def _reference_title(event: Event) -> bool:
+    """An agreement titled only by a determiner and a noun for agreements ("the deal")."""
     words = fold(str(event.args.get("title", ""))).split()
     return (
         event.type == "agreement"
-        and len(event.evidence) == 1
         and len(words) == 2
         and words[0] in anaphora.lexicon()["determiners"]
         and words[1].rstrip("s") in anaphora.lexicon()["nouns"]["agreement"]
@@ -155,39 +279,20 @@ def _name(event: Event) -> str | None:
     return key
 
 
-def _same_name(a: Event, b: Event) -> bool:
-    return a.type == b.type and _name(a) is not None and _name(a) == _name(b)
-
-
-def _named(event: Event, low: str, amounts: list[dict[str, Any]], places: set[str]) -> bool:
-    name = _name(event)
-    if name is not None and name not in places:
-        # "the K9s", "Leopards": a plural of the designation is still the designation
-        if re.search(rf" {re.escape(name)}(?:e?s)? ", low):
-            return True
-        stem = re.sub(r"\s*\d+$", "", name)  # "Golden Condor" for "Golden Condor 2023"
-        if event.type == "exercise" and stem != name and " " in stem and f" {stem} " in low:
-            return True
-    return _priced(event, amounts)
-
-
 def _priced(event: Event, amounts: list[dict[str, Any]]) -> bool:
     value = event.args.get("value")
     return isinstance(value, dict) and any(_same_money(value, a) for a in amounts)
 
 
-def _counted(event: Event, sent: Span) -> bool:
+def _counted(event: Event, s: _Sentence) -> bool:
     """ "the 42 jets", "six helicopters": the transfer's quantity with a noun of its category."""
     quantity = event.args.get("quantity")
-    if quantity is None or event.type != "arms_transfer" or (family := anaphora.family_of(event)) is None:
+    if quantity is None or event.type != "arms_transfer" or not s.nummods:
         return False
-    families = anaphora.word_families()
-    return any(
-        t.dep_ == "nummod"
-        and parse_quantity(t.text) == quantity
-        and families.get(t.head.lemma_.lower()) in anaphora.lexicon()["wider"].get(family, [family])
-        for t in sent
-    )
+    if (family := anaphora.family_of(event)) is None:
+        return False
+    families, wider = anaphora.word_families(), anaphora.lexicon()["wider"].get(family, [family])
+    return any(value == quantity and families.get(noun) in wider for value, noun in s.nummods)
 
 
 def _same_money(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -206,16 +311,3 @@ def _differ(a: Event, b: Event) -> bool:
         if x is not None and y is not None and not (str(x).startswith(str(y)) or str(y).startswith(str(x))):
             return True
     return a.args.get("recipient") != b.args.get("recipient")
-
-
-def _unique(event: Event, pool: list[Event], low: str) -> bool:
-    # Reports of one name that may be one deal (no quantity or date contradicts) are not twins.
-    twins = [e for e in pool if e is not event and _same_name(e, event) and _differ(e, event)]
-    if not twins:
-        return True
-    quantity = event.args.get("quantity")
-    return (
-        quantity is not None
-        and f" {quantity} " in low
-        and all(e.args.get("quantity") != quantity for e in twins)
-    )
