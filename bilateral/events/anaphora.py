@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -96,10 +97,12 @@ def referred(
             family = next(
                 (families[w.lemma_.lower()] for w in t.subtree if w.lemma_.lower() in families), None
             )
-        candidates = [e for e in pool if _compatible(ctx, sent, t, e)]
+        compatible = _compatible(ctx, sent, t, type_, pool)
+        candidates = [e for e in pool if compatible(e)]
         if type_ == "agreement" and (systems := _systems(t)):
             candidates = [e for e in candidates if _deal_for(e, systems, transfers)]
-        candidates = [e for e in candidates if _same_time(ctx, sent, t, e)] or candidates
+        same_time = _same_time(ctx, sent, t)
+        candidates = [e for e in candidates if same_time(e)] or candidates
         found = _referent(ctx, sent, t, type_, candidates, family, own) if candidates else []
         if found:
             return found
@@ -180,48 +183,54 @@ def _through(word: Token, type_: str) -> bool:
     )
 
 
-def _same_time(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
+def _same_time(ctx: DocContext, sent: Span, noun: Token) -> Callable[[Event], bool]:
     """Of several events a reference may mean, it means one its own date agrees with: the date in its
     phrase or on the verb it is the subject of ("the order concluded on May 9", not the 2015 one).
     Only a preference: a date without its year is resolved against the publication date and may not
-    be the event's own ("its ratification came in July")."""
+    be the event's own ("its ratification came in July"). The reference's dates are read once (SPEED)."""
     inside = {t.i for t in noun.subtree}
     verb = noun.head if noun.dep_ in ("nsubj", "nsubjpass") else noun
     own = [v for x, v in dates_in(ctx, sent) if x.span.root.i in inside or x.span.root.head.head == verb]
-    return not (event.date and own and not any(agree(str(event.date)[:7], v[:7]) for v in own))
+    return lambda event: not (event.date and own and not any(agree(str(event.date)[:7], v[:7]) for v in own))
 
 
-def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
+def _compatible(
+    ctx: DocContext, sent: Span, noun: Token, type_: str, pool: list[Event]
+) -> Callable[[Event], bool]:
     """A reference naming a state ("Libya's supply of drones to Sudan") refers to an event of that
     state only; one dated in another year ("the agreement of 2010", "in 2010 the deal was ratified") to
     an event of that year only; an agreement of another kind ("the trade agreement") to one of that
-    kind only."""
+    kind only. What the reference names is read once for the events of `pool`, of the type (SPEED)."""
     inside = {t.i for t in noun.subtree}
     # Another year is another event, but an order's deliveries come later ("delivery ... in 2025").
-    year = str(event.date)[:4]
-    years = _years(noun, inside) if event.date else set()
-    later = event.type == "arms_transfer" and bool(years) and min(years) > year
-    if years and year not in years and not (later and _delivered(noun)):
-        return False
-    if event.type == "agreement" and agreements.agreement_kind(np_text(noun)) not in (
-        "other",
-        event.args.get("kind"),
-    ):
-        return False
-    if event.type == "meeting":
-        return True  # a meeting's people are not states: `_meeting` matches them
+    written = _years(noun, inside) if any(e.date for e in pool) else set()
+    delivered = bool(written) and type_ == "arms_transfer" and _delivered(noun)
+    kind = agreements.agreement_kind(np_text(noun)) if type_ == "agreement" else None
     named = {
         x.state
         for x in ctx.sentence_mentions(sent)
         if x.m.type == "state" and x.state and x.span.root.i in inside
     }
-    if not named:
-        return True
-    values = [v for v in event.args.values() if isinstance(v, str)]
-    values += [
-        v for v in event.args.values() for v in (v if isinstance(v, list) else []) if isinstance(v, str)
-    ]
-    return named <= set(values)
+
+    def compatible(event: Event) -> bool:
+        year = str(event.date)[:4]
+        years = written if event.date else set()
+        later = event.type == "arms_transfer" and bool(years) and min(years) > year
+        if years and year not in years and not (later and delivered):
+            return False
+        if event.type == "agreement" and kind not in ("other", event.args.get("kind")):
+            return False
+        if event.type == "meeting":
+            return True  # a meeting's people are not states: `_meeting` matches them
+        if not named:
+            return True
+        values = [v for v in event.args.values() if isinstance(v, str)]
+        values += [
+            v for v in event.args.values() for v in (v if isinstance(v, list) else []) if isinstance(v, str)
+        ]
+        return named <= set(values)
+
+    return compatible
 
 
 def _delivered(noun: Token) -> bool:

@@ -14,33 +14,38 @@ checks of state, kind, date and category.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import cache, cached_property
 from typing import Any
 
-from spacy.attrs import POS
+from spacy.attrs import DEP, POS
 from spacy.tokens import Span, Token
+from unidecode import unidecode
 
 from ..models import Event
 from ..models import Span as Cite
 from ..nlp.lexicon import fold
 from ..values.numbers import parse_quantity
+from ..values.scripts import CYRILLIC
 from . import anaphora, meetings, statements
 from .amounts import money
 from .context import DocContext
 
 # Roles whose value names the event well enough to find it again in another sentence.
 NAME_ROLES = {"arms_transfer": "system", "agreement": "title", "exercise": "name", "investment": "target"}
+DIGIT = re.compile(r"\d")
 GENERIC = {"the", "a", "an", "agreement", "agreements", "deal", "deals", "contract", "pact", "exercise"}
 
 
 def attach(ctx: DocContext, events: list[Event]) -> list[Event]:
     """Cite, for every event of the document, the other sentences that mention it again."""
     if events:  # no event: no sentence to read for one
+        cites = [ctx.cite(sent.start_char, sent.end_char) for sent in ctx.sents]
         facts = _Facts(ctx, events)
-        for sent in ctx.sents:
-            cite = ctx.cite(sent.start_char, sent.end_char)
+        reporting = _reporting(events, cites)
+        for sent, cite, own in zip(ctx.sents, cites, reporting, strict=True):
             if cite.text:
-                for event in _mentioned(facts, _Sentence(facts, sent), cite):
+                for event in _mentioned(facts, _Sentence(facts, sent), own):
                     event.evidence.append(cite)
     statements.leads(ctx, events)
     for event in events:
@@ -67,20 +72,31 @@ class _Facts:
         # A place's name ("Kenya" as an investment's target) names no one event.
         places = {fold(x.m.text) for x in ctx.mentions if x.m.type in ("state", "place")}
         self.names = {id(e): _name(e) for e in events}
-        self.patterns: dict[int, tuple[re.Pattern[str], str | None]] = {}
+        self.patterns: dict[int, tuple[re.Pattern[str], str | None, list[str]]] = {}
         for e in events:
             name = self.names[id(e)]
             if name is not None and name not in places:
                 # "the K9s", "Leopards": a plural of the designation is still the designation
                 stem = re.sub(r"\s*\d+$", "", name)  # "Golden Condor" for "Golden Condor 2023"
                 wider = stem if e.type == "exercise" and stem != name and " " in stem else None
-                self.patterns[id(e)] = re.compile(rf" {re.escape(name)}(?:e?s)? "), wider
+                pattern = re.compile(rf" {re.escape(name)}(?:e?s)? ")
+                self.patterns[id(e)] = pattern, wider, (wider or name).split()  # words either holds
         self.twins = {
             id(e): [o for o in self.pools[e.type] if o is not e and self.twin(e, o)] for e in events
         }
         self.titles = {id(e): _reference_title(e) for e in events}
         self.parts = {type_: _groups(pool) for type_, pool in self.pools.items()}
-        self.nummods = any(e.args.get("quantity") is not None for e in self.transfers)
+        # The events a sentence can name: by name, amount or (a transfer's) quantity (SPEED).
+        self.nameable = {
+            type_: [
+                e
+                for e in pool
+                if id(e) in self.patterns
+                or isinstance(e.args.get("value"), dict)
+                or (type_ == "arms_transfer" and e.args.get("quantity") is not None)
+            ]
+            for type_, pool in self.pools.items()
+        }
 
     @cached_property
     def noun_flags(self) -> list[bool]:
@@ -88,6 +104,13 @@ class _Facts:
         doc = self.ctx.doc
         nouns = {doc.vocab.strings["NOUN"], doc.vocab.strings["PROPN"]}
         return [p in nouns for p in doc.to_array([POS]).tolist()]
+
+    @cached_property
+    def nummod_flags(self) -> list[bool]:
+        """Whether each token of the document is a number modifying a noun, from one array (SPEED)."""
+        doc = self.ctx.doc
+        nummod = doc.vocab.strings["nummod"]
+        return [d == nummod for d in doc.to_array([DEP]).tolist()]
 
     def twin(self, a: Event, b: Event) -> bool:
         """Two reports of one name whose quantities or dates contradict: two events of that name."""
@@ -98,8 +121,8 @@ class _Facts:
         """The sentence names the event, or gives its amount (`amounts`)."""
         found = self.patterns.get(id(event))
         if found is not None:
-            pattern, stem = found
-            if pattern.search(s.low) or (stem is not None and f" {stem} " in s.low):
+            pattern, stem, words = found
+            if s.may_hold(words) and (pattern.search(s.low) or (stem is not None and f" {stem} " in s.low)):
                 return True
         return amounts and _priced(event, s.amounts)
 
@@ -121,63 +144,91 @@ class _Facts:
 
 
 class _Sentence:
-    """What `_mentioned` reads of one sentence, each worked out once and only when asked (SPEED)."""
+    """What `_mentioned` reads of one sentence, worked out once (SPEED). Attributes and plain properties,
+    not cached properties, which take a lock on every read."""
 
     def __init__(self, facts: _Facts, sent: Span) -> None:
-        self.facts = facts
-        self.sent = sent
+        ctx = facts.ctx
+        self.facts, self.sent = facts, sent
+        self.text = ctx.text[sent.start_char : sent.end_char]  # `sent.text`, which spaCy joins from tokens
+        self.plain = _plain(self.text) if facts.patterns else None
+        # Amounts are compared with events' values only; an amount has digits.
+        valued = facts.valued and DIGIT.search(self.text)
+        self.amounts = [a.value for a in money(self.text) if isinstance(a.value, dict)] if valued else []
+        self.lemmas = set(ctx.lemmas(sent))
+        # (index, lower-case lemma, lower-case form) of the sentence's nouns and proper nouns
+        words = zip(facts.noun_flags[sent.start : sent.end], ctx.lemmas(sent), ctx.lowers(sent), strict=True)
+        self.nouns = [
+            (sent.start + i, lemma.lower(), lower) for i, (noun, lemma, lower) in enumerate(words) if noun
+        ]
+        self._low: str | None = None
+        self._nummods: list[tuple[int | None, str]] | None = None
 
-    @cached_property
-    def text(self) -> str:
-        """`sent.text`, cut from the document's text (SPEED: spaCy joins the tokens' texts)."""
-        return self.facts.ctx.text[self.sent.start_char : self.sent.end_char]
+    def may_hold(self, words: list[str]) -> bool:
+        """Whether the sentence's folded text may hold the words (without folding it, where it can tell)."""
+        plain = self.plain
+        return plain is None or all("/" in w or w in plain for w in words)
 
-    @cached_property
+    @property
     def low(self) -> str:
-        return f" {fold(self.text)} "
+        """The folded text, between spaces."""
+        if self._low is None:
+            self._low = f" {fold(self.text)} "
+        return self._low
 
-    @cached_property
-    def amounts(self) -> list[dict[str, Any]]:
-        if not self.facts.valued:
-            return []
-        return [a.value for a in money(self.text) if isinstance(a.value, dict)]
-
-    @cached_property
+    @property
     def nummods(self) -> list[tuple[int | None, str]]:
         """Each number modifying a noun ("six helicopters"): its value and its noun's lemma."""
-        if not self.facts.nummods:  # no transfer has a quantity to compare (SPEED)
-            return []
-        return [(parse_quantity(t.text), t.head.lemma_.lower()) for t in self.sent if t.dep_ == "nummod"]
-
-    @cached_property
-    def nouns(self) -> list[tuple[int, str, str]]:
-        """(index, lower-case lemma, lower-case form) of the sentence's nouns and proper nouns."""
-        ctx, start = self.facts.ctx, self.sent.start
-        words = zip(
-            self.facts.noun_flags[start : self.sent.end],
-            ctx.lemmas(self.sent),
-            ctx.lowers(self.sent),
-            strict=True,
-        )
-        return [(start + i, lemma.lower(), lower) for i, (noun, lemma, lower) in enumerate(words) if noun]
+        if self._nummods is None:
+            doc, sent, deps = self.facts.ctx.doc, self.sent, self.facts.nummod_flags
+            tokens = [doc[i] for i in range(sent.start, sent.end) if deps[i]]
+            self._nummods = [(parse_quantity(t.text), t.head.lemma_.lower()) for t in tokens]
+        return self._nummods
 
     def starting(self, type_: str) -> list[Token]:
         """The sentence's nouns that may start a reference to an event of the type (`anaphora.starts`)."""
         words, doc = anaphora.starts(type_), self.facts.ctx.doc
         return [doc[i] for i, lemma, lower in self.nouns if lemma in words or lower in words]
 
+    def verbs(self, type_: str) -> list[Token]:
+        """The sentence's tokens of the verbs that tell an event of the type again (`_again`)."""
+        verbs = _verbs(type_)
+        return [] if self.lemmas.isdisjoint(verbs) else self.facts.ctx.having(self.sent, verbs)
 
-def _reports(event: Event, cite: Cite) -> bool:
-    return any(c.start < cite.end and cite.start < c.end for c in event.evidence)
+
+def _plain(text: str) -> str | None:
+    """The text in ASCII and lower case as `fold` writes it before it drops punctuation, when it has no
+    Cyrillic (which `fold` transliterates by language): a word of letters and digits is in the folded
+    text only if it is in this. SPEED: `fold` transliterates a sentence character by character; this
+    translates each distinct character once."""
+    if text.isascii():
+        return text.lower()
+    if CYRILLIC.search(text):
+        return None
+    return text.translate({ord(c): _ascii(c) for c in set(text) if not c.isascii()}).lower()
 
 
-def _mentioned(facts: _Facts, s: _Sentence, cite: Cite) -> list[Event]:
+def _reporting(events: list[Event], cites: list[Cite]) -> list[set[int]]:
+    """For each sentence (its `cites`, in order and apart), the events whose evidence overlaps it: those
+    that report it. The evidence coreference adds is of other sentences, so this does not change while
+    they are read (SPEED: asked of every event in every sentence)."""
+    starts, ends = [c.start for c in cites], [c.end for c in cites]
+    found: list[set[int]] = [set() for _ in cites]
+    for e in events:
+        for c in e.evidence:
+            for i in range(bisect_right(ends, c.start), bisect_left(starts, c.end)):
+                found[i].add(id(e))
+    return found
+
+
+def _mentioned(facts: _Facts, s: _Sentence, reporting: set[int]) -> list[Event]:
+    """The events the sentence mentions again, of those that do not report it (`reporting`)."""
     ctx, sent = facts.ctx, s.sent
     out: list[Event] = []
     for type_, pool in facts.pools.items():
         # "Parliament ratified the deal": an event whose title is only a reference is that reference
-        own = [e for e in pool if _reports(e, cite) and not facts.anaphoric(e)]
-        named = [e for e in pool if facts.named(e, s) or _counted(e, s)]
+        own = [e for e in pool if id(e) in reporting and not facts.anaphoric(e)] if reporting else []
+        named = [e for e in facts.nameable[type_] if facts.named(e, s) or _counted(e, s)]
         if s.amounts and sum(_priced(e, s.amounts) for e in pool) > 1:  # one amount, two loans: neither
             named = [e for e in named if not _priced(e, s.amounts) or facts.named(e, s, amounts=False)]
         # A name two events share ("Leopard" ordered twice) picks one only by its quantity.
@@ -188,24 +239,25 @@ def _mentioned(facts: _Facts, s: _Sentence, cite: Cite) -> list[Event]:
         out += others
         if not others and (not named or own) and type_ != "statement":
             found = anaphora.referred(ctx, sent, type_, pool, own, facts.transfers, s.starting(type_))
-            out += found or ([] if own else _again(ctx, sent, type_, pool))
+            out += found or ([] if own else _again(ctx, s, type_, pool))
             if type_ == "meeting" and not own:
                 out += anaphora.present(ctx, sent, pool)
     unique = {id(e): e for e in out}
-    return [e for e in unique.values() if not _reports(e, cite)]
+    return [e for e in unique.values() if id(e) not in reporting]
 
 
-def _again(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> list[Event]:
+def _again(ctx: DocContext, s: _Sentence, type_: str, pool: list[Event]) -> list[Event]:
     """A sentence that tells an event's parties doing it again, with no noun for it, mentions the last
     such event reported before it: a meeting's people named together ("Ruto and Abiy agreed to ...")
     or as "they" of a meeting verb ("they talked about trade"); forces training together ("troops of
     both countries drilled"); a state buying systems of a transfer's category without naming one ("the
     first country to buy Turkish drones"). The verbs are language data (`again` in coref.json)."""
-    verbs = _verbs(type_)
-    pool = anaphora.before(pool, sent)
-    if not verbs or not pool:
+    sent, tokens = s.sent, s.verbs(type_)
+    if not tokens and type_ != "meeting":  # (a meeting's people named together need none)
         return []
-    tokens = ctx.having(sent, verbs)  # the tokens of those verbs (SPEED: not every token's lemma)
+    pool = anaphora.before(pool, sent)
+    if not _verbs(type_) or not pool:
+        return []
     if type_ == "meeting":
         named = anaphora.people(ctx, sent)
         theirs = [e for e in pool if named <= meetings.people_of(e)] if len(named) >= 2 else []
@@ -225,6 +277,12 @@ def _again(ctx: DocContext, sent: Span, type_: str, pool: list[Event]) -> list[E
         return []
     found = anaphora.last(pool, sent)
     return [found] if found is not None else []
+
+
+@cache
+def _ascii(char: str) -> str:
+    """A character as `fold` transliterates it, which it does character by character."""
+    return unidecode(char)
 
 
 @cache
