@@ -203,7 +203,7 @@ def _compatible(
     kind only. What the reference names is read once for the events of `pool`, of the type (SPEED)."""
     inside = {t.i for t in noun.subtree}
     # Another year is another event, but an order's deliveries come later ("delivery ... in 2025").
-    written = _years(noun, inside) if any(e.date for e in pool) else set()
+    written = _years(ctx, sent, noun, inside) if any(e.date for e in pool) else set()
     delivered = bool(written) and type_ == "arms_transfer" and _delivered(noun)
     kind = agreements.agreement_kind(np_text(noun)) if type_ == "agreement" else None
     named = {
@@ -239,12 +239,16 @@ def _delivered(noun: Token) -> bool:
     return any(t.lemma_.lower() in words for t in (noun, *noun.ancestors))
 
 
-def _years(noun: Token, inside: set[int]) -> set[str]:
+def _years(ctx: DocContext, sent: Span, noun: Token, inside: set[int]) -> set[str]:
     """The years written in a reference's phrase or in its clause ("In 2010 the deal was ratified"), not
     those of another clause ("during this meeting they signed the FTA, in force since 2024"). Written
-    years only: "in April" may be of a later year."""
+    years only: "in April" may be of a later year. (The sentence's words are read from the document's
+    array, SPEED.)"""
+    found = [sent.doc[sent.start + i] for i, word in enumerate(ctx.lowers(sent)) if YEAR.fullmatch(word)]
+    if not found:
+        return set()
     clause = _verb(noun)
-    return {t.text for t in noun.sent if YEAR.fullmatch(t.text) and (t.i in inside or _verb(t) == clause)}
+    return {t.text for t in found if t.i in inside or _verb(t) == clause}
 
 
 def _verb(token: Token) -> Token | None:

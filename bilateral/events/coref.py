@@ -85,6 +85,7 @@ class _Facts:
             id(e): [o for o in self.pools[e.type] if o is not e and self.twin(e, o)] for e in events
         }
         self.titles = {id(e): _reference_title(e) for e in events}
+        self.families: dict[int, tuple[int, str | None]] = {}
         self.parts = {type_: _groups(pool) for type_, pool in self.pools.items()}
         # The events a sentence can name: by name, amount or (a transfer's) quantity (SPEED).
         self.nameable = {
@@ -111,6 +112,13 @@ class _Facts:
         doc = self.ctx.doc
         nummod = doc.vocab.strings["nummod"]
         return [d == nummod for d in doc.to_array([DEP]).tolist()]
+
+    def family(self, event: Event) -> str | None:
+        """`anaphora.family_of` the transfer, which reads its evidence: asked again only when that grew."""
+        known = self.families.get(id(event))
+        if known is None or known[0] != len(event.evidence):
+            known = self.families[id(event)] = len(event.evidence), anaphora.family_of(event)
+        return known[1]
 
     def twin(self, a: Event, b: Event) -> bool:
         """Two reports of one name whose quantities or dates contradict: two events of that name."""
@@ -171,9 +179,9 @@ class _Sentence:
 
     @property
     def low(self) -> str:
-        """The folded text, between spaces."""
+        """The folded text, between spaces. `plain` folds to it, and faster: it is ASCII."""
         if self._low is None:
-            self._low = f" {fold(self.text)} "
+            self._low = f" {fold(self.text if self.plain is None else self.plain)} "
         return self._low
 
     @property
@@ -226,6 +234,8 @@ def _mentioned(facts: _Facts, s: _Sentence, reporting: set[int]) -> list[Event]:
     ctx, sent = facts.ctx, s.sent
     out: list[Event] = []
     for type_, pool in facts.pools.items():
+        if type_ == "statement" and not facts.nameable[type_]:
+            continue  # a statement is cited again only by a name or amount (none here) (SPEED)
         # "Parliament ratified the deal": an event whose title is only a reference is that reference
         own = [e for e in pool if id(e) in reporting and not facts.anaphoric(e)] if reporting else []
         named = [e for e in facts.nameable[type_] if facts.named(e, s) or _counted(e, s)]
@@ -347,7 +357,7 @@ def _counted(event: Event, s: _Sentence) -> bool:
     quantity = event.args.get("quantity")
     if quantity is None or event.type != "arms_transfer" or not s.nummods:
         return False
-    if (family := anaphora.family_of(event)) is None:
+    if (family := s.facts.family(event)) is None:
         return False
     families, wider = anaphora.word_families(), anaphora.lexicon()["wider"].get(family, [family])
     return any(value == quantity and families.get(noun) in wider for value, noun in s.nummods)
