@@ -125,14 +125,13 @@ class _Facts:
         name = self.names[id(a)]
         return a.type == b.type and name is not None and name == self.names[id(b)] and _differ(a, b)
 
-    def named(self, event: Event, s: _Sentence, amounts: bool = True) -> bool:
-        """The sentence names the event, or gives its amount (`amounts`)."""
-        found = self.patterns.get(id(event))
-        if found is not None:
-            pattern, stem, words = found
-            if s.may_hold(words) and (pattern.search(s.low) or (stem is not None and f" {stem} " in s.low)):
-                return True
-        return amounts and _priced(event, s.amounts)
+    def named(self, s: _Sentence) -> set[int]:
+        """The events whose name the sentence gives."""
+        return {
+            key
+            for key, (pattern, stem, words) in self.patterns.items()
+            if s.may_hold(words) and (pattern.search(s.low) or (stem is not None and f" {stem} " in s.low))
+        }
 
     def anaphoric(self, event: Event) -> bool:
         """An agreement whose title is only a reference ("the deal") and that one sentence reports."""
@@ -232,15 +231,18 @@ def _reporting(events: list[Event], cites: list[Cite]) -> list[set[int]]:
 def _mentioned(facts: _Facts, s: _Sentence, reporting: set[int]) -> list[Event]:
     """The events the sentence mentions again, of those that do not report it (`reporting`)."""
     ctx, sent = facts.ctx, s.sent
+    names = facts.named(s) if facts.patterns else set()
     out: list[Event] = []
     for type_, pool in facts.pools.items():
         if type_ == "statement" and not facts.nameable[type_]:
             continue  # a statement is cited again only by a name or amount (none here) (SPEED)
         # "Parliament ratified the deal": an event whose title is only a reference is that reference
         own = [e for e in pool if id(e) in reporting and not facts.anaphoric(e)] if reporting else []
-        named = [e for e in facts.nameable[type_] if facts.named(e, s) or _counted(e, s)]
+        named = [
+            e for e in facts.nameable[type_] if id(e) in names or _priced(e, s.amounts) or _counted(e, s)
+        ]
         if s.amounts and sum(_priced(e, s.amounts) for e in pool) > 1:  # one amount, two loans: neither
-            named = [e for e in named if not _priced(e, s.amounts) or facts.named(e, s, amounts=False)]
+            named = [e for e in named if not _priced(e, s.amounts) or id(e) in names]
         # A name two events share ("Leopard" ordered twice) picks one only by its quantity.
         named = [e for e in named if facts.unique(e, s)] + _parts(facts.parts[type_], s.amounts)
         if any(facts.twin(e, o) for e in named for o in own if o is not e):
