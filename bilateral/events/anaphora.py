@@ -198,9 +198,10 @@ def _compatible(
     ctx: DocContext, sent: Span, noun: Token, type_: str, pool: list[Event]
 ) -> Callable[[Event], bool]:
     """A reference naming a state ("Libya's supply of drones to Sudan") refers to an event of that
-    state only; one dated in another year ("the agreement of 2010", "in 2010 the deal was ratified") to
-    an event of that year only; an agreement of another kind ("the trade agreement") to one of that
-    kind only. What the reference names is read once for the events of `pool`, of the type (SPEED)."""
+    state only, and one naming where it was ("the visit to Germany") to a meeting held there; one
+    dated in another year ("the agreement of 2010", "in 2010 the deal was ratified") to an event of that
+    year only; an agreement of another kind ("the trade agreement") to one of that kind only. What the
+    reference names is read once for the events of `pool`, of the type (SPEED)."""
     inside = {t.i for t in noun.subtree}
     # Another year is another event, but an order's deliveries come later ("delivery ... in 2025").
     written = _years(ctx, sent, noun, inside) if any(e.date for e in pool) else set()
@@ -211,6 +212,8 @@ def _compatible(
         for x in ctx.sentence_mentions(sent)
         if x.m.type == "state" and x.state and x.span.root.i in inside
     }
+    held = _where(ctx, sent, noun) if type_ == "meeting" else set()
+    states = {fold(x.m.text): x.state for x in ctx.mentions if x.state} if held else {}
 
     def compatible(event: Event) -> bool:
         year = str(event.date)[:4]
@@ -220,8 +223,9 @@ def _compatible(
             return False
         if event.type == "agreement" and kind not in ("other", event.args.get("kind")):
             return False
-        if event.type == "meeting":
-            return True  # a meeting's people are not states: `_meeting` matches them
+        if event.type == "meeting":  # a meeting's people are not states: `_meeting` matches them
+            there = states.get(fold(str(event.args.get("location") or "")))
+            return not held or there is None or there in held
         if not named:
             return True
         values = [v for v in event.args.values() if isinstance(v, str)]
@@ -231,6 +235,26 @@ def _compatible(
         return named <= set(values)
 
     return compatible
+
+
+def _where(ctx: DocContext, sent: Span, noun: Token) -> set[str]:
+    """The states of the places a sentence names for a meeting it refers to: those its phrase names
+    ("X's visit to Germany", "his tour of China", "the talks of A and B"), else the one of its clause
+    nearest it after "in", "to" or "at", as `meetings` reads where a meeting was held ("during the visit
+    he toured a plant in Germany"; not "officials in Chile said the talks went well")."""
+    inside = {t.i for t in noun.subtree}
+    places = [
+        x
+        for x in ctx.sentence_mentions(sent)
+        if x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at", "of")
+    ]
+    own = {x.state for x in places if x.state and x.span.root.i in inside}
+    if own:
+        return own
+    clause = _verb(noun)
+    places = [x for x in places if x.span.root.head.lower_ != "of" and _verb(x.span.root) == clause]
+    nearest = min(places, key=lambda x: abs(x.span.root.i - noun.i), default=None)
+    return {nearest.state} if nearest is not None and nearest.state else set()
 
 
 def _delivered(noun: Token) -> bool:
