@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -433,12 +433,22 @@ def family_of(event: Event) -> str | None:
 def _words(event: Event) -> list[str]:
     """A transfer's category and system words, singular, then those of the phrase its designation
     heads in its evidence ("Pinaka multi barrel rocket launchers"): what a reference's words match."""
-    words = fold(f"{event.args.get('category', '')} {event.args.get('system', '')}").split()
     system = str(event.args.get("system") or "")
-    for cite in event.evidence if system else ():
-        for match in re.finditer(rf"{re.escape(system)}((?:\s+[\w-]+){{1,5}})", cite.text):
+    texts = tuple(c.text for c in event.evidence) if system else ()
+    return list(
+        _phrase_words(f"{event.args.get('category', '')} {event.args.get('system', '')}", system, texts)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _phrase_words(named: str, system: str, texts: tuple[str, ...]) -> tuple[str, ...]:
+    """`_words` of a transfer named so (its category and system), with evidence of these texts; kept
+    for the next question (SPEED: asked of every transfer for every reference to one)."""
+    words = fold(named).split()
+    for text in texts:
+        for match in re.finditer(rf"{re.escape(system)}((?:\s+[\w-]+){{1,5}})", text):
             for word in fold(match.group(1)).split():
                 if word in lexicon()["phrase_end"]:
                     break
                 words.append(word)
-    return [w.rstrip("s") for w in words]
+    return tuple(w.rstrip("s") for w in words)
