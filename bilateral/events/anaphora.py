@@ -101,8 +101,9 @@ def referred(
         candidates = [e for e in pool if compatible(e)]
         if type_ == "agreement" and (systems := _systems(t)):
             candidates = [e for e in candidates if _deal_for(e, systems, transfers)]
-        same_time = _same_time(ctx, sent, t)
-        candidates = [e for e in candidates if same_time(e)] or candidates
+        if len(candidates) > 1:  # a preference: one candidate is kept whatever its date (SPEED)
+            same_time = _same_time(ctx, sent, t)
+            candidates = [e for e in candidates if same_time(e)] or candidates
         found = _referent(ctx, sent, t, type_, candidates, family, own) if candidates else []
         if found:
             return found
