@@ -9,12 +9,9 @@ nouns, determiners and category families are language data (`lang/en/coref.json`
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
-from functools import cache, lru_cache
-from importlib import resources
-from typing import Any
+from functools import cache
 
 from spacy.tokens import Span, Token
 
@@ -24,17 +21,9 @@ from ..values.dates import agree
 from ..values.names import key_for
 from . import agreements, meetings
 from .context import DocContext, dates_in, np_text
+from .families import deal_for, family_of, lexicon, qualifying, reference_words, word_families
 
 DEMONSTRATIVES = {"this", "that", "these", "those"}
-
-
-@cache
-def lexicon() -> dict[str, Any]:
-    """`lang/en/coref.json`: reference nouns per type, determiners, category families."""
-    data: dict[str, Any] = json.loads(
-        resources.files("bilateral.events.lang").joinpath("en", "coref.json").read_text()
-    )
-    return data
 
 
 def referred(
@@ -99,8 +88,8 @@ def referred(
             )
         compatible = _compatible(ctx, sent, t, type_, pool)
         candidates = [e for e in pool if compatible(e)]
-        if type_ == "agreement" and (systems := _systems(t)):
-            candidates = [e for e in candidates if _deal_for(e, systems, transfers)]
+        if type_ == "agreement" and (systems := qualifying(t)):
+            candidates = [e for e in candidates if deal_for(e, systems, transfers)]
         if len(candidates) > 1:  # a preference: one candidate is kept whatever its date (SPEED)
             same_time = _same_time(ctx, sent, t)
             candidates = [e for e in candidates if same_time(e)] or candidates
@@ -348,8 +337,8 @@ def _referent(
             pool = [e for e in pool if family_of(e) in lexicon()["wider"].get(family, [family])]
             # "the rocket launchers": of one family, the transfer of those very words
             words = {w.lemma_.lower() for w in noun.subtree if w.lemma_.lower() in word_families()}
-            exact = [e for e in pool if words & set(_words(e))]
-            if own and (not exact or any(words & set(_words(e)) for e in own)):
+            exact = [e for e in pool if words & set(reference_words(e))]
+            if own and (not exact or any(words & set(reference_words(e)) for e in own)):
                 return []
             pool = exact or pool
         elif not noun.tag_.endswith("S") and noun.lemma_.lower() in ("weapon", "system"):
@@ -398,58 +387,3 @@ def people(ctx: DocContext, sent: Span) -> set[str]:
         for x in ctx.sentence_mentions(sent)
         if x.m.type == "person" and not ctx.in_quote(x.m.start, x.m.end)
     }
-
-
-def _systems(noun: Token) -> set[str]:
-    """The category families of the words qualifying a deal noun ("the fighter deal": aircraft)."""
-    families = word_families()
-    found = {
-        families[c.lemma_.lower()]
-        for c in noun.children
-        if c.dep_ in ("compound", "amod", "nmod") and c.lemma_.lower() in families
-    }
-    return {w for f in found for w in lexicon()["wider"].get(f, [f])}
-
-
-def _deal_for(agreement: Event, systems: set[str], transfers: list[Event]) -> bool:
-    """An agreement reported in a sentence with a transfer of systems of those families."""
-    cited = {(c.start, c.end) for c in agreement.evidence}
-    return any(
-        family_of(e) in systems and any((c.start, c.end) in cited for c in e.evidence) for e in transfers
-    )
-
-
-@cache
-def word_families() -> dict[str, str]:
-    return {w: fam for fam, words in lexicon()["families"].items() for w in words}
-
-
-def family_of(event: Event) -> str | None:
-    """The category family of a transfer, from its category, system or the noun its designation
-    heads where the text reports it ("T-129 ATAK helicopters": helicopter)."""
-    families = word_families()
-    return next((families[w] for w in _words(event) if w in families), None)
-
-
-def _words(event: Event) -> list[str]:
-    """A transfer's category and system words, singular, then those of the phrase its designation
-    heads in its evidence ("Pinaka multi barrel rocket launchers"): what a reference's words match."""
-    system = str(event.args.get("system") or "")
-    texts = tuple(c.text for c in event.evidence) if system else ()
-    return list(
-        _phrase_words(f"{event.args.get('category', '')} {event.args.get('system', '')}", system, texts)
-    )
-
-
-@lru_cache(maxsize=4096)
-def _phrase_words(named: str, system: str, texts: tuple[str, ...]) -> tuple[str, ...]:
-    """`_words` of a transfer named so (its category and system), with evidence of these texts; kept
-    for the next question (SPEED: asked of every transfer for every reference to one)."""
-    words = fold(named).split()
-    for text in texts:
-        for match in re.finditer(rf"{re.escape(system)}((?:\s+[\w-]+){{1,5}})", text):
-            for word in fold(match.group(1)).split():
-                if word in lexicon()["phrase_end"]:
-                    break
-                words.append(word)
-    return tuple(w.rstrip("s") for w in words)

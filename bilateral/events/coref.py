@@ -30,6 +30,7 @@ from ..values.scripts import CYRILLIC
 from . import anaphora, meetings, statements
 from .amounts import money
 from .context import DocContext
+from .families import family_of, lexicon, word_families
 
 # Roles whose value names the event well enough to find it again in another sentence.
 NAME_ROLES = {"arms_transfer": "system", "agreement": "title", "exercise": "name", "investment": "target"}
@@ -114,10 +115,10 @@ class _Facts:
         return [d == nummod for d in doc.to_array([DEP]).tolist()]
 
     def family(self, event: Event) -> str | None:
-        """`anaphora.family_of` the transfer, which reads its evidence: asked again only when that grew."""
+        """`family_of` the transfer, which reads its evidence: asked again only when that grew."""
         known = self.families.get(id(event))
         if known is None or known[0] != len(event.evidence):
-            known = self.families[id(event)] = len(event.evidence), anaphora.family_of(event)
+            known = self.families[id(event)] = len(event.evidence), family_of(event)
         return known[1]
 
     def twin(self, a: Event, b: Event) -> bool:
@@ -281,10 +282,10 @@ def _again(ctx: DocContext, s: _Sentence, type_: str, pool: list[Event]) -> list
     elif type_ == "arms_transfer":
         if any(x.m.type == "weapon" for x in ctx.sentence_mentions(sent)):
             return []  # a system named: a transfer of its own, or none
-        families, wider = anaphora.word_families(), anaphora.lexicon()["wider"]
+        families, wider = word_families(), lexicon()["wider"]
         words = {w.lemma_.lower() for t in tokens for w in t.subtree}
         kinds = {k for w in words if w in families for k in wider.get(families[w], [families[w]])}
-        pool = [e for e in pool if anaphora.family_of(e) in kinds]
+        pool = [e for e in pool if family_of(e) in kinds]
     elif not any(t.pos_ == "VERB" for t in tokens):
         return []
     found = anaphora.last(pool, sent)
@@ -299,7 +300,7 @@ def _ascii(char: str) -> str:
 
 @cache
 def _verbs(type_: str) -> frozenset[str]:
-    return frozenset(anaphora.lexicon()["again"].get(type_, ()))
+    return frozenset(lexicon()["again"].get(type_, ()))
 
 
 def _groups(pool: list[Event]) -> list[tuple[dict[str, Any], list[Event]]]:
@@ -331,8 +332,8 @@ def _reference_title(event: Event) -> bool:
     return (
         event.type == "agreement"
         and len(words) == 2
-        and words[0] in anaphora.lexicon()["determiners"]
-        and words[1].rstrip("s") in anaphora.lexicon()["nouns"]["agreement"]
+        and words[0] in lexicon()["determiners"]
+        and words[1].rstrip("s") in lexicon()["nouns"]["agreement"]
     )
 
 
@@ -361,7 +362,7 @@ def _counted(event: Event, s: _Sentence) -> bool:
         return False
     if (family := s.facts.family(event)) is None:
         return False
-    families, wider = anaphora.word_families(), anaphora.lexicon()["wider"].get(family, [family])
+    families, wider = word_families(), lexicon()["wider"].get(family, [family])
     return any(value == quantity and families.get(noun) in wider for value, noun in s.nummods)
 
 
