@@ -59,7 +59,7 @@ def attach(ctx: DocContext, events: list[Event]) -> list[Event]:
 
 class _Facts:
     """What `_mentioned` asks of the document's events in every sentence, worked out once (SPEED: per
-    sentence and type it recomputed every event's name, pattern and twins). Only evidence grows while
+    sentence and type it recomputed every event's name, its forms and twins). Only evidence grows while
     the sentences are read, and none of these facts depends on it."""
 
     def __init__(self, ctx: DocContext, events: list[Event]) -> None:
@@ -73,15 +73,16 @@ class _Facts:
         # A place's name ("Kenya" as an investment's target) names no one event.
         places = {fold(x.m.text) for x in ctx.mentions if x.m.type in ("state", "place")}
         self.names = {id(e): _name(e) for e in events}
-        self.patterns: dict[int, tuple[re.Pattern[str], str | None, list[str]]] = {}
+        self.forms: dict[int, tuple[tuple[str, ...], list[str]]] = {}
         for e in events:
             name = self.names[id(e)]
             if name is not None and name not in places:
-                # "the K9s", "Leopards": a plural of the designation is still the designation
+                # "the K9s", "Leopards": a plural of the designation is still the designation (forms, not a
+                # regular expression: compiling one per event was a cost of its own)
                 stem = re.sub(r"\s*\d+$", "", name)  # "Golden Condor" for "Golden Condor 2023"
                 wider = stem if e.type == "exercise" and stem != name and " " in stem else None
-                pattern = re.compile(rf" {re.escape(name)}(?:e?s)? ")
-                self.patterns[id(e)] = pattern, wider, (wider or name).split()  # words either holds
+                forms = (f" {name} ", f" {name}s ", f" {name}es ", *([f" {wider} "] if wider else []))
+                self.forms[id(e)] = forms, (wider or name).split()  # words every form holds
         self.twins = {
             id(e): [o for o in self.pools[e.type] if o is not e and self.twin(e, o)] for e in events
         }
@@ -93,7 +94,7 @@ class _Facts:
             type_: [
                 e
                 for e in pool
-                if id(e) in self.patterns
+                if id(e) in self.forms
                 or isinstance(e.args.get("value"), dict)
                 or (type_ == "arms_transfer" and e.args.get("quantity") is not None)
             ]
@@ -130,8 +131,8 @@ class _Facts:
         """The events whose name the sentence gives."""
         return {
             key
-            for key, (pattern, stem, words) in self.patterns.items()
-            if s.may_hold(words) and (pattern.search(s.low) or (stem is not None and f" {stem} " in s.low))
+            for key, (forms, words) in self.forms.items()
+            if s.may_hold(words) and any(form in s.low for form in forms)
         }
 
     def anaphoric(self, event: Event) -> bool:
@@ -159,7 +160,7 @@ class _Sentence:
         ctx = facts.ctx
         self.facts, self.sent = facts, sent
         self.text = ctx.text[sent.start_char : sent.end_char]  # `sent.text`, which spaCy joins from tokens
-        self.plain = _plain(self.text) if facts.patterns else None
+        self.plain = _plain(self.text) if facts.forms else None
         # Amounts are compared with events' values only; an amount has digits.
         valued = facts.valued and DIGIT.search(self.text)
         self.amounts = [a.value for a in money(self.text) if isinstance(a.value, dict)] if valued else []
@@ -232,7 +233,7 @@ def _reporting(events: list[Event], cites: list[Cite]) -> list[set[int]]:
 def _mentioned(facts: _Facts, s: _Sentence, reporting: set[int]) -> list[Event]:
     """The events the sentence mentions again, of those that do not report it (`reporting`)."""
     ctx, sent = facts.ctx, s.sent
-    names = facts.named(s) if facts.patterns else set()
+    names = facts.named(s) if facts.forms else set()
     out: list[Event] = []
     for type_, pool in facts.pools.items():
         if type_ == "statement" and not facts.nameable[type_]:
