@@ -258,6 +258,36 @@ EVIDENCE: list[tuple[str, str, str, str | None]] = [
         "During this meeting, they signed a trade agreement, which came into force in 2024.",
         None,
     ),
+    (  # a visit to the state of the meeting's place refers to it, a visit to another state does not
+        "meeting",
+        "Kenyan President William Ruto met Ethiopian Prime Minister Abiy Ahmed in Nairobi on 3 May 2024. "
+        "Abiy's visit to Kenya drew praise at home. The visit of Abiy to Germany drew criticism.",
+        "Abiy's visit to Kenya drew praise at home.",
+        "The visit of Abiy to Germany drew criticism.",
+    ),
+    (  # the place nearest the reference is where it was, not the place of whoever speaks of it
+        "meeting",
+        "Chilean President Gabriel Boric held talks with Peruvian President Dina Boluarte in Lima on 12 "
+        "March 2024. Officials in Chile said the visit to Peru went well. Boluarte's trip to Brazil was "
+        "shorter.",
+        "Officials in Chile said the visit to Peru went well.",
+        "Boluarte's trip to Brazil was shorter.",
+    ),
+    (  # a place of another clause is not where it was; a place of the reference's clause is
+        "meeting",
+        "Chilean President Gabriel Boric held talks with Peruvian President Dina Boluarte in Lima on 12 "
+        "March 2024. Officials in Chile said the talks went well. During the visit, Boric toured a copper "
+        "mine in Bolivia.",
+        "Officials in Chile said the talks went well.",
+        "During the visit, Boric toured a copper mine in Bolivia.",
+    ),
+    (  # the state its phrase names, whatever place another clause gives
+        "meeting",
+        "Chilean President Gabriel Boric held talks with Peruvian President Dina Boluarte in Lima on 12 "
+        "March 2024. On Sunday Boric returned to Santiago and ended his tour of Peru.",
+        "On Sunday Boric returned to Santiago and ended his tour of Peru.",
+        None,
+    ),
 ]
 
 

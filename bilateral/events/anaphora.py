@@ -9,11 +9,9 @@ nouns, determiners and category families are language data (`lang/en/coref.json`
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Callable
 from functools import cache
-from importlib import resources
-from typing import Any
 
 from spacy.tokens import Span, Token
 
@@ -23,36 +21,33 @@ from ..values.dates import agree
 from ..values.names import key_for
 from . import agreements, meetings
 from .context import DocContext, dates_in, np_text
+from .families import deal_for, family_of, lexicon, qualifying, reference_words, word_families
 
 DEMONSTRATIVES = {"this", "that", "these", "those"}
 
 
-@cache
-def lexicon() -> dict[str, Any]:
-    """`lang/en/coref.json`: reference nouns per type, determiners, category families."""
-    data: dict[str, Any] = json.loads(
-        resources.files("bilateral.events.lang").joinpath("en", "coref.json").read_text()
-    )
-    return data
-
-
 def referred(
-    ctx: DocContext, sent: Span, type_: str, pool: list[Event], own: list[Event], transfers: list[Event]
+    ctx: DocContext,
+    sent: Span,
+    type_: str,
+    pool: list[Event],
+    own: list[Event],
+    transfers: list[Event],
+    nouns: list[Token],
 ) -> list[Event]:
     """The event a noun of its type refers back to: the last one reported before the sentence, or the
     document's only one; a category noun ("the drones") only to a transfer of that category, a deal
     named by its systems ("the fighter deal") only to an agreement reported with a transfer of them
     (`transfers`, the document's). A sentence that reports an event of the type (`own`) refers back
-    only by a plural or by a transfer's own category words (`_referent`)."""
+    only by a plural or by a transfer's own category words (`_referent`). `nouns` are the sentence's
+    nouns that may start such a reference (`starts`), in order."""
     lex = lexicon()
-    if own and type_ != "arms_transfer" and type_ not in lex["plural"]:
+    if not nouns or (own and type_ != "arms_transfer" and type_ not in lex["plural"]):
         return []
-    nouns = set(lex["nouns"].get(type_, ()))
-    determiners = set(lex["determiners"])
+    words = _nouns(type_)
+    determiners = _determiners()
     families = word_families()
-    for t in sent:
-        if t.pos_ not in ("NOUN", "PROPN"):
-            continue
+    for t in nouns:
         if ctx.in_quote(t.idx, t.idx + 1) and not any(c.lower_ in DEMONSTRATIVES for c in t.children):
             continue  # a quotation refers back only with "this" or "that" ("This agreement is ...")
         word = t.lemma_.lower()
@@ -63,7 +58,7 @@ def referred(
         family = families.get(word) if type_ == "arms_transfer" else None
         if type_ == "agreement" and word in lex["acts"] and any(c.lower_ == "of" for c in t.children):
             continue  # "the signing of the FTA" names its instrument, itself read as a reference
-        if word not in nouns and t.lower_ not in nouns and family is None:
+        if word not in words and t.lower_ not in words and family is None:
             if type_ == "agreement" and not own and (batch := _batch(sent, t, pool)) is not None:
                 return [batch]
             continue
@@ -91,14 +86,40 @@ def referred(
             family = next(
                 (families[w.lemma_.lower()] for w in t.subtree if w.lemma_.lower() in families), None
             )
-        candidates = [e for e in pool if _compatible(ctx, sent, t, e)]
-        if type_ == "agreement" and (systems := _systems(t)):
-            candidates = [e for e in candidates if _deal_for(e, systems, transfers)]
-        candidates = [e for e in candidates if _same_time(ctx, sent, t, e)] or candidates
+        compatible = _compatible(ctx, sent, t, type_, pool)
+        candidates = [e for e in pool if compatible(e)]
+        if type_ == "agreement" and (systems := qualifying(t)):
+            candidates = [e for e in candidates if deal_for(e, systems, transfers)]
+        if len(candidates) > 1:  # a preference: one candidate is kept whatever its date (SPEED)
+            same_time = _same_time(ctx, sent, t)
+            candidates = [e for e in candidates if same_time(e)] or candidates
         found = _referent(ctx, sent, t, type_, candidates, family, own) if candidates else []
         if found:
             return found
     return []
+
+
+@cache
+def starts(type_: str) -> frozenset[str]:
+    """The words (lemma or lower-case form) of the nouns `referred` reads for a type: its nouns, a
+    transfer's category words, "line" (of credit), an agreement's batch nouns. SPEED: a sentence's
+    other nouns are never read."""
+    words = _nouns(type_) | {"line"}
+    if type_ == "arms_transfer":
+        words |= word_families().keys()
+    if type_ == "agreement":
+        words |= BATCH_NOUNS
+    return frozenset(words)
+
+
+@cache
+def _nouns(type_: str) -> frozenset[str]:
+    return frozenset(lexicon()["nouns"].get(type_, ()))
+
+
+@cache
+def _determiners() -> frozenset[str]:
+    return frozenset(lexicon()["determiners"])
 
 
 def _held_in(ctx: DocContext, sent: Span, pool: list[Event]) -> list[Event]:
@@ -152,48 +173,78 @@ def _through(word: Token, type_: str) -> bool:
     )
 
 
-def _same_time(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
+def _same_time(ctx: DocContext, sent: Span, noun: Token) -> Callable[[Event], bool]:
     """Of several events a reference may mean, it means one its own date agrees with: the date in its
     phrase or on the verb it is the subject of ("the order concluded on May 9", not the 2015 one).
     Only a preference: a date without its year is resolved against the publication date and may not
-    be the event's own ("its ratification came in July")."""
+    be the event's own ("its ratification came in July"). The reference's dates are read once (SPEED)."""
     inside = {t.i for t in noun.subtree}
     verb = noun.head if noun.dep_ in ("nsubj", "nsubjpass") else noun
     own = [v for x, v in dates_in(ctx, sent) if x.span.root.i in inside or x.span.root.head.head == verb]
-    return not (event.date and own and not any(agree(str(event.date)[:7], v[:7]) for v in own))
+    return lambda event: not (event.date and own and not any(agree(str(event.date)[:7], v[:7]) for v in own))
 
 
-def _compatible(ctx: DocContext, sent: Span, noun: Token, event: Event) -> bool:
+def _compatible(
+    ctx: DocContext, sent: Span, noun: Token, type_: str, pool: list[Event]
+) -> Callable[[Event], bool]:
     """A reference naming a state ("Libya's supply of drones to Sudan") refers to an event of that
-    state only; one dated in another year ("the agreement of 2010", "in 2010 the deal was ratified") to
-    an event of that year only; an agreement of another kind ("the trade agreement") to one of that
-    kind only."""
+    state only, and one naming where it was ("the visit to Germany") to a meeting held there; one
+    dated in another year ("the agreement of 2010", "in 2010 the deal was ratified") to an event of that
+    year only; an agreement of another kind ("the trade agreement") to one of that kind only. What the
+    reference names is read once for the events of `pool`, of the type (SPEED)."""
     inside = {t.i for t in noun.subtree}
     # Another year is another event, but an order's deliveries come later ("delivery ... in 2025").
-    year = str(event.date)[:4]
-    years = _years(noun, inside) if event.date else set()
-    later = event.type == "arms_transfer" and bool(years) and min(years) > year
-    if years and year not in years and not (later and _delivered(noun)):
-        return False
-    if event.type == "agreement" and agreements.agreement_kind(np_text(noun)) not in (
-        "other",
-        event.args.get("kind"),
-    ):
-        return False
-    if event.type == "meeting":
-        return True  # a meeting's people are not states: `_meeting` matches them
+    written = _years(ctx, sent, noun, inside) if any(e.date for e in pool) else set()
+    delivered = bool(written) and type_ == "arms_transfer" and _delivered(noun)
+    kind = agreements.agreement_kind(np_text(noun)) if type_ == "agreement" else None
     named = {
         x.state
         for x in ctx.sentence_mentions(sent)
         if x.m.type == "state" and x.state and x.span.root.i in inside
     }
-    if not named:
-        return True
-    values = [v for v in event.args.values() if isinstance(v, str)]
-    values += [
-        v for v in event.args.values() for v in (v if isinstance(v, list) else []) if isinstance(v, str)
+    held = _where(ctx, sent, noun) if type_ == "meeting" else set()
+    states = {fold(x.m.text): x.state for x in ctx.mentions if x.state} if held else {}
+
+    def compatible(event: Event) -> bool:
+        year = str(event.date)[:4]
+        years = written if event.date else set()
+        later = event.type == "arms_transfer" and bool(years) and min(years) > year
+        if years and year not in years and not (later and delivered):
+            return False
+        if event.type == "agreement" and kind not in ("other", event.args.get("kind")):
+            return False
+        if event.type == "meeting":  # a meeting's people are not states: `_meeting` matches them
+            there = states.get(fold(str(event.args.get("location") or "")))
+            return not held or there is None or there in held
+        if not named:
+            return True
+        values = [v for v in event.args.values() if isinstance(v, str)]
+        values += [
+            v for v in event.args.values() for v in (v if isinstance(v, list) else []) if isinstance(v, str)
+        ]
+        return named <= set(values)
+
+    return compatible
+
+
+def _where(ctx: DocContext, sent: Span, noun: Token) -> set[str]:
+    """The states of the places a sentence names for a meeting it refers to: those its phrase names
+    ("X's visit to Germany", "his tour of China", "the talks of A and B"), else the one of its clause
+    nearest it after "in", "to" or "at", as `meetings` reads where a meeting was held ("during the visit
+    he toured a plant in Germany"; not "officials in Chile said the talks went well")."""
+    inside = {t.i for t in noun.subtree}
+    places = [
+        x
+        for x in ctx.sentence_mentions(sent)
+        if x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at", "of")
     ]
-    return named <= set(values)
+    own = {x.state for x in places if x.state and x.span.root.i in inside}
+    if own:
+        return own
+    clause = _verb(noun)
+    places = [x for x in places if x.span.root.head.lower_ != "of" and _verb(x.span.root) == clause]
+    nearest = min(places, key=lambda x: abs(x.span.root.i - noun.i), default=None)
+    return {nearest.state} if nearest is not None and nearest.state else set()
 
 
 def _delivered(noun: Token) -> bool:
@@ -202,12 +253,16 @@ def _delivered(noun: Token) -> bool:
     return any(t.lemma_.lower() in words for t in (noun, *noun.ancestors))
 
 
-def _years(noun: Token, inside: set[int]) -> set[str]:
+def _years(ctx: DocContext, sent: Span, noun: Token, inside: set[int]) -> set[str]:
     """The years written in a reference's phrase or in its clause ("In 2010 the deal was ratified"), not
     those of another clause ("during this meeting they signed the FTA, in force since 2024"). Written
-    years only: "in April" may be of a later year."""
+    years only: "in April" may be of a later year. (The sentence's words are read from the document's
+    array, SPEED.)"""
+    found = [sent.doc[sent.start + i] for i, word in enumerate(ctx.lowers(sent)) if YEAR.fullmatch(word)]
+    if not found:
+        return set()
     clause = _verb(noun)
-    return {t.text for t in noun.sent if YEAR.fullmatch(t.text) and (t.i in inside or _verb(t) == clause)}
+    return {t.text for t in found if t.i in inside or _verb(t) == clause}
 
 
 def _verb(token: Token) -> Token | None:
@@ -282,8 +337,8 @@ def _referent(
             pool = [e for e in pool if family_of(e) in lexicon()["wider"].get(family, [family])]
             # "the rocket launchers": of one family, the transfer of those very words
             words = {w.lemma_.lower() for w in noun.subtree if w.lemma_.lower() in word_families()}
-            exact = [e for e in pool if words & set(_words(e))]
-            if own and (not exact or any(words & set(_words(e)) for e in own)):
+            exact = [e for e in pool if words & set(reference_words(e))]
+            if own and (not exact or any(words & set(reference_words(e)) for e in own)):
                 return []
             pool = exact or pool
         elif not noun.tag_.endswith("S") and noun.lemma_.lower() in ("weapon", "system"):
@@ -332,48 +387,3 @@ def people(ctx: DocContext, sent: Span) -> set[str]:
         for x in ctx.sentence_mentions(sent)
         if x.m.type == "person" and not ctx.in_quote(x.m.start, x.m.end)
     }
-
-
-def _systems(noun: Token) -> set[str]:
-    """The category families of the words qualifying a deal noun ("the fighter deal": aircraft)."""
-    families = word_families()
-    found = {
-        families[c.lemma_.lower()]
-        for c in noun.children
-        if c.dep_ in ("compound", "amod", "nmod") and c.lemma_.lower() in families
-    }
-    return {w for f in found for w in lexicon()["wider"].get(f, [f])}
-
-
-def _deal_for(agreement: Event, systems: set[str], transfers: list[Event]) -> bool:
-    """An agreement reported in a sentence with a transfer of systems of those families."""
-    cited = {(c.start, c.end) for c in agreement.evidence}
-    return any(
-        family_of(e) in systems and any((c.start, c.end) in cited for c in e.evidence) for e in transfers
-    )
-
-
-@cache
-def word_families() -> dict[str, str]:
-    return {w: fam for fam, words in lexicon()["families"].items() for w in words}
-
-
-def family_of(event: Event) -> str | None:
-    """The category family of a transfer, from its category, system or the noun its designation
-    heads where the text reports it ("T-129 ATAK helicopters": helicopter)."""
-    families = word_families()
-    return next((families[w] for w in _words(event) if w in families), None)
-
-
-def _words(event: Event) -> list[str]:
-    """A transfer's category and system words, singular, then those of the phrase its designation
-    heads in its evidence ("Pinaka multi barrel rocket launchers"): what a reference's words match."""
-    words = fold(f"{event.args.get('category', '')} {event.args.get('system', '')}").split()
-    system = str(event.args.get("system") or "")
-    for cite in event.evidence if system else ():
-        for match in re.finditer(rf"{re.escape(system)}((?:\s+[\w-]+){{1,5}})", cite.text):
-            for word in fold(match.group(1)).split():
-                if word in lexicon()["phrase_end"]:
-                    break
-                words.append(word)
-    return [w.rstrip("s") for w in words]
