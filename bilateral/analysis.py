@@ -187,6 +187,7 @@ def analyse_documents(
     made, words = DocBin(attrs=PARSE_ATTRS), 0
     for piece, spacy_doc in zip(to_pair, parsed, strict=True):
         doc = piece.doc
+        failed = failed or piece.error
         if failed is None:
             try:
                 if parses and piece.restored is None:
@@ -202,9 +203,13 @@ def analyse_documents(
         if not piece.last:
             continue
         if failed is None:
-            if parses and words:
-                parses.made[doc.id] = StoredParse(piece.sha, parses.version, words, made.to_bytes())
-            restore(doc.text, found, candidates)
+            try:
+                if parses and words:
+                    parses.made[doc.id] = StoredParse(piece.sha, parses.version, words, made.to_bytes())
+                restore(doc.text, found, candidates)
+            except Exception as exc:
+                failed = f"{type(exc).__name__}: {exc}"
+        if failed is None:
             yield doc, found, candidates
         elif on_error:
             on_error(doc, failed)
@@ -278,15 +283,33 @@ class _Piece(NamedTuple):
     last: bool  # the document's last piece?
     sha: str  # of the document's masked text, when parses are kept
     restored: Doc | None  # its stored parse
+    error: str | None = None  # why the document could not be cut into pieces (then its only one)
+
+
+def masked_text(text: str) -> str:
+    """What the model reads of a document's text: its markup masked, a byte-order mark kept from the
+    file as a space (same length, so offsets hold)."""
+    return mask(text).replace("\ufeff", " ")
+
+
+def text_sha(masked: str) -> str:
+    """The hash a stored parse carries of the masked text it was made from. It raises for a text that
+    is not Unicode (a lone surrogate), as spaCy's tokenizer would, for a whole batch."""
+    return hashlib.sha256(masked.encode("utf-8")).hexdigest()
 
 
 def _pieces(docs: Iterable[Document], size: int, parses: Parses | None) -> Iterator[_Piece]:
-    """Every piece of every document, with its stored parse if there is one to reuse."""
+    """Every piece of every document, with its stored parse if there is one to reuse. A document
+    that cannot be cut is one empty piece carrying its error, so that the others go on."""
     for doc in docs:
-        masked = mask(doc.text).replace("\ufeff", " ")  # a byte-order mark kept from the file
-        spans = chunks(masked, size)
-        sha = hashlib.sha256(masked.encode("utf-8", "surrogatepass")).hexdigest() if parses else ""
-        stored = parses.restore(doc.id, sha, [e - s for s, e in spans]) if parses else None
+        try:
+            masked = masked_text(doc.text)
+            spans = chunks(masked, size)
+            sha = text_sha(masked)  # and a text the tokenizer cannot read fails here, alone
+            stored = parses.restore(doc.id, sha, [e - s for s, e in spans]) if parses else None
+        except Exception as exc:
+            yield _Piece(doc, 0, "", True, "", None, f"{type(exc).__name__}: {exc}")
+            continue
         for i, (start, end) in enumerate(spans):
             last = i == len(spans) - 1
             yield _Piece(doc, start, masked[start:end], last, sha, stored[i] if stored else None)

@@ -11,7 +11,6 @@ lives on) breaks nothing: its documents go back to the same pool one per job.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import signal
@@ -25,9 +24,8 @@ from multiprocessing.process import BaseProcess
 
 from spacy.language import Language
 
-from .analysis import BATCH, Analysed, ErrorHandler, Parses, analyse_documents, log
+from .analysis import BATCH, Analysed, ErrorHandler, Parses, analyse_documents, log, masked_text, text_sha
 from .models import Document, Event, Mention
-from .nlp.markup import mask
 from .store import Store
 from .store.parses import StoredParse
 
@@ -62,17 +60,10 @@ def all_parsed(store: Store, ids: list[str], model: str) -> bool:
     now: if not, the caller reads the weights before the workers are forked, not each worker.
     Read a batch at a time; the first batch with a document to parse answers."""
     for i in range(0, len(ids), READ_BATCH):
-        shas = {d.id: parsed_text_sha(d.text) for d in store.documents(ids[i : i + READ_BATCH])}
+        shas = {d.id: text_sha(masked_text(d.text)) for d in store.documents(ids[i : i + READ_BATCH])}
         if len(store.parsed(model, shas)) < len(shas):
             return False
     return True
-
-
-def parsed_text_sha(text: str) -> str:
-    """The hash of what the model reads of a text (its masked text), which a parse of it carries:
-    as `analysis` computes it when it parses (tests check that the two agree)."""
-    masked = mask(text).replace("\ufeff", " ")
-    return hashlib.sha256(masked.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _in_pool(

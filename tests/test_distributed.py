@@ -78,13 +78,13 @@ def test_an_actor_reads_the_weights_only_for_a_document_without_a_stored_parse(
         ray.kill(actor)
 
 
-def test_a_batch_that_raises_in_an_actor_fails_only_the_document_that_raises(ray_cluster: None) -> None:
+def test_a_document_that_fails_in_an_actor_fails_alone(ray_cluster: None) -> None:
     import ray
 
     from bilateral.distributed import Analyser
 
-    # A lone surrogate goes through the per-document stages but not into the new parse, which
-    # `analyse_documents` makes outside its handling of each document: the whole batch raises.
+    # A lone surrogate, which spaCy's tokenizer raises for (for its whole batch): only that
+    # document fails, with the codec's message; the others' results and parses are as without it.
     texts = [f"Peru and Chile signed a trade agreement in {2000 + i}." for i in range(4)]
     texts.insert(2, "Kenya and Ghana signed a trade agreement in 2019. \ud800")
     batch = [Document(id=f"d{i}", text=t).__dict__ for i, t in enumerate(texts)]

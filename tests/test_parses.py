@@ -117,15 +117,15 @@ def _parse_without_entities(kb: bilateral.KnowledgeBase, doc: str) -> bytes:
 def test_the_ray_engine_stores_parses_and_reads_them(corpus_copy: Path, tmp_path: Path) -> None:
     import ray
 
+    from bilateral.analysis import masked_text, text_sha
     from bilateral.distributed import extract as on_ray
-    from bilateral.pool import parsed_text_sha
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, object_store_memory=512 * 1024**2)
     try:
         with bilateral.open(tmp_path / "kb.db") as kb:
             on_ray(kb, [corpus_copy], tmp_path / "out")
             ids = [d.id for d in kb.store.document_summaries()]
-            shas = {d.id: parsed_text_sha(d.text) for d in kb.store.documents()}
+            shas = {d.id: text_sha(masked_text(d.text)) for d in kb.store.documents()}
             assert kb.store.parsed(model_version(build()), shas) == set(ids)
             before = _mentions(kb, ids[0])
             _parse_without_entities(kb, ids[0])
@@ -220,7 +220,7 @@ def test_a_reanalysis_from_stored_parses_reads_no_weights(db: str, corpus_copy: 
     import subprocess
     import sys
 
-    from bilateral.pool import parsed_text_sha
+    from bilateral.analysis import masked_text, text_sha
 
     with bilateral.open(db) as kb:
         kb.extract([corpus_copy], tmp_path / "out")
@@ -228,7 +228,7 @@ def test_a_reanalysis_from_stored_parses_reads_no_weights(db: str, corpus_copy: 
         ids = [d.id for d in docs]
         before = [_mentions(kb, d) for d in ids]
         events = sorted(e.id for e in kb.events())
-        shas = {d.id: parsed_text_sha(d.text) for d in docs}
+        shas = {d.id: text_sha(masked_text(d.text)) for d in docs}
         assert {d: kb.store.parse(d).text_sha for d in ids} == shas  # type: ignore[union-attr]
     env = dict(os.environ, PYTHONPATH=str(Path(bilateral.__file__).parent.parent))
     stale = "UPDATE parses SET text_sha = 'of an older masking' WHERE doc = ?"

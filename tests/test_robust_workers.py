@@ -160,13 +160,22 @@ def test_after_a_dead_worker_the_lost_batch_goes_one_by_one_and_a_fresh_pool_tak
     assert len(limited) >= 3
 
 
-def test_a_batch_that_raises_in_a_live_worker_goes_back_to_the_same_pool_one_document_a_job(
-    nlp: Language,
-) -> None:
-    # A lone surrogate goes through the per-document stages but not into the stored parse, which
-    # `analyse_documents` makes outside its handling of each document: its whole batch raises, in a
-    # worker that lives on. Only that document fails, with the exception as its cause, and neither a
-    # process per document nor a fresh pool is started.
+def test_a_text_the_tokenizer_cannot_read_fails_alone_in_one_process(nlp: Language) -> None:
+    # spaCy's tokenizer raises for a lone surrogate, for the whole batch it parses: the document is
+    # failed before it is parsed, with the codec's message, and the others are analysed.
+    docs = [
+        Document(id=f"d{i}", text=f"Peru and Chile signed a trade agreement in {2000 + i}.") for i in range(3)
+    ]
+    docs.insert(1, Document(id="bad", text="Kenya and Ghana signed a trade agreement in 2019. \ud800"))
+    errors: dict[str, str] = {}
+    found = analyse_documents(nlp, docs, on_error=lambda d, e: errors.update({d.id: e}), parses=Parses(nlp))
+    assert [d.id for d, _, _ in found] == ["d0", "d1", "d2"]
+    assert list(errors) == ["bad"] and "surrogates not allowed" in errors["bad"], errors
+
+
+def test_a_document_that_fails_in_a_live_worker_fails_alone_and_the_pool_goes_on(nlp: Language) -> None:
+    # The same document among forty in two worker processes: only it fails, with its cause, and
+    # neither a process per document nor a fresh pool is started.
     docs = [
         Document(id=f"d{i:02}", text=f"Peru and Chile signed a trade agreement in {2000 + i}.")
         for i in range(40)
