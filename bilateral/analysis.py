@@ -191,7 +191,7 @@ def analyse_documents(
         if failed is None:
             try:
                 if parses and piece.restored is None:
-                    made.add(spacy_doc)
+                    docbin.add(made, spacy_doc)
                     words += len(spacy_doc)
                 for rule in rules:
                     spacy_doc = rule(spacy_doc)

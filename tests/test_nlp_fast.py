@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, DocBin
 
-from bilateral.nlp import sentences
+from bilateral.analysis import PARSE_ATTRS
+from bilateral.nlp import arrays, docbin, sentences
 from bilateral.nlp.components import LexiconRuler
 from bilateral.nlp.lexicon import load
 from bilateral.nlp.lookup import CachedLemmatizer
@@ -80,3 +81,17 @@ def test_cached_lemmatizer_asks_a_copy_with_the_index_as_sets() -> None:
     assert asked is cached.lemmatizer and asked is not model
     assert all(isinstance(v, frozenset) for v in asked.lookups.get_table("lemma_index").values())
     assert all(isinstance(v, list) for v in model.lookups.get_table("lemma_index").values())  # type: ignore[attr-defined]
+
+
+def test_strings_read_from_arrays_are_spacys(parsed: tuple[Language, dict[str, list[Doc]]]) -> None:
+    """`arrays.text` is `doc.text`, and `docbin.add` makes the DocBin `DocBin.add` makes, byte for
+    byte (a token "_" and a token without morphology, whose analysis is "_", included)."""
+    nlp, docs = parsed
+    extra = list(nlp.pipe(["", "_ under_score _", "Line one\n\nLine two  \n end "], disable=list(RULES)))
+    for doc in [d for found in docs.values() for d in found] + extra:
+        assert arrays.text(doc) == doc.text
+        ours, theirs = DocBin(attrs=PARSE_ATTRS), DocBin(attrs=PARSE_ATTRS)
+        docbin.add(ours, doc)
+        theirs.add(doc)
+        assert ours.strings == theirs.strings
+        assert ours.to_bytes() == theirs.to_bytes()

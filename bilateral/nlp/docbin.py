@@ -1,4 +1,5 @@
-"""Read a stored parse (a compressed spaCy DocBin) without srsly's per-call registry look-up.
+"""Read a stored parse (a compressed spaCy DocBin) without srsly's per-call registry look-up, and
+add a parse to one without a Token per token.
 
 `DocBin.from_bytes` unpacks through `srsly.msgpack_loads`, which looks its decoders up among the
 installed packages' entry points on every call: half the cost of restoring a document's parse.
@@ -13,9 +14,13 @@ from functools import cache, partial
 from typing import Any
 
 import numpy
-from spacy.tokens import DocBin
+import srsly
+from spacy.attrs import DEP, ENT_ID, ENT_KB_ID, ENT_TYPE, LEMMA, MORPH, NORM, ORTH, SPACY, TAG
+from spacy.tokens import Doc, DocBin
 from srsly.msgpack import _unpackb, msgpack_decoders
 from thinc.api import NumpyOps
+
+from . import arrays
 
 
 @cache
@@ -43,3 +48,32 @@ def read(data: bytes) -> DocBin:
     found.flags = msg.get("flags", [{} for _ in lengths])
     found.user_data = list(msg["user_data"]) if "user_data" in msg else [None] * len(found)
     return found
+
+
+# The token strings `DocBin.add` keeps: text, tag, lemma, norm, dep, entity type, KB id, id; and morph.
+_STRINGS = (ORTH, TAG, LEMMA, NORM, DEP, ENT_TYPE, ENT_KB_ID, ENT_ID)
+
+
+def add(found: DocBin, doc: Doc) -> None:
+    """`found.add(doc)` with the tokens' strings read from one array (`arrays.strings`): the same
+    DocBin, without a Token and nine strings made per token."""
+    array = doc.to_array(list[int | str](found.attrs))
+    if len(array.shape) == 1:
+        array = array.reshape((array.shape[0], 1))
+    found.tokens.append(array)
+    found.spaces.append(numpy.asarray(doc.to_array(SPACY).reshape((len(doc), 1)), dtype=bool))
+    found.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+    found.strings |= arrays.strings(doc, _STRINGS)
+    # A token without morphology holds the analysis "_", which `str(token.morph)` writes as "".
+    found.strings |= {"" if m == "_" else m for m in arrays.strings(doc, (MORPH,))}
+    found.cats.append(doc.cats)
+    if found.store_user_data:
+        found.user_data.append(srsly.msgpack_dumps(doc.user_data))
+    found.span_groups.append(doc.spans.to_bytes())
+    for group in doc.spans.values():
+        for span in group:
+            found.strings.add(span.label_)
+            if span.kb_id in doc.vocab.strings:
+                found.strings.add(span.kb_id_)
+            if span.id in doc.vocab.strings:
+                found.strings.add(span.id_)
