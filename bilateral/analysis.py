@@ -113,6 +113,7 @@ class Parses:
         self.stored = stored
         self.made: dict[str, StoredParse] = {}
         self.reused = 0
+        self.interned: set[str] = set()  # the strings restoring has added to the pipeline's vocabulary
 
     def restore(self, doc_id: str, text_sha: str, lengths: list[int]) -> list[Doc] | None:
         """The document's pieces as stored, if they are what this pipeline's model would make."""
@@ -120,7 +121,12 @@ class Parses:
         if found is None or found.model != self.version or found.text_sha != text_sha:
             return None
         try:
-            docs = list(docbin.read(found.data).get_docs(self.nlp.vocab))
+            parse = docbin.read(found.data)
+            # `get_docs` adds every string of the parse to the vocabulary, which keeps them: only those
+            # not added before (SPEED: a look-up per string per document, 400 per article).
+            parse.strings -= self.interned
+            docs = list(parse.get_docs(self.nlp.vocab))
+            self.interned |= parse.strings
         except Exception as exc:  # a damaged parse is made again
             log.warning("%s: stored parse unreadable, parsing again (%s)", doc_id, exc)
             return None
