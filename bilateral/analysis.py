@@ -23,10 +23,12 @@ from importlib.metadata import version as package_version
 from itertools import tee
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
+from weakref import WeakKeyDictionary
 
 from spacy import about
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
+from spacy.vocab import Vocab
 
 from .events.extract import extract as extract_events
 from .models import Document, Event, Mention, Span
@@ -113,7 +115,7 @@ class Parses:
         self.stored = stored
         self.made: dict[str, StoredParse] = {}
         self.reused = 0
-        self.interned: set[str] = set()  # the strings restoring has added to the pipeline's vocabulary
+        self.interned = _interned(nlp)  # the strings restoring has added to the pipeline's vocabulary
 
     def restore(self, doc_id: str, text_sha: str, lengths: list[int]) -> list[Doc] | None:
         """The document's pieces as stored, if they are what this pipeline's model would make."""
@@ -134,6 +136,18 @@ class Parses:
             return None
         self.reused += 1
         return docs
+
+
+_INTERNED: WeakKeyDictionary[Language, tuple[Vocab, set[str]]] = WeakKeyDictionary()
+
+
+def _interned(nlp: Language) -> set[str]:
+    """The strings restored parses have added to the pipeline's vocabulary, which keeps them: kept
+    with the pipeline, for every `Parses` of it (a forked worker makes one per batch)."""
+    found = _INTERNED.get(nlp)
+    if found is None or found[0] is not nlp.vocab:
+        found = _INTERNED[nlp] = (nlp.vocab, set())
+    return found[1]
 
 
 # What a stored parse keeps: the model's annotations; the entities are the model's own (RULES
