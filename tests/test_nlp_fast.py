@@ -11,10 +11,11 @@ from spacy.tokens import Doc, DocBin
 
 from bilateral.analysis import PARSE_ATTRS
 from bilateral.nlp import arrays, docbin, sentences
-from bilateral.nlp.components import LexiconRuler
+from bilateral.nlp.components import AGREEMENT_HEADS, ORG_HEADS, LexiconRuler
 from bilateral.nlp.lexicon import load
 from bilateral.nlp.lookup import CachedLemmatizer
 from bilateral.nlp.pipeline import MODEL, RULES, build, ruler_patterns
+from bilateral.nlp.regions import Regions
 from bilateral.nlp.sentences import segment
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -95,3 +96,28 @@ def test_strings_read_from_arrays_are_spacys(parsed: tuple[Language, dict[str, l
         theirs.add(doc)
         assert ours.strings == theirs.strings
         assert ours.to_bytes() == theirs.to_bytes()
+
+
+def test_entity_rules_match_in_their_regions_as_in_the_whole_document(
+    parsed: tuple[Language, dict[str, list[Doc]]],
+) -> None:
+    """The entity rules' matcher, run on the anchored runs of tokens only, finds the matches it finds
+    in the whole document; the order it finds them in is free because no two labels share a head."""
+    nlp, docs = parsed
+    rules = nlp.get_pipe("bilateral_entities")
+    assert rules.regions.usable and not set(ORG_HEADS) & set(AGREEMENT_HEADS)
+    extra = list(nlp.pipe(["", "Ministry", "the 2024 Ministry of Defence of Peru, dubbed “Iron Sky”"]))
+    matched = read = total = 0
+    for doc in [d for found in docs.values() for d in found] + extra:
+        expected = sorted(rules.matcher(doc))
+        assert sorted(rules.regions.matches(rules.matcher, doc)) == expected
+        matched += len(expected)
+        read += sum(end - start for start, end in rules.regions.runs(doc))
+        total += len(doc)
+    assert matched > 150 and read < total / 4  # the runs are a small part of the text
+
+
+def test_patterns_with_a_test_regions_cannot_reduce_read_the_whole_document() -> None:
+    assert not Regions([[{"IS_TITLE": True}, {"POS": "NOUN"}]]).usable
+    assert not Regions([[{"IS_TITLE": True, "OP": "+"}]]).usable  # no anchor
+    assert Regions([[{"IS_TITLE": True, "OP": "+"}, {"LOWER": "bank"}]]).usable

@@ -18,6 +18,7 @@ from spacy.vocab import Vocab
 
 from . import arrays
 from .lookup import use_lookups
+from .regions import Regions
 
 __all__ = ["use_lookups"]
 
@@ -238,15 +239,21 @@ class BilateralEntities:
             ]
         ]
         self.matcher = Matcher(nlp.vocab, validate=False)  # validated by _flagged
-        for label, patterns in self.patterns.items():
-            self.matcher.add(label, [_flagged(nlp.vocab, p) for p in patterns], greedy="LONGEST")
+        flagged = {
+            label: [_flagged(nlp.vocab, p) for p in patterns] for label, patterns in self.patterns.items()
+        }
+        for label, patterns in flagged.items():
+            self.matcher.add(label, patterns, greedy="LONGEST")
+        # Where they can match (SPEED); the order of the matches does not matter below: spans of two
+        # labels are never the same (no head noun is both an organisation's and an agreement's).
+        self.regions = Regions(p for patterns in flagged.values() for p in patterns)
 
     def __call__(self, doc: Doc) -> Doc:
         from spacy.util import filter_spans
 
         found: list[Span] = []
         weapons: list[Span] = []
-        for match_id, start, end in self.matcher(doc):
+        for match_id, start, end in self.regions.matches(self.matcher, doc):
             label = doc.vocab.strings[match_id]
             span = doc[start:end]
             if label == "WEAPON":
