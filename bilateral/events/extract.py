@@ -42,12 +42,12 @@ def main_pair(mentions: list[Mention]) -> list[str]:
 
 def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | None) -> list[Event]:
     """All event candidates reported in one document."""
-    words = Words.current = Words(doc)  # read anew: the document may have changed since
     ments = []
     for m in mentions:
-        span = words.span(m.start, m.end)
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is not None:
             ments.append(Ment(m, span))
+    words = Words.current = Words(doc)  # read anew: the document may have changed since
     text = words.text()  # doc.text makes every Token, on every access
     quotes = [(q.start(), q.end()) for q in QUOTES.finditer(text)]
     sents = list(doc.sents)

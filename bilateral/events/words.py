@@ -14,9 +14,9 @@ from itertools import product
 from typing import Any, ClassVar, cast
 
 import numpy
-from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS, SPACY, TAG
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, ORTH, POS, SPACY, TAG
 from spacy.strings import StringStore, get_string_id
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from .lang import patterns
 
@@ -72,20 +72,6 @@ class Words:
         self._sets: dict[tuple[int, int], tuple[set[str], set[str]]] = {}
         self._column_sets: dict[tuple[str, int, int], set[str]] = {}
         self._found: dict[str, list[tuple[str, int, int]]] = {}
-        self._by_start: dict[int, int] | None = None  # token by its first character's offset (`span`)
-        self._by_end: dict[int, int] = {}  # token index + 1 by its last character's offset + 1
-
-    def span(self, start: int, end: int) -> Span | None:
-        """`doc.char_span(start, end, alignment_mode="expand")`: from tokens' offsets when the
-        characters are whole tokens (a mention's are), which spaCy finds by making Tokens."""
-        if self._by_start is None:
-            idx = self.doc.to_array(IDX).tolist()
-            self._by_start = {i: n for n, i in enumerate(idx)}
-            self._by_end = {i + len(w): n + 1 for n, (i, w) in enumerate(zip(idx, self.orth, strict=True))}
-        first, last = self._by_start.get(start), self._by_end.get(end)
-        if first is not None and last is not None and first < last:
-            return self.doc[first:last]
-        return self.doc.char_span(start, end, alignment_mode="expand")
 
     def text(self) -> str:
         """`doc.text`, which spaCy rebuilds from Token objects."""

@@ -20,8 +20,6 @@ from spacy.tokens import Doc, DocBin
 from srsly.msgpack import _unpackb, msgpack_decoders
 from thinc.api import NumpyOps
 
-from . import arrays
-
 
 @cache
 def _object_hook() -> Callable[[Any], Any] | None:
@@ -55,17 +53,17 @@ _STRINGS = (ORTH, TAG, LEMMA, NORM, DEP, ENT_TYPE, ENT_KB_ID, ENT_ID)
 
 
 def add(found: DocBin, doc: Doc) -> None:
-    """`found.add(doc)` with the tokens' strings read from one array (`arrays.strings`): the same
-    DocBin, without a Token and nine strings made per token."""
+    """`found.add(doc)` with the tokens' strings read from one array: the same DocBin, at half the
+    cost (spaCy makes a Token and nine strings per token)."""
     array = doc.to_array(list[int | str](found.attrs))
     if len(array.shape) == 1:
         array = array.reshape((array.shape[0], 1))
     found.tokens.append(array)
     found.spaces.append(numpy.asarray(doc.to_array(SPACY).reshape((len(doc), 1)), dtype=bool))
     found.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
-    found.strings |= arrays.strings(doc, _STRINGS)
+    found.strings |= _strings(doc, _STRINGS)
     # A token without morphology holds the analysis "_", which `str(token.morph)` writes as "".
-    found.strings |= {"" if m == "_" else m for m in arrays.strings(doc, (MORPH,))}
+    found.strings |= {"" if m == "_" else m for m in _strings(doc, (MORPH,))}
     found.cats.append(doc.cats)
     if found.store_user_data:
         found.user_data.append(srsly.msgpack_dumps(doc.user_data))
@@ -77,3 +75,11 @@ def add(found: DocBin, doc: Doc) -> None:
                 found.strings.add(span.kb_id_)
             if span.id in doc.vocab.strings:
                 found.strings.add(span.id_)
+
+
+def _strings(doc: Doc, attrs: tuple[int, ...]) -> set[str]:
+    """The strings of the tokens' values of `attrs` (`token.text`, `token.tag_`, ...; "" for none)."""
+    if not len(doc):
+        return set()
+    table = doc.vocab.strings
+    return {table[i] for i in numpy.unique(doc.to_array(list[int | str](attrs))).tolist()}
