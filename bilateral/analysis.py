@@ -143,7 +143,8 @@ _INTERNED: WeakKeyDictionary[Language, tuple[Vocab, set[str]]] = WeakKeyDictiona
 
 def _interned(nlp: Language) -> set[str]:
     """The strings restored parses have added to the pipeline's vocabulary, which keeps them: kept
-    with the pipeline, for every `Parses` of it (a forked worker makes one per batch)."""
+    with the pipeline, for every `Parses` of it (a forked worker makes one per batch). It grows as
+    the vocabulary does, and goes with the pipeline or a new vocabulary."""
     found = _INTERNED.get(nlp)
     if found is None or found[0] is not nlp.vocab:
         found = _INTERNED[nlp] = (nlp.vocab, set())
@@ -194,7 +195,7 @@ def analyse_documents(
     size = min(CHUNK, nlp.max_length)
     to_parse, to_pair = tee(_pieces(docs, size, parses))  # the pair side lags by a few batches at most
     off = list(RULES)
-    parsed: Iterable[Doc]
+    parsed: Iterable[Doc | str]
     if n_process > 1:  # every document is parsed here (`_pooled` runs those with stored parses)
         load_weights(nlp)
         parsed = nlp.pipe((p.text for p in to_parse), batch_size=BATCH, n_process=n_process, disable=off)
@@ -208,7 +209,9 @@ def analyse_documents(
     for piece, spacy_doc in zip(to_pair, parsed, strict=True):
         doc = piece.doc
         failed = failed or piece.error
-        if failed is None:
+        if isinstance(spacy_doc, str):  # the pipeline raised for it (`_parse`)
+            failed = failed or spacy_doc
+        elif failed is None:
             try:
                 if parses and piece.restored is None:
                     docbin.add(made, spacy_doc)
@@ -260,14 +263,26 @@ def _parsed_length(piece: _Piece) -> int:
     return 0 if piece.restored is not None else len(piece.text)
 
 
-def _parse(nlp: Language, batch: list[_Piece], off: list[str]) -> list[Doc]:
+def _parse(nlp: Language, batch: list[_Piece], off: list[str]) -> list[Doc | str]:
     """Each piece's parse: the stored one, or the model's; the model's weights are read only when
-    some piece has none stored."""
+    some piece has none stored. A batch the pipeline raises for is parsed again a piece at a time,
+    so that only the piece it raises for fails (its parse is then the error, a string)."""
     texts = [p.text for p in batch if p.restored is None]
     if texts:
         load_weights(nlp)
-    new = iter(nlp.pipe(texts, batch_size=len(texts), disable=off) if texts else ())
+    try:
+        parsed: list[Doc | str] = list(nlp.pipe(texts, batch_size=len(texts), disable=off)) if texts else []
+    except Exception:
+        parsed = [_parse_alone(nlp, text, off) for text in texts]
+    new = iter(parsed)
     return [p.restored if p.restored is not None else next(new) for p in batch]
+
+
+def _parse_alone(nlp: Language, text: str, off: list[str]) -> Doc | str:
+    try:
+        return nlp(text, disable=off)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
 
 
 _forker = [0]  # the process that last forked: a new worker's parent

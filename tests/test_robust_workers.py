@@ -17,7 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from spacy.language import Language
+from spacy.tokens import Doc
 
 import bilateral
 from bilateral.analysis import Analysed, Parses, analyse_documents
@@ -173,20 +175,40 @@ def test_a_text_the_tokenizer_cannot_read_fails_alone_in_one_process(nlp: Langua
     assert list(errors) == ["bad"] and "surrogates not allowed" in errors["bad"], errors
 
 
-def test_a_document_that_fails_in_a_live_worker_fails_alone_and_the_pool_goes_on(nlp: Language) -> None:
-    # The same document among forty in two worker processes: only it fails, with its cause, and
-    # neither a process per document nor a fresh pool is started.
+@Language.component("raises_on_marker")
+def _raises_on_marker(doc: Doc) -> Doc:
+    """A pipeline component (another package's, say) that raises for one text: spaCy's `pipe` then
+    raises for the whole batch it was parsing."""
+    if "Marker-7" in doc.text:
+        raise ValueError("this component cannot read Marker-7")
+    return doc
+
+
+@contextmanager
+def _raising_component(nlp: Language) -> Iterator[None]:
+    nlp.add_pipe("raises_on_marker", first=True)
+    try:
+        yield
+    finally:
+        nlp.remove_pipe("raises_on_marker")
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_document_the_pipeline_raises_for_fails_alone(nlp: Language, processes: int) -> None:
+    # In one process, and among forty documents in two worker processes: the batch is parsed again
+    # a document at a time, only that document fails, with the exception as its cause, and (in
+    # workers) neither a process per document nor a fresh pool is started.
     docs = [
         Document(id=f"d{i:02}", text=f"Peru and Chile signed a trade agreement in {2000 + i}.")
-        for i in range(40)
+        for i in range(40 if processes > 1 else 6)
     ]
-    docs.insert(5, Document(id="bad", text="Kenya and Ghana signed a trade agreement in 2019. \ud800"))
+    docs.insert(3, Document(id="bad", text="Kenya and Ghana signed a trade agreement in 2019 at Marker-7."))
     expected = _records(list(analyse_documents(nlp, [d for d in docs if d.id != "bad"])))
     errors: dict[str, str] = {}
-    with _limited_forks() as forked:
+    with _raising_component(nlp), _limited_forks() as forked:
         found = analyse_documents(
-            nlp, docs, n_process=2, on_error=lambda d, e: errors.update({d.id: e}), parses=Parses(nlp)
+            nlp, docs, n_process=processes, on_error=lambda d, e: errors.update({d.id: e}), parses=Parses(nlp)
         )
         assert _records(list(found)) == expected
-    assert list(errors) == ["bad"] and errors["bad"].startswith("UnicodeEncodeError: 'utf-8' codec"), errors
-    assert len(forked) == 2  # the pool's two workers, which the whole run used
+    assert errors == {"bad": "ValueError: this component cannot read Marker-7"}
+    assert len(forked) == (2 if processes > 1 else 0)  # the pool's two workers, which the whole run used
