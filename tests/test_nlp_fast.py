@@ -103,7 +103,7 @@ def test_entity_rules_match_in_their_regions_as_in_the_whole_document(
     parsed: tuple[Language, dict[str, list[Doc]]],
 ) -> None:
     """The entity rules' matcher, run on the anchored runs of tokens only, finds the matches it finds
-    in the whole document; the order it finds them in is free because no two labels share a head."""
+    in the whole document (in another order: equal spans are settled by the component)."""
     nlp, docs = parsed
     rules = nlp.get_pipe("bilateral_entities")
     assert rules.regions.usable and not set(ORG_HEADS) & set(AGREEMENT_HEADS)
@@ -118,7 +118,16 @@ def test_entity_rules_match_in_their_regions_as_in_the_whole_document(
     assert matched > 150 and read < total / 4  # the runs are a small part of the text
 
 
+def test_of_equal_spans_an_exercise_name_wins(parsed: tuple[Language, dict[str, list[Doc]]]) -> None:
+    nlp = parsed[0]
+    doc = nlp("The navies held joint drills dubbed Peace Initiative off the coast in 2023.")
+    assert [(e.text, e.label_) for e in doc.ents if e.text == "Peace Initiative"] == [
+        ("Peace Initiative", "EXERCISE")
+    ]
+
+
 def test_patterns_with_a_test_regions_cannot_reduce_read_the_whole_document() -> None:
     assert not Regions([[{"IS_TITLE": True}, {"POS": "NOUN"}]]).usable
+    assert not Regions([[{"LOWER": "bank", "OP": "!"}, {"LOWER": "x"}]]).usable  # a negation
     assert not Regions([[{"IS_TITLE": True, "OP": "+"}]]).usable  # no anchor
     assert Regions([[{"IS_TITLE": True, "OP": "+"}, {"LOWER": "bank"}]]).usable

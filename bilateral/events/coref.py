@@ -60,7 +60,8 @@ def attach(ctx: DocContext, events: list[Event]) -> list[Event]:
 class _Facts:
     """What `_mentioned` asks of the document's events in every sentence, worked out once (SPEED: per
     sentence and type it recomputed every event's name, its forms and twins). Only evidence grows while
-    the sentences are read, and none of these facts depends on it."""
+    the sentences are read: of these facts only a transfer's `family` reads it, asked again when it
+    has grown."""
 
     def __init__(self, ctx: DocContext, events: list[Event]) -> None:
         self.ctx = ctx
@@ -174,7 +175,9 @@ class _Sentence:
         self._nummods: list[tuple[int | None, str]] | None = None
 
     def may_hold(self, words: list[str]) -> bool:
-        """Whether the sentence's folded text may hold the words (without folding it, where it can tell)."""
+        """Whether the sentence's folded text may hold the words (without folding it, where it can tell).
+        A word with "/" may not be in the plain text though in the folded one: `fold` drops the "'s"
+        of "x's/y"."""
         plain = self.plain
         return plain is None or all("/" in w or w in plain for w in words)
 

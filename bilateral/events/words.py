@@ -39,9 +39,10 @@ class Words:
     @classmethod
     def of(cls, doc: Doc) -> Words:
         """The words of `doc`, read on first use (`extract.extract` reads them anew per document)."""
-        if cls.current is None or cls.current.doc is not doc:
-            cls.current = cls(doc)
-        return cls.current
+        found = cls.current
+        if found is None or found.doc is not doc:
+            found = cls.current = cls(doc)
+        return found
 
     def __init__(self, doc: Doc) -> None:
         n = len(doc)

@@ -243,8 +243,8 @@ class BilateralEntities:
         }
         for label, patterns in flagged.items():
             self.matcher.add(label, patterns, greedy="LONGEST")
-        # Where they can match (SPEED); the order of the matches does not matter below: spans of two
-        # labels are never the same (no head noun is both an organisation's and an agreement's).
+        # Where they can match (SPEED). The matches come run by run, not in the Matcher's order over
+        # the whole document, so ties between equal spans are settled below, not by that order.
         self.regions = Regions(p for patterns in flagged.values() for p in patterns)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -278,6 +278,9 @@ class BilateralEntities:
             if label and end > start:
                 found.append(Span(doc, start, end, label=label))
         weapons = filter_spans(weapons)
+        # Of two equal spans, an exercise name wins ("drills dubbed Peace Initiative": the exercise,
+        # not an agreement); `filter_spans` keeps the first of equal spans, as sorted here.
+        found.sort(key=lambda f: f.label_ != "EXERCISE")
         # A family name followed by a designation is one system ("Bayraktar TB2").
         kept = [e for e in doc.ents if not any(e.start < w.end and w.start < e.end for w in weapons)]
         merged = []

@@ -78,7 +78,10 @@ class Regions:
 
 
 def _test(spec: dict[str, Any]) -> Test | None:
-    """The condition every token `spec` accepts meets: a flag, an exact string, a boolean attribute."""
+    """The condition every token `spec` accepts meets: a flag, an exact string, a boolean attribute.
+    None for a negated or unknown operator, whose tokens are not those of its condition."""
+    if spec.get("OP") not in (None, "?", "*", "+"):
+        return None
     for key, value in spec.items():
         if key.startswith("FLAG") and value is True:
             return key, 1
