@@ -222,7 +222,7 @@ def analyse_documents(
                 found.extend(_shift_mention(m, piece.offset) for m in more)
                 candidates.extend(_shift_event(e, piece.offset) for e in events)
             except Exception as exc:  # one document's failure must not stop the batch
-                failed = f"{type(exc).__name__}: {exc}"
+                failed = cause(exc)
         if not piece.last:
             continue
         if failed is None:
@@ -231,7 +231,7 @@ def analyse_documents(
                     parses.made[doc.id] = StoredParse(piece.sha, parses.version, words, made.to_bytes())
                 restore(doc.text, found, candidates)
             except Exception as exc:
-                failed = f"{type(exc).__name__}: {exc}"
+                failed = cause(exc)
         if failed is None:
             yield doc, found, candidates
         elif on_error:
@@ -278,11 +278,16 @@ def _parse(nlp: Language, batch: list[_Piece], off: list[str]) -> list[Doc | str
     return [p.restored if p.restored is not None else next(new) for p in batch]
 
 
+def cause(exc: BaseException) -> str:
+    """A document's failure as its report line gives it: the exception's type and message."""
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _parse_alone(nlp: Language, text: str, off: list[str]) -> Doc | str:
     try:
         return nlp(text, disable=off)
     except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
+        return cause(exc)
 
 
 _forker = [0]  # the process that last forked: a new worker's parent
@@ -343,7 +348,7 @@ def _pieces(docs: Iterable[Document], size: int, parses: Parses | None) -> Itera
             sha = text_sha(masked)  # and a text the tokenizer cannot read fails here, alone
             stored = parses.restore(doc.id, sha, [e - s for s, e in spans]) if parses else None
         except Exception as exc:
-            yield _Piece(doc, 0, "", True, "", None, f"{type(exc).__name__}: {exc}")
+            yield _Piece(doc, 0, "", True, "", None, cause(exc))
             continue
         for i, (start, end) in enumerate(spans):
             last = i == len(spans) - 1

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .analysis import Parses, analyse_documents, analyser
+from .analysis import Parses, analyse_documents, analyser, cause
 from .ingest import DEFAULT_MAX_BYTES
 from .ingest.run import IngestReport, Progress, ingest
 from .kb import READ_BATCH, KnowledgeBase, Result, store_analyses
@@ -70,7 +70,7 @@ class Analyser:
         try:
             return self._analyse([doc], [stored])[0]
         except Exception as exc:
-            return json.dumps({"error": f"{type(exc).__name__}: {exc}"}), None
+            return json.dumps({"error": cause(exc)}), None
 
     def _analyse(
         self, docs: list[Document], stored: list[StoredParse | None]

@@ -24,7 +24,17 @@ from multiprocessing.process import BaseProcess
 
 from spacy.language import Language
 
-from .analysis import BATCH, Analysed, ErrorHandler, Parses, analyse_documents, log, masked_text, text_sha
+from .analysis import (
+    BATCH,
+    Analysed,
+    ErrorHandler,
+    Parses,
+    analyse_documents,
+    cause,
+    log,
+    masked_text,
+    text_sha,
+)
 from .models import Document, Event, Mention
 from .store import Store
 from .store.parses import StoredParse
@@ -113,12 +123,8 @@ def _collect(
     elif len(batch) > 1:
         pending.extendleft(reversed([([d], _submit(pool, _jobs(parses, [d]))) for d in batch]))
     else:
-        _failed(batch[0], _cause(error), on_error)
+        _failed(batch[0], cause(error), on_error)
     return False
-
-
-def _cause(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"
 
 
 def _submit(pool: ProcessPoolExecutor, jobs: list[_Job]) -> Future[list[_Pooled]]:
@@ -193,7 +199,7 @@ def _send(send: Connection, jobs: list[_Job]) -> None:
     try:
         found = _analyse_batch(jobs)
     except Exception as exc:  # raised outside the per-document handling: the document's cause
-        found = [(None, None, _cause(exc)) for _ in jobs]
+        found = [(None, None, cause(exc)) for _ in jobs]
     try:
         send.send(found)
     except BaseException:  # a result that cannot be sent: the document's error line, not a traceback
@@ -212,8 +218,8 @@ def _finish(process: BaseProcess, results: Connection) -> list[_Pooled]:
     if found:
         return found
     code = process.exitcode or 0
-    cause = f"exited with status {code}"
+    how = f"exited with status {code}"
     if code < 0:
         known = -code in signal.valid_signals()
-        cause = f"was killed by {signal.Signals(-code).name if known else f'signal {-code}'}"
-    return [(None, None, f"the process analysing it {cause}")]
+        how = f"was killed by {signal.Signals(-code).name if known else f'signal {-code}'}"
+    return [(None, None, f"the process analysing it {how}")]

@@ -118,11 +118,9 @@ class Words:
         n = len(self.doc)
         match = numpy.ones(n, dtype=bool)
         for attr, values in tests:
-            hits = [i for v in values if (i := self.index.get(v)) is not None]
-            if not hits:
+            accepted = self._accepting(values)
+            if accepted is None:
                 return []
-            accepted = numpy.zeros(len(self.index), dtype=bool)
-            accepted[hits] = True
             match &= accepted[self.inverse[:, STRING_ATTRS.index(attr)]]
         return numpy.flatnonzero(match).tolist()
 
@@ -146,17 +144,24 @@ class Words:
                     out.extend((label, s, s + size) for s in numpy.flatnonzero(match).tolist())
         return list(dict.fromkeys(out))
 
+    def _accepting(self, values: list[int]) -> numpy.ndarray[Any, numpy.dtype[numpy.bool_]] | None:
+        """Which of the document's distinct strings a test accepts (by their index among them), or
+        None when the document has none of `values`."""
+        hits = [i for v in values if (i := self.index.get(v)) is not None]
+        if not hits:
+            return None
+        accepted = numpy.zeros(len(self.index), dtype=bool)
+        accepted[hits] = True
+        return accepted
+
     def _starts(self, fixed: _Fixed) -> numpy.ndarray[Any, numpy.dtype[numpy.bool_]] | None:
         """Where in the document a fixed-length phrase can start (None: nowhere)."""
         n, size = len(self.doc), len(fixed)
         match = None
         for k, (attr, values) in enumerate(fixed):
-            # The words of the document a test accepts, by their index among its distinct strings.
-            hits = [i for v in values if (i := self.index.get(v)) is not None]
-            if not hits:
+            accepted = self._accepting(values)
+            if accepted is None:
                 return None
-            accepted = numpy.zeros(len(self.index), dtype=bool)
-            accepted[hits] = True
             one = accepted[self.inverse[k : n - size + 1 + k, STRING_ATTRS.index(attr)]]
             match = one if match is None else match & one
         return match
