@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -149,6 +150,7 @@ class Resolver:
                 if len(found) == 1:
                     m.key = next(iter(found))
         states = sorted((m.end, m.iso3) for m in mentions if m.type == "state" and m.iso3)
+        ends = [end for end, _ in states]  # to find the states just before a name (linear in length)
         parts: dict[tuple[str, str], tuple[Part, str]] = {}  # with its id, hashed once (SPEED)
         for m in mentions:
             group_key = ("place", m.text) if m.type == "place" and m.subtype == "capital" else None
@@ -166,8 +168,8 @@ class Resolver:
             if m.type == "organisation" and (named := _named_for(m.text)):
                 part.countries[named] += 1  # "China Exim Bank", "Chinese Hebei Iron and Steel Company"
             if m.type == "person" or (m.type == "organisation" and m.subtype != "intergovernmental"):
-                for end, iso3 in states:
-                    if m.start - 60 <= end <= m.start and _INTRODUCES.fullmatch(text[end : m.start]):
+                for end, iso3 in states[bisect_left(ends, m.start - 60) : bisect_right(ends, m.start)]:
+                    if _INTRODUCES.fullmatch(text[end : m.start]):
                         part.countries[iso3] += 1
         return {entity_id: p for p, entity_id in parts.values()}
 
