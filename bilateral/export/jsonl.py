@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..models import Mention
     from ..store import Store
 
 
@@ -40,11 +42,17 @@ def entities(store: Store) -> Iterator[str]:
     for e in sorted(store.entities(with_mentions=False), key=lambda e: (e.type, e.name, e.id)):
         row = e.export()
         del row["mentions"]  # the last key: written here from the store, as json.dumps would
-        mentions = (
-            _line({"doc": m.doc, "start": m.start, "end": m.end, "text": m.text})
-            for m in store.iter_entity_mentions(e.id)
-        )
-        yield _line(row)[:-1] + ', "mentions": [' + ", ".join(mentions) + "]}"
+        mentions = store.iter_entity_mentions(e.id)
+        yield _line(row)[:-1] + ', "mentions": [' + ", ".join(_mention_lists(mentions)) + "]}"
+
+
+def _mention_lists(mentions: Iterator[Mention]) -> Iterator[str]:
+    """The mentions as json.dumps writes them in a list, without the brackets: a thousand at a time,
+    one call each (SPEED: a call per mention was most of the export's time)."""
+    while chunk := [
+        {"doc": m.doc, "start": m.start, "end": m.end, "text": m.text} for m in islice(mentions, 1000)
+    ]:
+        yield _line(chunk)[1:-1]
 
 
 def events(store: Store) -> Iterator[str]:
