@@ -148,3 +148,20 @@ def test_a_killed_export_leaves_the_old_file_and_its_leftover_is_cleared(tmp_pat
     write_jsonl(target, ["new"])
     assert target.read_text(encoding="utf-8") == "new\n"
     assert [p.name for p in tmp_path.iterdir()] == ["events.jsonl"]
+
+
+@pytest.mark.parametrize("count", [0, 1, 1000, 2345])
+def test_an_entitys_mentions_are_written_as_json_dumps_writes_their_list(count: int) -> None:
+    """Mentions go into an entity's line a thousand at a time: the text is that of one list, across
+    the chunks' seams, non-ASCII text included."""
+    from bilateral.export.jsonl import _mention_lists
+    from bilateral.models import Mention
+
+    mentions = [
+        Mention(f"d{i % 7}", i, i + 5, ["Srbija", "Србија", 'the "Bank"'][i % 3], "state")
+        for i in range(count)
+    ]
+    expected = json.dumps(
+        [{"doc": m.doc, "start": m.start, "end": m.end, "text": m.text} for m in mentions], ensure_ascii=False
+    )
+    assert "[" + ", ".join(_mention_lists(iter(mentions))) + "]" == expected
