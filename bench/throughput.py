@@ -77,8 +77,9 @@ def main() -> None:
     print(f"plain nlp.pipe   {words / plain[0]:10.0f} words/s  ({plain[0]:.1f} s, CPU {plain[1]:.1f} s)")
     print(f"bilateral extract{words / whole[0]:10.0f} words/s  ({whole[0]:.1f} s, CPU {whole[1]:.1f} s)")
     print(f"ratio {plain[0] / whole[0]:.2f}, in CPU time {plain[1] / whole[1]:.2f} (target >= 1.0)")
-    rounds = " ".join(f"{r:.2f}" for r in paired)
-    print(f"each round's ratio {rounds}; median {statistics.median(paired):.2f}")
+    if paired:
+        rounds = " ".join(f"{r:.2f}" for r in paired)
+        print(f"each round's ratio {rounds}; median {statistics.median(paired):.2f}")
 
 
 def _cpu() -> float:

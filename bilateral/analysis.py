@@ -9,6 +9,7 @@ whichever engine ran.
 from __future__ import annotations
 
 import ctypes
+import gc
 import hashlib
 import logging
 import os
@@ -16,6 +17,7 @@ import re
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache
 from importlib.metadata import PackageNotFoundError
@@ -82,6 +84,20 @@ CHUNK = 20_000
 # last part of its window.
 _SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*\s""")
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """While documents are analysed, the objects alive before (the pipeline, the lexicons, the
+    modules) are out of the garbage collector's sight (`gc.freeze`): its full collections traversed
+    them all (SPEED: 0.41 s of 23 s on 50 articles, 0.08 s frozen), and forked workers, which inherit
+    them frozen, dirty fewer of the pages they share. Unfrozen after, so that whatever of the caller's
+    became garbage meanwhile is collected as before."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def chunks(text: str, size: int = CHUNK) -> list[tuple[int, int]]:

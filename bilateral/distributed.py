@@ -14,6 +14,7 @@ one (`ray://host:10001` or `host:6379`) it joins that cluster.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections import deque
@@ -50,6 +51,7 @@ class Analyser:
         from .nlp.pipeline import build
 
         self.nlp = build(weights=False)
+        gc.freeze()  # the actor's process is ours and analyses until the run ends (`frozen_heap`)
 
     def __call__(
         self, batch: list[dict[str, Any]], stored: list[StoredParse | None]

@@ -309,3 +309,26 @@ def test_new_rules_consolidate_again_only_the_documents_whose_results_they_chang
         kb.consolidate()
         assert kb.store.consolidation_meta("consolidation_mode") == "full: no earlier run's state"
         assert _exported(kb, tmp_path / "full") == built
+
+
+def test_an_analysis_leaves_nothing_out_of_the_callers_garbage_collection(tmp_path: Path) -> None:
+    """What is loaded is out of the collector's sight only while documents are analysed
+    (`frozen_heap`): afterwards a reference cycle the caller made before is collected as before."""
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    cycle = Node()
+    cycle.itself = cycle  # type: ignore[attr-defined]
+    collected = weakref.ref(cycle)
+    text = tmp_path / "a.txt"
+    text.write_text("Serbia bought six drones from China in 2020.\n", encoding="utf-8")
+    with bilateral.open(tmp_path / "kb.db") as kb:
+        kb.ingest([text])
+        assert kb.analyse(n_process=1) == 1
+    assert gc.get_freeze_count() == 0
+    del cycle
+    gc.collect()
+    assert collected() is None

@@ -46,9 +46,10 @@ def entities(store: Store) -> Iterator[str]:
         yield _line(row)[:-1] + ', "mentions": [' + ", ".join(_mention_lists(mentions)) + "]}"
 
 
-def _mention_lists(mentions: Iterator[Mention]) -> Iterator[str]:
+def _mention_lists(mentions: Iterable[Mention]) -> Iterator[str]:
     """The mentions as json.dumps writes them in a list, without the brackets: a thousand at a time,
     one call each (SPEED: a call per mention was most of the export's time)."""
+    mentions = iter(mentions)  # read on where the last chunk ended, a list too
     while chunk := [
         {"doc": m.doc, "start": m.start, "end": m.end, "text": m.text} for m in islice(mentions, 1000)
     ]:

@@ -13,7 +13,6 @@ the trained components' weights from the model package only when `load_weights` 
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import inspect
 import json
@@ -118,11 +117,6 @@ def _pipeline(parse: bool) -> Language:
         ruler.add_patterns(ruler_patterns(load()))  # type: ignore[attr-defined]
     nlp.add_pipe("bilateral_entities", after="entity_ruler")
     nlp.max_length = 5_000_000
-    # The pipeline lives as long as the process (cached): its objects (and the modules') leave the
-    # collector's sight, which traversed them in every full collection (SPEED: 0.4 of 23 s on 50
-    # articles), and workers forked later no longer copy the pages those traversals wrote to. A
-    # pipeline dropped by clearing the cache is then freed by reference counting alone.
-    gc.freeze()
     return nlp
 
 
