@@ -23,7 +23,6 @@ from .views import Filters
 from .views.selection import Selection as Selection
 
 if TYPE_CHECKING:
-    from .analysis import Parses
     from .ingest.run import IngestReport as IngestReport
     from .ingest.run import Progress
     from .review import Judgement
@@ -93,42 +92,36 @@ class KnowledgeBase(Reviewing):
         (`store_analyses`), each document with its parse; resolution and fusion follow over the
         corpus. The model's weights are read only when a document has no stored parse to reuse.
         """
-        from .analysis import Parses, analyser, frozen_heap
-        from .nlp.pipeline import build
-
-        ids = self.store.unanalysed(analyser())
-        parses = Parses(build(weights=False), self.store.parse) if ids else None  # stored parses reused
-        with frozen_heap():  # what is loaded by now, the pipeline too, is left out of collections
-            if parses:
-                self._analyse(ids, parses, progress, n_process)
-            self.consolidate(len(ids), analyser())
-        return len(ids)
-
-    def _analyse(
-        self, ids: list[str], parses: Parses, progress: Progress | None, n_process: int | None
-    ) -> None:
-        """Analyse the documents `ids` and store their results a batch at a time, with new parses."""
-        from .analysis import analyse_documents, analyser
-        from .nlp.pipeline import load_weights
+        from .analysis import Parses, analyse_documents, analyser, frozen_heap
+        from .nlp.pipeline import build, load_weights
         from .pool import all_parsed
 
-        procs = n_process or (2 if len(ids) >= PARALLEL_FROM else 1)
-        # Some document will be parsed: the weights now, before workers are forked, rather than
-        # in each of them (in this process alone, the first parse reads them).
-        if procs > 1 and not all_parsed(self.store, ids, parses.version):
-            load_weights(parses.nlp)
-        # Read a batch of documents at a time, so that a large corpus streams through.
-        docs = (
-            d for i in range(0, len(ids), READ_BATCH) for d in self.store.documents(ids[i : i + READ_BATCH])
-        )
-        batch: list[Result] = []
-        started = time.monotonic()
-        for result in analyse_documents(parses.nlp, docs, procs, parses=parses):
-            batch.append((*result, parses.made.pop(result[0].id, None)))
-            if len(batch) >= COMMIT_DOCUMENTS or time.monotonic() - started >= COMMIT_SECONDS:
+        ids = self.store.unanalysed(analyser())
+        nlp = build(weights=False) if ids else None
+        with frozen_heap():  # what is loaded by now, the pipeline too, is left out of collections
+            if nlp is not None:
+                parses = Parses(nlp, self.store.parse)  # stored parses are reused
+                procs = n_process or (2 if len(ids) >= PARALLEL_FROM else 1)
+                # Some document will be parsed: the weights now, before workers are forked, rather than
+                # in each of them (in this process alone, the first parse reads them).
+                if procs > 1 and not all_parsed(self.store, ids, parses.version):
+                    load_weights(nlp)
+                # Read a batch of documents at a time, so that a large corpus streams through.
+                docs = (
+                    d
+                    for i in range(0, len(ids), READ_BATCH)
+                    for d in self.store.documents(ids[i : i + READ_BATCH])
+                )
+                batch: list[Result] = []
+                started = time.monotonic()
+                for result in analyse_documents(nlp, docs, procs, parses=parses):
+                    batch.append((*result, parses.made.pop(result[0].id, None)))
+                    if len(batch) >= COMMIT_DOCUMENTS or time.monotonic() - started >= COMMIT_SECONDS:
+                        store_analyses(self.store, batch, analyser(), progress)
+                        batch, started = [], time.monotonic()
                 store_analyses(self.store, batch, analyser(), progress)
-                batch, started = [], time.monotonic()
-        store_analyses(self.store, batch, analyser(), progress)
+            self.consolidate(len(ids), analyser())
+        return len(ids)
 
     def consolidate(self, analysed: int = 0, analyser: str = "") -> list[Judgement]:
         """The corpus-level stages: resolve entities across documents, fuse events, apply the
