@@ -18,7 +18,6 @@ from bisect import bisect_left, bisect_right
 from functools import cache, cached_property
 from typing import Any
 
-from spacy.attrs import DEP, POS
 from spacy.tokens import Span, Token
 from unidecode import unidecode
 
@@ -104,17 +103,13 @@ class _Facts:
 
     @cached_property
     def noun_flags(self) -> list[bool]:
-        """Whether each token of the document is a noun or proper noun, from one array (SPEED)."""
-        doc = self.ctx.doc
-        nouns = {doc.vocab.strings["NOUN"], doc.vocab.strings["PROPN"]}
-        return [p in nouns for p in doc.to_array([POS]).tolist()]
+        """Whether each token of the document is a noun or proper noun (`Words`, SPEED)."""
+        return [p in ("NOUN", "PROPN") for p in self.ctx.words().pos]
 
     @cached_property
     def nummod_flags(self) -> list[bool]:
-        """Whether each token of the document is a number modifying a noun, from one array (SPEED)."""
-        doc = self.ctx.doc
-        nummod = doc.vocab.strings["nummod"]
-        return [d == nummod for d in doc.to_array([DEP]).tolist()]
+        """Whether each token of the document is a number modifying a noun (`Words`, SPEED)."""
+        return [d == "nummod" for d in self.ctx.words().dep]
 
     def family(self, event: Event) -> str | None:
         """`family_of` the transfer, which reads its evidence: asked again only when that grew."""

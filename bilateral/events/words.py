@@ -8,7 +8,7 @@ here on the same arrays; spaCy's Matcher made a Token per token and test for the
 
 from __future__ import annotations
 
-from collections.abc import Container, KeysView
+from collections.abc import Container
 from functools import cache
 from itertools import product
 from typing import Any, ClassVar, cast
@@ -86,10 +86,7 @@ class Words:
         sets = self._sets.get(key)
         if sets is None:
             sets = self._sets[key] = set(self.lemma[start:end]), set(self.lower[start:end])
-        if type(lemmas) in _COLLECTIONS and type(lowers) in _COLLECTIONS:  # asked ~10 times a sentence
-            if sets[0].isdisjoint(lemmas) and sets[1].isdisjoint(lowers):  # type: ignore[arg-type]
-                return []
-        elif not (_any_in(sets[0], lemmas) or _any_in(sets[1], lowers)):
+        if not (_any_in(sets[0], lemmas) or _any_in(sets[1], lowers)):
             return []
         lemma, lower = self.lemma, self.lower
         return [i for i in range(start, end) if lemma[i] in lemmas or lower[i] in lowers]
@@ -191,8 +188,8 @@ _COLLECTIONS = {set, frozenset, tuple, list, dict, type({}.keys())}
 def _any_in(words: set[str], container: Container[str]) -> bool:
     """Is a word of `words` in `container`? Over the container's own members when it is a collection of
     them (a C loop), else by asking it of each word."""
-    if isinstance(container, (set, frozenset, tuple, list, dict, KeysView)):
-        return not words.isdisjoint(container)
+    if type(container) in _COLLECTIONS:
+        return not words.isdisjoint(container)  # type: ignore[arg-type]
     return any(w in container for w in words)
 
 
