@@ -160,9 +160,12 @@ class KnowledgeBase(Reviewing):
         progress: Progress | None = None,
     ) -> IngestReport:
         """Ingest, analyse and export: the whole job in one call."""
-        report = self.ingest(paths, max_bytes=max_bytes, progress=progress)
-        self.analyse(progress=progress)
-        self.export(out)
+        from .analysis import frozen_heap
+
+        with frozen_heap():
+            report = self.ingest(paths, max_bytes=max_bytes, progress=progress)
+            self.analyse(progress=progress)
+            self.export(out)
         return report
 
     # ------------------------------------------------------------ exports and the report

@@ -328,7 +328,21 @@ def test_an_analysis_leaves_nothing_out_of_the_callers_garbage_collection(tmp_pa
     with bilateral.open(tmp_path / "kb.db") as kb:
         kb.ingest([text])
         assert kb.analyse(n_process=1) == 1
+        assert gc.get_freeze_count() == 0
+        kb.extract([text], tmp_path / "out")  # its analysis's freeze nested in its own
     assert gc.get_freeze_count() == 0
     del cycle
     gc.collect()
     assert collected() is None
+
+
+def test_a_nested_frozen_heap_stays_frozen_until_the_outermost_ends() -> None:
+    import gc
+
+    from bilateral.analysis import frozen_heap
+
+    with frozen_heap():
+        with frozen_heap():
+            pass
+        assert gc.get_freeze_count() > 0  # the inner level left the outer's freeze in place
+    assert gc.get_freeze_count() == 0
