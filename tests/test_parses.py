@@ -346,3 +346,19 @@ def test_a_nested_frozen_heap_stays_frozen_until_the_outermost_ends() -> None:
             pass
         assert gc.get_freeze_count() > 0  # the inner level left the outer's freeze in place
     assert gc.get_freeze_count() == 0
+
+
+def test_a_pipeline_asked_for_its_version_is_freed_with_its_last_reference() -> None:
+    import gc
+    import weakref
+
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    version = model_version(nlp)
+    assert model_version(nlp) == version
+    gone = weakref.ref(nlp)
+    del nlp
+    gc.collect()
+    assert gone() is None

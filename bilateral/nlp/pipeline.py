@@ -120,10 +120,20 @@ def _pipeline(parse: bool) -> Language:
     return nlp
 
 
-@cache
+_versions: weakref.WeakKeyDictionary[Language, str] = weakref.WeakKeyDictionary()
+
+
 def model_version(nlp: Language) -> str:
     """What a stored parse depends on: spaCy, the model and its version, and the parse part of the
-    pipeline (its components in order, their settings, and the code of those that are ours)."""
+    pipeline (its components in order, their settings, and the code of those that are ours).
+    Worked out once per pipeline and kept with it (a cache would keep every pipeline alive)."""
+    found = _versions.get(nlp)
+    if found is None:
+        found = _versions[nlp] = _version(nlp)
+    return found
+
+
+def _version(nlp: Language) -> str:
     digest = hashlib.sha1(f"{about.__version__}|{nlp.meta['name']}|{nlp.meta['version']}".encode())
     for name, proc in nlp.pipeline:
         if name in RULES:
