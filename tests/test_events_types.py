@@ -408,6 +408,11 @@ AGREEMENTS: list[Row] = [
         "industrial cooperation.",
         {"title": "a memorandum of understanding"},
     ),
+    # what the memorandum is on follows "of understanding"
+    (
+        "Chile and Peru signed a memorandum of understanding on the construction of a bridge in May 2023.",
+        {"title": "a memorandum of understanding on the construction of a bridge", "kind": "infrastructure"},
+    ),
     (
         "Airbus said it had signed $12 billion of deals with Chilean companies.",
         {"title": "$12 billion of deals", "parties": ["Airbus", "Chilean companies"]},

@@ -148,3 +148,28 @@ def test_a_batch_of_instruments_is_not_one_of_them() -> None:
     again = _event("agreement", sides | {"title": "the credit agreement"}, "b")
     assert len(fuse([one, two])) == 2
     assert len(fuse([one, again])) == 1
+
+
+def test_instruments_on_different_subjects_are_two_events_signed_together_or_not() -> None:
+    """A state visit's railway agreement and bridge memorandum are two instruments, dated alike or
+    not; "the FTA" and "a free trade agreement", or a report naming the same subject, are one."""
+    sides = {"parties": ["SRB", "CHN"], "kind": "infrastructure"}
+    railway = _event(
+        "agreement", sides | {"title": "an agreement on a high-speed railway", "signed": "2024-05-08"}, "a"
+    )
+    bridge = _event(
+        "agreement",
+        sides | {"title": "a memorandum of understanding on a bridge", "signed": "2024-05-08"},
+        "a",
+        60,
+    )
+    undated = _event("agreement", sides | {"title": "a memorandum of understanding on a bridge"}, "b")
+    again = _event("agreement", sides | {"title": "the railway deal"}, "c")
+    bare = _event("agreement", sides | {"title": None}, "d")
+    assert len(fuse([railway, bridge])) == 2
+    assert len(fuse([railway, undated])) == 2
+    assert len(fuse([railway, again])) == 1
+    assert len(fuse([railway, bare])) == 1  # no title says what it is about: the dated one, as before
+    trade = {"parties": ["SRB", "CHN"], "kind": "free_trade"}
+    fta = _event("agreement", trade | {"title": "a free trade agreement", "signed": "2023-10-17"}, "a")
+    assert len(fuse([fta, _event("agreement", trade | {"title": "the FTA"}, "b")])) == 1

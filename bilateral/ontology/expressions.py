@@ -34,6 +34,7 @@ def batch(title: Any) -> bool:
 TESTS: dict[str, Callable[..., Any]] = {
     "batch": batch,
     "same_name": names.same_name,
+    "distinct_titles": names.distinct_titles,
     "same_system": names.same_system,
     "system_stem": names.system_stem,
     "same_exercise_name": names.same_exercise_name,

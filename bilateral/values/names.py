@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from rapidfuzz import fuzz
 
 from ..nlp.lexicon import fold
@@ -43,6 +45,40 @@ def same_name(a: Any, b: Any, threshold: float = 85) -> bool:
     if ka == kb:
         return True
     return fuzz.token_set_ratio(ka, kb) >= threshold and fuzz.ratio(ka, kb) >= 70
+
+
+@cache
+def _instrument_words() -> frozenset[str]:
+    """The words of a title that do not say what an instrument is about (`titles.yml`)."""
+    data = yaml.load(Path(__file__).with_name("titles.yml").read_text("utf-8"), Loader=yaml.CSafeLoader)
+    return frozenset(w for words in data.values() for w in words)
+
+
+def distinct_titles(a: Any, b: Any) -> bool:
+    """Two instruments' titles that name different subjects ("an agreement on a high-speed railway",
+    "a memorandum of understanding on a bridge"): each says what it is about, they share no word of
+    it, and neither is the other's initials ("FTA", "a free trade agreement")."""
+    if a is None or b is None:
+        return False
+    wa, wb = _subject_words(str(a)), _subject_words(str(b))
+    return bool(wa and wb and not wa & wb) and not (
+        _initials_of(str(a), str(b)) or _initials_of(str(b), str(a))
+    )
+
+
+def _subject_words(title: str) -> set[str]:
+    key = key_for("agreement", title)
+    return {w for w in key.split() if len(w) > 2 and not w.isdigit() and w not in _instrument_words()}
+
+
+def _initials_of(short: str, long_: str) -> bool:
+    """Is a capitalised word of `short` ("FTA", "MoU", "RAA") the initials of words of `long_`?"""
+    initials = "".join(w[0] for w in key_for("agreement", long_).split())
+    return any(
+        len(w) > 1 and w.lower() in initials
+        for w in re.findall(r"[A-Za-z]+", short)
+        if sum(c.isupper() for c in w) >= 2
+    )
 
 
 def _designation(value: Any) -> str:
