@@ -76,8 +76,6 @@ def _through_quantities(token: Token) -> Token:
     return node
 
 
-# What "a memorandum of ...", "a letter of ..." are of, when that names the kind of instrument only.
-OF_INSTRUMENT = {"understanding", "intent", "intention", "cooperation", "co-operation", "agreement"}
 SIGN = {"sign", "ink"}  # verbs whose object is an instrument whatever it is called
 
 
@@ -115,9 +113,8 @@ def _title(t: Token, node: Token) -> str | None:
             end = max(end, *(w.i for w in c.subtree if w.i not in dated))
         elif c.dep_ == "prep" and c.lower_ in ("of", "on") and (objs := linked(head, c.lower_.upper())):
             obj = objs[0]
-            # "on the founding of sister-city relations"; "of understanding on a bridge": the instrument's
-            # own name says only what it is, its subject follows
-            while more := linked(obj, "OF") or (linked(obj, "ON") if obj.lower_ in OF_INSTRUMENT else []):
+            of_kind = triggers()["agreement"]["of_kind"]  # "on the founding of sister-city relations"
+            while more := linked(obj, "OF") or (linked(obj, "ON") if obj.lower_ in of_kind else []):
                 obj = more[0]
             end = max(end, obj.i)
             break
