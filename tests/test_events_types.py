@@ -559,6 +559,15 @@ EXERCISES: list[Row] = [
         "Indian and Egyptian air forces held the Desert Warrior 2024 exercise in Jodhpur in January 2024.",
         {"name": "Desert Warrior 2024"},
     ),
+    # a name in capitals, or with a number after "named"
+    (
+        "Chilean and Peruvian marines began the CONDOR SHIELD 2025 joint military exercise in Arica.",
+        {"participants": ["CHL", "PER"], "name": "CONDOR SHIELD 2025"},
+    ),
+    (
+        "The navies of Kenya and Tanzania held a joint exercise named Blue Reef 7 off Mombasa.",
+        {"participants": ["KEN", "TZA"], "name": "Blue Reef 7"},
+    ),
     (
         "Morocco and Spain held a joint naval drill in the Alboran Sea on 19 March 2023.",
         {"date": "2023-03-19"},
@@ -612,3 +621,10 @@ def test_an_unspecified_batch_is_not_an_instrument(nlp: Language) -> None:
     text = "Laos and Vietnam signed several agreements, including a visa waiver agreement, in 2023."
     titles = [e.args.get("title") for e in composed_events(nlp, text) if e.type == "agreement"]
     assert titles == ["a visa waiver agreement"]
+
+
+def test_an_exercise_named_in_capitals_is_reported_without_a_date(nlp: Language) -> None:
+    """Its name identifies it where no date does (no publication date to resolve "on Monday")."""
+    text = "Chilean and Peruvian marines began the CONDOR SHIELD 2025 joint exercise in Arica on Monday."
+    found = [e.args for e in composed_events(nlp, text, published=None) if e.type == "exercise"]
+    assert [(a["participants"], a["name"]) for a in found] == [(["CHL", "PER"], "CONDOR SHIELD 2025")]

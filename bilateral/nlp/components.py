@@ -228,14 +228,18 @@ class BilateralEntities:
             ]
             self.patterns[label] = [[*body, head], [*body, head, *tail], [head, *tail]]
         year = {"TEXT": {"REGEX": r"^(?:[A-Za-z]+-)?(?:19|20)\d\d$"}}
-        self.patterns["EXERCISE"] = [[_title({"OP": "+", "IS_SENT_START": False}), year]]
-        self.patterns["NAMED"] = [
+        # Exercise names are written in title case or in capitals ("Golden Dragon", "COBRA GOLD").
+        caps = {"IS_UPPER": True, "IS_ALPHA": True, "LENGTH": {">=": 3}, "OP": "+"}
+        names = (_title({"OP": "+"}), caps)
+        self.patterns["EXERCISE"] = [[{**n, "IS_SENT_START": False}, year] for n in names]
+        self.patterns["NAMED"] = [  # "dubbed Sea Breeze 2021", "named Medusa 13"
             [
                 {"LOWER": {"IN": NAMING_VERBS}},
                 {"IS_QUOTE": True, "OP": "?"},
-                _title({"OP": "+"}),
-                {"TEXT": {"REGEX": r"^-?\d{4}$"}, "OP": "?"},
+                n,
+                {"TEXT": {"REGEX": r"^-?\d{1,4}$"}, "OP": "?"},
             ]
+            for n in names
         ]
         self.matcher = Matcher(nlp.vocab, validate=False)  # validated by _flagged
         flagged = {

@@ -21,7 +21,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 Test = tuple[str, int]  # an attribute's name and the value (a string's id, or 1) it must have
-_BOOLEAN = ("IS_TITLE", "IS_QUOTE")
+_BOOLEAN = ("IS_TITLE", "IS_UPPER", "IS_QUOTE")
 
 
 class Regions:
