@@ -277,6 +277,20 @@ FORBID: list[Forbid] = [
         "speaker",
         "Kestrel Aerospace",
     ),
+    # "since 2019" is when a period began; a date in a clause on another noun is that clause's.
+    (
+        "meeting",
+        "Chilean President Tomás Ruiz held talks with Peruvian President Rosa Quispe in Lima. It was Ruiz's "
+        "first visit to Peru since 2019.",
+        "date",
+        "2019",
+    ),
+    (
+        "arms_transfer",
+        "France has delivered six Rafale jets to Greece under a contract signed in 2021.",
+        "delivered",
+        "2021",
+    ),
 ]
 
 

@@ -241,11 +241,33 @@ def dates_in(ctx: DocContext, sent: Span) -> list[tuple[Ment, str]]:
     if out is None:
         out = ctx._dates[key] = []
         for x in ctx.sentence_mentions(sent):
-            if x.m.type == "date" and not ctx.in_quote(x.m.start, x.m.end):
+            if x.m.type == "date" and not ctx.in_quote(x.m.start, x.m.end) and not _since(x):
                 value = resolve_date(x.m.text, ctx.published)
                 if value:
                     out.append((x, value))
     return list(out)
+
+
+def _since(x: Ment) -> bool:
+    """ "the first visit since 2019", "has supplied arms since 2015": when a period began, not when
+    what the sentence reports happened."""
+    start = x.span.start
+    return x.m.text.lower().startswith("since ") or (start > 0 and x.span.doc[start - 1].lower_ == "since")
+
+
+def _other_clause(anchor: Token, token: Token) -> bool:
+    """Is `token` inside a clause on another noun than `anchor` (a relative or participle clause) that
+    `anchor` is not in? ("the exercise, which began on 17 October": the anchor's own clause.)"""
+    for up in token.ancestors:
+        if up == anchor:
+            return False
+        if (
+            up.dep_ in ("acl", "relcl")
+            and up.head != anchor
+            and not up.left_edge.i <= anchor.i <= up.right_edge.i
+        ):
+            return True
+    return False
 
 
 def governs(token: Token, target: Token) -> bool:
@@ -253,8 +275,9 @@ def governs(token: Token, target: Token) -> bool:
 
 
 def date_near(ctx: DocContext, sent: Span, anchor: Token) -> str | None:
-    """The date attached to `anchor` in the parse, else the nearest date in the sentence."""
-    dates = dates_in(ctx, sent)
+    """The date attached to `anchor` in the parse, else the nearest date in the sentence; not a date
+    of a clause on a noun that `anchor` is not in ("delivered under a deal signed in 2018")."""
+    dates = [d for d in dates_in(ctx, sent) if not _other_clause(anchor, d[0].span.root)]
     if not dates:
         return None
     attached = [d for d in dates if governs(anchor, d[0].span.root)]
