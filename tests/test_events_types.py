@@ -171,6 +171,11 @@ TRADE += [
 ]
 
 LOANS += [
+    # a lender's name the model starts after its hyphen is whole
+    (
+        "The Export-Import Bank of Russia extended a $1 billion line of credit to India.",
+        {"lender": "Export-Import Bank of Russia", "borrower": "IND"},
+    ),
     # a debt stock or a running total is not a loan
     ("Kenya owes China $7 billion in loans.", None),
     ("Chinese loans account for 20% of the external debt of Laos.", None),

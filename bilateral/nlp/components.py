@@ -299,7 +299,7 @@ class BilateralEntities:
         kept = [e for e in kept if not any(e.start < n.end and n.start < e.end for n in names)]
         # New spans win ties with the model's; the longest span wins overlaps.
         ents = filter_spans(merged + found + kept)
-        doc.ents = [self._named_system(e) for e in ents]
+        doc.ents = [self._named_system(e) for e in _hyphenated(ents)]
         return doc
 
     def _named_system(self, ent: Any) -> Any:
@@ -316,3 +316,25 @@ class BilateralEntities:
             if t.lower_ in self.categories:
                 return Span(doc, ent.start, ent.end, label="WEAPON")
         return ent
+
+
+def _hyphenated(ents: list[Span]) -> list[Span]:
+    """An organisation's name whose first word the model left out, joined to it by a hyphen
+    ("Export-Import Bank of Korea" as "Import Bank of Korea"): the whole name. Not a lexicon name."""
+    out: list[Span] = []
+    for e in ents:
+        doc, start = e.doc, e.start
+        if (
+            e.label_ == "ORG"
+            and not e.ent_id_
+            and start >= 2
+            and (not out or out[-1].end <= start - 2)
+            and doc[start - 1].text == "-"
+            and not doc[start - 2].whitespace_
+            and not doc[start - 1].whitespace_
+            and doc[start - 2].is_alpha
+            and doc[start - 2].is_title
+        ):
+            e = Span(doc, start - 2, e.end, label=e.label_)
+        out.append(e)
+    return out
