@@ -105,6 +105,26 @@ def test_a_name_recognised_once_is_a_person_everywhere_in_the_document(tmp_path:
     assert all(text[m.start : m.end] == m.text for m in found)
 
 
+def test_a_family_name_written_first_is_the_person_alone_and_a_name_is_one_mention() -> None:
+    """ "Wang said" after "Wang Yi" (the lexicon knows Wang as a family name written first), while
+    a name's own words are not mentions of their own beside it."""
+    from bilateral.nlp.mentions import mentions, propagate_names
+    from bilateral.nlp.pipeline import build
+
+    text = (
+        "Vietnamese President Tran Quoc Bao received Chinese Foreign Minister Wang Yi in Hanoi.\n"
+        "Wang said Beijing was ready to deepen cooperation. Wang Yi later met Nguyen Van Hai.\n"
+    )
+    doc = build()(text)
+    found = propagate_names(doc, mentions(doc, "d"))
+    people = {(m.start, m.text): m.key for m in found if m.type == "person"}
+    alone = text.index("Wang said")
+    assert people.get((alone, "Wang")) == people[(text.index("Wang Yi"), "Wang Yi")]
+    later = text.index("Wang Yi later")
+    overlapping = [m for m in found if m.start < later + 7 and later < m.end]
+    assert [(m.start, m.text) for m in overlapping] == [(later, "Wang Yi")]
+
+
 def test_currency_amounts_are_not_weapon_designations() -> None:
     found = _mentions("JICA lent JPY61 billion to Vietnam, and the army bought two J-20 jets.")
     assert found.get("J-20") == "weapon"

@@ -46,6 +46,7 @@ class Lexicon:
     categories: list[str]
     regions: list[str] = field(default_factory=list)  # places named after a state, not the state
     state_names: dict[str, str] = field(default_factory=dict)  # folded name/alias/demonym -> iso3
+    family_first: frozenset[str] = frozenset()  # family names written first ("Wang Yi")
 
     def state_for(self, text: str) -> str | None:
         """The ISO code of a state named, aliased or referred to by demonym in `text`."""
@@ -71,6 +72,12 @@ def _yaml(name: str) -> Any:
     return yaml.load(DATA.joinpath(name).read_text("utf-8"), Loader=yaml.CSafeLoader)
 
 
+def _lines(name: str) -> list[str]:
+    """A list file's entries: one per line, without blank lines and # comments."""
+    lines = DATA.joinpath(name).read_text("utf-8").splitlines()
+    return [t.strip() for t in lines if t.strip() and not t.startswith("#")]
+
+
 @cache
 def load() -> Lexicon:
     rows = [
@@ -94,11 +101,7 @@ def load() -> Lexicon:
         )
         for o in _yaml("organisations.yml")
     ]
-    titles = [
-        t.strip()
-        for t in DATA.joinpath("titles.txt").read_text("utf-8").splitlines()
-        if t.strip() and not t.startswith("#")
-    ]
+    titles = _lines("titles.txt")
     weapons: dict[str, Any] = _yaml("weapons.yml")
     lex = Lexicon(
         states,
@@ -109,6 +112,7 @@ def load() -> Lexicon:
         weapons["families"],
         weapons["categories"],
         _yaml("regions.yml"),
+        family_first=frozenset(_lines("family_first.txt")),
     )
     for s in states.values():
         for name in (s.name, *s.aliases, *s.demonyms):

@@ -10,6 +10,7 @@ from itertools import accumulate
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from ..models import Mention
 from ..values.names import key_for as key_for
@@ -233,19 +234,21 @@ def propagate_names(doc: Doc, found: list[Mention]) -> list[Mention]:
     spans = [s for s in (doc.char_span(m.start, m.end) for m in people.values()) if s is not None]
     # Patterns as bare word sequences: the matcher compares words (ORTH) only; Span.as_doc copies much more.
     matcher.add("PERSON", [Doc(doc.vocab, words=[t.text for t in span]) for span in spans])
-    # A surname on its own ("Vulin said") once the full name is known, unless two people share it.
-    surnames = Counter(span[-1].text for span in spans)
-    for span in spans:
-        last = span[-1]
-        if surnames[last.text] == 1 and last.is_title and len(last.text) > 2:
-            people.setdefault(last.text, people[span.text])
-            matcher.add("PERSON", [Doc(doc.vocab, words=[last.text])])
+    # A surname on its own ("Vulin said") once the full name is known, unless two people share it;
+    # a family name the lexicon knows is written first ("Wang Yi": "Wang said") too.
+    first = load().family_first
+    alone = [(span, span[-1]) for span in spans] + [(s, s[0]) for s in spans if s[0].text in first]
+    surnames = Counter(word.text for _, word in alone)
+    for span, word in alone:
+        if surnames[word.text] == 1 and word.is_title and (len(word.text) > 2 or word.i == span.start):
+            people.setdefault(word.text, people[span.text])
+            matcher.add("PERSON", [Doc(doc.vocab, words=[word.text])])
     taken = Intervals([(m.start, m.end) for m in found if m.type == "person"])
     everything = Intervals([(m.start, m.end) for m in found])
     added: list[Mention] = []
     drop: set[int] = set()
-    for _, start, end in matcher(doc):
-        span = doc[start:end]
+    # The longest of overlapping matches: "Xi Jinping", not also its "Xi" and "Jinping".
+    for span in filter_spans([doc[start:end] for _, start, end in matcher(doc)]):
         a, b = span.start_char, span.end_char
         if taken.containing(a, b):
             continue
