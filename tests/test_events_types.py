@@ -425,6 +425,12 @@ AGREEMENTS: list[Row] = [
 ]
 
 MEETINGS: list[Row] = [
+    # "received visiting X": the guest, though the parse hangs it on "visiting"
+    (
+        "Peruvian President Rosa Quispe received visiting Chilean Foreign Minister Ana Soto in Lima on "
+        "Monday.",
+        {"participants": ["Rosa Quispe", "Ana Soto"], "location": "Lima"},
+    ),
     (
         "Chilean President Tomás Ruiz came to Lima on June 4 on a state visit. There he was greeted by "
         "Peruvian President Rosa Quispe.",

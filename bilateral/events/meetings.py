@@ -162,7 +162,9 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         return caption(ctx, sent, ms)
     trigger = trig[0]
     guests = {x.span.root.i for x in ms if is_person(ctx, x)}
-    received = any(c.dep_ == "dobj" and c.i in guests for c in trigger.children) or any(
+    # "received visiting minister X": the guest as the small model often hangs it, on "visiting"
+    objects = [*trigger.children, *(g for c in trigger.children if c.dep_ == "xcomp" for g in c.children)]
+    received = any(c.dep_ == "dobj" and c.i in guests for c in objects) or any(
         "delegation" in c.text for c in trigger.subtree
     )
     if trigger.lemma_ == "receive" and not received:
