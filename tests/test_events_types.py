@@ -188,6 +188,11 @@ LOANS += [
 ]
 
 INVESTMENTS: list[Row] = [
+    # a company whose name is three capitals is not a state's code
+    (
+        "Chilean miner CMQ will build a $2 billion plant in Peru.",
+        {"investor": "CMQ", "country": "PER", "value": {"amount": 2000000000, "currency": "USD"}},
+    ),
     (
         "In 2016, the Austrian Voestalpine Company acquired Serbia's only aluminium plant, Alumina Zvornik, "
         "for €46 million.",

@@ -22,6 +22,7 @@ from .roles import (
     actor_state,
     filler,
     governing_verb,
+    is_state,
     modifier_state,
     prep_object,
     sides,
@@ -253,7 +254,7 @@ def _investment(
         investor = subject(verb, ms)  # "the government will retain a 20 per cent stake"
     if investor is None and verb is not None and verb.lemma_ in ("build", "open", "expand"):
         builder = subject(verb, ms)  # "DP World plans to build a port": a company builds
-        investor = builder if builder and len(builder) != 3 else None
+        investor = builder if builder and not is_state(builder) else None
     if trigger.pos_ == "NOUN" and investor is None:
         investor = prep_object(trigger, ms, {"by"}, True)
     states = states_of(ms)
@@ -282,11 +283,11 @@ def _investment(
         and x.span.root.dep_ in ("poss", "amod", "compound")
         and any(h.text in str(investor) for h in (x.span.root.head, *linked(x.span.root.head, "APPOSITION")))
     }
-    if verb is not None and verb.lemma_ == "retain" and len(investor) == 3 and investor.isupper():
+    if verb is not None and verb.lemma_ == "retain" and is_state(investor):
         host = host or investor  # "the Moroccan government will retain a stake": in its own country
     if host in own | away and host != investor:
         host = None
-    own |= away | ({_home(ctx, investor)} - {None} if len(investor) != 3 else set())
+    own |= away | ({_home(ctx, investor)} - {None} if not is_state(investor) else set())
     partners = [s for s in states if s not in own]  # "a Saudi consortium ... with Morocco": Morocco hosts
     host = (
         host

@@ -101,9 +101,14 @@ def _proper_name(token: Token) -> str:
     return doc[start : token.i + 1].text
 
 
+def is_state(actor: str | None) -> bool:
+    """Is the actor a state's code, not an organisation's name of three capitals ("BYD", "ADQ")?"""
+    return actor is not None and len(actor) == 3 and actor in load().states
+
+
 def actor_state(actor: str | None) -> str | None:
     """A state's code, or the state an organisation's name carries ("Turkish Aerospace", "Bank of China")."""
-    if actor is None or (len(actor) == 3 and actor.isupper()):
+    if actor is None or is_state(actor):
         return actor
     lex = load()
     words = actor.replace("-", " ").split()
