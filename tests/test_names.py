@@ -76,3 +76,21 @@ def test_two_quotes_are_one_only_when_they_share_their_words_not_their_grammar()
     )
     assert not quote_overlap("the drones had arrived", "she had seen the drones fly over the city")
     assert not quote_overlap("breakthrough", "a breakthrough")
+
+
+def test_a_state_s_generic_bank_is_that_state_s_bank_of_the_lexicon(tmp_path: Path) -> None:
+    """ "China's Exim Bank": of China's organisations, the one named so without the state; the entity
+    takes the lexicon's name, since the text gives none the lexicon lists. "NATO", a listed alias,
+    keeps the text's name."""
+    texts = {
+        "china": "China's Exim Bank lent Laos $900 million for a railway in 2021.",
+        "india": "India's Exim Bank lent Laos $40 million for a dam in 2022. Laos is not in NATO.",
+    }
+    for name, text in texts.items():
+        (tmp_path / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
+    with bilateral.open(tmp_path / "kb.db") as kb:
+        kb.extract([tmp_path / f"{name}.txt" for name in texts], tmp_path / "out")
+        lenders = {e.args["lender"] for e in kb.events("loan")}
+        names = {e.name for e in kb.entities("organisation")}
+    assert lenders == {"Export-Import Bank of China", "Export-Import Bank of India"}
+    assert "NATO" in names

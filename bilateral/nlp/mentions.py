@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from spacy.util import filter_spans
 from ..models import Mention
 from ..values.names import key_for as key_for
 from .components import AGREEMENT_HEADS, FACILITY_HEADS, ORG_HEADS, ORG_SUBTYPES
-from .lexicon import load
+from .lexicon import Organisation, fold, load
 
 LABELS = {
     "PERSON": "person",
@@ -206,6 +207,8 @@ def mentions(doc: Doc, doc_id: str) -> list[Mention]:
         if type_ == "person" and text[-2:] in ("'s", "’s"):
             text, end = text[:-2], end - 2
         key = ent.ent_id_.split("|", 1)[1] if ent.ent_id_.startswith("org|") else key_for(type_, text)
+        if type_ == "organisation" and not ent.ent_id_ and (own := _owned(span, text)):
+            key, subtype = own.name, own.subtype  # "China's Exim Bank": the Export-Import Bank of China
         found.append(
             Mention(
                 doc_id,
@@ -295,6 +298,35 @@ class Intervals:
 
 
 @cache
+def _owned(span: Span, text: str) -> Organisation | None:
+    """The lexicon's organisation a generic name means when a state owns it ("China's Exim Bank",
+    "India's Exim Bank"): the one of that state's organisations named so without the state."""
+    doc, start = span.doc, span.start
+    before = doc[start - 2] if start > 1 and doc[start - 1].lower_ in ("'s", "’s") else None
+    if before is None or before.ent_type_ != "STATE":
+        return None
+    return _state_forms().get((before.ent_id_.split("|")[0], fold(text)))
+
+
+@cache
+def _state_forms() -> dict[tuple[str, str], Organisation]:
+    """(state, folded name without the state) -> the state's organisation: "Export-Import Bank of
+    China", "China Exim Bank" -> (CHN, "export import bank"), (CHN, "exim bank"). A form two of a
+    state's organisations share means neither."""
+    lex = load()
+    found: dict[tuple[str, str], Organisation | None] = {}
+    for o in lex.organisations:
+        state = lex.states.get(o.country or "")
+        if state is None:
+            continue
+        words = "|".join(re.escape(fold(w)) for w in (state.name, *state.aliases, *state.demonyms) if fold(w))
+        for form in (o.name, *o.aliases):
+            bare = re.sub(rf"^(?:{words}) | of (?:the )?(?:{words})$", "", fold(form)).strip()
+            if bare and bare != fold(form):
+                found[(state.iso3, bare)] = None if found.get((state.iso3, bare), o) != o else o
+    return {k: o for k, o in found.items() if o is not None}
+
+
 def _org_subtypes() -> dict[str, str]:
     return {o.name: o.subtype for o in load().organisations}
 

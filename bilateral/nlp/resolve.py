@@ -13,11 +13,12 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ..models import Entity, Mention, stable_id
+from ..values.names import key_for
 from ..values.scripts import CYRILLIC
-from .lexicon import load
+from .lexicon import Organisation, load
 
 NAMED = ("person", "organisation", "place")  # types the model confuses with each other
 TYPE_PRIORITY = {"person": 3, "organisation": 2, "place": 1}
@@ -201,6 +202,8 @@ def entity(whole: Part) -> Entity:
     forms = whole.forms
     if whole.type == "state":
         name = load().states[whole.key].name
+    elif (known := _lexicon_orgs().get(whole.key)) and not set(forms) & {known.name, *known.aliases}:
+        name = known.name  # "China's Exim Bank" alone, a name the lexicon does not list: its own name
     else:
         # The fullest form in Latin letters if there is one (the tool's readers read English):
         # most words, then most frequent, then alphabetical.
@@ -237,6 +240,12 @@ def changed_keys(old: Resolver, new: Resolver, keys: Iterable[str]) -> set[str]:
         ):
             found.add(key)
     return found
+
+
+@cache
+def _lexicon_orgs() -> dict[str, Organisation]:
+    """The lexicon's organisations by their key."""
+    return {key_for("organisation", o.name): o for o in load().organisations}
 
 
 def _named_for(name: str) -> str | None:
