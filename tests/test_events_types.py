@@ -75,6 +75,13 @@ ARMS: list[Row] = [
 ]
 
 TRADE: list[Row] = [
+    # a goal is not a figure reported; a figure reached is
+    ("Chile and Peru agreed to raise bilateral trade to $10 billion within five years.", None),
+    ("Trade between Chile and Peru has a target of $10 billion for 2025.", None),
+    (
+        "Bilateral trade between Chile and Peru reached $6 billion in 2023.",
+        {"value": {"amount": 6000000000, "currency": "USD"}, "period": "2023"},
+    ),
     (
         "Chile's exports to Peru reached $3.1bn in 2022.",
         {"exporter": "CHL", "importer": "PER", "period": "2022"},

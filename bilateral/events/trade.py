@@ -19,6 +19,7 @@ from ..values.money import close
 from .amounts import Amount, money
 from .context import DocContext, Ment, dates_in, make_event, merge_within
 from .links import linked, sentence_of
+from .triggers import triggers
 
 FLOW = {"export": "export", "exports": "export", "import": "import", "imports": "import", "trade": "trade"}
 PARTNER = {"partner", "partners"}
@@ -181,7 +182,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             out.extend(_ranks(ctx, sent, token, ms, amounts))
             continue
         kind = FLOW.get(token.lower_) or FLOW[token.lemma_]
-        if value is None or _commodity(token):
+        if value is None or _commodity(token) or _goal(sent, value):
             continue
         exporter, importer = _direction(ctx, token, kind, ms)
         if not exporter or not importer or exporter == importer:
@@ -191,6 +192,18 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             period = dates[0][1]  # one date for the sentence's flows
         out.append(_flow(ctx, sent, exporter, importer, value, period, None))
     return out
+
+
+def _goal(sent: Span, value: Amount) -> bool:
+    """A figure set as a goal, not reported ("agreed to raise trade to $15 billion", "a target of")."""
+    span = sent.char_span(value.start, value.end, alignment_mode="expand")
+    goals = triggers()["targets"]
+    for up in list(span.root.ancestors)[:4] if span is not None else []:
+        if up.pos_ in ("VERB", "AUX"):
+            return up.lemma_ in goals["verbs"] and up.tag_ == "VB"
+        if up.pos_ == "NOUN" and up.lemma_ in goals["nouns"]:
+            return True
+    return False
 
 
 def _ranks(ctx: DocContext, sent: Span, token: Token, ms: list[Ment], amounts: list[Amount]) -> list[Event]:
