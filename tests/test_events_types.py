@@ -425,6 +425,12 @@ AGREEMENTS: list[Row] = [
         "industrial cooperation.",
         {"title": "a memorandum of understanding"},
     ),
+    # the two leaders sign for their two states
+    (
+        "Chilean President Boric met Brazilian President Lula in Brasilia. The two leaders signed an "
+        "agreement on energy cooperation.",
+        {"parties": ["BRA", "CHL"], "title": "an agreement on energy cooperation"},
+    ),
     # what the memorandum is on follows "of understanding"
     (
         "Chile and Peru signed a memorandum of understanding on the construction of a bridge in May 2023.",

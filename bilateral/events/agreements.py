@@ -35,8 +35,6 @@ def _signers(verb: Token, ms: list[Ment]) -> list[str]:
 
 
 VAGUE = {"several", "some", "various", "many", "numerous", "other"}  # counts that specify nothing
-COLLECTIVE = {"two", "both"}  # "the two countries", "both sides", "both central banks"
-COLLECTIVE_HEADS = {"country", "nation", "side", "government", "state", "bank", "ministry", "party"}
 # Nouns that count or package the instruments ("a range of treaties", "$50 billion of agreements").
 QUANTITY_NOUNS = {
     "range",
@@ -326,7 +324,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             parties = list(dict.fromkeys(parties + ctx.pair))  # "X and Y signed": their two states
         # The parties may be named by reference: "the two countries", "a bilateral plan", "they signed".
         collective = (
-            any(w.lemma_ in COLLECTIVE and w.head.lemma_ in COLLECTIVE_HEADS for w in sent)
+            any(w.lemma_ in ("two", "both") and w.head.lemma_ in tr["collective"] for w in sent)
             or any(c.lower_ == "bilateral" for c in t.children)
             or any(c.dep_ == "nsubj" and c.lower_ in ("they", "both") for c in governor.children)
             or _we_signed(t)
