@@ -487,6 +487,11 @@ MEETINGS: list[Row] = [
 ]
 
 STATEMENTS: list[Row] = [
+    # what was told, though the parse hangs the clause on the audience
+    (
+        "Chilean President Tomás Ruiz told a joint news conference that Chile would supply drones to Peru.",
+        {"speaker": "Tomás Ruiz", "quote": "Chile would supply drones to Peru"},
+    ),
     # a remark made while doing something has that date, not one inside what was said
     (
         "President Ana Silva visited Chile in May 2023, recalling that the two countries fought together "

@@ -194,7 +194,13 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
             continue  # a quotation's verb: the quotation is the statement
         if token.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ in PRONOUNS for c in token.children):
             continue  # "aircraft which he said were added": an aside inside a claim reported already
-        comp = [c for c in token.children if c.dep_ == "ccomp"]
+        comp = [c for c in token.children if c.dep_ == "ccomp"] or [
+            c  # "told a news conference that ...": the clause, as the small model hangs it on the audience
+            for o in token.children
+            if o.dep_ == "dobj"
+            for c in o.children
+            if c.dep_ in ("relcl", "acl") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        ]
         if comp and comp[0].lemma_ in speech and speaker_of(ctx, comp[0]) not in (None, who):
             continue  # "X added that Y had promised ...": a relay; the claim is Y's
         if comp:
