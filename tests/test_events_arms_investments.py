@@ -267,3 +267,28 @@ def test_a_kind_named_by_a_system_is_not_a_second_transfer(nlp: Language) -> Non
 def test_a_family_name_after_a_designation_is_one_system(nlp: Language) -> None:
     text = "Morocco has received the first of 24 AH-64E Apache helicopters ordered from the United States."
     assert [a["system"] for a in _args(nlp, "arms_transfer", text)] == ["AH-64E"]
+
+
+def test_a_family_in_the_plural_and_a_class_are_systems(nlp: Language) -> None:
+    """ "42 Rafales" is 42 of the Rafale family; "Scorpene-class submarines" are of that class."""
+    arms = _args(nlp, "arms_transfer", "Chile ordered 12 Rafales from France in 2023.")
+    assert [(a["system"], a.get("quantity"), a["recipient"]) for a in arms] == [("Rafale", 12, "CHL")]
+    text = "Peru took delivery of two Scorpene-class submarines from France in 2024."
+    assert [(a["system"], a.get("quantity")) for a in _args(nlp, "arms_transfer", text)] == [
+        ("Scorpene-class", 2)
+    ]
+
+
+def test_a_later_name_or_batch_of_a_transfer_is_that_transfer(nlp: Language) -> None:
+    """The frigates named later by their class are the ones bought, now named; a batch of the jets
+    ordered is part of that order."""
+    text = (
+        "Chile will buy three navy frigates from France. The three FDI-class French frigates will be "
+        "delivered by 2026."
+    )
+    assert [(a["system"], a.get("quantity")) for a in _args(nlp, "arms_transfer", text)] == [("FDI-class", 3)]
+    text = (
+        "Chile ordered 42 Rafale jets from France in 2022. Chile will pay for the first batch of six "
+        "Rafales next year."
+    )
+    assert [a.get("quantity") for a in _args(nlp, "arms_transfer", text)] == [42]

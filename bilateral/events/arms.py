@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -18,6 +19,7 @@ from .context import (
     governs,
     is_modifier,
     make_event,
+    merge_within,
     modality,
     others,
     prep_state,
@@ -245,7 +247,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             ctx.arms_pair = (supplier, recipient)
         args: dict[str, Any] = {
             "recipient": recipient,
-            "system": w.m.text,
+            "system": _one(w),
             "supplier": supplier,
             "category": category,
             "quantity": quantity,
@@ -276,6 +278,11 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
 
 
 # Adjectives that qualify a kind without saying its type ("additional radars", "new systems").
+def _one(w: Ment) -> str:
+    """A system as one of it is named: "42 Rafales" are Rafales (the lexicon's family in the plural)."""
+    return w.m.text[:-1] if w.span.ent_id_ == "weapon|families" else w.m.text
+
+
 def _state_before(trigger: Token, ms: list[Ment], other: str | None) -> str | None:
     """The last state named before a pronoun's trigger in its sentence, other than the other side."""
     before = [x.state for x in ms if x.state and x.span.end <= trigger.i and x.state != other]
@@ -338,3 +345,49 @@ def _generic(ctx: DocContext, sent: Span, ms: list[Ment], trig: list[Token]) -> 
         args[role] = date_near(ctx, sent, trigger)
         return [make_event(ctx, "arms_transfer", args, [sent], trigger)]
     return []
+
+
+# A part of an order delivered, not an order of its own: "the first batch of six Rafales".
+_PART = re.compile(r"\b(?:batch|tranche|consignment)(?:es|s)? of\b", re.I)
+
+
+def merge(events: list[Event]) -> list[Event]:
+    """One document's later report of a transfer it reported before is that transfer: the three
+    frigates named later by their class ("the three FDI-class frigates" after "three navy frigates",
+    the name then the system's), or a batch of the systems ordered ("the first batch of six
+    Rafales" of 42)."""
+    return merge_within(events, "arms_transfer", _reported_before, _absorb)
+
+
+def _reported_before(first: Event, later: Event) -> bool:
+    a, b = first.args, later.args
+    if not _sides(first) or _sides(first) != _sides(later):
+        return False
+    if a.get("quantity") and a.get("quantity") == b.get("quantity") and _generic_name(str(a["system"])):
+        return _kind(a.get("category")) == _kind(b.get("category")) is not None
+    part = b.get("quantity") and a.get("quantity") and b["quantity"] < a["quantity"]
+    return (
+        bool(part)
+        and fold(str(a["system"])) == fold(str(b["system"]))
+        and bool(_PART.search(later.evidence[0].text))
+    )
+
+
+def _generic_name(system: str) -> bool:
+    """A system named by its kind only ("navy frigates"): no capital or digit."""
+    return not any(c.isupper() or c.isdigit() for c in system)
+
+
+def _kind(category: object) -> str | None:
+    """A category's head noun in the singular ("French frigates", "frigates": frigate)."""
+    words = fold(str(category)).split() if category else []
+    return words[-1].removesuffix("s") if words else None
+
+
+def _absorb(first: Event, later: Event) -> None:
+    if _generic_name(str(first.args["system"])) and not _generic_name(str(later.args["system"])):
+        first.args["system"] = later.args["system"]  # the most specific name the text gives
+    for role in ("delivered", "ordered"):
+        if later.args.get(role) and not first.args.get(role):
+            first.args[role] = later.args[role]
+    first.evidence.extend(c for c in later.evidence if c not in first.evidence)

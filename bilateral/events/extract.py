@@ -66,7 +66,7 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
                 failures.failed(_stage(f), exc, at)
         found = [e for e in found if not _repeats(e, events)]
         events.extend(found)
-    events = failures.run("merge", lambda: meetings.merge(trade.merge(events)), events, 0)
+    events = failures.run("merge", lambda: arms.merge(meetings.merge(trade.merge(events))), events, 0)
     events = failures.run("coref", partial(coref.attach, ctx, events), events, 0)
     failures.report()
     return events

@@ -209,6 +209,11 @@ class BilateralEntities:
             {"TEXT": {"REGEX": r"^[A-Z]{1,2}\d{1,3}[A-Z]{0,2}$"}},
         ]
         self.patterns["WEAPON"] = [[{"TEXT": {"REGEX": designation}, "IS_DIGIT": False}], variant]
+        # A ship or submarine class by its name: "Kilo-class", "Scorpene-class", "FDI-class".
+        self.patterns["CLASS"] = [
+            [n, {"ORTH": "-", "SPACY": False}, {"LOWER": "class"}]
+            for n in (_title({"SPACY": False}), {"IS_UPPER": True, "IS_ALPHA": True, "SPACY": False})
+        ]
         self.not_designation = lex.not_designation
         self.is_state = lex.state_for
         self.categories = {c.lower() for c in lex.categories}
@@ -266,6 +271,9 @@ class BilateralEntities:
                     and not CURRENCY_AMOUNT.match(span.text)  # "JPY61", "VND829": money, not a weapon
                 ):
                     weapons.append(Span(doc, start, end, label="WEAPON"))
+                continue
+            if label == "CLASS":
+                weapons.append(Span(doc, start, end, label="WEAPON"))
                 continue
             if label == "NAMED":
                 start += 2 if doc[start + 1].is_quote else 1

@@ -207,6 +207,8 @@ def mentions(doc: Doc, doc_id: str) -> list[Mention]:
         if type_ == "person" and text[-2:] in ("'s", "’s"):
             text, end = text[:-2], end - 2
         key = ent.ent_id_.split("|", 1)[1] if ent.ent_id_.startswith("org|") else key_for(type_, text)
+        if ent.ent_id_ == "weapon|families":  # "Rafales": the family's own key
+            key = key_for(type_, text[:-1])
         if type_ == "organisation" and not ent.ent_id_ and (own := _owned(span, text)):
             key, subtype = own.name, own.subtype  # "China's Exim Bank": the Export-Import Bank of China
         found.append(

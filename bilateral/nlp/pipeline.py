@@ -57,6 +57,8 @@ def ruler_patterns(lex: Lexicon) -> list[dict[str, Any]]:
         patterns.append({"label": "LOC", "pattern": region, "id": "region|name"})
     for family in lex.families:
         patterns.append({"label": "WEAPON", "pattern": family, "id": "weapon|family"})
+        if family[-1].islower() and family[-1] != "s":  # "42 Rafales", "Leopards" (not "HIMARSs")
+            patterns.append({"label": "WEAPON", "pattern": family + "s", "id": "weapon|families"})
     return patterns
 
 
