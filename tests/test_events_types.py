@@ -195,6 +195,11 @@ LOANS += [
 ]
 
 INVESTMENTS: list[Row] = [
+    # a company named by what it does ("the electricity distributor", "the national airline")
+    (
+        "Chile's Andes Holding acquired Peru's electricity distributor in 2012.",
+        {"investor": "Andes Holding", "country": "PER", "date": "2012"},
+    ),
     # a company whose name is three capitals is not a state's code
     (
         "Chilean miner CMQ will build a $2 billion plant in Peru.",

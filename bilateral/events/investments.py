@@ -37,7 +37,9 @@ BUILT = {"plant", "factory", "facility", "mill", "refinery", "park", "port", "te
 SHARES = {"share", "shares", "stake", "stakes", "%", "percent", "cent", "right", "rights", "asset", "assets"}
 # What can be invested in: a named thing, or a common noun of these heads ("the steel plant").
 ASSETS = BUILT | {"project", "development", "infrastructure", "company", "firm", "mall", "exchange",
-                  "bank", "operator", "business", "corridor", "railway", "highway", "asset"}  # fmt: skip
+                  "bank", "operator", "business", "corridor", "railway", "highway", "asset", "distributor",
+                  "producer", "manufacturer", "maker", "airline", "carrier", "utility", "refiner", "miner",
+                  "enterprise", "subsidiary", "smelter", "shipyard", "airport", "steelworks"}  # fmt: skip
 ANAPHORS = {"company", "firm", "plant", "mine", "enterprise", "factory", "group"}
 
 
