@@ -286,6 +286,13 @@ FORBID: list[Forbid] = [
         "2019",
     ),
     (
+        "meeting",
+        "Chilean President Tomás Ruiz met Peruvian President Rosa Quispe in Lima, his first visit to Peru "
+        "since taking office in 2022.",
+        "date",
+        "2022",
+    ),
+    (
         "arms_transfer",
         "France has delivered six Rafale jets to Greece under a contract signed in 2021.",
         "delivered",

@@ -448,6 +448,12 @@ AGREEMENTS: list[Row] = [
 ]
 
 MEETINGS: list[Row] = [
+    # the place visited is where they met
+    (
+        "Chilean Defence Minister Ana Soto visited Lima in March, where she held talks with her Peruvian "
+        "counterpart Rosa Quispe.",
+        {"participants": ["Ana Soto", "Rosa Quispe"], "location": "Lima"},
+    ),
     # "received visiting X": the guest, though the parse hangs it on "visiting"
     (
         "Peruvian President Rosa Quispe received visiting Chilean Foreign Minister Ana Soto in Lima on "

@@ -252,7 +252,9 @@ def _since(x: Ment) -> bool:
     """ "the first visit since 2019", "has supplied arms since 2015": when a period began, not when
     what the sentence reports happened."""
     start = x.span.start
-    return x.m.text.lower().startswith("since ") or (start > 0 and x.span.doc[start - 1].lower_ == "since")
+    if x.m.text.lower().startswith("since ") or (start > 0 and x.span.doc[start - 1].lower_ == "since"):
+        return True
+    return any(a.lower_ == "since" for a in list(x.span.root.ancestors)[:3])  # "since taking office in"
 
 
 def _other_clause(anchor: Token, token: Token) -> bool:

@@ -253,8 +253,14 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         ):
             return []  # "X took the floor at the forum": one person, in no place the text names
     # The place nearest the trigger: "a day in A before flying to B for talks" met in B.
-    places = [
-        x for x in ms if x.m.type in ("place", "state") and x.span.root.head.lower_ in ("in", "to", "at")
+    places = [  # "in A", "to A", "visited A"
+        x
+        for x in ms
+        if x.m.type in ("place", "state")
+        and (
+            x.span.root.head.lower_ in ("in", "to", "at")
+            or (x.span.root.dep_ == "dobj" and x.span.root.head.lemma_ == "visit")
+        )
     ]
     nearest = min(places, key=lambda x: abs(x.span.root.i - trigger.i)) if places else None
     location = nearest.m.text if nearest else None
