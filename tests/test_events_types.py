@@ -498,6 +498,11 @@ MEETINGS: list[Row] = [
 ]
 
 STATEMENTS: list[Row] = [
+    # "According to X, <claim>"
+    (
+        "According to Tomás Ruiz, Chile will buy more radars from Peru next year.",
+        {"speaker": "Tomás Ruiz", "quote": "Chile will buy more radars from Peru next year"},
+    ),
     # what was told, though the parse hangs the clause on the audience
     (
         "Chilean President Tomás Ruiz told a joint news conference that Chile would supply drones to Peru.",

@@ -261,6 +261,9 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
         token = sent.doc[i]
         people = [x for x in ctx.sentence_mentions(sent) if is_person(ctx, x) and x.m.start > token.idx]
         quote = ctx.text[sent.start_char : token.idx].strip(" ,")
+        if people and not quote:  # "According to X, <claim>": the claim after the comma
+            comma = ctx.text.find(",", people[0].m.end, sent.end_char)
+            quote = ctx.text[comma + 1 : sent.end_char].strip().rstrip(".") if comma >= 0 else ""
         if people and len(quote.split()) >= 4:
             out.append(
                 make_event(ctx, "statement", {"speaker": people[0].m.text, "quote": quote}, [sent], None)
