@@ -609,6 +609,12 @@ EXERCISES: list[Row] = [
         "Indian and Egyptian air forces held the Desert Warrior 2024 exercise in Jodhpur in January 2024.",
         {"name": "Desert Warrior 2024"},
     ),
+    # a name whose first word is joined by a hyphen, a demonym too
+    (
+        "Chile and Peru held a joint counter-terrorism exercise, Chilean-Peruvian Shield 2023, near Arica "
+        "in October 2023.",
+        {"participants": ["CHL", "PER"], "name": "Chilean-Peruvian Shield 2023"},
+    ),
     # a name in capitals, or with a number after "named"
     (
         "Chilean and Peruvian marines began the CONDOR SHIELD 2025 joint military exercise in Arica.",

@@ -327,22 +327,26 @@ class BilateralEntities:
 
 
 def _hyphenated(ents: list[Span]) -> list[Span]:
-    """An organisation's name whose first word the model left out, joined to it by a hyphen
-    ("Export-Import Bank of Korea" as "Import Bank of Korea"): the whole name. Not a lexicon name."""
+    """A name whose first word the model or our rules left out, joined to it by a hyphen: the whole
+    name. An organisation ("Export-Import Bank of Korea" as "Import Bank of Korea"; not a lexicon
+    name, nor over another name), an exercise ("Kazakh-Kyrgyz Shield 2023", over the demonym too)."""
     out: list[Span] = []
     for e in ents:
         doc, start = e.doc, e.start
         if (
-            e.label_ == "ORG"
+            e.label_ in ("ORG", "EXERCISE")
             and not e.ent_id_
             and start >= 2
-            and (not out or out[-1].end <= start - 2)
             and doc[start - 1].text == "-"
             and not doc[start - 2].whitespace_
             and not doc[start - 1].whitespace_
             and doc[start - 2].is_alpha
             and doc[start - 2].is_title
         ):
-            e = Span(doc, start - 2, e.end, label=e.label_)
+            word = out[-1] if out and out[-1].end > start - 2 else None
+            if word is None or (e.label_ == "EXERCISE" and (word.start, word.end) == (start - 2, start - 1)):
+                if word is not None:
+                    out.pop()
+                e = Span(doc, start - 2, e.end, label=e.label_)
         out.append(e)
     return out
