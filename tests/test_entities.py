@@ -125,6 +125,19 @@ def test_a_family_name_written_first_is_the_person_alone_and_a_name_is_one_menti
     assert [(m.start, m.text) for m in overlapping] == [(later, "Wang Yi")]
 
 
+def test_an_exercise_name_in_capitals_is_no_known_name_and_no_headline() -> None:
+    """ "COBRA GOLD 2025" is a name; "NATO 2024" and "UAE 2024" stay the organisation and the state; in
+    a headline in capitals, the name is the words before the year, not the headline."""
+    text = (
+        "Chilean troops joined the NATO 2024 exercise Southern Star.\n"
+        "Emirati and Egyptian forces held the UAE 2024 joint drills.\n"
+        "CHILEAN TROOPS BEGIN NATO EXERCISE CONDOR SHIELD 2025 IN ARICA.\n"
+    )
+    ents = [(e.text, e.label_) for e in build()(text).ents]
+    assert ("NATO", "ORG") in ents and ("UAE", "STATE") in ents, ents
+    assert [t for t, label in ents if label == "EXERCISE"] == ["CONDOR SHIELD 2025"], ents
+
+
 def test_currency_amounts_are_not_weapon_designations() -> None:
     found = _mentions("JICA lent JPY61 billion to Vietnam, and the army bought two J-20 jets.")
     assert found.get("J-20") == "weapon"

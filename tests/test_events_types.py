@@ -430,6 +430,12 @@ AGREEMENTS: list[Row] = [
         "industrial cooperation.",
         {"title": "a memorandum of understanding"},
     ),
+    # "in force since" is when it took effect, not when it was signed
+    (
+        "Chile and Peru signed a free trade agreement in October 2023; it has been in force since 1 July "
+        "2024.",
+        {"signed": "2023-10", "effective": "2024-07-01"},
+    ),
     # the two leaders sign for their two states
     (
         "Chilean President Boric met Brazilian President Lula in Brasilia. The two leaders signed an "
@@ -448,6 +454,12 @@ AGREEMENTS: list[Row] = [
 ]
 
 MEETINGS: list[Row] = [
+    # a clause on the talks dates them
+    (
+        "Chilean President Tomás Ruiz met Peruvian President Rosa Quispe at talks held in Lima on 8 May "
+        "2024.",
+        {"participants": ["Tomás Ruiz", "Rosa Quispe"], "date": "2024-05-08"},
+    ),
     # the place visited is where they met
     (
         "Chilean Defence Minister Ana Soto visited Lima in March, where she held talks with her Peruvian "

@@ -353,11 +353,11 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         if t.lemma_ == "partnership" and kind != "strategic_partnership" and not titled:
             continue  # "strong partnerships with ...": a relationship, not a signed document
         signed = effective = None
-        for x, value in dates_in(ctx, sent):
+        for x, value in dates_in(ctx, sent, since=True):  # "in force since 1 July"
             lead = ctx.doc[max(sent.start, x.span.start - 4) : x.span.start]
             if any(w.lower_ in ("effect", "force", "effective") for w in lead):
                 effective = value
-            elif signed is None:
+            elif signed is None and not any(w.lower_ == "since" for w in lead):
                 signed = value
         args = {
             "parties": parties + orgs,

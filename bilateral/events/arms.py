@@ -257,8 +257,10 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         ]
         for t in trig:
             # Without a parse link, a date elsewhere in the list belongs to another system.
-            date = own_date[0][1] if own_date else (date_near(ctx, sent, t) if parsed else None)
             role = "ordered" if t.lemma_ in order else "delivered"
+            # A delivery "under a deal signed in 2018" is not dated by the deal.
+            near = date_near(ctx, sent, t, DEAL_NOUNS if role == "delivered" else frozenset())
+            date = own_date[0][1] if own_date else (near if parsed else None)
             if role == "delivered" and (modality(t) != "reported" or _infinitive_form(t)):
                 continue  # "should be delivered in 2026", "a contract to supply": not yet
             if date and role not in args:
@@ -347,6 +349,7 @@ def _generic(ctx: DocContext, sent: Span, ms: list[Ment], trig: list[Token]) -> 
     return []
 
 
+DEAL_NOUNS = frozenset({"deal", "contract", "agreement", "order", "purchase"})
 # A part of an order delivered, not an order of its own: "the first batch of six Rafales".
 _PART = re.compile(r"\b(?:batch|tranche|consignment)(?:es|s)? of\b", re.I)
 

@@ -92,7 +92,7 @@ class DocContext:
     _ranges: Intervals | None = None
     _people: tuple[list[int], list[int]] | None = None  # persons' ends, sorted; last index so far
     _words: Words | None = None  # every token's strings
-    _dates: dict[tuple[int, int], list[tuple[Ment, str]]] = field(default_factory=dict)  # `dates_in`
+    _dates: dict[tuple[int, int], list[tuple[Ment, str, bool]]] = field(default_factory=dict)  # `dates_in`
     _quote_starts: list[int] | None = None  # of `quotes` (which do not change), if in order and apart
 
     def sentences_between(self, start: int, end: int) -> list[Span]:
@@ -233,19 +233,20 @@ def _will_in_sentence(token: Token) -> bool:
 # ------------------------------------------------------------------ shared role helpers
 
 
-def dates_in(ctx: DocContext, sent: Span) -> list[tuple[Ment, str]]:
+def dates_in(ctx: DocContext, sent: Span, since: bool = False) -> list[tuple[Ment, str]]:
     """The dates named in `sent` outside quotations, with their values: resolved once per sentence
-    (SPEED: several rules ask), a new list per question."""
+    (SPEED: several rules ask), a new list per question. Not those that begin a period ("since
+    2019"), unless `since` (an agreement "in force since 1 July")."""
     key = (sent.start_char, sent.end_char)
     out = ctx._dates.get(key)
     if out is None:
         out = ctx._dates[key] = []
         for x in ctx.sentence_mentions(sent):
-            if x.m.type == "date" and not ctx.in_quote(x.m.start, x.m.end) and not _since(x):
+            if x.m.type == "date" and not ctx.in_quote(x.m.start, x.m.end):
                 value = resolve_date(x.m.text, ctx.published)
                 if value:
-                    out.append((x, value))
-    return list(out)
+                    out.append((x, value, _since(x)))
+    return [(x, value) for x, value, begins in out if since or not begins]
 
 
 def _since(x: Ment) -> bool:
@@ -257,29 +258,21 @@ def _since(x: Ment) -> bool:
     return any(a.lower_ == "since" for a in list(x.span.root.ancestors)[:3])  # "since taking office in"
 
 
-def _other_clause(anchor: Token, token: Token) -> bool:
-    """Is `token` inside a clause on another noun than `anchor` (a relative or participle clause) that
-    `anchor` is not in? ("the exercise, which began on 17 October": the anchor's own clause.)"""
-    for up in token.ancestors:
-        if up == anchor:
-            return False
-        if (
-            up.dep_ in ("acl", "relcl")
-            and up.head != anchor
-            and not up.left_edge.i <= anchor.i <= up.right_edge.i
-        ):
-            return True
-    return False
+def in_clause_on(token: Token, nouns: frozenset[str]) -> bool:
+    """Is `token` inside a relative or participle clause on one of `nouns` ("a deal signed in 2018")?"""
+    return any(up.dep_ in ("acl", "relcl") and up.head.lemma_ in nouns for up in list(token.ancestors)[:4])
 
 
 def governs(token: Token, target: Token) -> bool:
     return token == target or target in token.ancestors
 
 
-def date_near(ctx: DocContext, sent: Span, anchor: Token) -> str | None:
-    """The date attached to `anchor` in the parse, else the nearest date in the sentence; not a date
-    of a clause on a noun that `anchor` is not in ("delivered under a deal signed in 2018")."""
-    dates = [d for d in dates_in(ctx, sent) if not _other_clause(anchor, d[0].span.root)]
+def date_near(
+    ctx: DocContext, sent: Span, anchor: Token, besides: frozenset[str] = frozenset()
+) -> str | None:
+    """The date attached to `anchor` in the parse, else the nearest date in the sentence; not one
+    in a clause on a noun of `besides` ("delivered under a deal signed in 2018": the deal's)."""
+    dates = [d for d in dates_in(ctx, sent) if not (besides and in_clause_on(d[0].span.root, besides))]
     if not dates:
         return None
     attached = [d for d in dates if governs(anchor, d[0].span.root)]

@@ -280,6 +280,8 @@ class BilateralEntities:
                 label = "EXERCISE" if _about_exercise(span) else ""
             elif label == "EXERCISE" and (not _about_exercise(span) or doc[start].lower_ in MONTHS):
                 continue  # "in August 2022" is a date, not a name
+            elif label == "EXERCISE" and doc[start].is_upper and (start := _in_capitals(doc, start, end)) < 0:
+                continue
             while end > start and doc[end - 1].lower_ in CONNECT:
                 end -= 1
             while start < end and doc[start].lower_ in CONNECT:
@@ -324,6 +326,19 @@ class BilateralEntities:
             if t.lower_ in self.categories:
                 return Span(doc, ent.start, ent.end, label="WEAPON")
         return ent
+
+
+def _in_capitals(doc: Doc, start: int, end: int) -> int:
+    """Where a name in capitals before its year starts: at most three words, none a name the lexicon
+    knows or a word for an exercise ("TROOPS BEGIN NATO EXERCISE STEADFAST DEFENDER 2024": STEADFAST
+    DEFENDER 2024; "NATO 2024", "UAE 2024": none, -1)."""
+    first = end - 1
+    while first > start and end - first <= 3:
+        t = doc[first - 1]
+        if t.ent_id_ or t.lower_ in EXERCISE_WORDS:
+            break
+        first -= 1
+    return first if first < end - 1 else -1
 
 
 def _hyphenated(ents: list[Span]) -> list[Span]:

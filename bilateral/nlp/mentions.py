@@ -299,7 +299,6 @@ class Intervals:
         return any(True for _ in self._ending_after(bisect_right(self.starts, a), b - 1))
 
 
-@cache
 def _owned(span: Span, text: str) -> Organisation | None:
     """The lexicon's organisation a generic name means when a state owns it ("China's Exim Bank",
     "India's Exim Bank"): the one of that state's organisations named so without the state."""
@@ -329,6 +328,7 @@ def _state_forms() -> dict[tuple[str, str], Organisation]:
     return {k: o for k, o in found.items() if o is not None}
 
 
+@cache
 def _org_subtypes() -> dict[str, str]:
     return {o.name: o.subtype for o in load().organisations}
 

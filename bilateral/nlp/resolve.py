@@ -202,7 +202,11 @@ def entity(whole: Part) -> Entity:
     forms = whole.forms
     if whole.type == "state":
         name = load().states[whole.key].name
-    elif (known := _lexicon_orgs().get(whole.key)) and not set(forms) & {known.name, *known.aliases}:
+    elif (
+        whole.type == "organisation"
+        and (known := _lexicon_orgs().get(whole.key))
+        and not set(forms) & {known.name, *known.aliases}
+    ):
         name = known.name  # "China's Exim Bank" alone, a name the lexicon does not list: its own name
     else:
         # The fullest form in Latin letters if there is one (the tool's readers read English):
