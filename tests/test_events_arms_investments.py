@@ -283,12 +283,13 @@ def test_a_later_name_or_batch_of_a_transfer_is_that_transfer(nlp: Language) -> 
     """The frigates named later by their class are the ones bought, now named; a batch of the jets
     ordered is part of that order."""
     text = (
-        "Chile will buy three navy frigates from France. The three FDI-class French frigates will be "
-        "delivered by 2026."
+        "Chile will buy three navy frigates and two Rafale jets from France. Its three FDI-class French "
+        "frigates are to be delivered in 2026."
     )
-    assert [(a["system"], a.get("quantity")) for a in _args(nlp, "arms_transfer", text)] == [("FDI-class", 3)]
+    frigates = [a for a in _args(nlp, "arms_transfer", text) if a.get("category") != "jets"]
+    assert [(a["system"], a.get("quantity")) for a in frigates] == [("FDI-class", 3)], frigates
     text = (
-        "Chile ordered 42 Rafale jets from France in 2022. Chile will pay for the first batch of six "
-        "Rafales next year."
+        "Chile ordered 42 Rafale jets from France in 2022. A first batch of six Rafales reaches Chile "
+        "next year."
     )
     assert [a.get("quantity") for a in _args(nlp, "arms_transfer", text)] == [42]

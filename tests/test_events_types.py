@@ -442,7 +442,11 @@ AGREEMENTS: list[Row] = [
         "agreement on energy cooperation.",
         {"parties": ["BRA", "CHL"], "title": "an agreement on energy cooperation"},
     ),
-    # what the memorandum is on follows "of understanding"
+    # what the memorandum is on follows "of understanding"; where it was signed does not
+    (
+        "Chile and Peru signed a memorandum of understanding on the sidelines of the summit in Lima.",
+        {"title": "a memorandum of understanding"},
+    ),
     (
         "Chile and Peru signed a memorandum of understanding on the construction of a bridge in May 2023.",
         {"title": "a memorandum of understanding on the construction of a bridge", "kind": "infrastructure"},

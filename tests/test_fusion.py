@@ -170,6 +170,16 @@ def test_instruments_on_different_subjects_are_two_events_signed_together_or_not
     assert len(fuse([railway, undated])) == 2
     assert len(fuse([railway, again])) == 1
     assert len(fuse([railway, bare])) == 1  # no title says what it is about: the dated one, as before
+    # One instrument in other words: plurals, synonyms, the parties' names, a kind two states sign once.
+    for x, y in (
+        ("the agreement on railways", "the railway deal"),
+        ("an agreement on defence cooperation", "the military cooperation agreement"),
+        ("the Serbian-Chinese railway agreement", "the China-Serbia railway deal"),
+    ):
+        first = _event("agreement", sides | {"title": x, "signed": "2024-05-08"}, "a")
+        assert len(fuse([first, _event("agreement", sides | {"title": y}, "b")])) == 1, (x, y)
     trade = {"parties": ["SRB", "CHN"], "kind": "free_trade"}
     fta = _event("agreement", trade | {"title": "a free trade agreement", "signed": "2023-10-17"}, "a")
     assert len(fuse([fta, _event("agreement", trade | {"title": "the FTA"}, "b")])) == 1
+    deal = _event("agreement", trade | {"title": "a free-trade pact", "signed": "2023-10-17"}, "a")
+    assert len(fuse([deal, _event("agreement", trade | {"title": "the FTA"}, "b")])) == 1

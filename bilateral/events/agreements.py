@@ -19,6 +19,7 @@ from .context import (
 from .links import conjuncts, linked, sentence_of
 from .people import known_organisation
 from .roles import actor_state, partner, subject
+from .titles import title
 from .triggers import kinds, triggers
 
 
@@ -97,30 +98,6 @@ def _we_signed(token: Token) -> bool:
         return False
     subjects = linked(verb, "SUBJ") or (linked(verb.head, "SUBJ") if verb.dep_ == "conj" else [])
     return any(s.lower_ == "we" for s in subjects)
-
-
-def _title(t: Token, node: Token) -> str | None:
-    """What the instrument is called, up to what it is of or on: "$15 billion of agreements",
-    "an agreement on military education", "a memorandum of understanding"; a bare "the agreement" or
-    "treaties" names nothing."""
-    head = node if node is not t and node.pos_ in ("NUM", "SYM") else t
-    end = head.i
-    for c in head.rights:
-        if c.dep_ in ("compound", "amod", "nummod", "appos"):  # "worth $75 billion", not "... in 2018"
-            dated = {w.i for p in c.subtree if p.dep_ == "prep" for w in p.subtree}
-            end = max(end, *(w.i for w in c.subtree if w.i not in dated))
-        elif c.dep_ == "prep" and c.lower_ in ("of", "on") and (objs := linked(head, c.lower_.upper())):
-            obj = objs[0]
-            of_kind = triggers()["agreement"]["of_kind"]  # "on the founding of sister-city relations"
-            while more := linked(obj, "OF") or (linked(obj, "ON") if obj.lower_ in of_kind else []):
-                obj = more[0]
-            end = max(end, obj.i)
-            break
-    span = t.doc[head.left_edge.i : end + 1]
-    words = [w for w in span if w.pos_ not in ("DET", "PUNCT") and w.dep_ != "poss"]
-    # Quotation marks around a name ("a “strategic partnership”") are not part of the title.
-    text = re.sub(r"[\"“”]", "", span.text).strip(" ,.;:–-")
-    return text if len(words) > 1 or t.pos_ == "PROPN" else None
 
 
 def _singled_out(t: Token, rank: dict[str, int]) -> list[Token]:
@@ -289,7 +266,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         counted = any(c.dep_ == "nummod" and c.like_num and c.ent_type_ != "MONEY" for c in node.children)
         if perfect and counted and node.tag_ == "NNS" and not dates_in(ctx, sent):
             continue  # "have signed 43 agreements": a running total, not a signing
-        phrase = _title(t, node)
+        phrase = title(t, node)
         window = (
             " ".join(x.m.text for x in ms if x.m.type == "agreement")
             + " "
@@ -386,7 +363,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
             more = {
                 **args,
                 "kind": kind_of if kind_of != "other" else args["kind"],
-                "title": _title(named, named),
+                "title": title(named, named),
             }
             out.append(make_event(ctx, "agreement", more, [sent], named))
         signers = _signers(governor if governor.pos_ == "VERB" else t.head, ms)

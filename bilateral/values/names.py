@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz
 
-from ..nlp.lexicon import fold
+from ..nlp.lexicon import fold, load
 
 _SPELLING = [
     (r"\bcentre\b", "center"),
@@ -48,10 +48,17 @@ def same_name(a: Any, b: Any, threshold: float = 85) -> bool:
 
 
 @cache
+def _titles() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.load(
+        Path(__file__).with_name("titles.yml").read_text("utf-8"), Loader=yaml.CSafeLoader
+    )
+    return data
+
+
+@cache
 def _instrument_words() -> frozenset[str]:
     """The words of a title that do not say what an instrument is about (`titles.yml`)."""
-    data = yaml.load(Path(__file__).with_name("titles.yml").read_text("utf-8"), Loader=yaml.CSafeLoader)
-    return frozenset(w for words in data.values() for w in words)
+    return frozenset(w for key, words in _titles().items() if key != "synonyms" for w in words)
 
 
 def distinct_titles(a: Any, b: Any) -> bool:
@@ -67,8 +74,26 @@ def distinct_titles(a: Any, b: Any) -> bool:
 
 
 def _subject_words(title: str) -> set[str]:
-    key = key_for("agreement", title)
-    return {w for w in key.split() if len(w) > 2 and not w.isdigit() and w not in _instrument_words()}
+    """The words of a title that say what it is about, in the singular and with one word for each set
+    of synonyms ("railways", "railway"; "defence", "military"); not the parties' names ("Serbian")."""
+    lex, same, skip = load(), _synonyms(), _instrument_words()
+    return {
+        same.get(w, w)
+        for word in key_for("agreement", title).split()
+        if len(word) > 2 and not word.isdigit() and word not in skip and not lex.state_for(word)
+        for w in [word[:-1] if word.endswith("s") and len(word) > 4 else word]
+    }
+
+
+def circumstances() -> frozenset[str]:
+    """Nouns of where or when an instrument was signed ("on the sidelines of"), never its subject."""
+    return frozenset(_titles()["circumstances"])
+
+
+@cache
+def _synonyms() -> dict[str, str]:
+    """Each word of a set of synonyms (`titles.yml`) -> the first of its set."""
+    return {w: words[0] for words in _titles()["synonyms"] for w in words}
 
 
 def _initials_of(short: str, long_: str) -> bool:
