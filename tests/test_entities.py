@@ -125,6 +125,20 @@ def test_a_family_name_written_first_is_the_person_alone_and_a_name_is_one_menti
     assert [(m.start, m.text) for m in overlapping] == [(later, "Wang Yi")]
 
 
+def test_a_name_found_again_is_one_mention_not_also_its_words() -> None:
+    """Where the model missed a name it found elsewhere, the name is one mention: not also "Wang" (a
+    family name written first) or another of its words inside it."""
+    from bilateral.models import Mention
+    from bilateral.nlp.mentions import propagate_names
+
+    text = "Wang Yi arrived on Monday. On Tuesday Wang Yi spoke."
+    doc = build()(text)
+    known = [Mention("d", 0, 7, "Wang Yi", "person", None, None, "wang yi")]
+    again = text.rindex("Wang Yi")
+    found = [(m.start, m.end) for m in propagate_names(doc, known) if m.start >= again]
+    assert found == [(again, again + 7)]
+
+
 def test_an_exercise_name_in_capitals_is_no_known_name_and_no_headline() -> None:
     """ "COBRA GOLD 2025" is a name; "NATO 2024" and "UAE 2024" stay the organisation and the state; in
     a headline in capitals, the name is the words before the year, not the headline."""

@@ -331,6 +331,13 @@ def test_an_analysis_leaves_nothing_out_of_the_callers_garbage_collection(tmp_pa
         assert gc.get_freeze_count() == 0
         kb.extract([text], tmp_path / "out")  # its analysis's freeze nested in its own
     assert gc.get_freeze_count() == 0
+    from typer.testing import CliRunner
+
+    from bilateral.cli import app
+
+    command = ["extract", str(text), "--out", str(tmp_path / "cli"), "--db", str(tmp_path / "cli.db")]
+    assert CliRunner().invoke(app, command).exit_code == 0  # the command freezes as `extract` does
+    assert gc.get_freeze_count() == 0
     del cycle
     gc.collect()
     assert collected() is None

@@ -105,15 +105,18 @@ def extract(
                 raise fail(str(exc)) from exc
             _report(report)
         else:
-            report = _ingest(kb, paths, max_bytes)
-            with progress() as bar:
-                # Until the first document is done, the time goes into loading spaCy's model.
-                task = bar.add_task("loading the language model", total=kb.pending())
-                kb.analyse(
-                    progress=lambda _d: bar.update(task, advance=1, description="analyse"),
-                    n_process=processes,
-                )
-            kb.export(out_dir)
+            from ..analysis import frozen_heap  # as `KnowledgeBase.extract`: its export too
+
+            with frozen_heap():
+                report = _ingest(kb, paths, max_bytes)
+                with progress() as bar:
+                    # Until the first document is done, the time goes into loading spaCy's model.
+                    task = bar.add_task("loading the language model", total=kb.pending())
+                    kb.analyse(
+                        progress=lambda _d: bar.update(task, advance=1, description="analyse"),
+                        n_process=processes,
+                    )
+                kb.export(out_dir)
         counts = kb.counts()
     err.print(
         f"{counts['documents']} documents, {counts['entities']} entities, {counts['events']} events; "
