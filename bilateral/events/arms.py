@@ -9,7 +9,7 @@ from typing import Any
 from spacy.tokens import Span, Token
 
 from ..models import Event
-from ..nlp.lexicon import fold
+from ..nlp.lexicon import fold, load
 from .arms_phrases import another_count, categories, category_of, count_of, kinds_beside, phrase
 from .context import (
     DocContext,
@@ -68,7 +68,7 @@ def _official(actor: str | None) -> bool:
     """A state's code or a government body ("the Polish Ministry of National Defence")."""
     if actor is None:
         return False
-    return (len(actor) == 3 and actor.isupper()) or bool(GOVERNMENT & set(fold(actor).split()))
+    return actor in load().states or bool(GOVERNMENT & set(fold(actor).split()))
 
 
 def _state(actor: str | None, ms: list[Ment]) -> str | None:

@@ -111,10 +111,10 @@ def _target(trigger: Token, ms: list[Ment]) -> tuple[str | None, str | None]:
             continue  # "bought discounted oil", "investment in cooperation": no asset named
         appos = next((c for c in node.children if c.dep_ == "appos"), None)
         named = filler(appos, ms) if appos is not None else None
-        if named and appos is not None and named.isupper() and len(named) == 3 and not appos.is_upper:
+        if named and appos is not None and is_state(named) and not appos.is_upper:
             named = None  # "the Lima shopping mall Larcomar Plaza": a place's name, not its state's code
         who = filler(node, ms)
-        if who and node.pos_ == "NOUN" and who.isupper() and len(who) == 3:
+        if who and node.pos_ == "NOUN" and is_state(who):
             who = None  # "the Lima shopping mall": a place qualifying a thing, not the thing
         host = modifier_state(node, ms) or state_of(node, ms)
         if who and state_of(node, ms) is None:

@@ -19,7 +19,7 @@ from .context import (
 )
 from .links import sentence_of
 from .people import is_person, person_before, titled_before
-from .roles import prep_object, subject
+from .roles import is_state, prep_object, subject
 from .triggers import triggers
 
 DEMONSTRATIVES = {"this", "that", "these", "those"}
@@ -115,7 +115,7 @@ def _absorb(same: Event, event: Event) -> None:
 
 
 def _is_code(value: str) -> bool:
-    return len(value) == 3 and value.isupper()
+    return is_state(value)
 
 
 def _same_meeting(a: Event, b: Event) -> bool:
