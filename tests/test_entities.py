@@ -146,10 +146,13 @@ def test_an_exercise_name_in_capitals_is_no_known_name_and_no_headline() -> None
         "Chilean troops joined the NATO 2024 exercise Southern Star.\n"
         "Emirati and Egyptian forces held the UAE 2024 joint drills.\n"
         "CHILEAN TROOPS BEGIN NATO EXERCISE CONDOR SHIELD 2025 IN ARICA.\n"
+        "PERU AND CHILE HOLD PACIFIC SHIELD 2024 DRILLS.\n"
     )
     ents = [(e.text, e.label_) for e in build()(text).ents]
     assert ("NATO", "ORG") in ents and ("UAE", "STATE") in ents, ents
-    assert [t for t, label in ents if label == "EXERCISE"] == ["CONDOR SHIELD 2025"], ents
+    assert [t for t, label in ents if label == "EXERCISE"] == ["CONDOR SHIELD 2025", "PACIFIC SHIELD 2024"], (
+        ents
+    )
 
 
 def test_currency_amounts_are_not_weapon_designations() -> None:

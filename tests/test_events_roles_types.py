@@ -293,6 +293,39 @@ FORBID: list[Forbid] = [
         "2022",
     ),
     (
+        "meeting",
+        "Chilean President Tomás Ruiz met Peruvian President Rosa Quispe, who took office in 2022, in Lima.",
+        "date",
+        "2022",
+    ),
+    (
+        "meeting",
+        "Chilean President Tomás Ruiz, who visited Quito last week, met Peruvian President Rosa Quispe in "
+        "Lima on Wednesday.",
+        "location",
+        "Quito",
+    ),
+    ("loan", "China lent Peru $1 billion for a bridge that opened in 2014.", "date", "2014"),
+    (
+        "arms_transfer",
+        "World-class engineers from France delivered a frigate to Greece in 2021.",
+        "system",
+        "World-class",
+    ),
+    (
+        "statement",
+        "According to official data, Chilean President Tomás Ruiz visited Peru four times, and the two "
+        "countries signed 20 agreements.",
+        "speaker",
+        "Tomás Ruiz",
+    ),
+    (
+        "statement",
+        "According to an adviser of Chilean President Tomás Ruiz, Peru will build a new bridge in Lima.",
+        "speaker",
+        "Tomás Ruiz",
+    ),
+    (
         "arms_transfer",
         "France has delivered six Rafale jets to Greece under a contract signed in 2021.",
         "delivered",

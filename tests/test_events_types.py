@@ -75,7 +75,15 @@ ARMS: list[Row] = [
 ]
 
 TRADE: list[Row] = [
-    # a goal is not a figure reported; a figure reached is
+    # a goal is not a figure reported; a figure reached is, however it is told
+    (
+        "Chile's exports to Peru rose by 20 percent to reach $1.5 billion in 2023.",
+        {"exporter": "CHL", "importer": "PER", "value": {"amount": 1500000000, "currency": "USD"}},
+    ),
+    (
+        "In 2023, Chile's exports to Peru hit the target of $2 billion.",
+        {"exporter": "CHL", "value": {"amount": 2000000000, "currency": "USD"}},
+    ),
     ("Chile and Peru agreed to raise bilateral trade to $10 billion within five years.", None),
     ("Trade between Chile and Peru has a target of $10 billion for 2025.", None),
     (

@@ -178,6 +178,16 @@ def test_instruments_on_different_subjects_are_two_events_signed_together_or_not
     ):
         first = _event("agreement", sides | {"title": x, "signed": "2024-05-08"}, "a")
         assert len(fuse([first, _event("agreement", sides | {"title": y}, "b")])) == 1, (x, y)
+    security = _event(
+        "agreement", sides | {"title": "an agreement on information security", "signed": "2024-05-08"}, "a"
+    )
+    industry = _event(
+        "agreement",
+        sides | {"title": "an agreement on the defence industry", "signed": "2024-05-08"},
+        "a",
+        60,
+    )
+    assert len(fuse([security, industry])) == 2  # synonyms are few: security is not defence
     trade = {"parties": ["SRB", "CHN"], "kind": "free_trade"}
     fta = _event("agreement", trade | {"title": "a free trade agreement", "signed": "2023-10-17"}, "a")
     assert len(fuse([fta, _event("agreement", trade | {"title": "the FTA"}, "b")])) == 1

@@ -100,6 +100,11 @@ def _we_signed(token: Token) -> bool:
     return any(s.lower_ == "we" for s in subjects)
 
 
+def _two(noun: Token) -> bool:
+    """ "the two leaders", "both presidents"."""
+    return any(c.lower_ in ("two", "both") for c in noun.children)
+
+
 def _singled_out(t: Token, rank: dict[str, int]) -> list[Token]:
     """Other instruments the sentence names beside the first: coordinated with it ("a free trade
     agreement and a visa waiver agreement") or singled out of a batch ("12 documents, including X")."""
@@ -302,6 +307,11 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         # The parties may be named by reference: "the two countries", "a bilateral plan", "they signed".
         collective = (
             any(w.lemma_ in ("two", "both") and w.head.lemma_ in tr["collective"] for w in sent)
+            or any(
+                _two(c) and c.lemma_ in tr["collective_people"]
+                for c in governor.children
+                if c.dep_ == "nsubj"
+            )
             or any(c.lower_ == "bilateral" for c in t.children)
             or any(c.dep_ == "nsubj" and c.lower_ in ("they", "both") for c in governor.children)
             or _we_signed(t)

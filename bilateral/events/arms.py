@@ -344,7 +344,7 @@ def _generic(ctx: DocContext, sent: Span, ms: list[Ment], trig: list[Token]) -> 
         category = found.text if fold(found.text) in categories() else None
         args = {"recipient": recipient, "system": system, "supplier": supplier, "category": category}
         role = "ordered" if trigger.lemma_ in triggers()["arms_transfer"]["order"] else "delivered"
-        args[role] = date_near(ctx, sent, trigger)
+        args[role] = date_near(ctx, sent, trigger, DEAL_NOUNS if role == "delivered" else frozenset())
         return [make_event(ctx, "arms_transfer", args, [sent], trigger)]
     return []
 
@@ -369,8 +369,10 @@ def _reported_before(first: Event, later: Event) -> bool:
     if a.get("quantity") and a.get("quantity") == b.get("quantity") and _generic_name(str(a["system"])):
         return _kind(a.get("category")) == _kind(b.get("category")) is not None
     part = b.get("quantity") and a.get("quantity") and b["quantity"] < a["quantity"]
+    # of an order, not of another delivery ("24 delivered in 2017", "a batch of 12 in 2024")
+    dated = all(not (a.get(r) and b.get(r) and a[r] != b[r]) for r in ("ordered", "delivered"))
     return (
-        bool(part)
+        bool(part and dated)
         and fold(str(a["system"])) == fold(str(b["system"]))
         and bool(_PART.search(later.evidence[0].text))
     )

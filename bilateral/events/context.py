@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import accumulate, pairwise
 from typing import Any, ClassVar
 
@@ -263,6 +264,31 @@ def in_clause_on(token: Token, nouns: frozenset[str]) -> bool:
     return any(up.dep_ in ("acl", "relcl") and up.head.lemma_ in nouns for up in list(token.ancestors)[:4])
 
 
+def _of_another(anchor: Token, token: Token) -> bool:
+    """Is `token` in a clause on a noun that is neither `anchor` nor an event's ("Vucic, who was
+    re-elected in 2022", "a bridge that opened in 2014"), a clause `anchor` is not in? Not "talks
+    held on 8 May", "a visit that began on 7 May", "an agreement signed on 3 May"."""
+    for up in list(token.ancestors)[:4]:
+        if up == anchor:
+            return False
+        events = _event_nouns()
+        if (
+            up.dep_ in ("acl", "relcl")
+            and up.head != anchor
+            and not {up.head.lemma_, up.head.lower_} & events
+        ):
+            return not up.left_edge.i <= anchor.i <= up.right_edge.i
+    return False
+
+
+@cache
+def _event_nouns() -> frozenset[str]:
+    """The nouns that name an event of a type (`triggers.yml`), and a signing or ceremony."""
+    tr = triggers()
+    nouns = {*tr["meeting"]["nouns"], *tr["agreement"]["nouns"], *tr["investment"]["nouns"], *tr["loan"]}
+    return frozenset(nouns | set(tr["exercise"]) | {"signing", "ceremony", "delivery", "order", "sale"})
+
+
 def governs(token: Token, target: Token) -> bool:
     return token == target or target in token.ancestors
 
@@ -272,7 +298,11 @@ def date_near(
 ) -> str | None:
     """The date attached to `anchor` in the parse, else the nearest date in the sentence; not one
     in a clause on a noun of `besides` ("delivered under a deal signed in 2018": the deal's)."""
-    dates = [d for d in dates_in(ctx, sent) if not (besides and in_clause_on(d[0].span.root, besides))]
+    dates = [
+        d
+        for d in dates_in(ctx, sent)
+        if not _of_another(anchor, d[0].span.root) and not (besides and in_clause_on(d[0].span.root, besides))
+    ]
     if not dates:
         return None
     attached = [d for d in dates if governs(anchor, d[0].span.root)]

@@ -253,15 +253,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         ):
             return []  # "X took the floor at the forum": one person, in no place the text names
     # The place nearest the trigger: "a day in A before flying to B for talks" met in B.
-    places = [  # "in A", "to A", "visited A"
-        x
-        for x in ms
-        if x.m.type in ("place", "state")
-        and (
-            x.span.root.head.lower_ in ("in", "to", "at")
-            or (x.span.root.dep_ == "dobj" and x.span.root.head.lemma_ == "visit")
-        )
-    ]
+    places = [x for x in ms if x.m.type in ("place", "state") and _where(x.span.root)]
     nearest = min(places, key=lambda x: abs(x.span.root.i - trigger.i)) if places else None
     location = nearest.m.text if nearest else None
     occasion = _occasion(trigger, sent) or next((x.m.text for x in ms if x.m.type == "agreement"), None)
@@ -271,6 +263,12 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     event.args["_pending"] = pending
     event.args["_where"] = nearest.state if nearest else None  # the state of its place, for `merge`
     return [event]
+
+
+def _where(root: Token) -> bool:
+    """A place a meeting may be in: "in A", "to A", "at A", "visited A" (not "X, who visited A, ...")."""
+    visited = root.dep_ == "dobj" and root.head.lemma_ == "visit" and root.head.dep_ != "relcl"
+    return root.head.lower_ in ("in", "to", "at") or visited
 
 
 def _visited(x: Ment, visit: Token) -> bool:

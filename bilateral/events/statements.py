@@ -11,13 +11,7 @@ from spacy.tokens import Span, Token
 from ..models import Event
 from ..nlp.lexicon import fold
 from ..values.names import key_for
-from .context import (
-    PRONOUNS,
-    DocContext,
-    dates_in,
-    make_event,
-    sentence_matches,
-)
+from .context import PRONOUNS, DocContext, Ment, dates_in, make_event, sentence_matches
 from .lang import matcher
 from .links import sentence_of
 from .people import is_person
@@ -197,7 +191,7 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
         comp = [c for c in token.children if c.dep_ == "ccomp"] or [
             c  # "told a news conference that ...": the clause, as the small model hangs it on the audience
             for o in token.children
-            if o.dep_ == "dobj"
+            if o.dep_ == "dobj" and token.lemma_ in TELLING
             for c in o.children
             if c.dep_ in ("relcl", "acl") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
         ]
@@ -261,9 +255,8 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
         token = sent.doc[i]
         people = [x for x in ctx.sentence_mentions(sent) if is_person(ctx, x) and x.m.start > token.idx]
         quote = ctx.text[sent.start_char : token.idx].strip(" ,")
-        if people and not quote:  # "According to X, <claim>": the claim after the comma
-            comma = ctx.text.find(",", people[0].m.end, sent.end_char)
-            quote = ctx.text[comma + 1 : sent.end_char].strip().rstrip(".") if comma >= 0 else ""
+        if people and not quote:  # "According to X, <claim>": X the phrase's object, the claim after it
+            people, quote = _after_according(ctx, sent, token, people)
         if people and len(quote.split()) >= 4:
             out.append(
                 make_event(ctx, "statement", {"speaker": people[0].m.text, "quote": quote}, [sent], None)
@@ -271,6 +264,24 @@ def reported(ctx: DocContext, sent: Span) -> list[Event]:
     return out
 
 
+def _after_according(
+    ctx: DocContext, sent: Span, according: Token, people: list[Ment]
+) -> tuple[list[Ment], str]:
+    """ "According to X, <claim>": X if it is the object of "according to" (not "an adviser of X"),
+    and the claim after the comma that closes the phrase ("According to X, Serbia's president, ...")."""
+    objects = [o for to in according.children if to.lower_ == "to" for o in to.children if o.dep_ == "pobj"]
+    if not objects or not any(x.span.root == objects[0] for x in people):
+        return [], ""
+    end = objects[0].right_edge.i + 1
+    if end >= sent.end or ctx.doc[end].text != ",":
+        return [], ""
+    return [x for x in people if x.span.root == objects[0]], ctx.text[
+        ctx.doc[end].idx + 1 : sent.end_char
+    ].strip().rstrip(".")
+
+
+# Verbs of telling someone something: the clause the parser hangs on the one told is what was said.
+TELLING = {"tell", "assure", "inform", "brief", "remind", "warn"}
 CONCESSIVE = {"while", "whereas", "although", "though"}
 MANNER_PREPS = {"through", "via", "by", "with", "between", "against", "towards", "toward"}
 

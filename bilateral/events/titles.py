@@ -22,6 +22,8 @@ def title(t: Token, node: Token) -> str | None:
             dated = {w.i for p in c.subtree if p.dep_ == "prep" for w in p.subtree}
             end = max(end, *(w.i for w in c.subtree if w.i not in dated))
         elif c.dep_ == "prep" and c.lower_ in ("of", "on") and (objs := linked(head, c.lower_.upper())):
+            if objs[0].lower_ in circumstances():
+                continue  # "an agreement on the sidelines of the forum": where, not what
             obj = objs[0]
             of_kind = triggers()["agreement"]["of_kind"]  # "on the founding of sister-city relations"
             while more := [o for o in _further(obj, of_kind) if o.lower_ not in circumstances()]:

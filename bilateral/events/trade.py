@@ -195,15 +195,24 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
 
 
 def _goal(sent: Span, value: Amount) -> bool:
-    """A figure set as a goal, not reported ("agreed to raise trade to $15 billion", "a target of")."""
+    """A figure set as a goal, not reported: reached by a verb of increase that is intended ("agreed
+    to raise trade to $15 billion", "expected to reach", "will double"), or a goal's figure not met
+    ("set a target of"; not "hit the target of")."""
     span = sent.char_span(value.start, value.end, alignment_mode="expand")
     goals = triggers()["targets"]
     for up in list(span.root.ancestors)[:4] if span is not None else []:
         if up.pos_ in ("VERB", "AUX"):
-            return up.lemma_ in goals["verbs"] and up.tag_ == "VB"
+            return up.lemma_ in goals["verbs"] and up.tag_ == "VB" and _intended(up, goals["intending"])
         if up.pos_ == "NOUN" and up.lemma_ in goals["nouns"]:
-            return True
+            verb = next((a for a in up.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            return verb is None or verb.lemma_ not in goals["met"] or verb.tag_ == "VB"
     return False
+
+
+def _intended(verb: Token, intending: list[str]) -> bool:
+    """Is the verb in its base form a plan: under a modal ("will double") or a verb of intent?"""
+    modal = any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
+    return modal or (verb.dep_ in ("xcomp", "ccomp", "advcl") and verb.head.lemma_ in intending)
 
 
 def _ranks(ctx: DocContext, sent: Span, token: Token, ms: list[Ment], amounts: list[Amount]) -> list[Event]:

@@ -92,6 +92,12 @@ CURRENCY_AMOUNT = re.compile(
     r"CLP|COP|KES|ETB|MAD|DZD)\s?[\d.,]+"
 )
 CONNECT = ["of", "for", "and", "on", "the", "'s", "’s", "&"]
+# Verbs of an exercise's start in a headline in capitals ("... HOLD PEACEFUL SHIELD 2023 DRILLS").
+HEADLINE_VERBS = {"hold", "holds", "start", "starts", "begin", "begins", "launch", "launches", "conduct",
+                  "conducts", "stage", "stages", "kick", "kicks", "join", "joins", "end", "ends"}  # fmt: skip
+# What a class of ships names ("Kilo-class submarines", "FDI-class French frigates").
+VESSELS = [w + s for w in ("frigate", "submarine", "corvette", "destroyer", "ship", "vessel", "cruiser",
+           "carrier", "boat", "warship", "patrol") for s in ("", "s")]  # fmt: skip
 NAMING_VERBS = ["named", "dubbed", "codenamed", "code-named", "called", "titled", "entitled"]
 
 
@@ -209,9 +215,10 @@ class BilateralEntities:
             {"TEXT": {"REGEX": r"^[A-Z]{1,2}\d{1,3}[A-Z]{0,2}$"}},
         ]
         self.patterns["WEAPON"] = [[{"TEXT": {"REGEX": designation}, "IS_DIGIT": False}], variant]
-        # A ship or submarine class by its name: "Kilo-class", "Scorpene-class", "FDI-class".
+        # A ship or submarine class by its name, before a vessel: "Kilo-class submarines", "FDI-class".
+        vessel = {"LOWER": {"IN": VESSELS}}
         self.patterns["CLASS"] = [
-            [n, {"ORTH": "-", "SPACY": False}, {"LOWER": "class"}]
+            [n, {"ORTH": "-", "SPACY": False}, {"LOWER": "class"}, {"IS_ALPHA": True, "OP": "?"}, vessel]
             for n in (_title({"SPACY": False}), {"IS_UPPER": True, "IS_ALPHA": True, "SPACY": False})
         ]
         self.not_designation = lex.not_designation
@@ -272,8 +279,8 @@ class BilateralEntities:
                 ):
                     weapons.append(Span(doc, start, end, label="WEAPON"))
                 continue
-            if label == "CLASS":
-                weapons.append(Span(doc, start, end, label="WEAPON"))
+            if label == "CLASS":  # the name and "-class", not the vessel's words
+                weapons.append(Span(doc, start, start + 3, label="WEAPON"))
                 continue
             if label == "NAMED":
                 start += 2 if doc[start + 1].is_quote else 1
@@ -335,7 +342,7 @@ def _in_capitals(doc: Doc, start: int, end: int) -> int:
     first = end - 1
     while first > start and end - first <= 3:
         t = doc[first - 1]
-        if t.ent_id_ or t.lower_ in EXERCISE_WORDS:
+        if t.ent_id_ or t.lower_ in EXERCISE_WORDS or t.lower_ in HEADLINE_VERBS:
             break
         first -= 1
     return first if first < end - 1 else -1

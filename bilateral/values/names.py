@@ -81,13 +81,20 @@ def _subject_words(title: str) -> set[str]:
         same.get(w, w)
         for word in key_for("agreement", title).split()
         if len(word) > 2 and not word.isdigit() and word not in skip and not lex.state_for(word)
-        for w in [word[:-1] if word.endswith("s") and len(word) > 4 else word]
+        for w in [_singular(word)]
     }
 
 
 def circumstances() -> frozenset[str]:
     """Nouns of where or when an instrument was signed ("on the sidelines of"), never its subject."""
     return frozenset(_titles()["circumstances"])
+
+
+def _singular(word: str) -> str:
+    """ "railways": railway, "technologies": technology (not "news", "gas", "bus")."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 4 else word
 
 
 @cache
