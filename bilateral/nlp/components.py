@@ -215,10 +215,11 @@ class BilateralEntities:
             {"TEXT": {"REGEX": r"^[A-Z]{1,2}\d{1,3}[A-Z]{0,2}$"}},
         ]
         self.patterns["WEAPON"] = [[{"TEXT": {"REGEX": designation}, "IS_DIGIT": False}], variant]
-        # A ship or submarine class by its name, before a vessel: "Kilo-class submarines", "FDI-class".
+        # A ship or submarine class by its name, before a vessel: "Kilo-class submarines", "FDI-class
+        # French frigates" (a word between them in title case: the matcher runs on regions, `Regions`).
         vessel = {"LOWER": {"IN": VESSELS}}
         self.patterns["CLASS"] = [
-            [n, {"ORTH": "-", "SPACY": False}, {"LOWER": "class"}, {"IS_ALPHA": True, "OP": "?"}, vessel]
+            [n, {"ORTH": "-", "SPACY": False}, {"LOWER": "class"}, _title({"OP": "?"}), vessel]
             for n in (_title({"SPACY": False}), {"IS_UPPER": True, "IS_ALPHA": True, "SPACY": False})
         ]
         self.not_designation = lex.not_designation
