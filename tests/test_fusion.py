@@ -150,46 +150,36 @@ def test_a_batch_of_instruments_is_not_one_of_them() -> None:
     assert len(fuse([one, again])) == 1
 
 
+def _fused(kind: str, first: str | None, later: str | None, apart: bool = False) -> int:
+    """How many events two agreements between the same parties fuse into: the first signed on
+    8 May 2024 in document a; the later one in the same document, signed that day (`apart`), or
+    undated in document b."""
+    sides = {"parties": ["SRB", "CHN"], "kind": kind}
+    one = _event("agreement", sides | {"title": first, "signed": "2024-05-08"}, "a")
+    other = (
+        _event("agreement", sides | {"title": later, "signed": "2024-05-08"}, "a", 60)
+        if apart
+        else _event("agreement", sides | {"title": later}, "b")
+    )
+    return len(fuse([one, other]))
+
+
 def test_instruments_on_different_subjects_are_two_events_signed_together_or_not() -> None:
     """A state visit's railway agreement and bridge memorandum are two instruments, dated alike or
     not; "the FTA" and "a free trade agreement", or a report naming the same subject, are one."""
-    sides = {"parties": ["SRB", "CHN"], "kind": "infrastructure"}
-    railway = _event(
-        "agreement", sides | {"title": "an agreement on a high-speed railway", "signed": "2024-05-08"}, "a"
-    )
-    bridge = _event(
-        "agreement",
-        sides | {"title": "a memorandum of understanding on a bridge", "signed": "2024-05-08"},
-        "a",
-        60,
-    )
-    undated = _event("agreement", sides | {"title": "a memorandum of understanding on a bridge"}, "b")
-    again = _event("agreement", sides | {"title": "the railway deal"}, "c")
-    bare = _event("agreement", sides | {"title": None}, "d")
-    assert len(fuse([railway, bridge])) == 2
-    assert len(fuse([railway, undated])) == 2
-    assert len(fuse([railway, again])) == 1
-    assert len(fuse([railway, bare])) == 1  # no title says what it is about: the dated one, as before
+    railway, bridge = "an agreement on a high-speed railway", "a memorandum of understanding on a bridge"
+    assert _fused("infrastructure", railway, bridge, apart=True) == 2
+    assert _fused("infrastructure", railway, bridge) == 2
+    assert _fused("infrastructure", railway, "the railway deal") == 1
+    assert _fused("infrastructure", railway, None) == 1  # no title says what it is about: as before
     # One instrument in other words: plurals, synonyms, the parties' names, a kind two states sign once.
     for x, y in (
         ("the agreement on railways", "the railway deal"),
         ("an agreement on defence cooperation", "the military cooperation agreement"),
         ("the Serbian-Chinese railway agreement", "the China-Serbia railway deal"),
     ):
-        first = _event("agreement", sides | {"title": x, "signed": "2024-05-08"}, "a")
-        assert len(fuse([first, _event("agreement", sides | {"title": y}, "b")])) == 1, (x, y)
-    security = _event(
-        "agreement", sides | {"title": "an agreement on information security", "signed": "2024-05-08"}, "a"
-    )
-    industry = _event(
-        "agreement",
-        sides | {"title": "an agreement on the defence industry", "signed": "2024-05-08"},
-        "a",
-        60,
-    )
-    assert len(fuse([security, industry])) == 2  # synonyms are few: security is not defence
-    trade = {"parties": ["SRB", "CHN"], "kind": "free_trade"}
-    fta = _event("agreement", trade | {"title": "a free trade agreement", "signed": "2023-10-17"}, "a")
-    assert len(fuse([fta, _event("agreement", trade | {"title": "the FTA"}, "b")])) == 1
-    deal = _event("agreement", trade | {"title": "a free-trade pact", "signed": "2023-10-17"}, "a")
-    assert len(fuse([deal, _event("agreement", trade | {"title": "the FTA"}, "b")])) == 1
+        assert _fused("infrastructure", x, y) == 1, (x, y)
+    security, industry = "an agreement on information security", "an agreement on the defence industry"
+    assert _fused("other", security, industry, apart=True) == 2  # synonyms are few: not defence
+    assert _fused("free_trade", "a free trade agreement", "the FTA") == 1
+    assert _fused("free_trade", "a free-trade pact", "the FTA") == 1
