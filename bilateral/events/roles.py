@@ -68,7 +68,6 @@ def filler(token: Token, ms: list[Ment], plural_np: bool = False) -> str | None:
     if (
         token.pos_ == "PROPN"
         and token.ent_type_ in ("", "ORG")
-        and not (token.dep_ == "compound" and token.head.pos_ == "NOUN")  # "the Metro Manila Subway project"
         and not any(x.span.start <= token.i < x.span.end for x in ms)
     ):
         return _proper_name(token)  # a company the model missed ("Saudi Aramco said it signed")
