@@ -186,6 +186,11 @@ TRADE += [
 ]
 
 LOANS += [
+    # a name beside the project a loan is for names no borrower
+    (
+        "Santiago has pledged a $300 million loan for the Lima Metro Line project.",
+        {"lender": "CHL", "borrower": "PER", "purpose": "the Lima Metro Line project"},
+    ),
     # a lender's name the model starts after its hyphen is whole
     (
         "The Export-Import Bank of Russia extended a $1 billion line of credit to India.",

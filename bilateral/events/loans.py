@@ -13,7 +13,7 @@ from ..models import Event
 from .amounts import money
 from .context import DocContext, Ment, date_near, make_event, np_text, others, states_of
 from .people import known_organisation
-from .roles import actor_state, filler, sides
+from .roles import actor_state, filler, is_state, sides
 
 LOAN_WORDS = {"loan", "loans", "borrow", "lend", "loc", "locs"}
 CREDIT_HEADS = {"line", "lines"}
@@ -21,6 +21,8 @@ PURPOSE_HEADS = {"construction", "development", "building", "expansion", "upgrad
                  "modernization", "rehabilitation", "financing", "purchase"}  # fmt: skip
 PURPOSE_VERBS = {"finance", "fund", "build", "construct", "cover", "develop", "buy"}
 NOT_A_PURPOSE = {"nation", "country", "government", "state", "people"}
+PROJECT_NOUNS = {"project", "programme", "program", "scheme", "railway", "line", "road", "highway", "bridge",
+                 "plant", "port", "dam", "metro", "subway", "airport", "pipeline", "corridor"}  # fmt: skip
 # A debt stock or a running total, not a loan: "owes $7bn in loans", "loans account for 20% of its debt",
 # "has borrowed heavily over the past decade".
 STOCK_VERBS = {"owe", "account", "total", "amount", "represent", "constitute"}
@@ -106,10 +108,20 @@ def _purpose(sent: Span, trigger: Token, ms: list[Ment]) -> str | None:
                     c.ent_type_ == "PERCENT" or c.lower_ in ("%", "percent", "cent") for c in obj.subtree
                 )
                 itself = obj.lower_ in LOAN_WORDS or obj.lemma_ in ("loan", "credit", "financing")
-                if obj.lemma_ in NOT_A_PURPOSE or filler(obj, ms) or obj.like_num or share or itself:
+                if obj.lemma_ in NOT_A_PURPOSE or _actor(obj, ms) or obj.like_num or share or itself:
                     continue
                 return np_text(obj)
     return None
+
+
+def _project(obj: Token) -> bool:
+    """ "for the Lima Metro project": what a loan is for, whatever name is beside the noun (not "for
+    Sonangol" or "for the Kenyan government", who take it)."""
+    return obj.pos_ == "NOUN" and obj.lemma_ in PROJECT_NOUNS
+
+
+def _actor(obj: Token, ms: list[Ment]) -> str | None:
+    return None if _project(obj) else filler(obj, ms)
 
 
 def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
@@ -137,6 +149,10 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
 
 def _loan(ctx: DocContext, sent: Span, ms: list[Ment], trigger: Token, banks: list[str]) -> Event | None:
     found = sides(trigger, ms)
+    if not is_state(found.receiver) and any(
+        _project(o) for f in trigger.children if f.lower_ == "for" for o in f.children
+    ):
+        found.receiver = None  # a name beside the project the loan is for
     explicit = found.giver is not None and found.receiver is not None
     lender = found.giver or (banks[0] if banks else None)
     borrower = found.receiver
