@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from typing import Any
 
 from spacy.tokens import Span, Token
 
 from ..models import Event
-from ..nlp.lexicon import fold, load
+from ..nlp.lexicon import fold
 from .arms_phrases import another_count, categories, category_of, count_of, kinds_beside, phrase
 from .context import (
     DocContext,
@@ -19,7 +18,6 @@ from .context import (
     governs,
     is_modifier,
     make_event,
-    merge_within,
     modality,
     others,
     prep_state,
@@ -27,7 +25,18 @@ from .context import (
     subject_state,
 )
 from .links import conjuncts, linked
-from .roles import GIVE, TAKE, TAKE_NOUNS, Sides, actor_state, modifier_state, partner, sides, subject
+from .roles import (
+    GIVE,
+    TAKE,
+    TAKE_NOUNS,
+    Sides,
+    actor_state,
+    is_state,
+    modifier_state,
+    partner,
+    sides,
+    subject,
+)
 from .triggers import triggers
 
 
@@ -68,7 +77,7 @@ def _official(actor: str | None) -> bool:
     """A state's code or a government body ("the Polish Ministry of National Defence")."""
     if actor is None:
         return False
-    return actor in load().states or bool(GOVERNMENT & set(fold(actor).split()))
+    return is_state(actor) or bool(GOVERNMENT & set(fold(actor).split()))
 
 
 def _state(actor: str | None, ms: list[Ment]) -> str | None:
@@ -258,9 +267,7 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
         for t in trig:
             # Without a parse link, a date elsewhere in the list belongs to another system.
             role = "ordered" if t.lemma_ in order else "delivered"
-            # A delivery "under a deal signed in 2018" is not dated by the deal.
-            near = date_near(ctx, sent, t, DEAL_NOUNS if role == "delivered" else frozenset())
-            date = own_date[0][1] if own_date else (near if parsed else None)
+            date = own_date[0][1] if own_date else (_date(ctx, sent, t, role) if parsed else None)
             if role == "delivered" and (modality(t) != "reported" or _infinitive_form(t)):
                 continue  # "should be delivered in 2026", "a contract to supply": not yet
             if date and role not in args:
@@ -279,10 +286,17 @@ def extract(ctx: DocContext, sent: Span, ms: list[Ment]) -> list[Event]:
     return out
 
 
-# Adjectives that qualify a kind without saying its type ("additional radars", "new systems").
 def _one(w: Ment) -> str:
     """A system as one of it is named: "42 Rafales" are Rafales (the lexicon's family in the plural)."""
     return w.m.text[:-1] if w.span.ent_id_ == "weapon|families" else w.m.text
+
+
+# A delivery "under a deal signed in 2018" is not dated by the deal.
+DEAL_NOUNS = frozenset({"deal", "contract", "agreement", "order", "purchase"})
+
+
+def _date(ctx: DocContext, sent: Span, trigger: Token, role: str) -> str | None:
+    return date_near(ctx, sent, trigger, DEAL_NOUNS if role == "delivered" else frozenset())
 
 
 def _state_before(trigger: Token, ms: list[Ment], other: str | None) -> str | None:
@@ -344,55 +358,6 @@ def _generic(ctx: DocContext, sent: Span, ms: list[Ment], trig: list[Token]) -> 
         category = found.text if fold(found.text) in categories() else None
         args = {"recipient": recipient, "system": system, "supplier": supplier, "category": category}
         role = "ordered" if trigger.lemma_ in triggers()["arms_transfer"]["order"] else "delivered"
-        args[role] = date_near(ctx, sent, trigger, DEAL_NOUNS if role == "delivered" else frozenset())
+        args[role] = _date(ctx, sent, trigger, role)
         return [make_event(ctx, "arms_transfer", args, [sent], trigger)]
     return []
-
-
-DEAL_NOUNS = frozenset({"deal", "contract", "agreement", "order", "purchase"})
-# A part of an order delivered, not an order of its own: "the first batch of six Rafales".
-_PART = re.compile(r"\b(?:batch|tranche|consignment)(?:es|s)? of\b", re.I)
-
-
-def merge(events: list[Event]) -> list[Event]:
-    """One document's later report of a transfer it reported before is that transfer: the three
-    frigates named later by their class ("the three FDI-class frigates" after "three navy frigates",
-    the name then the system's), or a batch of the systems ordered ("the first batch of six
-    Rafales" of 42)."""
-    return merge_within(events, "arms_transfer", _reported_before, _absorb)
-
-
-def _reported_before(first: Event, later: Event) -> bool:
-    a, b = first.args, later.args
-    if not _sides(first) or _sides(first) != _sides(later):
-        return False
-    if a.get("quantity") and a.get("quantity") == b.get("quantity") and _generic_name(str(a["system"])):
-        return _kind(a.get("category")) == _kind(b.get("category")) is not None
-    part = b.get("quantity") and a.get("quantity") and b["quantity"] < a["quantity"]
-    # of an order, not of another delivery ("24 delivered in 2017", "a batch of 12 in 2024")
-    dated = all(not (a.get(r) and b.get(r) and a[r] != b[r]) for r in ("ordered", "delivered"))
-    return (
-        bool(part and dated)
-        and fold(str(a["system"])) == fold(str(b["system"]))
-        and bool(_PART.search(later.evidence[0].text))
-    )
-
-
-def _generic_name(system: str) -> bool:
-    """A system named by its kind only ("navy frigates"): no capital or digit."""
-    return not any(c.isupper() or c.isdigit() for c in system)
-
-
-def _kind(category: object) -> str | None:
-    """A category's head noun in the singular ("French frigates", "frigates": frigate)."""
-    words = fold(str(category)).split() if category else []
-    return words[-1].removesuffix("s") if words else None
-
-
-def _absorb(first: Event, later: Event) -> None:
-    if _generic_name(str(first.args["system"])) and not _generic_name(str(later.args["system"])):
-        first.args["system"] = later.args["system"]  # the most specific name the text gives
-    for role in ("delivered", "ordered"):
-        if later.args.get(role) and not first.args.get(role):
-            first.args[role] = later.args[role]
-    first.evidence.extend(c for c in later.evidence if c not in first.evidence)

@@ -1,9 +1,10 @@
-"""Arms transfers, phrase by phrase: a system's count and category however the parser hung them, and
-the other transfers a sentence reports beside a named system (a kind qualified by its type, the same
-system with another count)."""
+"""Arms transfers, phrase by phrase: a system's count and category however the parser hung them, the
+other transfers a sentence reports beside a named system (a kind qualified by its type, the same
+system with another count), and a document's later report of a transfer (`merge`)."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from spacy.tokens import Span, Token
@@ -11,7 +12,7 @@ from spacy.tokens import Span, Token
 from ..models import Event
 from ..nlp.lexicon import fold, load
 from ..values.numbers import parse_quantity
-from .context import DocContext, Ment, dates_in, make_event
+from .context import DocContext, Ment, dates_in, make_event, merge_within
 from .links import conjuncts
 
 
@@ -156,3 +157,52 @@ def another_count(ctx: DocContext, sent: Span, w: Ment, event: Event, trigger: T
             }
             return [make_event(ctx, "arms_transfer", args | {"quantity": count}, [sent], trigger)]
     return []
+
+
+# A part of an order delivered, not an order of its own: "the first batch of six Rafales".
+_PART = re.compile(r"\b(?:batch|tranche|consignment)(?:es|s)? of\b", re.I)
+
+
+def merge(events: list[Event]) -> list[Event]:
+    """One document's later report of a transfer it reported before is that transfer: the three
+    frigates named later by their class ("the three FDI-class frigates" after "three navy frigates",
+    the name then the system's), or a batch of the systems ordered ("the first batch of six
+    Rafales" of 42)."""
+    return merge_within(events, "arms_transfer", _reported_before, _absorb)
+
+
+def _reported_before(first: Event, later: Event) -> bool:
+    a, b = first.args, later.args
+    sides = (a.get("supplier"), a.get("recipient"))
+    if None in sides or sides != (b.get("supplier"), b.get("recipient")):
+        return False
+    if a.get("quantity") and a.get("quantity") == b.get("quantity") and _generic_name(str(a["system"])):
+        return _kind(a.get("category")) == _kind(b.get("category")) is not None
+    part = b.get("quantity") and a.get("quantity") and b["quantity"] < a["quantity"]
+    # of an order, not of another delivery ("24 delivered in 2017", "a batch of 12 in 2024")
+    dated = all(not (a.get(r) and b.get(r) and a[r] != b[r]) for r in ("ordered", "delivered"))
+    return (
+        bool(part and dated)
+        and fold(str(a["system"])) == fold(str(b["system"]))
+        and bool(_PART.search(later.evidence[0].text))
+    )
+
+
+def _generic_name(system: str) -> bool:
+    """A system named by its kind only ("navy frigates"): no capital or digit."""
+    return not any(c.isupper() or c.isdigit() for c in system)
+
+
+def _kind(category: object) -> str | None:
+    """A category's head noun in the singular ("French frigates", "frigates": frigate)."""
+    words = fold(str(category)).split() if category else []
+    return words[-1].removesuffix("s") if words else None
+
+
+def _absorb(first: Event, later: Event) -> None:
+    if _generic_name(str(first.args["system"])) and not _generic_name(str(later.args["system"])):
+        first.args["system"] = later.args["system"]  # the most specific name the text gives
+    for role in ("delivered", "ordered"):
+        if later.args.get(role) and not first.args.get(role):
+            first.args[role] = later.args[role]
+    first.evidence.extend(c for c in later.evidence if c not in first.evidence)

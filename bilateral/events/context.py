@@ -268,10 +268,10 @@ def _of_another(anchor: Token, token: Token) -> bool:
     """Is `token` in a clause on a noun that is neither `anchor` nor an event's ("Vucic, who was
     re-elected in 2022", "a bridge that opened in 2014"), a clause `anchor` is not in? Not "talks
     held on 8 May", "a visit that began on 7 May", "an agreement signed on 3 May"."""
+    events = _event_nouns()
     for up in list(token.ancestors)[:4]:
         if up == anchor:
             return False
-        events = _event_nouns()
         if (
             up.dep_ in ("acl", "relcl")
             and up.head != anchor

@@ -17,7 +17,18 @@ from spacy.tokens import Doc
 
 from ..models import Event, Mention
 from ..nlp.lexicon import fold
-from . import agreements, arms, coref, exercises, investments, loans, meetings, statements, trade
+from . import (
+    agreements,
+    arms,
+    arms_phrases,
+    coref,
+    exercises,
+    investments,
+    loans,
+    meetings,
+    statements,
+    trade,
+)
 from .context import QUOTES, DocContext, Ment
 from .words import Words
 
@@ -66,7 +77,7 @@ def extract(doc: Doc, doc_id: str, mentions: list[Mention], published: str | Non
                 failures.failed(_stage(f), exc, at)
         found = [e for e in found if not _repeats(e, events)]
         events.extend(found)
-    events = failures.run("merge", lambda: arms.merge(meetings.merge(trade.merge(events))), events, 0)
+    events = failures.run("merge", lambda: arms_phrases.merge(meetings.merge(trade.merge(events))), events, 0)
     events = failures.run("coref", partial(coref.attach, ctx, events), events, 0)
     failures.report()
     return events
